@@ -1,0 +1,1 @@
+"""Shared helpers for the Streamlit pages: the store connection and error display."""

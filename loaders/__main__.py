@@ -1,0 +1,137 @@
+"""Command line for the loaders.
+
+    python -m loaders extract FILE [--json]        print the observations found in FILE
+    python -m loaders ingest FILE... [--db PATH]    load files into the store (one transaction each)
+    python -m loaders rebuild [--db PATH]           build the store afresh from data/
+    python -m loaders sync [--db PATH]              build the store if missing, else load what changed
+
+Errors go to stderr in Chinese and English; the exit status is 2 for a file that cannot be
+loaded, 3 for a store that cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from loaders import LoadError, load
+from loaders.paths import default_db_path
+
+EXTRACT_KEYS = ["indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line"]
+
+
+def _extract(args: argparse.Namespace) -> int:
+    result = load(args.file)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    frame = result.observations[EXTRACT_KEYS]
+    if args.json:
+        records = [
+            {key: (None if _is_missing(value) else _plain(value)) for key, value in row.items()}
+            for row in frame.to_dict(orient="records")
+        ]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(value != value) or value is None or str(value) == "<NA>"
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from loaders.store import connect, ingest_result
+
+    results = [load(path) for path in args.files]  # parse everything before writing anything
+    con = connect(args.db)
+    try:
+        for result in results:
+            outcome = ingest_result(con, result)
+            print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
+            for note in outcome.notes:
+                print(f"  {note}", file=sys.stderr)
+    finally:
+        con.close()
+    return 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from loaders.store import rebuild
+
+    for outcome in rebuild(args.db):
+        print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
+    print(f"store written: {args.db or default_db_path()}")
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from loaders.store import bundled_report_files, connect, ingest_file
+
+    path = Path(args.db or default_db_path())
+    if not path.exists():
+        return _rebuild(args)
+    con = connect(path)
+    try:
+        for file in bundled_report_files():
+            outcome = ingest_file(con, file)
+            print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
+    finally:
+        con.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests)."""
+    parser = argparse.ArgumentParser(prog="python -m loaders", description="高职质量年度报告数据导入 / report loaders")
+    sub = parser.add_subparsers(dest="command", required=True)
+    extract = sub.add_parser("extract", help="print the observations found in a file")
+    extract.add_argument("file", type=Path)
+    extract.add_argument("--json", action="store_true", help="JSON array instead of a table")
+    extract.set_defaults(func=_extract)
+    ingest = sub.add_parser("ingest", help="load files into the store")
+    ingest.add_argument("files", type=Path, nargs="+")
+    ingest.add_argument("--db", type=Path, default=None, help="DuckDB file (default data/quality.duckdb)")
+    ingest.set_defaults(func=_ingest)
+    rebuild = sub.add_parser("rebuild", help="build the store afresh from data/")
+    rebuild.add_argument("--db", type=Path, default=None)
+    rebuild.set_defaults(func=_rebuild)
+    sync = sub.add_parser("sync", help="build the store if missing, else load what changed")
+    sync.add_argument("--db", type=Path, default=None)
+    sync.set_defaults(func=_sync)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LoadError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except duckdb.IOException as exc:
+        print(
+            f"无法打开数据库（可能正被仪表盘占用，请稍后重试或使用 rebuild）：{exc}\n"
+            f"cannot open the database (it may be in use by the dashboard; retry or use rebuild): {exc}",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

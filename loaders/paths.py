@@ -1,0 +1,21 @@
+"""Where the project's files live; every path the loaders use is derived here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SPECS_DIR = DATA_DIR / "specs"
+REPORTS_DIR = DATA_DIR / "reports"
+PLANS_DIR = DATA_DIR / "plans"
+INDICATORS_CSV = DATA_DIR / "indicators.csv"
+REPORT_SPEC = SPECS_DIR / "report_tables.toml"
+SUBJECT_ALIASES_CSV = SPECS_DIR / "subject_aliases.csv"
+UNITS_CSV = SPECS_DIR / "units.csv"
+
+
+def default_db_path() -> Path:
+    """The DuckDB file the app and the CLI use: ``$QUALITY_DB`` or ``data/quality.duckdb``."""
+    return Path(os.environ.get("QUALITY_DB", DATA_DIR / "quality.duckdb"))

@@ -1,0 +1,196 @@
+"""The DuckDB store: idempotent ingest, replacement of a changed report, rebuild, data tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from loaders import load
+from loaders.__main__ import main
+from loaders.registry import read_registry
+from loaders.report import load_spec
+from loaders.store import connect, ingest_file, ingest_result, read_observations, rebuild
+
+
+@pytest.fixture
+def built_db(db_path: Path) -> Path:
+    rebuild(db_path)
+    return db_path
+
+
+def test_rebuild_loads_the_bundled_report(built_db: Path) -> None:
+    con = connect(built_db, read_only=True)
+    reports = con.execute("SELECT report_id, school, report_year, format, n_observations FROM reports").fetchall()
+    assert reports == [("温州职业技术学院-2020", "温州职业技术学院", 2020, "text", 764)]
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    con.close()
+
+
+def test_same_content_twice_changes_nothing(built_db: Path, bundled_report: Path) -> None:
+    con = connect(built_db)
+    loaded_at = con.execute("SELECT loaded_at FROM reports").fetchall()
+    outcome = ingest_file(con, bundled_report)
+    assert (outcome.action, outcome.n_observations) == ("unchanged", 764)
+    assert con.execute("SELECT loaded_at FROM reports").fetchall() == loaded_at
+    con.close()
+
+
+def test_changed_version_replaces_the_report(built_db: Path, bundled_report: Path, tmp_path: Path) -> None:
+    lines = bundled_report.read_text(encoding="utf-8").splitlines()
+    lines[1276] = "本校 3518 3318 94.31% 98.90% 24.47%"  # a corrected 就业率
+    revised = tmp_path / "revised.txt"
+    revised.write_text("\n".join(lines), encoding="utf-8")
+    con = connect(built_db)
+    outcome = ingest_file(con, revised)
+    assert (outcome.report_id, outcome.action, outcome.n_observations) == ("温州职业技术学院-2020", "replaced", 764)
+    value = con.execute(
+        "SELECT value FROM observations WHERE source_table = '表2-15' AND subject = '本校'"
+        " AND indicator_id = 'employment_rate'"
+    ).fetchall()
+    assert value == [(98.90,)]
+    assert con.execute("SELECT count(*), any_value(source_file) FROM reports").fetchall() == [(1, "revised.txt")]
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    con.close()
+
+
+def test_failed_write_rolls_back(built_db: Path, bundled_report: Path) -> None:
+    result = load(bundled_report)
+    bad = result.observations.copy()
+    bad.loc[bad.index[-1], "indicator_id"] = "no_such_indicator"  # violates the foreign key at the last row
+    result.observations = bad
+    result.sha256 = "0" * 64
+    con = connect(built_db)
+    before = read_observations(con)
+    with pytest.raises(Exception, match=r"no_such_indicator|foreign key|FOREIGN KEY"):
+        ingest_result(con, result)
+    assert read_observations(con).equals(before)
+    assert con.execute("SELECT sha256 FROM reports").fetchall() != [("0" * 64,)]
+    con.close()
+
+
+def test_rebuild_replaces_a_corrupt_file(db_path: Path) -> None:
+    db_path.write_bytes(b"this is not a duckdb file" * 100)
+    rebuild(db_path)
+    con = connect(db_path, read_only=True)
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    con.close()
+    assert not list(db_path.parent.glob(".rebuild-*"))
+
+
+# ------------------------------------------------------------------------- data tests
+def test_primary_key_unique_and_values_present(built_db: Path) -> None:
+    con = connect(built_db, read_only=True)
+    frame = read_observations(con)
+    con.close()
+    assert not frame.duplicated(["report_id", "source_line", "indicator_id", "subject"]).any()
+    for column in ["report_id", "indicator_id", "subject", "year", "value", "unit", "source_table", "source_line"]:
+        assert frame[column].notna().all(), column
+    assert (frame["source_text"].str.len() > 0).all()
+
+
+def test_every_indicator_is_in_the_registry_and_rates_are_within_0_100(built_db: Path) -> None:
+    con = connect(built_db, read_only=True)
+    frame = con.execute(
+        "SELECT o.indicator_id, i.kind, o.value, o.unit, i.unit AS registry_unit"
+        " FROM observations o LEFT JOIN indicators i USING (indicator_id)"
+    ).df()
+    con.close()
+    assert frame["kind"].notna().all()
+    assert (frame["unit"] == frame["registry_unit"]).all()
+    rates = frame[frame["kind"].isin(["rate", "share"])]
+    assert len(rates) > 100
+    assert rates["value"].between(0, 100).all(), rates[~rates["value"].between(0, 100)]
+
+
+def test_registry_is_well_formed_and_fully_used() -> None:
+    registry = read_registry()
+    assert registry["indicator_id"].is_unique
+    assert set(registry["direction"]) <= {"higher", "lower", "neutral"}
+    assert set(registry["kind"]) <= {"rate", "share", "count", "amount", "score", "ratio"}
+    assert (registry[["name_zh", "name_en", "unit", "domain", "definition"]] != "").all().all()
+    spec = load_spec()
+    used = {c for grid in spec.grids for c in grid["columns"]} | {
+        row["indicator"] for block in spec.blocks for row in block["rows"]
+    }
+    assert used == set(registry["indicator_id"])
+    required = {
+        "response_rate", "employment_rate", "further_study_rate", "monthly_income", "alma_mater_satisfaction",
+        "major_relevance", "entrepreneurship_rate", "promotion_rate", "employer_response_rate",
+        "employer_sat_practical", "employer_sat_professional", "employer_sat_innovation", "employer_sat_teamwork",
+        "employer_sat_communication", "enroll_plan", "enroll_admitted", "enroll_registered",
+        "enroll_registration_rate", "graduates", "initial_employment_rate", "employer_satisfaction",
+        "equipment_value_per_student", "fiscal_funding_per_student", "fulltime_teachers", "student_teacher_ratio",
+        "dual_qualified_ratio", "senior_title_ratio", "tech_service_income", "vertical_research_funding",
+        "tech_transaction_income", "nondegree_training_persondays", "nondegree_training_income",
+        "foreign_training_persondays", "course_standards_adopted_abroad",
+    }  # fmt: skip
+    assert required <= set(registry["indicator_id"])
+    assert registry.set_index("indicator_id").loc["student_teacher_ratio", "direction"] == "lower"
+
+
+# ------------------------------------------------------------------------- CLI
+def test_cli_extract_json(bundled_report: Path, capsys) -> None:
+    assert main(["extract", str(bundled_report), "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 764
+    assert set(records[0]) == {
+        "indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line",
+    }  # fmt: skip
+    income = [r for r in records if r["indicator_id"] == "monthly_income" and r["source_table"] == "表2-18"]
+    assert {r["subject"]: r["value"] for r in income} == {
+        "全省": 7073.85,
+        "本科": 7692.99,
+        "高职": 6368.72,
+        "本校": 9020.27,
+    }
+    assert {r["years_after"] for r in income} == {3}
+    assert {r["year"] for r in income} == {2017}
+
+
+def test_cli_ingest_and_rebuild(db_path: Path, bundled_report: Path, capsys) -> None:
+    assert main(["ingest", str(bundled_report), "--db", str(db_path)]) == 0
+    assert main(["ingest", str(bundled_report), "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "温州职业技术学院-2020: added (764 observations)",
+        "温州职业技术学院-2020: unchanged (764 observations)",
+    ]
+    assert main(["rebuild", "--db", str(db_path)]) == 0
+    con = connect(db_path, read_only=True)
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    con.close()
+
+
+def test_cli_reports_a_locked_database(db_path: Path, bundled_report: Path, capsys) -> None:
+    rebuild(db_path)
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db_path)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        assert main(["ingest", str(bundled_report), "--db", str(db_path)]) == 3
+        err = capsys.readouterr().err
+        assert "无法打开数据库" in err and "cannot open the database" in err
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_every_observation_belongs_to_a_report(built_db: Path) -> None:
+    con = connect(built_db, read_only=True)
+    orphans = con.execute(
+        "SELECT count(*) FROM observations o ANTI JOIN reports r ON o.report_id = r.report_id"
+    ).fetchall()
+    con.close()
+    assert orphans == [(0,)]
