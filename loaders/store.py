@@ -134,9 +134,7 @@ def ingest_result(con: duckdb.DuckDBPyConnection, result: LoadResult) -> IngestO
     Returns:
         What was done.
     """
-    rows = con.execute(
-        "SELECT sha256, n_observations FROM reports WHERE report_id = ?", [result.report_id]
-    ).fetchall()
+    rows = con.execute("SELECT sha256, n_observations FROM reports WHERE report_id = ?", [result.report_id]).fetchall()
     existing = rows[0] if rows else None
     if existing and existing[0] == result.sha256:
         return IngestOutcome(result.report_id, "unchanged", existing[1], tuple(result.notes))
