@@ -14,8 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import FormatError, LoadError
-from loaders.report import parse_report_lines
-from loaders.text import decode_text
 
 __all__ = ["LoadError", "LoadResult", "load", "load_bytes"]
 
@@ -77,28 +75,22 @@ def load(path: Path | str, school: str | None = None, report_year: int | None = 
 
 
 def load_bytes(data: bytes, name: str, school: str | None = None, report_year: int | None = None) -> LoadResult:
-    """Load a quality report from bytes (an upload); see :func:`load`."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    if data.startswith(b"%PDF") or data.startswith(b"PK\x03\x04"):
-        raise FormatError(
-            name,
-            "",
-            "暂不支持此格式（PDF/Excel），请上传文本格式（.txt）的报告。",
-            "this format (PDF/Excel) is not supported yet; upload the report as text (.txt).",
-        )
-    decoded = decode_text(data, name)
-    parsed = parse_report_lines(decoded.lines, name, school=school, report_year=report_year)
-    notes = list(parsed.notes)
-    if decoded.encoding != "utf-8":
-        notes.insert(0, f"按 {decoded.encoding.upper()} 编码读取 / decoded as {decoded.encoding.upper()}")
+    """Load a quality report from bytes (an upload); see :func:`load`.
+
+    The format is decided by the content (see :data:`loaders.formats.FORMATS`), not the name.
+    """
+    from loaders.formats import FORMATS
+
+    fmt = next(f for f in FORMATS if f.matches(data, name))
+    parsed = fmt.read(data, name, school, report_year)
     return LoadResult(
         report_id=report_id_for(parsed.school, parsed.report_year),
         school=parsed.school,
         report_year=parsed.report_year,
         source_file=name,
-        sha256=sha256,
-        format_used="text",
-        encoding=decoded.encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format_used=fmt.name,
+        encoding=parsed.encoding,
         observations=parsed.observations,
-        notes=notes,
+        notes=list(parsed.notes),
     )

@@ -71,12 +71,14 @@ class ParsedReport:
         report_year: The report's data year.
         observations: One row per numeric cell, columns :data:`OBSERVATION_COLUMNS`.
         notes: Warnings a planner should see (tables of the spec not found in this report).
+        encoding: The text encoding the source was decoded with, where it has one.
     """
 
     school: str
     report_year: int
     observations: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    encoding: str | None = None
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:

@@ -1,0 +1,964 @@
+"""Plan targets: read plan documents into ``plans`` and ``targets`` rows.
+
+Belongs here: recognising which plan a text is (by its own words, per
+``data/specs/plan_specs.toml``), reading its indicator table (the school plan's 附件2, 台州's 附表1)
+or its target sentences (温州's and 丽水's lists), parsing each 观测值 (``90%``, ``18:1``, ``1 亿元``,
+``1-2 家``, ``高于全省高职平均值 1.3 倍`` …) into comparator, value and unit, mapping each target to
+the indicator registry through the reviewed ``data/specs/target_indicator_map.csv`` and converting
+its value into the registry unit (``data/specs/units.csv``). Nothing here writes to the database.
+
+A ``targets`` row (:data:`TARGET_COLUMNS`):
+
+- ``comparator`` is ``>=``, ``<=``, ``=``, ``range`` (``target_low``..``target_high``) or ``text``
+  (no number: ``实质性运作``; ``target_value`` is null).
+- ``kind`` is ``absolute`` (a level to reach by ``target_year``), ``cumulative`` (a total over
+  the plan period, e.g. 授权发明专利 480 项), ``annual_average`` (年均 …), ``relative`` (a multiple of
+  a benchmark series), ``range`` or ``text``.
+- ``relative_to`` is ``"<indicator_id>@<subject>"`` for a relative target whose benchmark is a
+  series the reports carry (``monthly_income@高职``: 全省高职平均值); see :func:`split_relative_to`.
+- ``indicator_id`` is null when the reports measure no such quantity; ``note`` then says why.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from loaders.errors import FormatError, TableError, ValueParseError
+from loaders.paths import INDICATORS_CSV, PLANS_DIR, SPECS_DIR, UNITS_CSV
+from loaders.text import decode_text
+
+PLAN_SPECS = SPECS_DIR / "plan_specs.toml"
+TARGET_MAP_CSV = SPECS_DIR / "target_indicator_map.csv"
+
+PLAN_COLUMNS = ["plan_id", "title", "issuer", "scope", "start_year", "target_year", "source_file"]
+TARGET_COLUMNS = [
+    "plan_id",
+    "indicator_id",
+    "subject",
+    "comparator",
+    "target_value",
+    "unit",
+    "target_year",
+    "relative_to",
+    "label_zh",
+    "source_line",
+    "source_text",
+    "level1",
+    "level2",
+    "level3",
+    "value_text",
+    "target_low",
+    "target_high",
+    "kind",
+    "note",
+]
+PLAN_DTYPES = {
+    "plan_id": "str",
+    "title": "str",
+    "issuer": "str",
+    "scope": "str",
+    "start_year": "Int64",
+    "target_year": "int64",
+    "source_file": "str",
+}
+TARGET_DTYPES = {
+    "plan_id": "str",
+    "indicator_id": "str",
+    "subject": "str",
+    "comparator": "str",
+    "target_value": "float64",
+    "unit": "str",
+    "target_year": "int64",
+    "relative_to": "str",
+    "label_zh": "str",
+    "source_line": "int64",
+    "source_text": "str",
+    "level1": "str",
+    "level2": "str",
+    "level3": "str",
+    "value_text": "str",
+    "target_low": "float64",
+    "target_high": "float64",
+    "kind": "str",
+    "note": "str",
+}
+COMPARATORS = (">=", "<=", "=", "range", "text")
+KINDS = ("absolute", "cumulative", "annual_average", "relative", "range", "text")
+MAP_KINDS = ("absolute", "cumulative", "annual_average")
+MAP_COLUMNS = ["plan_id", "label_zh", "indicator_id", "subject", "source_unit", "kind", "note"]
+
+NOTE_UNREVIEWED = "未在 target_indicator_map.csv 中审定映射"
+NOTE_NO_VALUE = "原文此行无观测值"
+
+_NUM = r"\d+(?:\.\d+)?"
+_NUM_RE = re.compile(_NUM)
+_RANGE_RE = re.compile(rf"(?P<low>{_NUM})\s*[-~～—–至]\s*(?P<high>{_NUM})")
+_RATIO_RE = re.compile(rf"(?P<num>{_NUM})\s*:\s*1(?![\d.])")
+_DIGIT_RE = re.compile(r"[0-9０-９]")
+_WIDE = r"\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
+_WIDE_GAP_RE = re.compile(rf"(?<=[{_WIDE}])\s+(?=[{_WIDE}])")
+_PAREN_TAIL_RE = re.compile(r"(?P<main>.*?)\s*[（(](?P<inner>[^（）()]*[0-9０-９][^（）()]*)[）)]\s*$")
+
+
+class UnknownPlanError(LookupError):
+    """A plan id was asked for that no plan document defines."""
+
+    def __init__(self, plan_id: str, known: list[str]) -> None:
+        self.plan_id = plan_id
+        self.known = known
+        listed = "、".join(known) or "（无）"
+        super().__init__(
+            f"没有编号为 {plan_id} 的规划；已有：{listed}\nno plan with id {plan_id!r}; known: {', '.join(known)}"
+        )
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """How 观测值 are written: the ``[value_grammar]`` and ``[benchmarks]`` of plan_specs.toml.
+
+    Attributes:
+        units: Units a number may carry (matched longest first).
+        ceiling_words: Words that make a target a ceiling (``<=``).
+        approx_words: Words that make a target approximate (``=``).
+        ceiling_units: Units that are ceilings without a word (``:1``).
+        part_separators: Characters between several targets in one cell.
+        relative_cues: Words between a qualifier and a benchmark (``高于``).
+        qualifier_trim: Words trimmed from the end of a qualifier.
+        cumulative_words: Words that make a target cumulative (``累计``).
+        annual_average_words: Words that make a target an annual average (``年均``).
+        cumulative_units: Units of counted achievements (cumulative by default).
+        canonical_units: Unit a target is stored in when no indicator fixes it.
+        benchmarks: Benchmark as written → report subject (``全省高职平均值`` → ``高职``).
+    """
+
+    units: tuple[str, ...]
+    ceiling_words: tuple[str, ...] = ()
+    approx_words: tuple[str, ...] = ()
+    ceiling_units: tuple[str, ...] = ()
+    part_separators: str = "，,；;、"
+    relative_cues: tuple[str, ...] = ()
+    qualifier_trim: tuple[str, ...] = ()
+    cumulative_words: tuple[str, ...] = ()
+    annual_average_words: tuple[str, ...] = ()
+    cumulative_units: tuple[str, ...] = ()
+    canonical_units: dict[str, str] = field(default_factory=dict)
+    benchmarks: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanSpecs:
+    """The compiled plan_specs.toml: the value grammar and one spec per plan document."""
+
+    grammar: Grammar
+    plans: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """One 观测值 parsed.
+
+    Attributes:
+        comparator: ``>=``, ``<=``, ``=``, ``range`` or ``text``.
+        value: The number (None for ranges and text).
+        low: Lower bound of a range.
+        high: Upper bound of a range.
+        unit: Unit as written (``万人次``, ``:1``, ``倍``); None for text.
+        qualifier: Words before the number (``国家一等奖``), trimmed.
+        benchmark: For a relative target, the benchmark as written (``全省高职平均值``).
+        is_relative: Whether the target is a multiple of a benchmark.
+    """
+
+    comparator: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    qualifier: str = ""
+    benchmark: str | None = None
+    is_relative: bool = False
+
+
+@dataclass(frozen=True)
+class PlanParse:
+    """One plan document parsed.
+
+    Attributes:
+        plan: The ``plans`` row (keys :data:`PLAN_COLUMNS`).
+        targets: The ``targets`` rows, columns :data:`TARGET_COLUMNS`.
+    """
+
+    plan: dict[str, Any]
+    targets: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _RawTarget:
+    """A target as found in the text, before its value is parsed."""
+
+    label_zh: str
+    value_text: str | None
+    source_line: int
+    source_text: str
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+
+
+# --------------------------------------------------------------------------- specs and tables
+
+
+def load_plan_specs(path: Path = PLAN_SPECS) -> PlanSpecs:
+    """Read plan_specs.toml.
+
+    Args:
+        path: The spec file.
+
+    Returns:
+        The grammar and the plan specs.
+    """
+    return _load_plan_specs_cached(Path(path))
+
+
+@cache
+def _load_plan_specs_cached(path: Path) -> PlanSpecs:
+    with open(path, "rb") as handle:
+        raw = tomllib.load(handle)
+    grammar_raw = raw["value_grammar"]
+    grammar = Grammar(
+        units=tuple(sorted(grammar_raw["units"], key=len, reverse=True)),
+        ceiling_words=tuple(grammar_raw.get("ceiling_words", ())),
+        approx_words=tuple(grammar_raw.get("approx_words", ())),
+        ceiling_units=tuple(grammar_raw.get("ceiling_units", ())),
+        part_separators=grammar_raw.get("part_separators", "，,；;、"),
+        relative_cues=tuple(sorted(grammar_raw.get("relative_cues", ()), key=len, reverse=True)),
+        qualifier_trim=tuple(sorted(grammar_raw.get("qualifier_trim", ()), key=len, reverse=True)),
+        cumulative_words=tuple(grammar_raw.get("cumulative_words", ())),
+        annual_average_words=tuple(grammar_raw.get("annual_average_words", ())),
+        cumulative_units=tuple(grammar_raw.get("cumulative_units", ())),
+        canonical_units=dict(grammar_raw.get("canonical_units", {})),
+        benchmarks=dict(raw.get("benchmarks", {})),
+    )
+    return PlanSpecs(grammar=grammar, plans=tuple(raw["plan"]))
+
+
+def load_target_map(path: Path = TARGET_MAP_CSV, registry_ids: set[str] | None = None) -> pd.DataFrame:
+    """Read the reviewed target → indicator mapping and check it.
+
+    Args:
+        path: target_indicator_map.csv (columns :data:`MAP_COLUMNS`; blanks are empty strings).
+        registry_ids: Indicator ids of the registry; when given, every mapped id must be one.
+
+    Returns:
+        The mapping, one row per (plan_id, label_zh).
+
+    Raises:
+        TableError: Columns missing, a (plan_id, label_zh) twice, an unknown indicator id or kind,
+            or an unmapped row without a note.
+    """
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in MAP_COLUMNS if c not in frame.columns]
+    if missing:
+        raise TableError(
+            path.name,
+            "表头",
+            f"缺少列 {'、'.join(missing)}。",
+            f"expected columns {', '.join(MAP_COLUMNS)}; missing {', '.join(missing)}.",
+        )
+    frame = frame[MAP_COLUMNS]
+    for index, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"第 {index} 行"
+        if registry_ids is not None and row.indicator_id and row.indicator_id not in registry_ids:
+            raise TableError(
+                path.name,
+                where,
+                f"指标 {row.indicator_id} 不在指标登记表 indicators.csv 中。",
+                f"indicator {row.indicator_id!r} is not in the registry indicators.csv.",
+            )
+        if row.kind and row.kind not in MAP_KINDS:
+            raise TableError(
+                path.name,
+                where,
+                f"kind 应为 {'/'.join(MAP_KINDS)} 之一，实际为“{row.kind}”。",
+                f"kind must be one of {', '.join(MAP_KINDS)}; found {row.kind!r}.",
+            )
+        if not row.indicator_id and not row.note:
+            raise TableError(
+                path.name,
+                where,
+                f"“{row.label_zh}”未映射到指标，须在 note 中说明原因。",
+                f"{row.label_zh!r} maps to no indicator, so its note must say why; the note is empty.",
+            )
+    duplicated = frame[frame.duplicated(["plan_id", "label_zh"], keep=False)]
+    if not duplicated.empty:
+        first = duplicated.iloc[0]
+        raise TableError(
+            path.name,
+            f"第 {int(duplicated.index[0]) + 2} 行",
+            f"{first['plan_id']}“{first['label_zh']}”出现了不止一次。",
+            f"{first['plan_id']} {first['label_zh']!r} appears more than once.",
+        )
+    return frame
+
+
+def read_units(path: Path = UNITS_CSV) -> pd.DataFrame:
+    """Read units.csv (``from_unit, to_unit, factor``; other columns are ignored)."""
+    frame = pd.read_csv(path, dtype={"from_unit": "str", "to_unit": "str"}, keep_default_na=False)
+    return frame[["from_unit", "to_unit", "factor"]].astype({"factor": "float64"})
+
+
+def read_registry_units(path: Path = INDICATORS_CSV) -> dict[str, str]:
+    """``indicator_id → unit`` from the indicator registry."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return dict(zip(frame["indicator_id"], frame["unit"], strict=True))
+
+
+def find_unit_factor(from_unit: str, to_unit: str, units: pd.DataFrame) -> float | None:
+    """The factor that turns a value in ``from_unit`` into ``to_unit``.
+
+    Args:
+        from_unit: Unit of the value (``亿元``).
+        to_unit: Unit wanted (``万元``).
+        units: units.csv as read by :func:`read_units`; a listed pair also converts backwards.
+
+    Returns:
+        The factor (10000.0 for 亿元 → 万元), 1.0 for equal units, or None when unknown.
+    """
+    if from_unit == to_unit:
+        return 1.0
+    for frm, to, factor in zip(units["from_unit"], units["to_unit"], units["factor"], strict=True):
+        if (frm, to) == (from_unit, to_unit):
+            return float(factor)
+    for frm, to, factor in zip(units["from_unit"], units["to_unit"], units["factor"], strict=True):
+        if (frm, to) == (to_unit, from_unit) and factor:
+            return 1.0 / float(factor)
+    return None
+
+
+def split_relative_to(relative_to: str) -> tuple[str, str]:
+    """Split a ``relative_to`` value into the benchmark series' indicator id and subject.
+
+    Args:
+        relative_to: ``"<indicator_id>@<subject>"``, e.g. ``"monthly_income@高职"``.
+
+    Returns:
+        ``(indicator_id, subject)``.
+
+    Raises:
+        ValueError: The value has no ``@``.
+    """
+    indicator_id, sep, subject = relative_to.partition("@")
+    if not sep or not indicator_id or not subject:
+        raise ValueError(f"relative_to: expected '<indicator_id>@<subject>', found {relative_to!r}")
+    return indicator_id, subject
+
+
+# --------------------------------------------------------------------------- values
+
+
+def tidy(text: str) -> str:
+    """Strip a cell and drop the spaces PDF extraction left between Chinese characters.
+
+    ``"实质性运 作"`` → ``"实质性运作"``, ``"高质量 党的建设"`` → ``"高质量党的建设"``; spaces next to
+    digits or Latin letters (``"30 家"``, ``"1+X 证书"``) stay.
+    """
+    return _WIDE_GAP_RE.sub("", text.strip())
+
+
+@cache
+def default_grammar() -> Grammar:
+    """The grammar of the project's plan_specs.toml."""
+    return load_plan_specs().grammar
+
+
+def split_value_parts(text: str, grammar: Grammar | None = None) -> list[str]:
+    """Split a 观测值 holding several targets into one text per target.
+
+    A trailing parenthesis with a number is a target of its own (``1200 亩(生均 60 平方米)``);
+    pieces between separators are split only when at least two of them hold a number, and a piece
+    without a number stays with the one before it.
+
+    Args:
+        text: The 观测值 (tidied).
+        grammar: The value grammar; defaults to :func:`default_grammar`.
+
+    Returns:
+        The parts in order (one part when nothing splits; none for empty text).
+    """
+    grammar = grammar or default_grammar()
+    text = text.strip()
+    if not text:
+        return []
+    extra: str | None = None
+    tail = _PAREN_TAIL_RE.fullmatch(text)
+    if tail and _DIGIT_RE.search(tail["main"]):
+        text, extra = tail["main"].strip(), tail["inner"].strip()
+    pieces = re.split(f"([{re.escape(grammar.part_separators)}])", text)
+    chunks = [pieces[0], *(pieces[i] + pieces[i + 1] for i in range(1, len(pieces), 2))]
+    if sum(bool(_DIGIT_RE.search(c)) for c in chunks) < 2:
+        parts = [text]
+    else:
+        parts = []
+        for index, chunk in enumerate(chunks):
+            body = chunk if index == 0 else chunk[1:]
+            if parts and (not _DIGIT_RE.search(body) or not _DIGIT_RE.search(parts[-1])):
+                parts[-1] += chunk
+            else:
+                parts.append(body.strip())
+        parts = [p.strip() for p in parts if p.strip()]
+    if extra:
+        parts.append(extra)
+    return parts
+
+
+def _trim_qualifier(text: str, grammar: Grammar) -> str:
+    text = text.strip(" ,，:：;；、")
+    changed = True
+    while changed and text:
+        changed = False
+        for word in grammar.qualifier_trim:
+            if text.endswith(word) and len(text) > len(word):
+                text = text[: -len(word)].rstrip()
+                changed = True
+    return text
+
+
+def _split_benchmark(qualifier: str, grammar: Grammar) -> tuple[str, str | None]:
+    """Split ``"薪酬高于全省高职平均值"`` at its leftmost cue into ``("薪酬", "全省高职平均值")``."""
+    best: tuple[int, int] | None = None
+    for cue in grammar.relative_cues:
+        at = qualifier.find(cue)
+        if at >= 0 and (best is None or at < best[0] or (at == best[0] and len(cue) > best[1])):
+            best = (at, len(cue))
+    if best is None:
+        return qualifier, None
+    at, length = best
+    return qualifier[:at].strip(), qualifier[at + length :].strip() or None
+
+
+def _read_unit(rest: str, grammar: Grammar) -> str:
+    rest = rest.lstrip()
+    for unit in grammar.units:
+        if rest.startswith(unit):
+            return unit
+    return ""
+
+
+def parse_target_value(
+    text: str | None, grammar: Grammar | None = None, source: str = "", where: str = ""
+) -> ParsedValue:
+    """Parse one 观测值 (a single target: split cells first with :func:`split_value_parts`).
+
+    Examples: ``"90%"`` → ``>=`` 90 ``%``; ``"18:1"`` → ``<=`` 18 ``:1``; ``"1 亿元"`` → ``>=`` 1 ``亿元``;
+    ``"1-2 家"`` → ``range`` 1..2 ``家``; ``"毕业一年后薪酬高于全省高职平均值 1.3 倍"`` → relative ``>=``
+    1.3 ``倍`` with benchmark ``全省高职平均值``; ``"实质性运作"`` → ``text``.
+
+    Args:
+        text: The 观测值; None or blank gives a ``text`` value without text.
+        grammar: The value grammar; defaults to :func:`default_grammar`.
+        source: File name, for messages.
+        where: Place in the file (``第 473 行``), for messages.
+
+    Returns:
+        The parsed value.
+
+    Raises:
+        ValueParseError: The text holds numbers but in no form this grammar knows.
+    """
+    grammar = grammar or default_grammar()
+    norm = tidy(unicodedata.normalize("NFKC", text or ""))
+    if not _DIGIT_RE.search(norm):
+        for cue in grammar.relative_cues:
+            benchmark = norm[len(cue) :].strip()
+            if norm.startswith(cue) and benchmark in grammar.benchmarks:
+                return ParsedValue(">=", value=1.0, unit="倍", benchmark=benchmark, is_relative=True)
+        return ParsedValue("text")
+    low = high = value = None
+    if ratio := _RATIO_RE.search(norm):
+        value, unit, start, end = float(ratio["num"]), ":1", ratio.start(), ratio.end()
+    elif span := _RANGE_RE.search(norm):
+        low, high = float(span["low"]), float(span["high"])
+        unit = _read_unit(norm[span.end() :], grammar)
+        start, end = span.start(), span.end()
+    else:
+        numbers = list(_NUM_RE.finditer(norm))
+        if len(numbers) != 1:
+            raise ValueParseError(
+                source,
+                where,
+                f"观测值“{text}”应含一个数（或 a-b 区间、x:1 比值），实际有 {len(numbers)} 个。",
+                f"expected one number (or a range a-b, or a ratio x:1) in {text!r}; found {len(numbers)}.",
+            )
+        number = numbers[0]
+        value, start, end = float(number.group()), number.start(), number.end()
+        unit = _read_unit(norm[end:], grammar)
+    qualifier = norm[:start].strip()
+    rest = norm[end:]
+    if unit == "倍":
+        qualifier, benchmark = _split_benchmark(qualifier, grammar)
+        return ParsedValue(
+            ">=",
+            value=value,
+            unit=unit,
+            qualifier=_trim_qualifier(qualifier, grammar),
+            benchmark=benchmark,
+            is_relative=True,
+        )
+    if low is not None:
+        comparator = "range"
+    elif unit in grammar.ceiling_units or any(w in rest or w in qualifier for w in grammar.ceiling_words):
+        comparator = "<="
+    elif any(w in rest for w in grammar.approx_words):
+        comparator = "="
+    else:
+        comparator = ">="
+    return ParsedValue(
+        comparator, value=value, low=low, high=high, unit=unit, qualifier=_trim_qualifier(qualifier, grammar)
+    )
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def identify_plan(lines: list[str], source: str, specs: PlanSpecs) -> dict[str, Any]:
+    """Find which plan a text is by its content (every ``identify`` pattern of one spec matches).
+
+    Args:
+        lines: The document's lines.
+        source: File name, for messages.
+        specs: The plan specs.
+
+    Returns:
+        The matching plan spec.
+
+    Raises:
+        FormatError: No spec matches, or more than one does.
+    """
+    text = "\n".join(lines)
+    found = [spec for spec in specs.plans if all(re.search(p, text, flags=re.MULTILINE) for p in spec["identify"])]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        known = "、".join(spec["title"] for spec in specs.plans)
+        raise FormatError(
+            source,
+            "",
+            f"无法识别为已知的规划文件（已知：{known}）。",
+            "the text matches none of the plans in plan_specs.toml.",
+        )
+    ids = ", ".join(spec["plan_id"] for spec in found)
+    raise FormatError(
+        source,
+        "",
+        f"文件同时符合多个规划的识别规则：{ids}。",
+        f"the text matches more than one plan in plan_specs.toml: {ids}.",
+    )
+
+
+def _table_rows(lines: list[str], source: str, table: dict[str, Any]) -> list[int]:
+    """Indexes of a table's data lines: after ``start`` and ``header``, until a line without a tab."""
+    start_re, header_re = re.compile(table["start"]), re.compile(table["header"])
+    start = next((i for i, line in enumerate(lines) if start_re.search(line)), None)
+    if start is None:
+        raise FormatError(
+            source,
+            table["name"],
+            f"未找到{table['name']}（应有与 /{table['start']}/ 相符的一行）。",
+            f"no line matches /{table['start']}/, so the table {table['name']} is missing.",
+        )
+    header = next((i for i in range(start + 1, len(lines)) if header_re.search(lines[i])), None)
+    if header is None:
+        raise FormatError(
+            source,
+            f"第 {start + 1} 行",
+            f"{table['name']}之后未找到表头（应与 /{table['header']}/ 相符）。",
+            f"no table header matching /{table['header']}/ after {table['name']}.",
+        )
+    rows = []
+    for index in range(header + 1, len(lines)):
+        line = lines[index]
+        if not line.strip() or header_re.search(line):
+            continue
+        if "\t" not in line:
+            break
+        rows.append(index)
+    if not rows:
+        raise FormatError(
+            source,
+            f"第 {header + 1} 行",
+            f"{table['name']}表头之后没有数据行。",
+            f"the table {table['name']} has a header but no rows.",
+        )
+    return rows
+
+
+def _raw_from_table(lines: list[str], source: str, table: dict[str, Any], grammar: Grammar) -> list[_RawTarget]:
+    levels = int(table["levels"])
+    strip_re = re.compile(table.get("label_strip", "^$"))
+    level1_re = re.compile(table["level1"]) if table.get("level1") else None
+    text_values = [re.compile(p) for p in table.get("text_values", [])]
+    current: list[str | None] = [None] * levels
+    out: list[_RawTarget] = []
+
+    def label(cell: str) -> str:
+        return strip_re.sub("", tidy(cell)) if cell.strip() else ""
+
+    def value_like(cell: str) -> bool:
+        return bool(_DIGIT_RE.search(cell)) or any(p.search(cell) for p in text_values)
+
+    for index in _table_rows(lines, source, table):
+        line = lines[index]
+        where = f"第 {index + 1} 行"
+        cells = [tidy(c) for c in line.split("\t")]
+        if table["layout"] == "positional":
+            if len(cells) > levels + 1:
+                raise TableError(
+                    source,
+                    where,
+                    f"应有 {levels + 1} 列，实际有 {len(cells)} 列。",
+                    f"expected {levels + 1} cells, found {len(cells)}.",
+                )
+            cells += [""] * (levels + 1 - len(cells))
+            for depth in range(levels):
+                if cells[depth]:
+                    current[depth] = label(cells[depth])
+                    current[depth + 1 :] = [None] * (levels - depth - 1)
+            value: str | None = cells[levels] or None
+        else:
+            filled = [c for c in cells if c]
+            if level1_re and filled and level1_re.search(filled[0]):
+                current = [label(filled[0])] + [None] * (levels - 1)
+                filled = filled[1:]
+            value = filled.pop() if filled and value_like(filled[-1]) else None
+            if not filled or len(filled) > levels - 1:
+                raise TableError(
+                    source,
+                    where,
+                    f"{table['name']}的行应有 1 至 {levels - 1} 个指标名称单元格，实际有 {len(filled)} 个。",
+                    f"a row of {table['name']} must hold 1 to {levels - 1} indicator labels; found {len(filled)}.",
+                )
+            for offset, cell in enumerate(filled):
+                current[levels - len(filled) + offset] = label(cell)
+        if not current[levels - 1] and table["layout"] == "positional":
+            raise TableError(
+                source, where, "该行没有指标名称。", f"the row has no label in column {levels} of {table['name']}."
+            )
+        hierarchy = [*current, None, None, None][:3]
+        out.append(
+            _RawTarget(
+                label_zh=next(c for c in reversed(current) if c),
+                value_text=value,
+                source_line=index + 1,
+                source_text=line,
+                level1=hierarchy[0],
+                level2=hierarchy[1],
+                level3=hierarchy[2],
+            )
+        )
+    return out
+
+
+def _raw_from_clauses(lines: list[str], source: str, clauses: list[dict[str, Any]]) -> list[_RawTarget]:
+    pieces: list[str] = []
+    starts: list[tuple[int, int]] = []  # (offset in joined text, line index)
+    offset = 0
+    for index, line in enumerate(lines):
+        body = line.strip()
+        if body:
+            starts.append((offset, index))
+            pieces.append(body)
+            offset += len(body)
+    joined = "".join(pieces)
+    out = []
+    for clause in clauses:
+        matches = list(re.finditer(clause["pattern"], joined))
+        if len(matches) != 1:
+            raise TableError(
+                source,
+                clause["label"],
+                f"目标句“{clause['label']}”应出现一次（/{clause['pattern']}/），实际 {len(matches)} 次。",
+                f"expected the target sentence {clause['label']!r} once (/{clause['pattern']}/); found {len(matches)}.",
+            )
+        at = matches[0].start("value")
+        line_index = max(i for off, i in starts if off <= at)
+        out.append(
+            _RawTarget(
+                label_zh=clause["label"],
+                value_text=tidy(matches[0]["value"]),
+                source_line=line_index + 1,
+                source_text=lines[line_index],
+            )
+        )
+    return out
+
+
+def _expand_parts(raw: list[_RawTarget], grammar: Grammar, source: str) -> list[tuple[_RawTarget, ParsedValue]]:
+    """One (target, parsed value) per part of every raw target; labels of extra parts get their qualifier."""
+    out = []
+    for target in raw:
+        where = f"第 {target.source_line} 行"
+        parts = split_value_parts(target.value_text or "", grammar)
+        if len(parts) <= 1:
+            out.append((target, parse_target_value(target.value_text, grammar, source, where)))
+            continue
+        for part in parts:
+            parsed = parse_target_value(part, grammar, source, where)
+            name = parsed.qualifier
+            label = f"{target.label_zh}（{name}）" if name else target.label_zh
+            out.append((_replace(target, label_zh=label, value_text=part), parsed))
+    return out
+
+
+def _replace(target: _RawTarget, **changes: Any) -> _RawTarget:
+    fields = {**target.__dict__, **changes}
+    return _RawTarget(**fields)
+
+
+def _kind(parsed: ParsedValue, label: str, value_text: str, unit: str | None, override: str, grammar: Grammar) -> str:
+    if parsed.comparator == "text":
+        return "text"
+    if parsed.is_relative:
+        return "relative"
+    if parsed.comparator == "range":
+        return "range"
+    if override:
+        return override
+    words = f"{label} {value_text}"
+    if any(w in words for w in grammar.cumulative_words):
+        return "cumulative"
+    if any(w in words for w in grammar.annual_average_words):
+        return "annual_average"
+    return "cumulative" if unit in grammar.cumulative_units else "absolute"
+
+
+def _scale(value: float | None, factor: float) -> float | None:
+    return None if value is None else round(value * factor, 6)
+
+
+def parse_plan_lines(
+    lines: list[str],
+    source: str,
+    specs: PlanSpecs,
+    target_map: pd.DataFrame,
+    registry_units: dict[str, str],
+    units: pd.DataFrame,
+) -> PlanParse:
+    """Parse a plan document's lines into its ``plans`` row and ``targets`` rows.
+
+    Args:
+        lines: The document's lines (line ``i`` is line number ``i + 1``).
+        source: File name (stored as ``source_file``; named in messages).
+        specs: The plan specs (:func:`load_plan_specs`).
+        target_map: The reviewed mapping (:func:`load_target_map`).
+        registry_units: ``indicator_id → unit`` of the registry.
+        units: Unit factors (:func:`read_units`).
+
+    Returns:
+        The plan row and its targets, in document order.
+
+    Raises:
+        FormatError: The text is no known plan, or its table is missing or empty.
+        TableError: A table row or target sentence does not match its spec; a mapped unit is
+            inconsistent with the 观测值.
+        ValueParseError: A 观测值 cannot be parsed or converted into its indicator's unit.
+    """
+    spec = identify_plan(lines, source, specs)
+    grammar = specs.grammar
+    if "table" in spec:
+        raw = _raw_from_table(lines, source, spec["table"], grammar)
+    else:
+        raw = _raw_from_clauses(lines, source, spec.get("clauses", []))
+    plan_id = spec["plan_id"]
+    mapping = {row.label_zh: row for row in target_map[target_map["plan_id"] == plan_id].itertuples(index=False)}
+    rows = []
+    for target, parsed in _expand_parts(raw, grammar, source):
+        where = f"第 {target.source_line} 行"
+        entry = mapping.get(target.label_zh)
+        indicator_id = (entry.indicator_id if entry else "") or None
+        notes = [entry.note] if entry and entry.note else []
+        if entry is None:
+            notes.append(NOTE_UNREVIEWED)
+        if target.value_text is None:
+            notes.append(NOTE_NO_VALUE)
+        unit = parsed.unit
+        if entry is not None and entry.source_unit and parsed.comparator != "text":
+            if not entry.source_unit.startswith(unit or ""):
+                raise TableError(
+                    TARGET_MAP_CSV.name,
+                    f"{plan_id}“{target.label_zh}”",
+                    f"source_unit“{entry.source_unit}”与观测值的单位“{unit}”不符（{source} {where}）。",
+                    f"source_unit {entry.source_unit!r} does not extend the written unit {unit!r} ({source}, {where}).",
+                )
+            unit = entry.source_unit
+        value, low, high = parsed.value, parsed.low, parsed.high
+        if parsed.comparator != "text" and not parsed.is_relative:
+            to_unit = registry_units[indicator_id] if indicator_id else grammar.canonical_units.get(unit, unit)
+            factor = find_unit_factor(unit or "", to_unit, units)
+            if factor is None:
+                raise ValueParseError(
+                    source,
+                    where,
+                    f"观测值“{target.value_text}”的单位“{unit}”无法换算为“{to_unit}”（{indicator_id or '存储单位'}）。",
+                    f"the unit {unit!r} of {target.value_text!r} cannot be converted to {to_unit!r} "
+                    f"({indicator_id or 'canonical unit'}); add the factor to units.csv.",
+                )
+            value, low, high, unit = _scale(value, factor), _scale(low, factor), _scale(high, factor), to_unit
+        relative_to = None
+        if parsed.is_relative and indicator_id and parsed.benchmark in grammar.benchmarks:
+            relative_to = f"{indicator_id}@{grammar.benchmarks[parsed.benchmark]}"
+        rows.append(
+            {
+                "plan_id": plan_id,
+                "indicator_id": indicator_id,
+                "subject": (entry.subject if entry else "") or spec["default_subject"],
+                "comparator": parsed.comparator,
+                "target_value": value,
+                "unit": unit or None,
+                "target_year": int(spec["target_year"]),
+                "relative_to": relative_to,
+                "label_zh": target.label_zh,
+                "source_line": target.source_line,
+                "source_text": target.source_text,
+                "level1": target.level1,
+                "level2": target.level2,
+                "level3": target.level3,
+                "value_text": target.value_text,
+                "target_low": low,
+                "target_high": high,
+                "kind": _kind(
+                    parsed, target.label_zh, target.value_text or "", unit, entry.kind if entry else "", grammar
+                ),
+                "note": "；".join(notes) or None,
+            }
+        )
+    targets = _frame(rows, TARGET_COLUMNS, TARGET_DTYPES)
+    duplicated = targets[targets.duplicated("label_zh", keep=False)]
+    if not duplicated.empty:
+        first = duplicated.iloc[0]
+        raise TableError(
+            source,
+            f"第 {first['source_line']} 行",
+            f"指标名称“{first['label_zh']}”重复，无法唯一映射。",
+            f"the label {first['label_zh']!r} occurs more than once, so it cannot be mapped uniquely.",
+        )
+    plan = {
+        "plan_id": plan_id,
+        "title": spec["title"],
+        "issuer": spec["issuer"],
+        "scope": spec["scope"],
+        "start_year": spec.get("start_year"),
+        "target_year": int(spec["target_year"]),
+        "source_file": source,
+    }
+    return PlanParse(plan=plan, targets=targets)
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype(dtypes)
+
+
+def parse_plan(
+    path: Path | str,
+    specs: PlanSpecs | None = None,
+    target_map: pd.DataFrame | None = None,
+    registry_units: dict[str, str] | None = None,
+    units: pd.DataFrame | None = None,
+) -> PlanParse:
+    """Read and parse one plan document.
+
+    Args:
+        path: The text file.
+        specs: Plan specs; the project's plan_specs.toml by default.
+        target_map: The reviewed mapping; the project's target_indicator_map.csv by default.
+        registry_units: ``indicator_id → unit``; from data/indicators.csv by default.
+        units: Unit factors; the project's units.csv by default.
+
+    Returns:
+        The plan row and its targets.
+
+    Raises:
+        FormatError: The file is empty, unreadable, no known plan, or lacks its table.
+        EncodingError: The file is binary or in an unknown encoding.
+        TableError: See :func:`parse_plan_lines`.
+        ValueParseError: See :func:`parse_plan_lines`.
+    """
+    path = Path(path)
+    registry_units = registry_units if registry_units is not None else read_registry_units()
+    specs = specs or load_plan_specs()
+    target_map = target_map if target_map is not None else load_target_map(registry_ids=set(registry_units))
+    units = units if units is not None else read_units()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(
+            path.name, "", f"无法读取文件：{exc.strerror}。", f"cannot read the file: {exc.strerror}."
+        ) from exc
+    lines = decode_text(data, path.name).lines
+    return parse_plan_lines(lines, path.name, specs, target_map, registry_units, units)
+
+
+def parse_all_plans(plans_dir: Path | str = PLANS_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse every ``*.txt`` plan document in a folder.
+
+    Args:
+        plans_dir: The folder (data/plans by default).
+
+    Returns:
+        ``(plans, targets)``: one row per document (:data:`PLAN_COLUMNS`) and all their targets
+        (:data:`TARGET_COLUMNS`); both empty, with their columns, when the folder holds no plan.
+
+    Raises:
+        FormatError: A file is no known plan, or two files are the same plan.
+        LoadError: Any other problem of one file (see :func:`parse_plan`).
+    """
+    registry_units = read_registry_units()
+    specs = load_plan_specs()
+    target_map = load_target_map(registry_ids=set(registry_units))
+    units = read_units()
+    parsed = [parse_plan(p, specs, target_map, registry_units, units) for p in sorted(Path(plans_dir).glob("*.txt"))]
+    seen: dict[str, str] = {}
+    for result in parsed:
+        plan_id, source = result.plan["plan_id"], result.plan["source_file"]
+        if plan_id in seen:
+            raise FormatError(
+                source,
+                "",
+                f"与 {seen[plan_id]} 是同一规划（{plan_id}），请只保留一个文件。",
+                f"this is the same plan ({plan_id}) as {seen[plan_id]}; keep one of the two files.",
+            )
+        seen[plan_id] = source
+    plans = _frame([r.plan for r in parsed], PLAN_COLUMNS, PLAN_DTYPES)
+    frames = [r.targets for r in parsed if not r.targets.empty]
+    targets = pd.concat(frames, ignore_index=True) if frames else _frame([], TARGET_COLUMNS, TARGET_DTYPES)
+    return plans, targets.astype(TARGET_DTYPES)
+
+
+def targets_json(plan_id: str | None = None, plans_dir: Path | str = PLANS_DIR) -> str:
+    """The JSON array ``python -m loaders targets [--plan ID] --json`` prints.
+
+    Args:
+        plan_id: Only this plan's targets; all plans when None.
+        plans_dir: Folder of plan documents (data/plans by default).
+
+    Returns:
+        A JSON array of target objects (keys :data:`TARGET_COLUMNS`; nulls for missing values).
+
+    Raises:
+        UnknownPlanError: ``plan_id`` is not one of the parsed plans.
+    """
+    plans, targets = parse_all_plans(plans_dir)
+    if plan_id is not None:
+        known = plans["plan_id"].tolist()
+        if plan_id not in known:
+            raise UnknownPlanError(plan_id, known)
+        targets = targets[targets["plan_id"] == plan_id]
+    return targets.to_json(orient="records", force_ascii=False, indent=2)
