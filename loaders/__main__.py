@@ -4,6 +4,7 @@
     python -m loaders ingest FILE... [--db PATH]    load files into the store (one transaction each)
     python -m loaders rebuild [--db PATH]           build the store afresh from data/
     python -m loaders sync [--db PATH]              build the store if missing, else load what changed
+    python -m loaders targets [--plan ID] [--json]  print the plan targets
 
 Errors go to stderr in Chinese and English; the exit status is 2 for a file that cannot be
 loaded, 3 for a store that cannot be opened.
@@ -12,6 +13,7 @@ loaded, 3 for a store that cannot be opened.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -74,13 +76,13 @@ def _rebuild(args: argparse.Namespace) -> int:
     from loaders.store import rebuild
 
     for outcome in rebuild(args.db):
-        print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
+        print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} rows)")
     print(f"store written: {args.db or default_db_path()}")
     return 0
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from loaders.store import bundled_report_files, connect, ingest_file
+    from loaders.store import bundled_plan_files, bundled_report_files, connect, ingest_file, ingest_plan
 
     path = Path(args.db or default_db_path())
     if not path.exists():
@@ -90,8 +92,26 @@ def _sync(args: argparse.Namespace) -> int:
         for file in bundled_report_files():
             outcome = ingest_file(con, file)
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
+        for file in bundled_plan_files():
+            outcome = ingest_plan(con, file)
+            print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} targets)")
     finally:
         con.close()
+    return 0
+
+
+def _targets(args: argparse.Namespace) -> int:
+    from loaders.plans import targets_json
+
+    text = targets_json(args.plan)
+    if args.json:
+        print(text)
+    else:
+        import pandas as pd
+
+        frame = pd.read_json(io.StringIO(text))
+        columns = ["plan_id", "label_zh", "comparator", "target_value", "unit", "target_year", "indicator_id"]
+        print(frame[columns].to_string(index=False) if not frame.empty else "(no targets)")
     return 0
 
 
@@ -113,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="build the store if missing, else load what changed")
     sync.add_argument("--db", type=Path, default=None)
     sync.set_defaults(func=_sync)
+    targets = sub.add_parser("targets", help="print the plan targets parsed from data/plans")
+    targets.add_argument("--plan", default=None, help="only this plan id (e.g. wzvtc_2022_2025)")
+    targets.add_argument("--json", action="store_true", help="JSON array instead of a table")
+    targets.set_defaults(func=_targets)
     return parser
 
 
@@ -123,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except LoadError as exc:
         print(exc.message, file=sys.stderr)
+        return 2
+    except LookupError as exc:  # e.g. an unknown plan id
+        print(str(exc), file=sys.stderr)
         return 2
     except duckdb.IOException as exc:
         print(

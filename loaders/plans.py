@@ -21,10 +21,11 @@ A ``targets`` row (:data:`TARGET_COLUMNS`):
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -600,16 +601,18 @@ def _table_rows(lines: list[str], source: str, table: dict[str, Any]) -> list[in
     return rows
 
 
-def _raw_from_table(lines: list[str], source: str, table: dict[str, Any], grammar: Grammar) -> list[_RawTarget]:
+def _raw_from_table(lines: list[str], source: str, table: dict[str, Any]) -> list[_RawTarget]:
+    """One raw target per table row, with the hierarchy carried down from the rows above."""
     levels = int(table["levels"])
-    strip_re = re.compile(table.get("label_strip", "^$"))
+    strip_re = re.compile(table["label_strip"]) if table.get("label_strip") else None
     level1_re = re.compile(table["level1"]) if table.get("level1") else None
     text_values = [re.compile(p) for p in table.get("text_values", [])]
     current: list[str | None] = [None] * levels
     out: list[_RawTarget] = []
 
     def label(cell: str) -> str:
-        return strip_re.sub("", tidy(cell)) if cell.strip() else ""
+        text = tidy(cell)
+        return strip_re.sub("", text) if strip_re else text
 
     def value_like(cell: str) -> bool:
         return bool(_DIGIT_RE.search(cell)) or any(p.search(cell) for p in text_values)
@@ -713,13 +716,8 @@ def _expand_parts(raw: list[_RawTarget], grammar: Grammar, source: str) -> list[
             parsed = parse_target_value(part, grammar, source, where)
             name = parsed.qualifier
             label = f"{target.label_zh}（{name}）" if name else target.label_zh
-            out.append((_replace(target, label_zh=label, value_text=part), parsed))
+            out.append((replace(target, label_zh=label, value_text=part), parsed))
     return out
-
-
-def _replace(target: _RawTarget, **changes: Any) -> _RawTarget:
-    fields = {**target.__dict__, **changes}
-    return _RawTarget(**fields)
 
 
 def _kind(parsed: ParsedValue, label: str, value_text: str, unit: str | None, override: str, grammar: Grammar) -> str:
@@ -773,7 +771,7 @@ def parse_plan_lines(
     spec = identify_plan(lines, source, specs)
     grammar = specs.grammar
     if "table" in spec:
-        raw = _raw_from_table(lines, source, spec["table"], grammar)
+        raw = _raw_from_table(lines, source, spec["table"])
     else:
         raw = _raw_from_clauses(lines, source, spec.get("clauses", []))
     plan_id = spec["plan_id"]
@@ -783,6 +781,13 @@ def parse_plan_lines(
         where = f"第 {target.source_line} 行"
         entry = mapping.get(target.label_zh)
         indicator_id = (entry.indicator_id if entry else "") or None
+        if indicator_id is not None and indicator_id not in registry_units:
+            raise TableError(
+                TARGET_MAP_CSV.name,
+                f"{plan_id}“{target.label_zh}”",
+                f"指标 {indicator_id} 不在指标登记表 indicators.csv 中。",
+                f"indicator {indicator_id!r} is not in the registry indicators.csv.",
+            )
         notes = [entry.note] if entry and entry.note else []
         if entry is None:
             notes.append(NOTE_UNREVIEWED)
@@ -961,4 +966,5 @@ def targets_json(plan_id: str | None = None, plans_dir: Path | str = PLANS_DIR) 
         if plan_id not in known:
             raise UnknownPlanError(plan_id, known)
         targets = targets[targets["plan_id"] == plan_id]
-    return targets.to_json(orient="records", force_ascii=False, indent=2)
+    records = json.loads(targets.to_json(orient="records", force_ascii=False))
+    return json.dumps(records, ensure_ascii=False, indent=2)

@@ -8,6 +8,7 @@ change nothing; a changed version of a report replaces that report's rows.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ import duckdb
 import pandas as pd
 
 from loaders import LoadResult, load
-from loaders.paths import REPORTS_DIR, default_db_path
+from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path
+from loaders.plans import TARGET_COLUMNS, parse_plan
 from loaders.registry import read_registry
 
 SCHEMA = """
@@ -54,6 +56,38 @@ CREATE TABLE IF NOT EXISTS observations (
     source_line INTEGER NOT NULL,
     source_text VARCHAR NOT NULL,
     PRIMARY KEY (report_id, source_line, indicator_id, subject)
+);
+CREATE TABLE IF NOT EXISTS plans (
+    plan_id VARCHAR PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    issuer VARCHAR,
+    scope VARCHAR NOT NULL,
+    start_year INTEGER,
+    target_year INTEGER,
+    source_file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS targets (
+    plan_id VARCHAR NOT NULL,
+    indicator_id VARCHAR REFERENCES indicators (indicator_id),
+    subject VARCHAR,
+    comparator VARCHAR NOT NULL CHECK (comparator IN ('>=', '<=', '=', 'range', 'text')),
+    target_value DOUBLE,
+    unit VARCHAR,
+    target_year INTEGER,
+    relative_to VARCHAR,
+    label_zh VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    source_text VARCHAR NOT NULL,
+    level1 VARCHAR,
+    level2 VARCHAR,
+    level3 VARCHAR,
+    value_text VARCHAR,
+    target_low DOUBLE,
+    target_high DOUBLE,
+    kind VARCHAR NOT NULL,
+    note VARCHAR
 );
 CREATE OR REPLACE VIEW out_observations AS
 SELECT o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_en, i.domain,
@@ -178,7 +212,9 @@ def bundled_report_files(reports_dir: Path = REPORTS_DIR) -> list[Path]:
     return sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def rebuild(db_path: Path | str | None = None, reports_dir: Path = REPORTS_DIR) -> list[IngestOutcome]:
+def rebuild(
+    db_path: Path | str | None = None, reports_dir: Path = REPORTS_DIR, plans_dir: Path = PLANS_DIR
+) -> list[IngestOutcome]:
     """Build the store afresh from everything under ``data/``.
 
     The new file is built beside the old one and moved into place only when complete, so a
@@ -187,6 +223,7 @@ def rebuild(db_path: Path | str | None = None, reports_dir: Path = REPORTS_DIR) 
     Args:
         db_path: Target file; the default store when None.
         reports_dir: Where the report files are.
+        plans_dir: Where the plan documents are.
 
     Returns:
         One outcome per file.
@@ -200,6 +237,7 @@ def rebuild(db_path: Path | str | None = None, reports_dir: Path = REPORTS_DIR) 
         con = connect(tmp_name)
         try:
             outcomes = [ingest_file(con, path) for path in bundled_report_files(reports_dir)]
+            outcomes += [ingest_plan(con, path) for path in bundled_plan_files(plans_dir)]
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -212,6 +250,78 @@ def rebuild(db_path: Path | str | None = None, reports_dir: Path = REPORTS_DIR) 
             if leftover.exists():
                 leftover.unlink()
     return outcomes
+
+
+def ingest_plan(con: duckdb.DuckDBPyConnection, path: Path) -> IngestOutcome:
+    """Parse one plan document and write its plan row and targets in one transaction.
+
+    Args:
+        con: A writable connection.
+        path: The plan's text file.
+
+    Returns:
+        What was done (``report_id`` holds the plan id).
+    """
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    parsed = parse_plan(path)
+    plan_id = parsed.plan["plan_id"]
+    rows = con.execute("SELECT sha256 FROM plans WHERE plan_id = ?", [plan_id]).fetchall()
+    n_targets = len(parsed.targets)
+    if rows and rows[0][0] == sha256:
+        return IngestOutcome(plan_id, "unchanged", n_targets)
+    plan = parsed.plan
+    con.register("new_targets", parsed.targets[TARGET_COLUMNS])
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM targets WHERE plan_id = ?", [plan_id])
+        con.execute("DELETE FROM plans WHERE plan_id = ?", [plan_id])
+        con.execute(
+            "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                plan_id,
+                plan["title"],
+                plan["issuer"],
+                plan["scope"],
+                _none_if_missing(plan["start_year"]),
+                _none_if_missing(plan["target_year"]),
+                path.name,
+                sha256,
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        con.execute(f"INSERT INTO targets SELECT {', '.join(TARGET_COLUMNS)} FROM new_targets")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("new_targets")
+    return IngestOutcome(plan_id, "replaced" if rows else "added", n_targets)
+
+
+def _none_if_missing(value: object) -> object:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def bundled_plan_files(plans_dir: Path = PLANS_DIR) -> list[Path]:
+    """The plan documents under ``data/plans`` in a stable order."""
+    return sorted(p for p in plans_dir.glob("*.txt") if p.is_file())
+
+
+def read_plans(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The loaded plans (school plan first, then city plans by id)."""
+    return con.execute("SELECT * EXCLUDE (sha256) FROM plans ORDER BY scope = 'school' DESC, plan_id").df()
+
+
+def read_targets(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> pd.DataFrame:
+    """Plan targets in source order (all plans, or one)."""
+    sql = "SELECT * FROM targets"
+    params: list[object] = []
+    if plan_id is not None:
+        sql += " WHERE plan_id = ?"
+        params.append(plan_id)
+    return con.execute(sql + " ORDER BY plan_id, source_line", params).df()
 
 
 def read_observations(con: duckdb.DuckDBPyConnection, report_id: str | None = None) -> pd.DataFrame:

@@ -194,3 +194,42 @@ def test_every_observation_belongs_to_a_report(built_db: Path) -> None:
     ).fetchall()
     con.close()
     assert orphans == [(0,)]
+
+
+def test_plans_and_targets_are_stored(built_db: Path) -> None:
+    con = connect(built_db, read_only=True)
+    plans = dict(con.execute("SELECT plan_id, scope FROM plans ORDER BY plan_id").fetchall())
+    counts = dict(con.execute("SELECT plan_id, count(*) FROM targets GROUP BY plan_id").fetchall())
+    ratio = con.execute(
+        "SELECT comparator, target_value, unit, source_line FROM targets"
+        " WHERE plan_id = 'wzvtc_2022_2025' AND indicator_id = 'student_teacher_ratio'"
+    ).fetchall()
+    con.close()
+    assert plans == {
+        "lishui_2023_2025": "city",
+        "taizhou_2023": "city",
+        "wenzhou_city": "city",
+        "wzvtc_2022_2025": "school",
+    }
+    assert counts == {"wzvtc_2022_2025": 115, "taizhou_2023": 25, "wenzhou_city": 5, "lishui_2023_2025": 6}
+    assert ratio == [("<=", 18.0, ":1", 489)]
+
+
+def test_plan_ingest_is_idempotent(built_db: Path) -> None:
+    from loaders.store import bundled_plan_files, ingest_plan
+
+    con = connect(built_db)
+    outcomes = [ingest_plan(con, path) for path in bundled_plan_files()]
+    assert {o.action for o in outcomes} == {"unchanged"}
+    assert con.execute("SELECT count(*) FROM targets").fetchall() == [(151,)]
+    con.close()
+
+
+def test_cli_targets_json(capsys) -> None:
+    assert main(["targets", "--plan", "taizhou_2023", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 25
+    funding = [r for r in records if r["indicator_id"] == "fiscal_funding_per_student"]
+    assert [(r["target_value"], r["unit"], r["comparator"]) for r in funding] == [(12000.0, "元", ">=")]
+    assert main(["targets", "--plan", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err
