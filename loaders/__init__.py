@@ -32,6 +32,7 @@ class LoadResult:
         encoding: The text encoding detected, where there is one.
         observations: The tidy rows (see :data:`loaders.report.OBSERVATION_COLUMNS`).
         notes: Things a planner should know (encoding used, tables not found).
+        lines: The report's text, where it has one (kept for provenance and the check-up).
     """
 
     report_id: str
@@ -43,6 +44,7 @@ class LoadResult:
     encoding: str | None
     observations: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
 
 
 def report_id_for(school: str, report_year: int) -> str:
@@ -93,4 +95,5 @@ def load_bytes(data: bytes, name: str, school: str | None = None, report_year: i
         encoding=parsed.encoding,
         observations=parsed.observations,
         notes=list(parsed.notes),
+        lines=list(parsed.lines),
     )

@@ -4,10 +4,14 @@
     python -m loaders ingest FILE... [--db PATH]    load files into the store (one transaction each)
     python -m loaders rebuild [--db PATH]           build the store afresh from data/
     python -m loaders sync [--db PATH]              build the store if missing, else load what changed
+    python -m loaders template OUT.xlsx             write the blank Excel template
+    python -m loaders export --report ID OUT.(xlsx|csv) [--db PATH]
+                                                    write one stored report as a workbook or tidy CSV
     python -m loaders targets [--plan ID] [--json]  print the plan targets
 
 Errors go to stderr in Chinese and English; the exit status is 2 for a file that cannot be
-loaded, 3 for a store that cannot be opened.
+loaded (or a report or output that ``export``/``template`` cannot write), 3 for a store that
+cannot be opened.
 """
 
 from __future__ import annotations
@@ -115,6 +119,54 @@ def _targets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _template(args: argparse.Namespace) -> int:
+    from loaders.workbook import template_bytes
+
+    if args.out.suffix.lower() != ".xlsx":
+        print(
+            f"模板文件名应以 .xlsx 结尾：{args.out}\nthe template's name must end in .xlsx: {args.out}", file=sys.stderr
+        )
+        return 2
+    return _write_output(args.out, template_bytes(), "template")
+
+
+def _export(args: argparse.Namespace) -> int:
+    from loaders.store import connect
+    from loaders.tidy_csv import render_csv
+    from loaders.workbook import render_workbook, stored_report
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        print(
+            f"导出文件名应以 .xlsx 或 .csv 结尾：{args.out}\nthe output must end in .xlsx or .csv: {args.out}",
+            file=sys.stderr,
+        )
+        return 2
+    con = connect(args.db, read_only=True)
+    try:
+        report, source_file = stored_report(con, args.report)
+    except LookupError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    if suffix == ".xlsx":
+        data = render_workbook(report.observations, report.school, report.report_year, source_file)
+    else:
+        data = render_csv(report.observations, report.school, report.report_year)
+    return _write_output(args.out, data, f"{args.report}: {len(report.observations)} observations")
+
+
+def _write_output(path: Path, data: bytes, what: str) -> int:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        print(f"无法写入文件 {path}：{exc.strerror}\ncannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"{what} written: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests)."""
     parser = argparse.ArgumentParser(prog="python -m loaders", description="高职质量年度报告数据导入 / report loaders")
@@ -133,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="build the store if missing, else load what changed")
     sync.add_argument("--db", type=Path, default=None)
     sync.set_defaults(func=_sync)
+    template = sub.add_parser("template", help="write the blank Excel template")
+    template.add_argument("out", type=Path, help="the .xlsx to write")
+    template.set_defaults(func=_template)
+    export = sub.add_parser("export", help="write one stored report as .xlsx (template layout) or tidy .csv")
+    export.add_argument("--report", required=True, help="report id, e.g. 温州职业技术学院-2020")
+    export.add_argument("out", type=Path, help="the .xlsx or .csv to write")
+    export.add_argument("--db", type=Path, default=None, help="DuckDB file (default data/quality.duckdb)")
+    export.set_defaults(func=_export)
     targets = sub.add_parser("targets", help="print the plan targets parsed from data/plans")
     targets.add_argument("--plan", default=None, help="only this plan id (e.g. wzvtc_2022_2025)")
     targets.add_argument("--json", action="store_true", help="JSON array instead of a table")

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from loaders.pdf import is_pdf, read_pdf_report
 from loaders.report import ParsedReport, parse_report_lines
 from loaders.text import decode_text
+from loaders.tidy_csv import is_tidy_csv, read_tidy_csv
+from loaders.workbook import is_workbook, read_workbook
 
 Matcher = Callable[[bytes, str], bool]
 Reader = Callable[[bytes, str, "str | None", "int | None"], ParsedReport]
@@ -47,5 +50,8 @@ def read_text_report(data: bytes, name: str, school: str | None, report_year: in
 
 
 FORMATS: list[Format] = [
+    Format("pdf", is_pdf, read_pdf_report),
+    Format("xlsx", is_workbook, read_workbook),
+    Format("csv", is_tidy_csv, read_tidy_csv),
     Format("text", _is_text, read_text_report),
 ]

@@ -10,6 +10,7 @@ DATA_DIR = ROOT / "data"
 SPECS_DIR = DATA_DIR / "specs"
 REPORTS_DIR = DATA_DIR / "reports"
 PLANS_DIR = DATA_DIR / "plans"
+UPLOADS_DIR = DATA_DIR / "uploads"  # reports loaded through the dashboard (not committed)
 INDICATORS_CSV = DATA_DIR / "indicators.csv"
 REPORT_SPEC = SPECS_DIR / "report_tables.toml"
 SUBJECT_ALIASES_CSV = SPECS_DIR / "subject_aliases.csv"

@@ -72,6 +72,8 @@ class ParsedReport:
         observations: One row per numeric cell, columns :data:`OBSERVATION_COLUMNS`.
         notes: Warnings a planner should see (tables of the spec not found in this report).
         encoding: The text encoding the source was decoded with, where it has one.
+        lines: The text the figures were read from (line ``i`` is line number ``i + 1``);
+            empty for sources without running text (workbooks, CSV).
     """
 
     school: str
@@ -79,6 +81,7 @@ class ParsedReport:
     observations: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     encoding: str | None = None
+    lines: list[str] = field(default_factory=list)
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -228,7 +231,7 @@ def parse_report_lines(
             "source_text": "str",
         }
     )
-    return ParsedReport(school=school, report_year=report_year, observations=frame, notes=notes)
+    return ParsedReport(school=school, report_year=report_year, observations=frame, notes=notes, lines=list(lines))
 
 
 def _has_known_table(norm: list[str], captions: list[_Caption], spec: ReportSpec) -> bool:

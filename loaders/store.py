@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from loaders import LoadResult, load
-from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path
+from loaders.paths import PLANS_DIR, REPORTS_DIR, UPLOADS_DIR, default_db_path
 from loaders.plans import TARGET_COLUMNS, parse_plan
 from loaders.registry import read_registry
 
@@ -56,6 +57,12 @@ CREATE TABLE IF NOT EXISTS observations (
     source_line INTEGER NOT NULL,
     source_text VARCHAR NOT NULL,
     PRIMARY KEY (report_id, source_line, indicator_id, subject)
+);
+CREATE TABLE IF NOT EXISTS report_lines (
+    report_id VARCHAR NOT NULL,
+    line_number INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    PRIMARY KEY (report_id, line_number)
 );
 CREATE TABLE IF NOT EXISTS plans (
     plan_id VARCHAR PRIMARY KEY,
@@ -173,9 +180,12 @@ def ingest_result(con: duckdb.DuckDBPyConnection, result: LoadResult) -> IngestO
     if existing and existing[0] == result.sha256:
         return IngestOutcome(result.report_id, "unchanged", existing[1], tuple(result.notes))
     frame = result.observations
+    lines = pd.DataFrame({"line_number": range(1, len(result.lines) + 1), "text": pd.Series(result.lines, dtype="str")})
     con.register("new_observations", frame)
+    con.register("new_lines", lines)
     try:
         con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM report_lines WHERE report_id = ?", [result.report_id])
         con.execute("DELETE FROM observations WHERE report_id = ?", [result.report_id])
         con.execute("DELETE FROM reports WHERE report_id = ?", [result.report_id])
         con.execute(
@@ -192,12 +202,14 @@ def ingest_result(con: duckdb.DuckDBPyConnection, result: LoadResult) -> IngestO
             ],
         )
         con.execute(_OBSERVATION_INSERT, [result.report_id])
+        con.execute("INSERT INTO report_lines SELECT ?, line_number, text FROM new_lines", [result.report_id])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     finally:
         con.unregister("new_observations")
+        con.unregister("new_lines")
     action = "replaced" if existing else "added"
     return IngestOutcome(result.report_id, action, len(frame), tuple(result.notes))
 
@@ -207,9 +219,40 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str) -> IngestOutco
     return ingest_result(con, load(path))
 
 
-def bundled_report_files(reports_dir: Path = REPORTS_DIR) -> list[Path]:
-    """The report files under ``data/reports`` in a stable order."""
-    return sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+def bundled_report_files(reports_dir: Path = REPORTS_DIR, uploads_dir: Path = UPLOADS_DIR) -> list[Path]:
+    """The report files under ``data/reports``, then those uploaded through the dashboard."""
+    files = sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    if uploads_dir.is_dir():
+        files += sorted(p for p in uploads_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    return files
+
+
+def keep_upload(result: LoadResult, data: bytes, uploads_dir: Path = UPLOADS_DIR) -> Path:
+    """Keep an uploaded report's bytes so that a rebuild loads it again.
+
+    The file is named after the report id (never after the uploaded name, so no path from a
+    user reaches the file system) and written atomically.
+
+    Args:
+        result: The loaded report.
+        data: The uploaded bytes.
+        uploads_dir: Where uploads are kept.
+
+    Returns:
+        The file written.
+    """
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "_", result.report_id).strip("_") or "report"
+    extension = {"text": "txt"}.get(result.format_used, result.format_used)
+    target = uploads_dir / f"{stem}.{extension}"
+    for old in uploads_dir.glob(f"{stem}.*"):
+        if old != target:
+            old.unlink()
+    handle, tmp_name = tempfile.mkstemp(prefix=".upload-", dir=uploads_dir)
+    with os.fdopen(handle, "wb") as tmp:
+        tmp.write(data)
+    os.replace(tmp_name, target)
+    return target
 
 
 def rebuild(
@@ -341,6 +384,12 @@ def read_observations(con: duckdb.DuckDBPyConnection, report_id: str | None = No
         params.append(report_id)
     sql += " ORDER BY report_id, source_line, indicator_id, subject"
     return con.execute(sql, params).df()
+
+
+def read_report_lines(con: duckdb.DuckDBPyConnection, report_id: str) -> list[str]:
+    """The text a report's figures were read from (empty for workbook and CSV imports)."""
+    rows = con.execute("SELECT text FROM report_lines WHERE report_id = ? ORDER BY line_number", [report_id]).fetchall()
+    return [row[0] for row in rows]
 
 
 def read_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

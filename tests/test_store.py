@@ -233,3 +233,18 @@ def test_cli_targets_json(capsys) -> None:
     assert [(r["target_value"], r["unit"], r["comparator"]) for r in funding] == [(12000.0, "元", ">=")]
     assert main(["targets", "--plan", "nope"]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_report_text_is_kept_for_provenance(built_db: Path, bundled_lines: list[str]) -> None:
+    from loaders.store import read_report_lines
+
+    con = connect(built_db, read_only=True)
+    lines = read_report_lines(con, "温州职业技术学院-2020")
+    source_text = con.execute(
+        "SELECT source_line, source_text FROM observations WHERE source_table = '表3' AND"
+        " indicator_id = 'dual_qualified_ratio'"
+    ).fetchall()
+    con.close()
+    assert lines == bundled_lines
+    assert source_text == [(4693, "3 双师素质专任教师比例 % 90.81")]
+    assert lines[4693 - 1] == "3 双师素质专任教师比例 % 90.81"

@@ -1,0 +1,514 @@
+"""Observations as CSV in the tidy layout, in and out, and the row checks every tidy format shares.
+
+Belongs here: reading and writing ``indicator_id, subject, year, years_after, value, unit``
+(plus optional ``source_table, source_line, source_text, school, report_year``), recognising such
+a file by its header, and the per-row checks the workbook reader uses too (known indicator,
+graduate-survey subjects, conversion into the registry unit, one row per stored key).
+
+Encoding: UTF-8 with or without BOM and GB18030/GBK are detected (:func:`loaders.text.decode_text`);
+the export is UTF-8 with BOM so that Chinese Excel opens it correctly.
+
+Formula injection: a spreadsheet opening a CSV runs any cell that starts with ``=``, ``+``,
+``-`` or ``@`` (or a tab or carriage return) as a formula. The export therefore puts an
+apostrophe ``'`` in front of such text cells (OWASP's advice; Excel then shows the text as it
+is, with the apostrophe visible in the cell). Text that already starts with apostrophes followed
+by such a character gets one more, so the import, which removes exactly one leading apostrophe
+from text of the form ``'…'<trigger>…``, gives back exactly the original text. Numbers are never
+prefixed (``-3.5`` stays a number).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from loaders.errors import FormatError, LoadError, TableError, ValueParseError
+from loaders.registry import convert, read_registry, subject_aliases
+from loaders.report import OBSERVATION_COLUMNS, ParsedReport, load_spec
+from loaders.text import decode_text
+
+REQUIRED_COLUMNS = ["indicator_id", "subject", "year", "years_after", "value", "unit"]
+PROVENANCE_COLUMNS = ["source_table", "source_line", "source_text"]
+REPORT_COLUMNS = ["school", "report_year"]
+EXPORT_COLUMNS = [*REQUIRED_COLUMNS, *PROVENANCE_COLUMNS, *REPORT_COLUMNS]
+DETECT_COLUMNS = {"indicator_id", "subject", "year", "value"}
+
+# source_table recorded for CSV rows that carry no provenance of their own (source_line is then
+# the CSV line number and source_text the line itself).
+CSV_SOURCE_TABLE = "CSV"
+
+# Plausible data years; anything outside is a typing error.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+OBSERVATION_DTYPES = {
+    "indicator_id": "str",
+    "subject": "str",
+    "year": "int64",
+    "years_after": "Int64",
+    "value": "float64",
+    "unit": "str",
+    "source_table": "str",
+    "source_line": "int64",
+    "source_text": "str",
+}
+
+INJECTION_PREFIX = "'"
+_PROTECTED_RE = re.compile(r"^'*[=+\-@\t\r]")
+_NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+Where = Callable[[str], str]  # column key -> place in the file, e.g. "第 5 行" or "工作表「师资」F7 单元格"
+
+
+# ---------------------------------------------------------------------------- shared row checks
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """What the registry says about one indicator."""
+
+    unit: str
+    domain: str
+    name_zh: str
+
+
+@cache
+def indicator_info() -> dict[str, IndicatorInfo]:
+    """``indicator_id → IndicatorInfo`` from the registry."""
+    registry = read_registry()
+    return {
+        row.indicator_id: IndicatorInfo(row.unit, row.domain, row.name_zh) for row in registry.itertuples(index=False)
+    }
+
+
+def check_indicator(indicator: str, source: str, where: str) -> IndicatorInfo:
+    """The registry entry of an indicator id.
+
+    Args:
+        indicator: The id as written in the file.
+        source: File name, for the message.
+        where: Place in the file.
+
+    Returns:
+        The registry entry.
+
+    Raises:
+        TableError: The id is empty or not in the registry.
+    """
+    if not indicator:
+        raise TableError(source, where, "指标代码不能为空。", "the indicator id is empty.")
+    info = indicator_info().get(indicator)
+    if info is None:
+        raise TableError(
+            source,
+            where,
+            f"未知的指标代码“{indicator}”（不在 data/indicators.csv 中）。",
+            f"unknown indicator id '{indicator}' (not in data/indicators.csv).",
+        )
+    return info
+
+
+def canonical_subject(label: str, info: IndicatorInfo, source: str, where: str) -> str:
+    """The stored subject for a label: aliases resolved, graduate-survey subjects checked.
+
+    Args:
+        label: The subject as written (already stripped).
+        info: The indicator's registry entry.
+        source: File name, for the message.
+        where: Place in the file.
+
+    Returns:
+        The subject (``我校`` → ``本校``, ``总计`` → ``合计`` as in ``subject_aliases.csv``).
+
+    Raises:
+        TableError: The subject is empty, or a graduate-survey subject is not one of the four.
+    """
+    if not label:
+        raise TableError(source, where, "对象不能为空。", "the subject is empty.")
+    aliases = subject_aliases()
+    survey = info.domain == "graduate_survey"
+    subject = (survey and aliases.get(("survey", label))) or aliases.get(("all", label)) or label
+    allowed = load_spec().survey_subjects
+    if survey and subject not in allowed:
+        raise TableError(
+            source,
+            where,
+            f"毕业生调查的对象应为 {'/'.join(allowed)} 之一，实际为“{label}”。",
+            f"a graduate-survey subject must be one of {'/'.join(allowed)}, found '{label}'.",
+        )
+    return subject
+
+
+def to_registry_unit(
+    indicator: str, value: float, unit: str, info: IndicatorInfo, source: str, where: str
+) -> tuple[float, str]:
+    """A value in the registry unit of its indicator.
+
+    Args:
+        indicator: The indicator id.
+        value: The value as given.
+        unit: The unit as given; empty means the registry unit.
+        info: The indicator's registry entry.
+        source: File name, for the message.
+        where: Place in the file (the unit's).
+
+    Returns:
+        ``(value, registry unit)``; converted values are rounded to 10 decimals as the text
+        loader does.
+
+    Raises:
+        ValueParseError: No factor from the given unit to the registry unit is known.
+    """
+    if not unit or unit == info.unit:
+        return value, info.unit
+    converted = convert(value, unit, info.unit)
+    if converted is None:
+        raise ValueParseError(
+            source,
+            where,
+            f"{indicator} 的单位应为 {info.unit}，实际为 {unit}，无法换算（见 data/specs/units.csv）。",
+            f"{indicator} must be in {info.unit}, found {unit}, which cannot be converted (see data/specs/units.csv).",
+        )
+    return round(converted, 10), info.unit
+
+
+def check_year(year: int, source: str, where: str) -> int:
+    """A data year within :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueParseError(
+            source,
+            where,
+            f"年份应在 {MIN_YEAR}–{MAX_YEAR} 之间，实际为 {year}。",
+            f"the year must be within {MIN_YEAR}–{MAX_YEAR}, found {year}.",
+        )
+    return year
+
+
+def check_unique(rows: Iterable[tuple[dict[str, Any], str]], source: str) -> None:
+    """Each stored key ``(source_line, indicator_id, subject)`` appears once.
+
+    Args:
+        rows: ``(observation, place)`` pairs.
+        source: File name, for the message.
+
+    Raises:
+        TableError: A key appears twice; the message names both places.
+    """
+    seen: dict[tuple[Any, ...], str] = {}
+    for row, where in rows:
+        key = (row["source_line"], row["indicator_id"], row["subject"])
+        if key in seen:
+            raise TableError(
+                source,
+                where,
+                f"与 {seen[key]} 重复：来源行 {key[0]}、指标 {key[1]}、对象 {key[2]} 只能出现一次。",
+                f"duplicates {seen[key]}: source line {key[0]}, indicator {key[1]}, subject {key[2]} may appear once.",
+            )
+        seen[key] = where
+
+
+def typed_observations(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as an observations frame with the text loader's dtypes (:data:`OBSERVATION_COLUMNS`)."""
+    frame = pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
+    return frame.astype(OBSERVATION_DTYPES)
+
+
+def protect_text(text: str) -> str:
+    """Text safe to put in a CSV cell: an apostrophe before a leading ``= + - @`` (see module doc)."""
+    return INJECTION_PREFIX + text if _PROTECTED_RE.match(text) else text
+
+
+def unprotect_text(text: str) -> str:
+    """Undo :func:`protect_text`."""
+    return text[1:] if text.startswith(INJECTION_PREFIX) and _PROTECTED_RE.match(text) else text
+
+
+def format_number(value: float) -> str:
+    """A float as short exact text: ``1085`` for 1085.0, else ``repr`` (which round-trips)."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+# ---------------------------------------------------------------------------- CSV in
+
+
+def is_tidy_csv(data: bytes, name: str) -> bool:
+    """Whether the bytes are text whose first non-empty line is a tidy CSV header."""
+    try:
+        decoded = decode_text(data, name)
+    except LoadError:
+        return False
+    first = next((line for line in decoded.lines if line.strip()), "")
+    fields = {field.strip().strip('"').strip().lstrip("\ufeff").lower() for field in first.split(",")}
+    return fields >= DETECT_COLUMNS
+
+
+def read_tidy_csv(data: bytes, name: str, school: str | None, report_year: int | None) -> ParsedReport:
+    """Read a CSV in the tidy layout.
+
+    Args:
+        data: The file's bytes (UTF-8 with or without BOM, or GB18030).
+        name: File name, for provenance and messages.
+        school: School name; taken from the ``school`` column when None.
+        report_year: Data year of the report; taken from the ``report_year`` column when None.
+
+    Returns:
+        The parsed report; rows without provenance get ``source_table = "CSV"``, their line
+        number and the line's text.
+
+    Raises:
+        FormatError: Columns missing, no data rows, school or year unknown or not single-valued.
+        TableError: Unknown indicator or survey subject, wrong field count, duplicate rows.
+        ValueParseError: A number field holds something else, or a unit cannot be converted.
+    """
+    decoded = decode_text(data, name)
+    text = data.decode("utf-8-sig" if decoded.encoding == "utf-8" else decoded.encoding).lstrip("\ufeff")
+    physical = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    notes = []
+    if decoded.encoding != "utf-8":
+        notes.append(f"按 {decoded.encoding.upper()} 编码读取 / decoded as {decoded.encoding.upper()}")
+
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    rows: list[tuple[dict[str, Any], str]] = []
+    file_values: dict[str, tuple[str, int]] = {}
+    line_end = 0
+    while True:
+        line_start = line_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise FormatError(name, f"第 {line_start} 行", f"CSV 格式错误：{exc}。", f"malformed CSV: {exc}.") from exc
+        line_end = reader.line_num
+        if not any(field.strip() for field in record):
+            continue
+        if header is None:
+            header = [field.strip().lower() for field in record]
+            columns = _header_columns(header, name, line_start)
+            ignored = [h for h in header if h and h not in columns]
+            if ignored:
+                notes.append(f"忽略的列 / columns ignored: {', '.join(ignored)}")
+            continue
+        raw_text = "".join(physical[line_start - 1 : line_end]).rstrip("\r\n")
+        row = _read_csv_row(record, header, columns, name, line_start, raw_text, file_values)
+        rows.append((row, f"第 {line_start} 行"))
+
+    if header is None:
+        raise FormatError(name, "", "文件为空，没有可读取的内容。", "the file is empty.")
+    if not rows:
+        raise FormatError(name, "", "只有表头，没有任何数据行。", "the file has a header but no data rows.")
+    check_unique(rows, name)
+    school = school or _file_value(file_values, "school", name)
+    if not report_year:
+        text_year = _file_value(file_values, "report_year", name)
+        report_year = _csv_int(text_year, "report_year", name, f"第 {file_values['report_year'][1]} 行")
+    return ParsedReport(
+        school=school,
+        report_year=report_year,
+        observations=typed_observations([row for row, _ in rows]),
+        notes=notes,
+        encoding=decoded.encoding,
+    )
+
+
+def _header_columns(header: list[str], source: str, line: int) -> dict[str, int]:
+    known = set(EXPORT_COLUMNS)
+    columns: dict[str, int] = {}
+    for index, field in enumerate(header):
+        if field in known:
+            if field in columns:
+                raise FormatError(
+                    source, f"第 {line} 行", f"列名“{field}”出现了两次。", f"column '{field}' appears twice."
+                )
+            columns[field] = index
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise FormatError(
+            source,
+            f"第 {line} 行",
+            f"表头缺少列：{', '.join(missing)}（应有 {', '.join(REQUIRED_COLUMNS)}）。",
+            f"the header lacks columns: {', '.join(missing)} (required: {', '.join(REQUIRED_COLUMNS)}).",
+        )
+    partial = [c for c in ("source_table", "source_line") if c in columns]
+    if len(partial) == 1:
+        raise FormatError(
+            source,
+            f"第 {line} 行",
+            "source_table 与 source_line 两列须同时出现。",
+            "source_table and source_line must both be present or both absent.",
+        )
+    return columns
+
+
+def _read_csv_row(
+    record: list[str],
+    header: list[str],
+    columns: dict[str, int],
+    source: str,
+    line: int,
+    raw_text: str,
+    file_values: dict[str, tuple[str, int]],
+) -> dict[str, Any]:
+    where = f"第 {line} 行"
+    if len(record) != len(header) and not (
+        len(record) > len(header) and not any(f.strip() for f in record[len(header) :])
+    ):
+        raise TableError(
+            source,
+            where,
+            f"应有 {len(header)} 个字段，实际为 {len(record)} 个。",
+            f"expected {len(header)} fields, found {len(record)}.",
+        )
+
+    def field(column: str, strip: bool = True) -> str:
+        if column not in columns:
+            return ""
+        value = record[columns[column]]
+        return unprotect_text(value.strip() if strip else value)
+
+    for column in REPORT_COLUMNS:
+        value = field(column)
+        if not value:
+            continue
+        first = file_values.setdefault(column, (value, line))
+        if first[0] != value:
+            raise FormatError(
+                source,
+                where,
+                f"{column} 列应只有一个值：第 {first[1]} 行为“{first[0]}”，本行为“{value}”。",
+                f"column {column} must hold one value: line {first[1]} has '{first[0]}', this line '{value}'.",
+            )
+    indicator = field("indicator_id")
+    info = check_indicator(indicator, source, where)
+    subject = canonical_subject(field("subject"), info, source, where)
+    year = check_year(_csv_int(field("year"), "year", source, where), source, where)
+    years_after_text = field("years_after")
+    years_after = _csv_int(years_after_text, "years_after", source, where) if years_after_text else None
+    if years_after is not None and years_after < 0:
+        raise ValueParseError(
+            source,
+            where,
+            f"years_after 不能为负数，实际为 {years_after}。",
+            f"years_after must not be negative: {years_after}.",
+        )
+    unit = field("unit")
+    value, percent = _csv_number(field("value"), "value", source, where)
+    if percent and (unit or info.unit) != "%":
+        raise ValueParseError(
+            source,
+            where,
+            f"value “{field('value')}” 带 %，但单位是 {unit or info.unit}。",
+            f"value '{field('value')}' has a % sign but the unit is {unit or info.unit}.",
+        )
+    value, unit = to_registry_unit(indicator, value, unit, info, source, where)
+
+    table, line_text = field("source_table"), field("source_line")
+    if bool(table) != bool(line_text):
+        raise TableError(
+            source,
+            where,
+            "source_table 与 source_line 须同时填写或同时留空。",
+            "source_table and source_line must both be filled or both be empty.",
+        )
+    if table:
+        source_line = _csv_int(line_text, "source_line", source, where)
+        source_text = field("source_text", strip=False)
+    else:
+        table, source_line, source_text = CSV_SOURCE_TABLE, line, raw_text
+    return {
+        "indicator_id": indicator,
+        "subject": subject,
+        "year": year,
+        "years_after": years_after,
+        "value": value,
+        "unit": unit,
+        "source_table": table,
+        "source_line": source_line,
+        "source_text": source_text,
+    }
+
+
+def _csv_number(text: str, column: str, source: str, where: str) -> tuple[float, bool]:
+    body = text[:-1].rstrip() if text.endswith("%") else text
+    if not body or not _NUMBER_RE.fullmatch(body) or not any(ch.isdigit() for ch in body):
+        found = f"“{text}”" if text else "空"
+        raise ValueParseError(
+            source,
+            where,
+            f"{column} 应为数字，实际为{found}。",
+            f"{column} must be a number, found {repr(text) if text else 'nothing'}.",
+        )
+    value = float(body.replace(",", ""))
+    if not math.isfinite(value):
+        raise ValueParseError(source, where, f"{column} 超出范围：“{text}”。", f"{column} is out of range: '{text}'.")
+    return value, text.endswith("%")
+
+
+def _csv_int(text: str, column: str, source: str, where: str) -> int:
+    value, percent = _csv_number(text, column, source, where)
+    if percent or not value.is_integer():
+        raise ValueParseError(
+            source, where, f"{column} 应为整数，实际为“{text}”。", f"{column} must be a whole number, found '{text}'."
+        )
+    return int(value)
+
+
+def _file_value(values: dict[str, tuple[str, int]], column: str, source: str) -> str:
+    if column in values:
+        return values[column][0]
+    raise FormatError(
+        source,
+        "",
+        f"文件没有 {column} 列（或该列为空），请在导入时指定学校与报告年度。",
+        f"the file has no {column} column (or it is empty); give the school and report year when importing.",
+    )
+
+
+# ---------------------------------------------------------------------------- CSV out
+
+
+def render_csv(observations: pd.DataFrame, school: str, report_year: int) -> bytes:
+    """One report's observations as CSV in the tidy layout (UTF-8 with BOM, CRLF line ends).
+
+    Args:
+        observations: Rows with :data:`OBSERVATION_COLUMNS`.
+        school: School name, written in every row.
+        report_year: The report's data year, written in every row.
+
+    Returns:
+        The CSV's bytes; :func:`read_tidy_csv` gives back the same observations.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for row in observations[OBSERVATION_COLUMNS].itertuples(index=False):
+        years_after = "" if pd.isna(row.years_after) else str(int(row.years_after))
+        writer.writerow(
+            [
+                protect_text(row.indicator_id),
+                protect_text(row.subject),
+                str(int(row.year)),
+                years_after,
+                format_number(row.value),
+                protect_text(row.unit),
+                protect_text(row.source_table),
+                str(int(row.source_line)),
+                protect_text(row.source_text),
+                protect_text(school),
+                str(int(report_year)),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
