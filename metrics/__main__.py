@@ -1,0 +1,225 @@
+"""Command line for the metrics, for scripting and checking.
+
+    python -m metrics compare --indicator ID [--year Y] [--school S] [--json]
+    python -m metrics attainment --plan ID [--school S] [--json]
+    python -m metrics audit [--report ID] [--json]
+
+Each takes ``--db PATH`` (default: ``$QUALITY_DB`` or ``data/quality.duckdb``; built from
+``data/`` by the loaders when missing). This module is the one place in ``metrics`` that reads:
+it gets its frames through :func:`read_frames` (the loaders' store and plan parser) and the
+report text through :func:`read_report_lines`; everything else is the pure functions.
+
+Exit status: 0 done, 2 bad input (unknown plan, report or indicator; missing columns), 3 the
+store cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from metrics.audit import audit_report
+from metrics.compare import compare_to_benchmark, rank_within_peers
+from metrics.errors import MetricsError
+from metrics.targets import STATUSES, compute_attainment
+
+
+class StoreUnavailableError(MetricsError):
+    """The store file exists but cannot be opened (locked by the dashboard, or corrupt)."""
+
+
+@dataclass
+class Frames:
+    """Everything the CLI computes on."""
+
+    observations: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    plans: pd.DataFrame
+
+
+def read_frames(db_path: Path | None, *, with_targets: bool = False) -> Frames:
+    """Read the frames from the loaders' store (and plans and targets when asked).
+
+    Args:
+        db_path: The DuckDB file; the loaders' default when None. Built when missing.
+        with_targets: Also read plans and targets.
+
+    Returns:
+        The frames.
+
+    Raises:
+        StoreUnavailableError: The store cannot be opened.
+    """
+    from loaders import store
+    from loaders.paths import default_db_path
+
+    path = Path(db_path or default_db_path())
+    if not path.exists():
+        print(f"数据库不存在，正在由 data/ 构建 / building the store from data/: {path}", file=sys.stderr)
+        store.rebuild(path)
+    try:
+        con = store.connect(path, read_only=True)
+    except Exception as exc:  # duckdb's own exception types; metrics does not import duckdb
+        raise StoreUnavailableError(f"{path}: expected a readable DuckDB store, found: {exc}") from exc
+    try:
+        observations = store.read_observations(con)
+        indicators = store.read_indicators(con)
+        targets = plans = pd.DataFrame()
+        if with_targets:
+            targets, plans = store.read_targets(con), store.read_plans(con)
+    finally:
+        con.close()
+    return Frames(observations=observations, indicators=indicators, targets=targets, plans=plans)
+
+
+def read_report_lines(observations: pd.DataFrame, report_id: str) -> list[str] | None:
+    """The text lines of a loaded report, for the text checks; None when its file is not found.
+
+    Args:
+        observations: Observations with ``report_id`` and ``source_file``.
+        report_id: The report.
+
+    Returns:
+        The decoded lines (line ``i`` of the list is line number ``i + 1``), or None.
+    """
+    from loaders.paths import REPORTS_DIR
+    from loaders.text import decode_text
+
+    if "source_file" not in observations.columns:
+        return None
+    files = observations.loc[observations["report_id"] == report_id, "source_file"].dropna().unique()
+    if len(files) == 0 or not (REPORTS_DIR / str(files[0])).is_file():
+        return None
+    path = REPORTS_DIR / str(files[0])
+    return decode_text(path.read_bytes(), path.name).lines
+
+
+def _plain(value: object) -> object:
+    """A JSON-friendly scalar: NaN/NA → None, numpy scalars → Python."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _emit(payload: dict, tables: dict[str, pd.DataFrame], as_json: bool) -> None:
+    if as_json:
+        document = dict(payload)
+        document.update({name: _records(frame) for name, frame in tables.items()})
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    for key, value in payload.items():
+        print(f"{key}: {value}")
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_rows", 500):
+        for name, frame in tables.items():
+            print(f"\n== {name} ({len(frame)})")
+            print(frame.to_string(index=False) if not frame.empty else "(none)")
+
+
+def _compare(args: argparse.Namespace) -> int:
+    frames = read_frames(args.db)
+    benchmarks = compare_to_benchmark(
+        frames.observations, frames.indicators, indicator_id=args.indicator, year=args.year, school=args.school
+    )
+    peers = rank_within_peers(frames.observations, frames.indicators, indicator_id=args.indicator, year=args.year)
+    _emit({"indicator_id": args.indicator, "year": args.year}, {"benchmarks": benchmarks, "peers": peers}, args.json)
+    return 0
+
+
+def _attainment(args: argparse.Namespace) -> int:
+    frames = read_frames(args.db, with_targets=True)
+    table = compute_attainment(
+        frames.targets,
+        frames.observations,
+        frames.indicators,
+        plan_id=args.plan,
+        plans=frames.plans,
+        school=args.school,
+    )
+    counts = {status: int((table["status"] == status).sum()) for status in STATUSES}
+    counts = {status: n for status, n in counts.items() if n}
+    _emit({"plan_id": args.plan, "school": args.school, "status_counts": counts}, {"targets": table}, args.json)
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    frames = read_frames(args.db)
+    reports = sorted(frames.observations["report_id"].dropna().unique())
+    if args.report is not None and args.report not in reports:
+        raise MetricsError(f"observations: expected report {args.report!r}; loaded reports: {', '.join(reports)}")
+    chosen = [args.report] if args.report else reports
+    parts = []
+    for report_id in chosen:
+        lines = read_report_lines(frames.observations, report_id)
+        parts.append(audit_report(frames.observations, frames.indicators, lines, report_id=report_id))
+    findings = pd.concat(parts, ignore_index=True) if parts else audit_report(frames.observations, frames.indicators)
+    counts = findings["check"].value_counts().to_dict() if not findings.empty else {}
+    _emit(
+        {"reports": chosen, "check_counts": {k: int(v) for k, v in counts.items()}},
+        {"findings": findings},
+        args.json,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests)."""
+    parser = argparse.ArgumentParser(prog="python -m metrics", description="高职质量报告指标计算 / metrics")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_common(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--db", type=Path, default=None, help="DuckDB file (default data/quality.duckdb)")
+        command.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+    compare = sub.add_parser("compare", help="school vs benchmark series and peer schools")
+    compare.add_argument("--indicator", required=True, help="indicator_id from data/indicators.csv")
+    compare.add_argument("--year", type=int, default=None, help="year (cohort year for graduate-survey figures)")
+    compare.add_argument("--school", default=None)
+    add_common(compare)
+    compare.set_defaults(func=_compare)
+
+    attainment = sub.add_parser("attainment", help="attainment of a plan's targets")
+    attainment.add_argument("--plan", required=True, help="plan_id, e.g. wzvtc_2022_2025")
+    attainment.add_argument("--school", default=None)
+    add_common(attainment)
+    attainment.set_defaults(func=_attainment)
+
+    audit = sub.add_parser("audit", help="check-up (体检) of loaded reports")
+    audit.add_argument("--report", default=None, help="report_id; all loaded reports when omitted")
+    add_common(audit)
+    audit.set_defaults(func=_audit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StoreUnavailableError as exc:
+        print(f"无法打开数据库（可能正被仪表盘占用）/ cannot open the store: {exc}", file=sys.stderr)
+        return 3
+    except MetricsError as exc:
+        print(f"输入有误 / bad input: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,586 @@
+"""Attainment of plan targets: current value, gap, progress, status and what it takes.
+
+Belongs here: everything that sets a school's observed values beside a plan's targets. One row
+per target. The status is one of :data:`STATUSES`:
+
+- ``met`` — the latest value (or the sum / average a cumulative / 年均 target asks for) meets it;
+- ``on_track`` / ``at_risk`` / ``off_track`` — not met, two or more observed years: the observed
+  compound growth is set against the growth needed to reach the target by its year (the Open SDG
+  method: ratio ≥ 0.95 on track, ≥ 0.6 at risk, else off track); for cumulative and 年均 targets,
+  whose totals do not grow by compounding, the ratio is the plan-period total reached if the
+  latest year's value held for the remaining years, over the total needed. A target year that
+  has passed unmet is off track;
+- ``no_trend`` — not met and only one year observed: no growth is guessed, but the growth needed
+  per year and the value needed next year are still given;
+- ``no_data`` — measurable, but the loaded reports carry no value for it;
+- ``not_measurable`` — the target is text, or no registry indicator measures it.
+
+Pure functions: frames in, frames out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.errors import MetricsError, PlanNotFoundError
+from metrics.observations import (
+    SCHOOL_SUBJECT,
+    collapse_restatements,
+    require_columns,
+    require_indicators,
+    select_observations,
+)
+from metrics.trends import TREND_REQUIRED, build_series, compute_cagr
+from metrics.units import convert_value
+
+STATUSES = ("met", "on_track", "at_risk", "off_track", "no_trend", "no_data", "not_measurable")
+
+#: Open SDG's default thresholds for the ratio of observed to required growth.
+ON_TRACK_RATIO = 0.95
+AT_RISK_RATIO = 0.6
+
+TARGET_REQUIRED = [
+    "plan_id",
+    "indicator_id",
+    "subject",
+    "comparator",
+    "target_value",
+    "target_low",
+    "target_high",
+    "unit",
+    "target_year",
+    "relative_to",
+    "label_zh",
+    "kind",
+]
+
+ATTAINMENT_COLUMNS = [
+    "plan_id",
+    "level1",
+    "level2",
+    "level3",
+    "label_zh",
+    "indicator_id",
+    "subject",
+    "kind",
+    "comparator",
+    "target_value",
+    "target_low",
+    "target_high",
+    "unit",
+    "target_year",
+    "relative_to",
+    "years_after",
+    "current_year",
+    "current_value",
+    "n_years",
+    "first_year",
+    "first_value",
+    "gap",
+    "progress_pct",
+    "status",
+    "growth_observed_pct",
+    "growth_needed_pct",
+    "pace_ratio",
+    "next_year",
+    "next_year_value_needed",
+    "report_id",
+    "source_table",
+    "source_line",
+    "target_source_line",
+    "note",
+]
+
+_DTYPES = {
+    "target_value": "float64",
+    "target_low": "float64",
+    "target_high": "float64",
+    "target_year": "Int64",
+    "years_after": "Int64",
+    "current_year": "Int64",
+    "current_value": "float64",
+    "n_years": "int64",
+    "first_year": "Int64",
+    "first_value": "float64",
+    "gap": "float64",
+    "progress_pct": "float64",
+    "growth_observed_pct": "float64",
+    "growth_needed_pct": "float64",
+    "pace_ratio": "float64",
+    "next_year": "Int64",
+    "next_year_value_needed": "float64",
+    "source_line": "Int64",
+    "target_source_line": "Int64",
+}
+
+_MEASURABLE_COMPARATORS = (">=", ">", "<=", "<", "=", "range")
+_TOLERANCE = 1e-9
+
+
+@dataclass
+class _Series:
+    """The observed series a target is judged on, already in the target's unit."""
+
+    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line
+    years_after: object
+
+
+def _missing(value: object) -> bool:
+    """Whether a scalar from a frame is missing (None, NaN, NA)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _text(value: object) -> str:
+    """A scalar as text, missing values as ``""``."""
+    return "" if _missing(value) else str(value)
+
+
+def judge_met(value: float, comparator: str, target: float, low: float, high: float) -> bool:
+    """Whether a value meets a target.
+
+    Args:
+        value: The current value, in the target's unit.
+        comparator: ``>=``, ``>``, ``<=``, ``<``, ``=`` or ``range``.
+        target: The target value (unused for ``range``).
+        low: Lower bound of a range target.
+        high: Upper bound of a range target.
+
+    Returns:
+        True when the target is met (``=`` allows a relative difference of 1e-9).
+    """
+    if comparator == ">=":
+        return value >= target - _TOLERANCE
+    if comparator == ">":
+        return value > target
+    if comparator == "<=":
+        return value <= target + _TOLERANCE
+    if comparator == "<":
+        return value < target
+    if comparator == "=":
+        return math.isclose(value, target, rel_tol=1e-9, abs_tol=_TOLERANCE)
+    if comparator == "range":
+        return (_missing(low) or value >= low - _TOLERANCE) and (_missing(high) or value <= high + _TOLERANCE)
+    raise MetricsError(f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}")
+
+
+def compute_progress(value: float, comparator: str, target: float, low: float, high: float) -> tuple[float, float]:
+    """Progress towards a target (0–100 %) and the gap still to close.
+
+    For a floor (``>=``) progress is ``value / target``; for a ceiling (``<=``, e.g. 生师比 18:1)
+    a value at or under the ceiling is 100 % and one above it is ``target / value``; for a range,
+    the bound that is missed is used; for ``=``, the smaller over the larger. The gap is how far
+    the value still is from meeting the target, in the target's unit (0 when met).
+
+    Args:
+        value: The current value, in the target's unit.
+        comparator: ``>=``, ``>``, ``<=``, ``<``, ``=`` or ``range``.
+        target: The target value.
+        low: Lower bound of a range target.
+        high: Upper bound of a range target.
+
+    Returns:
+        ``(progress_pct, gap)``; progress is NaN when a ratio is undefined (zero or negative
+        values).
+    """
+
+    def ratio(numerator: float, denominator: float) -> float:
+        if denominator <= 0 or numerator < 0:
+            return float("nan")
+        return min(numerator / denominator, 1.0) * 100
+
+    if comparator in (">=", ">"):
+        return ratio(value, target), max(target - value, 0.0)
+    if comparator in ("<=", "<"):
+        if value <= target:
+            return 100.0, 0.0
+        return ratio(target, value), value - target
+    if comparator == "range":
+        if not _missing(low) and value < low:
+            return ratio(value, low), low - value
+        if not _missing(high) and value > high:
+            return ratio(high, value), value - high
+        return 100.0, 0.0
+    if comparator == "=":
+        if math.isclose(value, target, rel_tol=1e-9, abs_tol=_TOLERANCE):
+            return 100.0, 0.0
+        return ratio(min(value, target), max(value, target)), abs(target - value)
+    raise MetricsError(f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}")
+
+
+def judge_pace(ratio: float) -> str:
+    """Turn the ratio of observed to required growth into a status (Open SDG thresholds).
+
+    Args:
+        ratio: Observed compound growth divided by the growth required to reach the target.
+
+    Returns:
+        ``on_track`` (≥ 0.95), ``at_risk`` (≥ 0.6) or ``off_track`` (below, or NaN).
+    """
+    if _missing(ratio):
+        return "off_track"
+    if ratio >= ON_TRACK_RATIO:
+        return "on_track"
+    if ratio >= AT_RISK_RATIO:
+        return "at_risk"
+    return "off_track"
+
+
+def _aim(comparator: str, target: float, low: float, high: float, value: float) -> float:
+    """The value the series has to reach: the target, or the missed bound of a range."""
+    if comparator == "range":
+        if not _missing(low) and value < low:
+            return low
+        if not _missing(high) and value > high:
+            return high
+        return value
+    return target
+
+
+def _pick_years_after(series: pd.DataFrame) -> object:
+    """The ``years_after`` whose series holds the latest year (ties: the smallest; NA last)."""
+    latest = series["year"].max()
+    candidates = series.loc[series["year"] == latest, "years_after"]
+    known = candidates.dropna()
+    return known.min() if not known.empty else pd.NA
+
+
+def _restrict(series: pd.DataFrame, years_after: object) -> pd.DataFrame:
+    """Rows of one ``years_after`` (NA matches NA)."""
+    if _missing(years_after):
+        return series[series["years_after"].isna()]
+    return series[series["years_after"] == years_after]
+
+
+def split_relative_to(relative_to: str, default_indicator: str) -> tuple[str, str]:
+    """Read a relative target's benchmark series: ``"monthly_income@高职"`` (``|`` also accepted).
+
+    Args:
+        relative_to: ``"<indicator_id>@<subject>"``; either part may be empty.
+        default_indicator: The indicator used when the text names none (the target's own).
+
+    Returns:
+        ``(indicator_id, subject)``; the subject defaults to ``本校``.
+    """
+    indicator_id, _, subject = relative_to.replace("|", "@").partition("@")
+    return indicator_id.strip() or default_indicator, subject.strip() or SCHOOL_SUBJECT
+
+
+def _to_registry_unit(
+    frame: pd.DataFrame, indicators: pd.DataFrame, conversions: pd.DataFrame | None, label: str
+) -> pd.DataFrame:
+    """Rows of one indicator with ``value`` converted into the registry unit."""
+    registry = require_indicators(indicators, frame["indicator_id"])
+    unit = str(registry.at[frame["indicator_id"].iloc[0], "unit"])
+    values = [
+        convert_value(v, u, unit, conversions, where=label) for v, u in zip(frame["value"], frame["unit"], strict=True)
+    ]
+    return frame.assign(value=values, unit=unit)
+
+
+def _observed_series(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    target: pd.Series,
+    school: str,
+    conversions: pd.DataFrame | None,
+) -> _Series | None:
+    """The series a target is judged on, in the target's unit; None when there is none."""
+    indicator_id = str(target["indicator_id"])
+    subject = _text(target.get("subject")) or SCHOOL_SUBJECT
+    relative_to = _text(target.get("relative_to"))
+    label = f"{_text(target.get('label_zh'))} ({indicator_id})"
+    if relative_to:
+        bench_indicator, bench_subject = split_relative_to(relative_to, indicator_id)
+        rows = collapse_restatements(select_observations(observations[observations["school"] == school]))
+        own = rows[(rows["indicator_id"] == indicator_id) & (rows["subject"] == subject)]
+        bench = rows[(rows["indicator_id"] == bench_indicator) & (rows["subject"] == bench_subject)]
+        if own.empty or bench.empty:
+            return None
+        own = _to_registry_unit(own, indicators, conversions, label)
+        bench = _to_registry_unit(bench, indicators, conversions, label)
+        key = ["report_id", "year", "years_after"]
+        paired = own.merge(
+            bench[[*key, "value"]].rename(columns={"value": "bench_value"}), on=key, how="inner", validate="1:1"
+        )
+        paired = paired[paired["bench_value"] != 0]
+        if paired.empty:
+            return None
+        paired = paired.assign(value=paired["value"] / paired["bench_value"])
+        paired = paired.sort_values(["report_year", "source_line"], ascending=[False, True], kind="stable")
+        paired = paired.drop_duplicates(["year", "years_after"]).sort_values("year", kind="stable")
+        series = paired
+    else:
+        series = build_series(
+            observations, indicators, indicator_id=indicator_id, school=school, subject=subject, conversions=conversions
+        )
+        if series.empty:
+            return None
+        target_unit = _text(target.get("unit"))
+        if target_unit:
+            series = series.assign(
+                value=[
+                    convert_value(v, u, target_unit, conversions, where=label)
+                    for v, u in zip(series["value"], series["unit"], strict=True)
+                ]
+            )
+    years_after = _pick_years_after(series)
+    chosen = _restrict(series, years_after).sort_values("year", kind="stable")
+    return _Series(
+        frame=chosen[["year", "value", "years_after", "report_id", "source_table", "source_line"]],
+        years_after=years_after,
+    )
+
+
+def _plan_years(plans: pd.DataFrame | None, plan_id: str) -> tuple[int | None, int | None]:
+    """The plan's start and target year from the plans frame (None when unknown)."""
+    if plans is None or plans.empty:
+        return None, None
+    require_columns(plans, ["plan_id", "start_year", "target_year"], "plans")
+    row = plans[plans["plan_id"] == plan_id]
+    if row.empty:
+        return None, None
+    start, end = row["start_year"].iloc[0], row["target_year"].iloc[0]
+    return (None if _missing(start) else int(start)), (None if _missing(end) else int(end))
+
+
+def _base_row(target: pd.Series) -> dict:
+    """The target's own columns of an attainment row."""
+    return {
+        "plan_id": _text(target["plan_id"]),
+        "level1": _text(target.get("level1")),
+        "level2": _text(target.get("level2")),
+        "level3": _text(target.get("level3")),
+        "label_zh": _text(target.get("label_zh")),
+        "indicator_id": _text(target.get("indicator_id")),
+        "subject": _text(target.get("subject")),
+        "kind": _text(target.get("kind")),
+        "comparator": _text(target.get("comparator")),
+        "target_value": target.get("target_value"),
+        "target_low": target.get("target_low"),
+        "target_high": target.get("target_high"),
+        "unit": _text(target.get("unit")),
+        "target_year": target.get("target_year"),
+        "relative_to": _text(target.get("relative_to")),
+        "n_years": 0,
+        "target_source_line": target.get("source_line"),
+    }
+
+
+def _assess(target: pd.Series, observed: _Series | None, start_year: int | None) -> dict:
+    """Compute the attainment columns of one measurable target."""
+    row: dict = {}
+    comparator = _text(target["comparator"])
+    kind = _text(target.get("kind"))
+    goal = float(target["target_value"]) if not _missing(target.get("target_value")) else float("nan")
+    low = float(target["target_low"]) if not _missing(target.get("target_low")) else float("nan")
+    high = float(target["target_high"]) if not _missing(target.get("target_high")) else float("nan")
+    target_year = None if _missing(target.get("target_year")) else int(target["target_year"])
+    if observed is None or observed.frame.empty:
+        row["status"] = "no_data"
+        row["note"] = "已载入的报告中没有该指标的数据"
+        return row
+    series = observed.frame
+    row["years_after"] = observed.years_after
+    latest = series.iloc[-1]
+    row.update(report_id=latest["report_id"], source_table=latest["source_table"], source_line=latest["source_line"])
+    notes: list[str] = []
+
+    # Sums and averages over the plan period are judged on totals; levels on compound growth.
+    in_period_sum: float | None = None
+    period_years: int | None = None
+    if kind in ("cumulative", "annual_average"):
+        first_in_plan = start_year if start_year is not None else int(series["year"].min())
+        last_in_plan = target_year if target_year is not None else int(series["year"].max())
+        period_years = last_in_plan - first_in_plan + 1
+        in_period = series[(series["year"] >= first_in_plan) & (series["year"] <= last_in_plan)]
+        if kind == "cumulative" and in_period.empty:
+            row["status"] = "no_data"
+            row["note"] = (
+                f"规划期 {first_in_plan}–{last_in_plan} 内没有观测年份（最近一年 {int(latest['year'])}："
+                f"{latest['value']:g}）；累计目标只计规划期内各年"
+            )
+            if not math.isnan(goal):
+                row["next_year"] = first_in_plan
+                row["next_year_value_needed"] = goal / period_years
+            return row
+        if kind == "annual_average" and in_period.empty:
+            in_period = series
+            notes.append(f"规划期 {first_in_plan}–{last_in_plan} 内没有观测年份，按已观测各年平均")
+        else:
+            in_period_sum = float(in_period["value"].sum())
+        values = in_period["value"]
+        current = float(values.sum()) if kind == "cumulative" else float(values.mean())
+        level = float(values.iloc[-1])
+        row.update(
+            current_year=int(in_period["year"].max()),
+            current_value=current,
+            n_years=len(in_period),
+            first_year=int(in_period["year"].min()),
+            first_value=float(values.iloc[0]),
+        )
+    else:
+        current = level = float(latest["value"])
+        row.update(
+            current_year=int(latest["year"]),
+            current_value=current,
+            n_years=len(series),
+            first_year=int(series["year"].iloc[0]),
+            first_value=float(series["value"].iloc[0]),
+        )
+
+    progress, gap = compute_progress(current, comparator, goal, low, high)
+    row["progress_pct"] = progress
+    row["gap"] = gap
+    if judge_met(current, comparator, goal, low, high):
+        row["status"] = "met"
+        row["note"] = "; ".join(notes)
+        return row
+
+    aim = _aim(comparator, goal, low, high, current)
+    years_left = None if target_year is None else target_year - row["current_year"]
+    # The plan-period total a sum or an average target needs (None for level targets).
+    needed_total = None
+    if kind == "cumulative":
+        needed_total = aim
+    elif kind == "annual_average" and in_period_sum is not None and period_years:
+        needed_total = aim * period_years
+    if years_left and years_left > 0:
+        row["next_year"] = row["current_year"] + 1
+        if needed_total is not None:
+            per_year = (needed_total - (in_period_sum if kind == "annual_average" else current)) / years_left
+            row["next_year_value_needed"] = per_year
+            if kind == "annual_average":
+                row["growth_needed_pct"] = compute_cagr(level, per_year, 1) * 100
+        else:
+            needed = compute_cagr(level, aim, years_left)
+            row["growth_needed_pct"] = needed * 100
+            if not math.isnan(needed):
+                row["next_year_value_needed"] = level * (1 + needed)
+
+    if years_left is not None and years_left <= 0:
+        row["status"] = "off_track"
+        notes.append(f"目标年 {target_year} 已到，未达成")
+    elif row["n_years"] < 2:
+        row["status"] = "no_trend"
+        notes.append("仅一年观测值，无法判断趋势")
+    elif needed_total is not None:
+        # If the latest year's value held for the remaining years, how much of the total is reached?
+        so_far = current if kind == "cumulative" else float(in_period_sum or 0.0)
+        projected = so_far + level * (years_left or 0)
+        ratio = projected / needed_total if needed_total else float("nan")
+        row["pace_ratio"] = ratio
+        row["status"] = judge_pace(ratio)
+    else:
+        first_year, first_value = row["first_year"], row["first_value"]
+        observed_growth = compute_cagr(first_value, level, row["current_year"] - first_year)
+        required_growth = (
+            compute_cagr(first_value, aim, target_year - first_year) if target_year is not None else float("nan")
+        )
+        row["growth_observed_pct"] = observed_growth * 100
+        if math.isnan(required_growth) or required_growth == 0:
+            ratio = float("nan")
+        else:
+            ratio = observed_growth / required_growth
+        row["pace_ratio"] = ratio
+        row["status"] = judge_pace(ratio)
+    row["note"] = "; ".join(notes)
+    return row
+
+
+def compute_attainment(
+    targets: pd.DataFrame,
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    plan_id: str,
+    plans: pd.DataFrame | None = None,
+    school: str | None = None,
+    conversions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per target of a plan: current value, target, gap, progress, status, what it takes.
+
+    The current value is the latest observed year of the target's indicator and subject
+    (``本校`` when the target names none), converted into the target's unit. For graduate-survey
+    indicators the ``years_after`` series holding the latest cohort is used and never mixed
+    with the other. Kinds:
+
+    - ``relative`` (``relative_to = "monthly_income@高职"``): the value is the school's value
+      divided by that benchmark series' value from the **same report** and year;
+    - ``cumulative`` (累计): the sum of the years inside the plan period
+      (``plans.start_year`` … ``target_year``); no year inside it gives ``no_data``;
+    - ``annual_average`` (年均): the average of the years inside the plan period (of all observed
+      years when none is inside, said in ``note``);
+    - ``range``: met inside ``target_low`` … ``target_high``;
+    - ``text`` or a null ``indicator_id``: ``not_measurable``.
+
+    "What it takes": ``growth_needed_pct`` is the compound yearly growth from the latest value to
+    the target by ``target_year`` and ``next_year_value_needed`` the value that growth gives next
+    year. For cumulative targets ``next_year_value_needed`` is the amount still needed per
+    remaining year; for 年均 targets with years inside the plan period, the yearly value the
+    remaining years need for the period's average to reach the target (``growth_needed_pct`` is
+    then the jump from the latest value to it). ``pace_ratio`` is the observed growth over the
+    growth required from the first observed year (Open SDG); for sums and averages, see above.
+
+    Args:
+        targets: Plan targets (columns :data:`TARGET_REQUIRED`; ``level1..3`` and
+            ``source_line`` are used when present).
+        observations: Frame in the observations contract.
+        indicators: The indicator registry.
+        plan_id: The plan to assess.
+        plans: The plans frame (``plan_id, start_year, target_year``); needed for cumulative and
+            年均 targets to know the plan period.
+        school: The school; may be omitted when the observations hold one school.
+        conversions: Explicit unit factors.
+
+    Returns:
+        :data:`ATTAINMENT_COLUMNS`, one row per target in the plan, in the targets' order.
+
+    Raises:
+        MissingColumnsError: A frame lacks a required column.
+        PlanNotFoundError: ``plan_id`` has no targets.
+        MetricsError: No school given and the observations hold several (or none).
+        UnknownIndicatorError: A target's indicator is not in the registry.
+        UnitMismatchError: A target's unit cannot be converted from its indicator's unit.
+    """
+    require_columns(targets, TARGET_REQUIRED, "targets")
+    require_columns(observations, TREND_REQUIRED, "observations")
+    plan_targets = targets[targets["plan_id"] == plan_id]
+    if plan_targets.empty:
+        raise PlanNotFoundError(plan_id, list(targets["plan_id"].dropna().astype(str)))
+    schools: Sequence[str] = sorted(observations["school"].dropna().unique())
+    if school is None:
+        if len(schools) > 1:
+            raise MetricsError(f"observations: expected one school or school=..., found {len(schools)}: {schools}")
+        school = schools[0] if schools else ""
+    start_year, _ = _plan_years(plans, plan_id)
+    measurable_ids = plan_targets["indicator_id"].dropna().astype(str)
+    if not measurable_ids.empty:
+        require_indicators(indicators, measurable_ids)
+    school_obs = observations[observations["school"] == school]
+
+    rows = []
+    for _, target in plan_targets.iterrows():
+        row = _base_row(target)
+        comparator = _text(target["comparator"])
+        kind = _text(target.get("kind"))
+        if _missing(target["indicator_id"]) or comparator not in _MEASURABLE_COMPARATORS or kind == "text":
+            row["status"] = "not_measurable"
+            row["note"] = "目标为文字表述或无对应指标"
+        else:
+            observed = _observed_series(school_obs, indicators, target, school, conversions)
+            row.update(_assess(target, observed, start_year))
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=ATTAINMENT_COLUMNS)
+    for column in ATTAINMENT_COLUMNS:
+        dtype = _DTYPES.get(column, "str")
+        if dtype == "str":
+            out[column] = out[column].map(_text).astype("str")
+        elif dtype == "Int64":
+            out[column] = pd.array([None if _missing(v) else int(v) for v in out[column]], dtype="Int64")
+        else:
+            out[column] = out[column].astype(dtype)
+    return out.reset_index(drop=True)
