@@ -52,8 +52,20 @@ ensure_venv() {
   fi
 }
 
+ensure_system_packages() {
+  # Chromium draws server-side PNGs and runs the browser tests; the CJK font makes Chinese
+  # readable in both. Installed from Debian when missing (never downloaded by Python code).
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}" || say "PNG 导出与浏览器测试需要 / PNG export and browser tests need: ${missing[*]}"
+  fi
+}
+
 case "${1:-}" in
   start)
+    ensure_system_packages
     ensure_venv requirements.txt
     say "准备数据库 / preparing the database"
     "$PY" -m loaders sync
@@ -62,6 +74,7 @@ case "${1:-}" in
       --server.port "${PORT:-8501}" --browser.gatherUsageStats false "$@"
     ;;
   test)
+    ensure_system_packages
     ensure_venv requirements-dev.txt
     shift
     "$PY" -m ruff check .

@@ -1,4 +1,7 @@
-"""The app's read access to the DuckDB store: one connection per process, a cursor per query."""
+"""The app's read access to the DuckDB store: one connection per process, a cursor per query.
+
+Reads are cached with ``st.cache_data``; the cache is cleared when a planner loads data.
+"""
 
 from __future__ import annotations
 
@@ -24,13 +27,42 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _connection(str(default_db_path())).cursor()
 
 
-@st.cache_data(show_spinner=False, ttl=60)
+@st.cache_data(show_spinner=False)
 def reports() -> pd.DataFrame:
     """The loaded reports."""
     return store.read_reports(cursor())
 
 
-@st.cache_data(show_spinner=False, ttl=60)
+@st.cache_data(show_spinner=False)
 def observations(report_id: str | None = None) -> pd.DataFrame:
-    """Observations (all reports, or one)."""
+    """Observations (all reports, or one) with school, year and indicator names."""
     return store.read_observations(cursor(), report_id)
+
+
+@st.cache_data(show_spinner=False)
+def indicators() -> pd.DataFrame:
+    """The indicator registry."""
+    return store.read_indicators(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def plans() -> pd.DataFrame:
+    """The loaded plans."""
+    return store.read_plans(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def targets(plan_id: str | None = None) -> pd.DataFrame:
+    """Plan targets (all, or one plan's)."""
+    return store.read_targets(cursor(), plan_id)
+
+
+def clear() -> None:
+    """Forget cached reads (after new data was loaded)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False)
+def report_lines(report_id: str) -> list[str]:
+    """The report's text (for the check-up and provenance)."""
+    return store.read_report_lines(cursor(), report_id)

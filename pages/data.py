@@ -1,42 +1,155 @@
-"""数据 Data: what is loaded, table by table, with provenance."""
+"""数据 Data: what is loaded, provenance of any figure, the check-up, and loading new data."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import store
+from dashboard import auth, frames, store
+from dashboard.state import current
+from dashboard.ui import download_row, report_label, show_error
+from loaders import LoadError, load_bytes
+from loaders.store import ingest_result, keep_upload
+from metrics.errors import MetricsError
+from viz.exports import Provenance
+from viz.i18n import t
 
-st.title("已载入数据 · Loaded data")
-
-reports = store.reports()
-if reports.empty:
-    st.info("数据库中还没有报告。运行 `bash manage.sh start` 会从 data/ 自动载入。\n\nNo report is loaded yet.")
-    st.stop()
-
-st.dataframe(
-    reports[["school", "report_year", "source_file", "format", "n_observations", "loaded_at"]].rename(
-        columns={
-            "school": "学校 School",
-            "report_year": "年度 Year",
-            "source_file": "来源文件 Source file",
-            "format": "格式 Format",
-            "n_observations": "数据项 Figures",
-            "loaded_at": "载入时间 Loaded at (UTC)",
-        }
-    ),
-    hide_index=True,
-    use_container_width=True,
+f = current()
+lang = f.lang
+st.title(t("data_title", lang))
+loaded, lookup, checkup, upload = st.tabs(
+    [t("tab_loaded", lang), t("tab_provenance", lang), t("tab_findings", lang), t("tab_upload", lang)]
 )
 
-report_id = st.selectbox("报告 Report", reports["report_id"].tolist())
-frame = store.observations(report_id)
-by_table = frame.groupby("source_table", sort=False).agg(figures=("value", "size"), first_line=("source_line", "min"))
-st.subheader("按表统计 · Figures per table")
-st.dataframe(by_table.rename(columns={"figures": "数据项 Figures", "first_line": "首行 First line"}))
-st.subheader("全部数据项 · All figures")
-st.dataframe(
-    frame[["source_table", "name_zh", "subject", "year", "years_after", "value", "unit", "source_line", "source_text"]],
-    hide_index=True,
-    use_container_width=True,
-)
-st.caption(f"来源 Source：{reports.loc[reports.report_id == report_id, 'source_file'].iloc[0]}")
+with loaded:
+    st.subheader(t("reports", lang))
+    reports = store.reports()
+    st.dataframe(
+        reports[["school", "report_year", "source_file", "format", "n_observations", "loaded_at"]].rename(
+            columns={
+                "school": t("school", lang),
+                "report_year": t("report_year", lang),
+                "source_file": t("source_file", lang),
+                "format": t("format", lang),
+                "n_observations": t("figures", lang),
+                "loaded_at": t("loaded_at", lang),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.subheader(t("plans", lang))
+    plans = store.plans()
+    counts = store.targets().groupby("plan_id").size().rename("n_targets")
+    plans = plans.join(counts, on="plan_id")
+    st.dataframe(
+        plans[["title", "issuer", "scope", "target_year", "source_file", "n_targets", "loaded_at"]].rename(
+            columns={
+                "title": t("plan", lang),
+                "target_year": t("year", lang),
+                "source_file": t("source_file", lang),
+                "n_targets": t("targets_count", lang),
+                "loaded_at": t("loaded_at", lang),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+with lookup:
+    observations = store.observations(f.report_id)
+    tables = list(dict.fromkeys(observations["source_table"]))
+    table = st.selectbox(t("pick_table", lang), tables, key="prov_table")
+    rows = observations[observations["source_table"] == table].reset_index(drop=True)
+    name_column = "name_zh" if lang == "zh" else "name_en"
+    choice = st.selectbox(
+        t("pick_figure", lang),
+        rows.index.tolist(),
+        format_func=lambda i: (
+            f"{rows.at[i, name_column]} · {rows.at[i, 'subject']} · {rows.at[i, 'year']}"
+            f" = {rows.at[i, 'value']:g} {rows.at[i, 'unit']}"
+        ),
+        key="prov_figure",
+    )
+    if choice is not None:
+        row = rows.loc[choice]
+        left, right = st.columns(2)
+        left.metric(str(row[name_column]), f"{row['value']:g} {row['unit']}", border=True)
+        right.markdown(
+            f"**{t('source_file', lang)}**：{row['source_file']}  \n**{t('table', lang)}**：{row['source_table']}  \n"
+            f"**{t('line', lang)}**：{row['source_line']}"
+        )
+        lines = store.report_lines(f.report_id)
+        if lines:
+            start = max(0, int(row["source_line"]) - 3)
+            context = [f"{n:>5} | {lines[n - 1]}" for n in range(start + 1, min(len(lines), start + 5) + 1)]
+            st.caption(t("context", lang))
+            st.code("\n".join(context), language=None)
+        else:
+            st.code(str(row["source_text"]), language=None)
+
+with checkup:
+    try:
+        findings = frames.audit(f.report_id)
+    except MetricsError as exc:
+        show_error(exc, lang)
+    if findings.empty:
+        st.success(t("no_findings", lang))
+    else:
+        st.warning(t("findings_count", lang, n=len(findings)))
+        table = pd.DataFrame(
+            {
+                t("check", lang): findings["check"],
+                t("table", lang): findings["source_table"],
+                t("lines", lang): findings["lines"],
+                t("message", lang): findings["message" if lang == "zh" else "message_en"],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_row(
+            table,
+            Provenance(report_label(f.school, f.year, lang), tuple(findings["source_table"]), f.describe()),
+            name=f"{t('findings', lang)}_{f.school}_{f.year}",
+            lang=lang,
+            key="findings",
+        )
+
+with upload:
+    st.caption(t("upload_help", lang))
+    if auth.planner_password() is None:
+        st.info(t("upload_disabled", lang), icon=":material/lock:")
+    elif not auth.is_planner():
+        with st.form("unlock"):
+            given = st.text_input(t("password", lang), type="password")
+            if st.form_submit_button(t("unlock", lang)):
+                if auth.unlock(given):
+                    st.rerun()
+                st.error(t("wrong_password", lang))
+    else:
+        uploaded = st.file_uploader(t("choose_file", lang), type=["txt", "pdf", "xlsx", "csv"], key="upload")
+        if uploaded is not None:
+            data = uploaded.getvalue()
+            try:
+                result = load_bytes(data, uploaded.name)
+            except LoadError as exc:
+                show_error(exc, lang)
+            st.subheader(t("preview", lang))
+            existing = reports[reports["report_id"] == result.report_id]
+            if not existing.empty and (existing["n_observations"].iloc[0] > 0):
+                st.warning(t("replaces", lang))
+            st.write(f"**{result.school}** · {result.report_year} · {result.format_used} · {len(result.observations)}")
+            for note in result.notes:
+                st.caption(note)
+            st.dataframe(result.observations, hide_index=True, width="stretch", height=300)
+            if st.button(t("confirm_load", lang), type="primary"):
+                with st.spinner(t("confirm_load", lang)):
+                    outcome = ingest_result(store.cursor(), result)
+                    if outcome.action != "unchanged":
+                        keep_upload(result, data)
+                store.clear()
+                if outcome.action == "unchanged":
+                    st.info(t("unchanged", lang))
+                else:
+                    st.success(
+                        t("loaded_ok", lang, report=result.report_id, action=outcome.action, n=outcome.n_observations)
+                    )

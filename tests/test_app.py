@@ -1,33 +1,138 @@
-"""AppTest smoke tests: every page runs without an exception on the bundled data."""
+"""AppTest smoke tests: every page runs on the bundled data with default and non-default filters,
+shows a known value of the bundled report and carries its source caption."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
+import numpy as np
+import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders.paths import ROOT
 from loaders.store import rebuild
 
+PAGES = {
+    # page: (a value that must appear, where to look)
+    "pages/overview.py": "98.82",
+    "pages/outcomes.py": "98.82",
+    "pages/enrollment.py": "4,541",
+    "pages/faculty.py": "90.81",
+    "pages/research.py": "3,255.21",
+    "pages/targets.py": "14.02",
+    "pages/compare.py": "98.82",
+    "pages/data.py": "764",
+}
 
-@pytest.fixture
-def app(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    rebuild(db_path)
-    monkeypatch.setenv("QUALITY_DB", str(db_path))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("app") / "quality.duckdb"
+    rebuild(path)
+    return path
 
 
-def test_data_page_lists_the_bundled_report(app: AppTest) -> None:
-    app.run()
-    assert not app.exception
-    assert app.title[0].value == "已载入数据 · Loaded data"
-    reports = app.dataframe[0].value
-    assert reports["学校 School"].tolist() == ["温州职业技术学院"]
-    assert reports["数据项 Figures"].tolist() == [764]
-    figures = app.dataframe[2].value
-    employment = figures[
-        (figures.source_table == "表2-15") & (figures.subject == "本校") & (figures.name_zh == "就业率")
-    ]
-    assert employment["value"].tolist() == [98.82]
-    assert "来源 Source：温州职业技术学院_2020_质量年度报告.txt" in [c.value for c in app.caption]
+def _app(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("QUALITY_DB", str(db))
+    monkeypatch.delenv("PLANNER_PASSWORD", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def _numbers(values: object) -> list[float]:
+    """Plotly sends numeric arrays base64-encoded (``{"dtype": "f8", "bdata": …}``)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def _page_text(at: AppTest) -> str:
+    """Everything a page shows: text elements, metrics, tables and chart specs."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.value.to_csv() for e in at.dataframe]
+    parts += [e.proto.spec for e in at.get("plotly_chart")]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_with_default_filters(page: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _page_text(at)
+    assert PAGES[page] in text
+    assert "温州职业技术学院" in text
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("来源：") or "来源" in c for c in captions) or page == "pages/data.py"
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_in_english_with_another_benchmark(page: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(db, monkeypatch, lang="en", benchmark="全省", plan="taizhou_2023")
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["_filters"].benchmark == "全省"
+    assert at.session_state["_filters"].plan_id == "taizhou_2023"
+    expected = "98.82" if page == "pages/targets.py" else PAGES[page]  # Taizhou's plan has no 生师比 target
+    assert expected in _page_text(at)
+    captions = [c.value for c in at.caption]
+    assert page == "pages/data.py" or any("Source" in c for c in captions)
+
+
+def test_url_restores_the_selection(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(db, monkeypatch, lang="en", benchmark="本科", plan="lishui_2023_2025", year="2020")
+    at.run()
+    filters = at.session_state["_filters"]
+    assert (filters.school, filters.year, filters.benchmark, filters.plan_id, filters.lang) == (
+        "温州职业技术学院",
+        2020,
+        "本科",
+        "lishui_2023_2025",
+        "en",
+    )
+    assert at.query_params["benchmark"] == "本科"
+    assert at.query_params["lang"] == "en"
+
+
+def test_unknown_url_values_fall_back_to_defaults(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(db, monkeypatch, school="<script>alert(1)</script>", year="1999", benchmark="x", plan="nope")
+    at.run()
+    assert not at.exception
+    filters = at.session_state["_filters"]
+    assert (filters.school, filters.year, filters.benchmark, filters.plan_id) == (
+        "温州职业技术学院",
+        2020,
+        "高职",
+        "wzvtc_2022_2025",
+    )
+
+
+def test_outcomes_chart_holds_the_survey_values(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/outcomes.py").run()
+    figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
+    bars = {trace.name: _numbers(trace.y) for trace in figure.data}
+    assert bars["本校"] == [98.82, 99.0]
+    assert bars["全省高职"] == [96.68, 97.13]
+    assert bars["全省高校"] == [93.60, 95.97]
+    assert list(figure.data[0].x) == ["2019届·毕业一年后", "2017届·毕业三年后"]
+    assert figure.layout.title.text == "就业率"
+
+
+def test_upload_is_locked_without_a_planner_password(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert any("PLANNER_PASSWORD" in i.value for i in at.info)
+    assert len(at.get("file_uploader")) == 0

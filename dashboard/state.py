@@ -1,0 +1,142 @@
+"""The shared filters (school, year, benchmark, plan, language, peers), kept in the URL.
+
+A copied link reopens the same view: on a session's first run the query parameters seed the
+widgets; after every run the current selection is written back to the URL. Values that do not
+exist in the store fall back to defaults instead of failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from viz.i18n import LANGUAGES, benchmark_name, t
+
+BENCHMARKS = ("高职", "全省", "本科")
+PARAMS = ("school", "year", "benchmark", "plan", "lang", "peers")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The active selection.
+
+    Attributes:
+        school: School name.
+        year: Report data year.
+        report_id: The selected report's id.
+        benchmark: Benchmark subject (``高职``, ``全省``, ``本科``).
+        plan_id: Selected plan id (may be empty when no plan is loaded).
+        lang: ``zh`` or ``en``.
+        peers: Other schools chosen for comparison.
+    """
+
+    school: str
+    year: int
+    report_id: str
+    benchmark: str
+    plan_id: str
+    lang: str
+    peers: tuple[str, ...] = ()
+
+    def describe(self, plan_title: str = "") -> str:
+        """The filters in words, for captions and export metadata."""
+        lang = self.lang
+        parts = [
+            f"{t('school', lang)}：{self.school}" if lang == "zh" else f"{t('school', lang)}: {self.school}",
+            f"{t('report_year', lang)}：{self.year}" if lang == "zh" else f"{t('report_year', lang)}: {self.year}",
+            (f"{t('benchmark', lang)}：" if lang == "zh" else f"{t('benchmark', lang)}: ")
+            + benchmark_name(self.benchmark, lang),
+        ]
+        if plan_title:
+            parts.append(f"{t('plan', lang)}：{plan_title}" if lang == "zh" else f"{t('plan', lang)}: {plan_title}")
+        return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def _seed_from_url() -> None:
+    if st.session_state.get("_seeded"):
+        return
+    params = st.query_params
+    for name in PARAMS:
+        if name == "peers":
+            values = params.get_all("peers")
+            if values:
+                st.session_state["f_peers"] = values
+        elif name in params:
+            st.session_state[f"f_{name}"] = params[name]
+    st.session_state["_seeded"] = True
+
+
+def _valid(key: str, options: list[str], default: str) -> None:
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
+    """Draw the sidebar filters and return the selection; keeps the URL in step.
+
+    Args:
+        reports: The loaded reports (``report_id, school, report_year``).
+        plans: The loaded plans (``plan_id, title, scope``).
+
+    Returns:
+        The active filters.
+    """
+    _seed_from_url()
+    _valid("f_lang", list(LANGUAGES), "zh")
+    lang = st.sidebar.radio(
+        t("language", "zh"),
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        horizontal=True,
+        key="f_lang",
+    )
+    schools = sorted(reports["school"].unique().tolist())
+    _valid("f_school", schools, schools[0])
+    school = st.sidebar.selectbox(t("school", lang), schools, key="f_school")
+    years = [str(y) for y in sorted(reports.loc[reports["school"] == school, "report_year"].unique(), reverse=True)]
+    _valid("f_year", years, years[0])
+    year = int(st.sidebar.selectbox(t("report_year", lang), years, key="f_year"))
+    _valid("f_benchmark", list(BENCHMARKS), BENCHMARKS[0])
+    benchmark = st.sidebar.selectbox(
+        t("benchmark", lang), list(BENCHMARKS), format_func=lambda s: benchmark_name(s, lang), key="f_benchmark"
+    )
+    plan_ids = plans["plan_id"].tolist()
+    plan_id = ""
+    if plan_ids:
+        _valid("f_plan", plan_ids, plan_ids[0])
+        titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
+        plan_id = st.sidebar.selectbox(t("plan", lang), plan_ids, format_func=titles.get, key="f_plan")
+    others = [s for s in schools if s != school]
+    peers: list[str] = []
+    if others:
+        st.session_state["f_peers"] = [p for p in st.session_state.get("f_peers", []) if p in others]
+        peers = st.sidebar.multiselect(t("peers", lang), others, key="f_peers")
+    report_id = reports.loc[(reports["school"] == school) & (reports["report_year"] == year), "report_id"].iloc[0]
+    st.query_params.from_dict(
+        {
+            "school": school,
+            "year": str(year),
+            "benchmark": benchmark,
+            "plan": plan_id,
+            "lang": lang,
+            **({"peers": peers} if peers else {}),
+        }
+    )
+    return Filters(school, year, report_id, benchmark, plan_id, lang, tuple(peers))
+
+
+def current() -> Filters:
+    """The filters chosen in ``app.py`` for this run.
+
+    When a server's very first request is a page URL (a copied link), Streamlit runs the page
+    script alone in its legacy "pages/ folder" mode, without ``app.py``. Then this switches that
+    mode off and reruns, so ``app.py`` frames the page as usual.
+    """
+    if "_filters" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return st.session_state["_filters"]

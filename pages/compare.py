@@ -1,0 +1,84 @@
+"""对比 Compare: several schools and/or years side by side for any indicator; trends where years exist."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import store
+from dashboard.state import current
+from dashboard.ui import chart, download_row, indicator_name, indicator_unit, show_error
+from metrics.compare import rank_within_peers
+from metrics.errors import MetricsError
+from metrics.trends import build_series
+from viz.charts import benchmark_bars, trend_lines
+from viz.exports import Provenance
+from viz.frames import comparison_series, has_trend
+from viz.i18n import t
+
+f = current()
+lang = f.lang
+st.title(t("compare_title", lang))
+registry = store.indicators()
+observations = store.observations()
+schools = [f.school, *f.peers]
+available = observations[observations["school"].isin(schools)]
+indicator_ids = [i for i in registry["indicator_id"] if i in set(available["indicator_id"])]
+left, middle, right = st.columns(3)
+indicator_id = left.selectbox(
+    t("pick_indicator", lang),
+    indicator_ids,
+    index=indicator_ids.index("employment_rate") if "employment_rate" in indicator_ids else 0,
+    format_func=lambda i: indicator_name(registry, i, lang),
+    key="cmp_indicator",
+)
+subjects = list(dict.fromkeys(available.loc[available["indicator_id"] == indicator_id, "subject"]))
+default_subject = subjects.index("本校") if "本校" in subjects else 0
+subject = middle.selectbox(t("pick_subject", lang), subjects, index=default_subject, key="cmp_subject")
+with_benchmarks = right.toggle(t("with_benchmarks", lang), value=True, disabled=subject != "本校")
+
+try:
+    series = build_series(available, registry, indicator_id=indicator_id)
+except MetricsError as exc:
+    show_error(exc, lang)
+frame = comparison_series(series, schools, subject, with_benchmarks and subject == "本校", lang)
+name = indicator_name(registry, indicator_id, lang)
+unit = indicator_unit(registry, indicator_id)
+provenance = Provenance(
+    "、".join(schools) if lang == "zh" else ", ".join(schools),
+    tuple(frame["source_table"].astype(str)) if not frame.empty else (),
+    f.describe(),
+    frame,
+)
+if has_trend(frame):
+    figure = trend_lines(
+        frame, title=name, subtitle=subject, value_label=name, unit=unit, x_label=t("year", lang),
+        empty_message=t("no_data", lang),
+    )  # fmt: skip
+else:
+    figure = benchmark_bars(
+        frame, title=name, subtitle=subject, value_label=name, unit=unit, series="bar_series",
+        empty_message=t("no_data", lang),
+    )  # fmt: skip
+chart(figure, provenance, data=frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
+
+st.header(t("peer_ranking", lang))
+if not f.peers:
+    st.info(t("no_peers", lang))
+else:
+    try:
+        ranking = rank_within_peers(observations, registry, indicator_id=indicator_id, subject=subject, schools=schools)
+    except MetricsError as exc:
+        show_error(exc, lang)
+    shown = ranking[["school", "year", "years_after", "value", "rank", "n_schools", "percentile", "group_median"]]
+    shown = shown.rename(
+        columns={
+            "school": t("school", lang),
+            "year": t("year", lang),
+            "value": t("value", lang),
+            "rank": t("rank", lang),
+            "percentile": t("percentile", lang),
+            "group_median": t("group_median", lang),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    download_row(shown, provenance, name=f"{name}_ranking", lang=lang, key="ranking")

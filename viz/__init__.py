@@ -1,0 +1,5 @@
+"""Charts and exports shared by the pages, the report pack and the CLI.
+
+Pure presentation: frames in, Plotly figures or bytes out. No Streamlit, no DuckDB, no file
+reads, so that what a page shows and what an export contains are built by the same code.
+"""

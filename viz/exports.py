@@ -1,0 +1,159 @@
+"""Exports: pure ``render(frame_or_figure, provenance) -> bytes`` functions in one registry.
+
+Belongs here: CSV for Excel users (UTF-8 with BOM), xlsx with Chinese headers, units, numbers
+as numbers, a frozen header row and a 来源 sheet, and the caption every chart carries. Values
+from data that a spreadsheet would execute (``=``, ``+``, ``-``, ``@`` at the start) are made
+inert. PNG rendering lives in :mod:`viz.png` (it needs a browser).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+_DANGEROUS_START = re.compile(r"^[=+\-@\t\r]")
+_NUMBER_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a chart's or table's figures come from, and the filters that shaped it.
+
+    Attributes:
+        source: The report(s) or plan(s), e.g. ``温州职业技术学院 2020 年质量年度报告``.
+        tables: Tables the figures come from (``表2-15`` …).
+        filters: The active filters in words (``学校：…；年度：2020；对比：高职``).
+        rows: Optional per-figure provenance: ``source_table, source_line, source_text`` columns.
+    """
+
+    source: str
+    tables: tuple[str, ...] = ()
+    filters: str = ""
+    rows: pd.DataFrame | None = field(default=None, compare=False)
+
+    def caption(self, lang: str = "zh") -> str:
+        """The one-line caption under a chart: source, tables, filters."""
+        tables = "、".join(dict.fromkeys(self.tables)) if lang == "zh" else ", ".join(dict.fromkeys(self.tables))
+        if lang == "zh":
+            text = f"来源：{self.source}" + (f"，{tables}" if tables else "")
+            return text + (f"；筛选：{self.filters}" if self.filters else "")
+        text = f"Source: {self.source}" + (f", {tables}" if tables else "")
+        return text + (f"; filters: {self.filters}" if self.filters else "")
+
+
+def neutralise(value: object) -> object:
+    """Make a text value inert for spreadsheets: a leading ``= + - @`` gets a ``'`` prefix.
+
+    Numbers are returned unchanged; so are texts that are plain numbers such as ``-5``.
+    """
+    if isinstance(value, str) and _DANGEROUS_START.match(value) and not _NUMBER_TEXT.match(value):
+        return "'" + value
+    return value
+
+
+def _inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def render_csv(frame: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
+    """CSV as UTF-8 with BOM (so Chinese Excel opens it correctly), formula-safe.
+
+    Args:
+        frame: The table to export (headers already in the reader's language).
+        provenance: Unused in the CSV body (a CSV has one table); kept for the common signature.
+
+    Returns:
+        The file's bytes.
+    """
+    return _inert_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def render_xlsx(frame: pd.DataFrame, provenance: Provenance | None = None, sheet: str = "数据") -> bytes:
+    """An xlsx workbook: the data sheet (numbers as numbers, frozen header, widths) and a 来源 sheet.
+
+    Args:
+        frame: The table to export; numeric columns stay numeric.
+        provenance: Source, tables and filters for the 来源 sheet; its ``rows`` (source_table,
+            source_line, source_text per figure) are listed there too.
+        sheet: Name of the data sheet.
+
+    Returns:
+        The file's bytes.
+    """
+    book = Workbook()
+    data = book.active
+    data.title = sheet[:31]
+    _write_table(data, _inert_frame(frame))
+    meta = book.create_sheet("来源")
+    meta.append(["项目 Item", "内容 Content"])
+    if provenance is not None:
+        meta.append(["来源 Source", neutralise(provenance.source)])
+        meta.append(["表格 Tables", "、".join(dict.fromkeys(provenance.tables))])
+        meta.append(["筛选 Filters", neutralise(provenance.filters)])
+    _style_header(meta, 2)
+    meta.column_dimensions["A"].width = 16
+    meta.column_dimensions["B"].width = 80
+    if provenance is not None and provenance.rows is not None and not provenance.rows.empty:
+        meta.append([])
+        start = meta.max_row + 1
+        rows = _inert_frame(provenance.rows)
+        meta.append(list(rows.columns))
+        for record in rows.itertuples(index=False):
+            meta.append([_cell(v) for v in record])
+        for cell in meta[start]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _style_header(sheet, width: int) -> None:
+    fill = PatternFill("solid", fgColor="DCE6F2")
+    for cell in sheet[1][:width]:
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    sheet.freeze_panes = "A2"
+
+
+def _write_table(sheet, frame: pd.DataFrame) -> None:
+    sheet.append([str(c) for c in frame.columns])
+    for record in frame.itertuples(index=False):
+        sheet.append([_cell(v) for v in record])
+    _style_header(sheet, len(frame.columns))
+    for position, column in enumerate(frame.columns, start=1):
+        texts = [str(column)] + [str(v) for v in frame[column].head(200)]
+        width = max(_display_width(t) for t in texts)
+        sheet.column_dimensions[get_column_letter(position)].width = min(max(8, width + 2), 60)
+
+
+def _display_width(text: str) -> int:
+    """Characters count double when they are CJK (they are twice as wide in Excel)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+#: The export registry: format → (renderer, file extension, MIME type).
+RENDERERS: dict[str, tuple[Callable[..., bytes], str, str]] = {
+    "csv": (render_csv, "csv", "text/csv"),
+    "xlsx": (render_xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}

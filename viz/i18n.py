@@ -1,0 +1,245 @@
+"""Interface text in Chinese (default) and English.
+
+Indicator names come from the registry (``name_zh``/``name_en``); everything else a page says
+is a key here. A missing key falls back to the key itself so a gap is visible, not a crash.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+TEXT: dict[str, dict[str, str]] = {
+    # frame
+    "app_title": {"zh": "高职质量年报对标", "en": "Quality report benchmarks"},
+    "school": {"zh": "学校", "en": "School"},
+    "report_year": {"zh": "报告年度", "en": "Report year"},
+    "benchmark": {"zh": "对比基准", "en": "Benchmark"},
+    "plan": {"zh": "规划目标", "en": "Plan"},
+    "language": {"zh": "语言 Language", "en": "语言 Language"},
+    "peers": {"zh": "对比学校", "en": "Peer schools"},
+    "section_overview": {"zh": "概览", "en": "Overview"},
+    "section_domains": {"zh": "专题", "en": "Domains"},
+    "section_plans": {"zh": "对标与对比", "en": "Targets and comparison"},
+    "section_data": {"zh": "数据", "en": "Data"},
+    "page_overview": {"zh": "总览", "en": "Overview"},
+    "page_outcomes": {"zh": "就业与收入", "en": "Graduate outcomes"},
+    "page_enrollment": {"zh": "招生", "en": "Enrollment"},
+    "page_faculty": {"zh": "师资", "en": "Faculty"},
+    "page_research": {"zh": "科研与社会服务", "en": "Research & service"},
+    "page_targets": {"zh": "规划对标", "en": "Plan targets"},
+    "page_compare": {"zh": "对比", "en": "Compare"},
+    "page_data": {"zh": "数据", "en": "Data"},
+    "no_reports": {
+        "zh": "数据库中还没有报告。运行 `bash manage.sh start` 会从 data/ 自动载入。",
+        "en": "No report is loaded yet. `bash manage.sh start` loads the bundled data.",
+    },
+    "no_data": {"zh": "没有数据", "en": "No data"},
+    "source": {"zh": "来源", "en": "Source"},
+    "filters": {"zh": "筛选", "en": "Filters"},
+    "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "download_xlsx": {"zh": "下载 Excel", "en": "Download Excel"},
+    "one_year_after": {"zh": "毕业一年后", "en": "1 year after graduation"},
+    "three_years_after": {"zh": "毕业三年后", "en": "3 years after graduation"},
+    "cohort": {"zh": "{year}届", "en": "class of {year}"},
+    "school_row": {"zh": "本校", "en": "School"},
+    "value": {"zh": "数值", "en": "Value"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "difference": {"zh": "差值", "en": "Difference"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "subject": {"zh": "对象", "en": "Subject"},
+    "year": {"zh": "年份", "en": "Year"},
+    "table": {"zh": "表", "en": "Table"},
+    "line": {"zh": "行", "en": "Line"},
+    "raw_text": {"zh": "原文", "en": "Raw text"},
+    "count": {"zh": "人数", "en": "Count"},
+    "share": {"zh": "占比", "en": "Share"},
+    "target": {"zh": "目标", "en": "Target"},
+    "status": {"zh": "状态", "en": "Status"},
+    "error_title": {"zh": "出错了", "en": "Something went wrong"},
+    "one_year_only": {
+        "zh": "只载入了一个年度的报告，暂无趋势可画。载入其他年度的报告后这里会显示变化。",
+        "en": "Only one report year is loaded: no trend to draw yet.",
+    },
+    "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
+    "growth_needed": {"zh": "需年均增长", "en": "growth needed per year"},
+    # overview
+    "overview_title": {"zh": "总览：{school} {year}", "en": "Overview: {school} {year}"},
+    "headline": {"zh": "核心指标", "en": "Headline indicators"},
+    "vs": {"zh": "较{benchmark}", "en": "vs {benchmark}"},
+    "findings": {"zh": "报告体检", "en": "Report check-up"},
+    "findings_count": {
+        "zh": "体检发现 {n} 处可能的数据不一致，建议在报告发布前核对。",
+        "en": "The check-up found {n} possible inconsistencies to verify before the report is published.",
+    },
+    "no_findings": {"zh": "体检未发现数据不一致。", "en": "The check-up found no inconsistencies."},
+    "see_findings": {"zh": "查看体检结果", "en": "See the findings"},
+    "plan_status": {"zh": "规划目标", "en": "Plan target"},
+    # data page
+    "tab_loaded": {"zh": "已载入", "en": "Loaded"},
+    "tab_provenance": {"zh": "数据溯源", "en": "Provenance"},
+    "tab_findings": {"zh": "报告体检", "en": "Check-up"},
+    "tab_upload": {"zh": "载入新数据", "en": "Load data"},
+    "pick_table": {"zh": "表格", "en": "Table"},
+    "pick_figure": {"zh": "数据项", "en": "Figure"},
+    "context": {"zh": "原文上下文", "en": "Context in the report"},
+    "check": {"zh": "检查项", "en": "Check"},
+    "message": {"zh": "说明", "en": "Message"},
+    "lines": {"zh": "行号", "en": "Lines"},
+    "upload_help": {
+        "zh": "支持质量年报的文本（.txt，UTF-8 或 GB18030）、PDF、Excel 模板（.xlsx）和整理好的 CSV。"
+        "先预览，确认后才写入。",
+        "en": "Quality reports as text (.txt, UTF-8 or GB18030), PDF, the Excel template (.xlsx) or tidy CSV."
+        " You see a preview first; nothing is written until you confirm.",
+    },
+    "upload_disabled": {
+        "zh": "通过仪表盘载入数据需要规划人员密码。管理员可在环境变量 PLANNER_PASSWORD 或 Streamlit secrets"
+        " 的 planner_password 中设置；未设置时仅可查看。",
+        "en": "Loading data through the dashboard needs the planner password (PLANNER_PASSWORD or the"
+        " planner_password secret); without one the dashboard is view-only.",
+    },
+    "password": {"zh": "规划人员密码", "en": "Planner password"},
+    "unlock": {"zh": "解锁", "en": "Unlock"},
+    "wrong_password": {"zh": "密码不正确。", "en": "Wrong password."},
+    "choose_file": {"zh": "选择文件", "en": "Choose a file"},
+    "preview": {"zh": "预览：将载入以下数据", "en": "Preview: this will be loaded"},
+    "confirm_load": {"zh": "确认载入", "en": "Load it"},
+    "loaded_ok": {"zh": "已载入：{report}（{action}，{n} 个数据项）", "en": "Loaded: {report} ({action}, {n} figures)"},
+    "replaces": {
+        "zh": "数据库中已有该校该年度的报告，确认后将被替换。",
+        "en": "This school and year is already loaded; it will be replaced.",
+    },
+    "unchanged": {"zh": "与已载入的内容完全相同，无需再次载入。", "en": "Identical to what is loaded; nothing to do."},
+    # compare
+    "compare_title": {"zh": "对比：学校、年份与基准", "en": "Compare schools, years and benchmarks"},
+    "pick_indicator": {"zh": "指标", "en": "Indicator"},
+    "pick_subject": {"zh": "对象", "en": "Subject"},
+    "pick_years_after": {"zh": "毕业后年数", "en": "Years after graduation"},
+    "with_benchmarks": {"zh": "同时显示全省基准", "en": "Show the provincial benchmarks"},
+    "peer_ranking": {"zh": "同组学校排名", "en": "Ranking within the peer group"},
+    "no_peers": {
+        "zh": "在左侧选择“对比学校”即可并列比较；目前只载入了一所学校。",
+        "en": "Choose peer schools in the sidebar to compare; only one school is loaded now.",
+    },
+    "rank": {"zh": "排名", "en": "Rank"},
+    "percentile": {"zh": "百分位", "en": "Percentile"},
+    "group_median": {"zh": "组中位数", "en": "Group median"},
+    # targets
+    "targets_title": {"zh": "规划对标：目标达成情况", "en": "Plan targets: attainment"},
+    "status_filter": {"zh": "按状态筛选", "en": "Filter by status"},
+    "domain_filter": {"zh": "按领域筛选", "en": "Filter by domain"},
+    "unmapped_domain": {"zh": "（报告无对应数据）", "en": "(not in the reports)"},
+    "measurable_charts": {"zh": "可测量目标：现状与目标", "en": "Measurable targets: value and target"},
+    "unmeasurable": {"zh": "暂无法用年报数据衡量的目标", "en": "Targets the reports cannot measure"},
+    "current_value": {"zh": "现值", "en": "Current"},
+    "current_year": {"zh": "现值年份", "en": "Year"},
+    "target_text": {"zh": "目标（原文）", "en": "Target (as written)"},
+    "progress": {"zh": "进度", "en": "Progress"},
+    "next_year_needed": {"zh": "明年需达到", "en": "Needed next year"},
+    "note": {"zh": "说明", "en": "Note"},
+    "level": {"zh": "指标层级", "en": "Level"},
+    "general_group": {"zh": "目标", "en": "Targets"},
+    "attainment_summary": {"zh": "目标达成概况", "en": "Attainment summary"},
+    # outcomes
+    "outcomes_title": {"zh": "就业与收入：本校与全省对比", "en": "Graduate outcomes: school vs province"},
+    "outcomes_intro": {
+        "zh": "浙江省毕业生职业发展状况调查：本校与全省、本科、高职平均的对比，毕业一年后与三年后分列。",
+        "en": "Zhejiang graduate survey: the school against the provincial, undergraduate and vocational averages,"
+        " one and three years after graduation.",
+    },
+    "employer_dimensions": {"zh": "用人单位满意度（按能力维度）", "en": "Employer satisfaction by dimension"},
+    "dimension": {"zh": "能力维度", "en": "Dimension"},
+    "score": {"zh": "得分", "en": "Score"},
+    "destinations_industry": {"zh": "就业行业流向", "en": "Employment by industry"},
+    "destinations_employer": {"zh": "就业单位类型", "en": "Employment by employer type"},
+    "regions_title": {"zh": "毕业去向与生源地", "en": "Where graduates work vs where they came from"},
+    "origin": {"zh": "生源数", "en": "From the region"},
+    "destination": {"zh": "就业流向数", "en": "Working in the region"},
+    "zhejiang_cities": {"zh": "浙江省各市", "en": "Zhejiang cities"},
+    "wenzhou_counties": {"zh": "温州各县市区", "en": "Wenzhou counties"},
+    "people": {"zh": "人数", "en": "People"},
+    # enrollment
+    "enrollment_title": {"zh": "招生：计划、录取与报到", "en": "Enrollment: plan, admitted, registered"},
+    "channel": {"zh": "招生口径", "en": "Channel"},
+    "registration_rate_by_channel": {"zh": "各口径报到率", "en": "Registration rate by channel"},
+    "intake_mix": {"zh": "录取新生生源类型", "en": "Admitted students by prior schooling"},
+    "intake_regions": {"zh": "新生生源地区", "en": "New students by origin"},
+    "intake_3yr": {"zh": "近三年报到新生生源类型", "en": "Registered students by prior schooling, three years"},
+    # faculty
+    "faculty_title": {"zh": "师资：结构、双师与生师比", "en": "Faculty: structure, dual-qualified share, ratio"},
+    "by_title": {"zh": "专任教师职称结构", "en": "Full-time teachers by title"},
+    "by_degree": {"zh": "专任教师学位结构", "en": "Full-time teachers by degree"},
+    "training": {"zh": "教师进修、培训与交流（人次）", "en": "Teacher training and exchange (person-times)"},
+    "against_targets": {"zh": "与规划目标对照", "en": "Against plan targets"},
+    # research
+    "research_title": {"zh": "科研与社会服务", "en": "Research and service"},
+    "income_by_kind": {"zh": "到款额（按类型）", "en": "Income by kind"},
+    "kind": {"zh": "类型", "en": "Kind"},
+    "patents": {"zh": "知识产权与成果转化", "en": "Intellectual property and transfer"},
+    "training_volume": {"zh": "非学历培训服务（人日）", "en": "Non-degree training (person-days)"},
+    "top_projects_missing": {
+        "zh": "报告的项目清单（表5-1、5-2）未结构化载入，此处不列出。",
+        "en": "The report's project lists (表5-1, 5-2) are not loaded as figures and are not shown.",
+    },
+    # data page
+    "data_title": {"zh": "数据：已载入的报告与规划", "en": "Data: loaded reports and plans"},
+    "reports": {"zh": "报告", "en": "Reports"},
+    "plans": {"zh": "规划", "en": "Plans"},
+    "figures": {"zh": "数据项", "en": "Figures"},
+    "targets_count": {"zh": "目标数", "en": "Targets"},
+    "loaded_at": {"zh": "载入时间（UTC）", "en": "Loaded at (UTC)"},
+    "source_file": {"zh": "来源文件", "en": "Source file"},
+    "format": {"zh": "格式", "en": "Format"},
+    "provenance_lookup": {"zh": "数据溯源：任选一个数据项", "en": "Provenance: pick any figure"},
+    "figures_per_table": {"zh": "按表统计", "en": "Figures per table"},
+}
+
+#: Benchmark series of the graduate survey, in display order.
+BENCHMARK_NAMES = {
+    "高职": {"zh": "全省高职", "en": "Zhejiang vocational"},
+    "全省": {"zh": "全省高校", "en": "All Zhejiang HEIs"},
+    "本科": {"zh": "全省本科", "en": "Zhejiang undergraduate"},
+}
+
+DOMAIN_NAMES = {
+    "graduate_survey": {"zh": "毕业生调查", "en": "Graduate survey"},
+    "enrollment": {"zh": "招生", "en": "Enrollment"},
+    "student_development": {"zh": "学生发展", "en": "Student development"},
+    "programs": {"zh": "专业与课程", "en": "Programmes and courses"},
+    "faculty": {"zh": "师资", "en": "Faculty"},
+    "conditions": {"zh": "办学条件", "en": "Facilities and funding"},
+    "research_service": {"zh": "科研与社会服务", "en": "Research and service"},
+    "international": {"zh": "国际交流", "en": "International"},
+    "finance": {"zh": "经费", "en": "Finance"},
+}
+
+STATUS_NAMES = {
+    "met": {"zh": "已达成", "en": "Met"},
+    "on_track": {"zh": "按期可达", "en": "On track"},
+    "at_risk": {"zh": "存在风险", "en": "At risk"},
+    "off_track": {"zh": "难以达成", "en": "Off track"},
+    "no_trend": {"zh": "未达成（仅一年数据）", "en": "Not met (one year only)"},
+    "no_data": {"zh": "暂无数据", "en": "No data"},
+    "not_measurable": {"zh": "无对应数据", "en": "Not measurable"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``."""
+    entry = TEXT.get(key)
+    text = key if entry is None else entry.get(lang) or entry["zh"]
+    return text.format(**values) if values else text
+
+
+def benchmark_name(subject: str, lang: str) -> str:
+    """Display name of a benchmark series (``高职`` → 全省高职 / Zhejiang vocational)."""
+    return BENCHMARK_NAMES.get(subject, {}).get(lang, subject)
+
+
+def domain_name(domain: str, lang: str) -> str:
+    """Display name of an indicator domain (``faculty`` → 师资 / Faculty)."""
+    return DOMAIN_NAMES.get(domain, {}).get(lang, domain)
+
+
+def status_name(status: str, lang: str) -> str:
+    """Display name of an attainment status."""
+    return STATUS_NAMES.get(status, {}).get(lang, status)

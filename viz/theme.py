@@ -1,0 +1,76 @@
+"""The shared look of every chart: fonts, sizes and colours that read well on a projector.
+
+Belongs here: the Plotly template and the colour roles (本校 always the same strong colour,
+benchmarks muted, targets as red lines). Nothing here imports Streamlit, so exported PNGs and
+the screen use exactly the same figure.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+#: Chinese-first font stack; "Noto Sans CJK SC" is installed by the set-up for server-side PNGs.
+FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
+    '"WenQuanYi Micro Hei", "Hiragino Sans GB", sans-serif'
+)
+
+SCHOOL_COLOUR = "#1f5fa8"  # 本校: the one strong colour
+PEER_COLOUR = "#e08a1e"  # another school in a comparison
+TARGET_COLOUR = "#c0392b"  # plan targets: red lines
+GOOD_COLOUR = "#2e8b57"
+BAD_COLOUR = "#c0392b"
+NEUTRAL_COLOUR = "#7f8c8d"
+
+#: Benchmarks are muted greys/blue-greys, darker for the closer comparison (高职).
+SERIES_COLOURS = {
+    "本校": SCHOOL_COLOUR,
+    "高职": "#7d8fa6",
+    "全省": "#a9b4c2",
+    "本科": "#cfd6df",
+}
+#: Sequence for series without a fixed role (channels, cohorts, years).
+QUALITATIVE = ["#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50"]
+
+STATUS_COLOURS = {
+    "met": "#2e8b57",
+    "on_track": "#7cb342",
+    "at_risk": "#f0a202",
+    "off_track": "#c0392b",
+    "no_trend": "#e67e22",
+    "no_data": "#95a5a6",
+    "not_measurable": "#bdc3c7",
+}
+
+BASE_FONT_SIZE = 18  # readable at 3 m from a projected 1080p screen
+TEMPLATE_NAME = "quality_report"
+
+
+def _template() -> go.layout.Template:
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.font = {"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#1d2433"}
+    template.layout.title = {"font": {"size": BASE_FONT_SIZE + 4}, "x": 0.0, "xanchor": "left"}
+    template.layout.colorway = QUALITATIVE
+    template.layout.legend = {"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "font": {"size": 16}}
+    template.layout.margin = {"l": 70, "r": 30, "t": 100, "b": 110}
+    template.layout.uniformtext = {"minsize": 14, "mode": "show"}
+    template.layout.xaxis = {"title": {"font": {"size": 16}}, "tickfont": {"size": 16}, "automargin": True}
+    template.layout.yaxis = {
+        "title": {"font": {"size": 16}},
+        "tickfont": {"size": 16},
+        "automargin": True,
+        "gridcolor": "#e3e7ec",
+    }
+    template.layout.hoverlabel = {"font": {"family": FONT_FAMILY, "size": 16}}
+    template.layout.paper_bgcolor = "#ffffff"
+    template.layout.plot_bgcolor = "#ffffff"
+    return template
+
+
+pio.templates[TEMPLATE_NAME] = _template()
+
+
+def series_colour(name: str, position: int = 0) -> str:
+    """The colour of a series: fixed for 本校 and the benchmarks, else from the qualitative sequence."""
+    return SERIES_COLOURS.get(name, QUALITATIVE[position % len(QUALITATIVE)])
