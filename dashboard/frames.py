@@ -10,9 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import store
+from dashboard.state import Filters
 from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark
 from metrics.targets import compute_attainment
+from viz.sections import Context
 
 
 @st.cache_data(show_spinner=False)
@@ -45,3 +47,25 @@ def audit(report_id: str) -> pd.DataFrame:
         store.report_lines(report_id) or None,
         report_id=report_id,
     )
+
+
+def context(filters: Filters) -> Context:
+    """The frames a page's charts are built from (see :mod:`viz.sections`)."""
+    history = store.observations()
+    return Context(
+        school=filters.school,
+        year=filters.year,
+        lang=filters.lang,
+        benchmark=filters.benchmark,
+        filters=filters.describe(),
+        source=report_label(filters.school, filters.year, filters.lang),
+        observations=store.observations(filters.report_id),
+        registry=store.indicators(),
+        comparison=comparison(filters.report_id, filters.school),
+        history=history[history["school"] == filters.school],
+    )
+
+
+def report_label(school: str, year: int, lang: str) -> str:
+    """How a report is named in captions."""
+    return f"{school} {year} 年质量年度报告" if lang == "zh" else f"{school} quality report {year}"

@@ -67,7 +67,26 @@ def show_error(exc: Exception, lang: str) -> None:
 
 def report_label(school: str, year: int, lang: str) -> str:
     """How a report is named in captions."""
-    return f"{school} {year} 年质量年度报告" if lang == "zh" else f"{school} quality report {year}"
+    from dashboard.frames import report_label as label
+
+    return label(school, year, lang)
+
+
+def render_items(items: list, lang: str) -> None:
+    """Lay out :class:`viz.sections.ChartItem` s: half-width ones two to a row, full-width alone."""
+    row = None
+    slot = 0
+    for item in items:
+        if item.width == "full":
+            chart(item.figure, item.provenance, data=item.data, name=item.file_stem, lang=lang, key=item.key)
+            row = None
+            continue
+        if row is None or slot == 2:
+            row = st.columns(2)
+            slot = 0
+        with row[slot]:
+            chart(item.figure, item.provenance, data=item.data, name=item.file_stem, lang=lang, key=item.key)
+        slot += 1
 
 
 def indicator_name(indicators: pd.DataFrame, indicator_id: str, lang: str) -> str:

@@ -31,12 +31,14 @@ class Provenance:
         tables: Tables the figures come from (``表2-15`` …).
         filters: The active filters in words (``学校：…；年度：2020；对比：高职``).
         rows: Optional per-figure provenance: ``source_table, source_line, source_text`` columns.
+        filters_short: School and year for file names (``温州职业技术学院_2020``).
     """
 
     source: str
     tables: tuple[str, ...] = ()
     filters: str = ""
     rows: pd.DataFrame | None = field(default=None, compare=False)
+    filters_short: str = ""
 
     def caption(self, lang: str = "zh") -> str:
         """The one-line caption under a chart: source, tables, filters."""
