@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from loaders.paths import REPORTS_DIR
+from loaders.store import connect, ingest_file
 
 BUNDLED_REPORT = REPORTS_DIR / "温州职业技术学院_2020_质量年度报告.txt"
 
@@ -27,3 +28,12 @@ def bundled_lines(bundled_report: Path) -> list[str]:
 def db_path(tmp_path: Path) -> Path:
     """A path for a store of this test's own."""
     return tmp_path / "quality.duckdb"
+
+
+@pytest.fixture
+def loaded_db(db_path: Path, bundled_report: Path) -> Path:
+    """A store of this test's own holding the bundled report."""
+    con = connect(db_path)
+    ingest_file(con, bundled_report)
+    con.close()
+    return db_path

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from loaders import load
 from loaders.__main__ import main
 from loaders.errors import EncodingError, FormatError, TableError, ValueParseError
-from loaders.store import connect, ingest_file, read_observations
+from tests.helpers import assert_rejected
 
 
 def _write_lines(path: Path, lines: list[str]) -> Path:
@@ -24,59 +22,27 @@ def _replace_line(lines: list[str], number: int, new: str) -> list[str]:
     return changed
 
 
-@pytest.fixture
-def loaded_db(db_path: Path, bundled_report: Path) -> Path:
-    con = connect(db_path)
-    ingest_file(con, bundled_report)
-    con.close()
-    return db_path
-
-
-def _snapshot(db_path: Path):
-    con = connect(db_path, read_only=True)
-    try:
-        return read_observations(con), con.execute("SELECT report_id, sha256 FROM reports").fetchall()
-    finally:
-        con.close()
-
-
-def _assert_rejected(path: Path, db_path: Path, error: type, *fragments: str, capsys) -> None:
-    before_obs, before_reports = _snapshot(db_path)
-    with pytest.raises(error) as info:
-        load(path)
-    for fragment in fragments:
-        assert fragment in info.value.message
-    assert path.name in info.value.message
-    status = main(["ingest", str(path), "--db", str(db_path)])
-    assert status == 2
-    err = capsys.readouterr().err
-    assert path.name in err and fragments[0] in err
-    after_obs, after_reports = _snapshot(db_path)
-    assert after_reports == before_reports
-    assert after_obs.equals(before_obs)
-
-
 def test_empty_file(tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    _assert_rejected(path, loaded_db, FormatError, "文件为空", "the file is empty", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "文件为空", "the file is empty", capsys=capsys)
 
 
 def test_binary_file(tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "photo.txt"
     path.write_bytes(bytes(range(256)) * 10)
-    _assert_rejected(path, loaded_db, EncodingError, "二进制文件", "binary file", capsys=capsys)
+    assert_rejected(path, loaded_db, EncodingError, "二进制文件", "binary file", capsys=capsys)
 
 
 def test_text_without_tables(tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = _write_lines(tmp_path / "notice.txt", ["温州职业技术学院关于 2020 年放假安排的通知", "各部门："])
-    _assert_rejected(path, loaded_db, FormatError, "没有找到任何可识别", "no recognisable", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "没有找到任何可识别", "no recognisable", capsys=capsys)
 
 
 def test_table_cut_off_mid_row(tmp_path: Path, loaded_db: Path, bundled_lines: list[str], capsys) -> None:
     assert bundled_lines[1276] == "本校 3518 3318 94.31% 98.82% 24.47%"
     path = _write_lines(tmp_path / "cut.txt", _replace_line(bundled_lines, 1277, "本校 3518 3318 94.31%"))
-    _assert_rejected(
+    assert_rejected(
         path,
         loaded_db,
         TableError,
@@ -90,14 +56,14 @@ def test_number_that_will_not_parse(tmp_path: Path, loaded_db: Path, bundled_lin
     path = _write_lines(
         tmp_path / "typo.txt", _replace_line(bundled_lines, 1277, "本校 3518 3318 94.31% 98..82% 24.47%")
     )
-    _assert_rejected(path, loaded_db, ValueParseError, "表2-15 第 1277 行", "98..82%", capsys=capsys)
+    assert_rejected(path, loaded_db, ValueParseError, "表2-15 第 1277 行", "98..82%", capsys=capsys)
 
 
 def test_missing_row_is_named(tmp_path: Path, loaded_db: Path, bundled_lines: list[str], capsys) -> None:
     # 表2-17's 本校 row is gone: the message says which row (and how many cells) is missing.
     assert bundled_lines[1319].startswith("本校 3518")
     path = _write_lines(tmp_path / "norow.txt", _replace_line(bundled_lines, 1320, ""))
-    _assert_rejected(path, loaded_db, TableError, "表2-17", "rows missing: 本校 (4 numbers each)", capsys=capsys)
+    assert_rejected(path, loaded_db, TableError, "表2-17", "rows missing: 本校 (4 numbers each)", capsys=capsys)
 
 
 def test_gb18030_file_reads_like_utf8(tmp_path: Path, bundled_report: Path) -> None:

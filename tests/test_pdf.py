@@ -13,12 +13,11 @@ import pdfplumber
 import pytest
 
 from loaders import LoadResult, load, load_bytes
-from loaders.__main__ import main
 from loaders.errors import FormatError, TableError
 from loaders.paths import ROOT
 from loaders.pdf import extract_pdf_text
-from loaders.store import connect, ingest_file, read_observations
 from tests import pdf_fixtures
+from tests.helpers import assert_rejected
 
 GOLDEN = ROOT / "tests" / "golden" / "温州职业技术学院_2020_质量年度报告.csv"
 VALUE_KEY = ["indicator_id", "subject", "year", "years_after", "value", "source_table"]
@@ -231,41 +230,9 @@ def test_scanned_cover_page_is_noted(pdf_dir: Path) -> None:
 # ------------------------------------------------------------------ bad input
 
 
-@pytest.fixture
-def loaded_db(db_path: Path, bundled_report: Path) -> Path:
-    con = connect(db_path)
-    ingest_file(con, bundled_report)
-    con.close()
-    return db_path
-
-
-def _snapshot(db_path: Path):
-    con = connect(db_path, read_only=True)
-    try:
-        return read_observations(con), con.execute("SELECT report_id, sha256 FROM reports").fetchall()
-    finally:
-        con.close()
-
-
-def _assert_rejected(path: Path, db_path: Path, error: type, *fragments: str, capsys) -> None:
-    before_obs, before_reports = _snapshot(db_path)
-    with pytest.raises(error) as info:
-        load(path)
-    for fragment in fragments:
-        assert fragment in info.value.message
-    assert path.name in info.value.message
-    status = main(["ingest", str(path), "--db", str(db_path)])
-    assert status == 2
-    err = capsys.readouterr().err
-    assert path.name in err and fragments[0] in err
-    after_obs, after_reports = _snapshot(db_path)
-    assert after_reports == before_reports
-    assert after_obs.equals(before_obs)
-
-
 def test_scanned_pdf(tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = pdf_fixtures.scanned_pdf(tmp_path / "扫描件.pdf", n_pages=3)
-    _assert_rejected(
+    assert_rejected(
         path,
         loaded_db,
         FormatError,
@@ -283,25 +250,25 @@ def test_truncated_pdf(tmp_path: Path, loaded_db: Path, capsys) -> None:
     whole = pdf_fixtures.flowing_pdf(_mini_report(SURVEY_ROWS), tmp_path / "whole.pdf")
     path = tmp_path / "truncated.pdf"
     path.write_bytes(whole.read_bytes()[:500])
-    _assert_rejected(
+    assert_rejected(
         path, loaded_db, FormatError, "PDF 文件已损坏或不完整", "the PDF is damaged or incomplete", capsys=capsys
     )
 
 
 def test_encrypted_pdf(tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = pdf_fixtures.encrypted_pdf(_mini_report(SURVEY_ROWS)[-6:], tmp_path / "encrypted.pdf")
-    _assert_rejected(path, loaded_db, FormatError, "PDF 文件已加密", "the PDF is password-protected", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "PDF 文件已加密", "the PDF is password-protected", capsys=capsys)
 
 
 def test_pdf_without_report_tables(tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = pdf_fixtures.flowing_pdf(["温州职业技术学院关于 2020 年放假安排的通知", "各部门："], tmp_path / "notice.pdf")
-    _assert_rejected(path, loaded_db, FormatError, "没有找到任何可识别", "no recognisable", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "没有找到任何可识别", "no recognisable", capsys=capsys)
 
 
 def test_no_tables_and_a_scanned_page_says_so(tmp_path: Path, loaded_db: Path, capsys) -> None:
     lines = ["温州职业技术学院关于 2020 年放假安排的通知", "各部门："]
     path = pdf_fixtures.flowing_pdf(lines, tmp_path / "scanned_tables.pdf", scanned_cover=True)
-    _assert_rejected(
+    assert_rejected(
         path,
         loaded_db,
         FormatError,
@@ -315,7 +282,7 @@ def test_no_tables_and_a_scanned_page_says_so(tmp_path: Path, loaded_db: Path, c
 def test_pdf_table_error_names_the_page(tmp_path: Path, loaded_db: Path, capsys) -> None:
     rows = [*SURVEY_ROWS[:3], "本校 3518 3318 94.31%"]
     path = pdf_fixtures.flowing_pdf(_mini_report(rows), tmp_path / "cut.pdf")
-    _assert_rejected(
+    assert_rejected(
         path,
         loaded_db,
         TableError,

@@ -16,8 +16,9 @@ from loaders import load, load_bytes
 from loaders.__main__ import main
 from loaders.errors import FormatError, TableError, ValueParseError
 from loaders.report import OBSERVATION_COLUMNS
-from loaders.store import connect, ingest_file, read_observations, rebuild
+from loaders.store import connect, rebuild
 from loaders.tidy_csv import EXPORT_COLUMNS, is_tidy_csv, protect_text, render_csv, unprotect_text
+from tests.helpers import assert_rejected
 
 REPORT_ID = "温州职业技术学院-2020"
 SCHOOL = "温州职业技术学院"
@@ -180,38 +181,6 @@ def test_detection_by_content(bundled_report: Path, exported: bytes) -> None:
 # ---------------------------------------------------------------------------- bad input
 
 
-@pytest.fixture
-def loaded_db(db_path: Path, bundled_report: Path) -> Path:
-    con = connect(db_path)
-    ingest_file(con, bundled_report)
-    con.close()
-    return db_path
-
-
-def _snapshot(db_path: Path):
-    con = connect(db_path, read_only=True)
-    try:
-        return read_observations(con), con.execute("SELECT report_id, sha256 FROM reports").fetchall()
-    finally:
-        con.close()
-
-
-def _assert_rejected(path: Path, db_path: Path, error: type, *fragments: str, capsys) -> None:
-    before_obs, before_reports = _snapshot(db_path)
-    with pytest.raises(error) as info:
-        load(path)
-    for fragment in fragments:
-        assert fragment in info.value.message
-    assert path.name in info.value.message
-    status = main(["ingest", str(path), "--db", str(db_path)])
-    assert status == 2
-    err = capsys.readouterr().err
-    assert path.name in err and fragments[0] in err
-    after_obs, after_reports = _snapshot(db_path)
-    assert after_reports == before_reports
-    assert after_obs.equals(before_obs)
-
-
 HEADER = "school,report_year,indicator_id,subject,year,years_after,value,unit"
 GOOD = "温州职业技术学院,2020,fulltime_teachers,本校,2020,,533,人"
 
@@ -283,7 +252,7 @@ BAD_CASES = [
 def test_bad_csv(lines: list[str], error, fragments, tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "坏数据.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode("utf-8-sig"))
-    _assert_rejected(path, loaded_db, error, *fragments, capsys=capsys)
+    assert_rejected(path, loaded_db, error, *fragments, capsys=capsys)
 
 
 def test_bad_gb18030_csv_names_the_line(tmp_path: Path, loaded_db: Path, capsys) -> None:
@@ -291,4 +260,4 @@ def test_bad_gb18030_csv_names_the_line(tmp_path: Path, loaded_db: Path, capsys)
     path.write_bytes(
         ("\n".join([HEADER, GOOD, "温州职业技术学院,2020,majors,本校,2020,,四十,个"]) + "\n").encode("gb18030")
     )
-    _assert_rejected(path, loaded_db, ValueParseError, "第 3 行", "四十", capsys=capsys)
+    assert_rejected(path, loaded_db, ValueParseError, "第 3 行", "四十", capsys=capsys)

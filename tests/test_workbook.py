@@ -19,7 +19,7 @@ from loaders.__main__ import main
 from loaders.errors import FormatError, TableError, ValueParseError
 from loaders.registry import read_registry
 from loaders.report import OBSERVATION_COLUMNS
-from loaders.store import connect, ingest_file, read_observations, rebuild
+from loaders.store import connect, read_observations, rebuild
 from loaders.tidy_csv import indicator_info
 from loaders.workbook import (
     COLUMNS,
@@ -34,6 +34,7 @@ from loaders.workbook import (
     render_workbook,
     template_bytes,
 )
+from tests.helpers import assert_rejected
 
 REPORT_ID = "温州职业技术学院-2020"
 SCHOOL = "温州职业技术学院"
@@ -363,38 +364,6 @@ def test_export_cli_errors(tmp_path: Path, capsys) -> None:
 # ---------------------------------------------------------------------------- bad workbooks
 
 
-@pytest.fixture
-def loaded_db(db_path: Path, bundled_report: Path) -> Path:
-    con = connect(db_path)
-    ingest_file(con, bundled_report)
-    con.close()
-    return db_path
-
-
-def _snapshot(db_path: Path):
-    con = connect(db_path, read_only=True)
-    try:
-        return read_observations(con), con.execute("SELECT report_id, sha256 FROM reports").fetchall()
-    finally:
-        con.close()
-
-
-def _assert_rejected(path: Path, db_path: Path, error: type, *fragments: str, capsys) -> None:
-    before_obs, before_reports = _snapshot(db_path)
-    with pytest.raises(error) as info:
-        load(path)
-    for fragment in fragments:
-        assert fragment in info.value.message
-    assert path.name in info.value.message
-    status = main(["ingest", str(path), "--db", str(db_path)])
-    assert status == 2
-    err = capsys.readouterr().err
-    assert path.name in err and fragments[0] in err
-    after_obs, after_reports = _snapshot(db_path)
-    assert after_reports == before_reports
-    assert after_obs.equals(before_obs)
-
-
 def _set(sheet: str, cell: str, value: object) -> Callable[[openpyxl.Workbook], None]:
     def change(book: openpyxl.Workbook) -> None:
         book[sheet][cell] = value
@@ -488,7 +457,7 @@ CELL_CASES = [
 def test_bad_cell(change, error, fragments, sample: bytes, tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "坏表.xlsx"
     path.write_bytes(_edit(sample, change))
-    _assert_rejected(path, loaded_db, error, *fragments, capsys=capsys)
+    assert_rejected(path, loaded_db, error, *fragments, capsys=capsys)
 
 
 def test_duplicate_row(sample: bytes, tmp_path: Path, loaded_db: Path, capsys) -> None:
@@ -499,32 +468,32 @@ def test_duplicate_row(sample: bytes, tmp_path: Path, loaded_db: Path, capsys) -
     path = tmp_path / "重复.xlsx"
     path.write_bytes(_edit(sample, duplicate))
     row = openpyxl.load_workbook(path)["师资"].max_row
-    _assert_rejected(path, loaded_db, TableError, f"工作表「师资」A{row} 单元格", "与 工作表「师资」A2", capsys=capsys)
+    assert_rejected(path, loaded_db, TableError, f"工作表「师资」A{row} 单元格", "与 工作表「师资」A2", capsys=capsys)
 
 
 def test_password_protected(tmp_path: Path, loaded_db: Path, capsys) -> None:
     # An encrypted OOXML file is an OLE2 compound file holding EncryptionInfo and EncryptedPackage streams.
     path = tmp_path / "加密.xlsx"
     path.write_bytes(OLE_MAGIC + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(2000))
-    _assert_rejected(path, loaded_db, FormatError, "设有打开密码", "password-protected", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "设有打开密码", "password-protected", capsys=capsys)
 
 
 def test_legacy_xls(tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "旧版.xls"
     path.write_bytes(OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(2000))
-    _assert_rejected(path, loaded_db, FormatError, "旧版 Excel（.xls）", "save it as .xlsx", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "旧版 Excel（.xls）", "save it as .xlsx", capsys=capsys)
 
 
 def test_truncated_xlsx(sample: bytes, tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "截断.xlsx"
     path.write_bytes(sample[: len(sample) // 2])
-    _assert_rejected(path, loaded_db, FormatError, "文件已损坏", "damaged", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "文件已损坏", "damaged", capsys=capsys)
 
 
 def test_damaged_sheet_xml(sample: bytes, tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "损坏.xlsx"
     path.write_bytes(_rezip(sample, replace={"xl/worksheets/sheet3.xml": b"<worksheet><sheetData><row"}))
-    _assert_rejected(path, loaded_db, FormatError, "文件已损坏", "damaged", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "文件已损坏", "damaged", capsys=capsys)
 
 
 @pytest.mark.parametrize("how", ["vba-part", "content-type"])
@@ -541,20 +510,20 @@ def test_xlsm_with_macros(how: str, sample: bytes, tmp_path: Path, loaded_db: Pa
         data = _rezip(sample, replace={"[Content_Types].xml": types})
     path = tmp_path / "宏.xlsm"
     path.write_bytes(data)
-    _assert_rejected(path, loaded_db, FormatError, "含有宏", "macros", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "含有宏", "macros", capsys=capsys)
 
 
 def test_zip_bomb_by_size(sample: bytes, tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "炸弹.xlsx"
     path.write_bytes(_rezip(sample, add={"xl/media/padding.bin": bytes(101 * 2**20)}))
     assert path.stat().st_size < 2 * 2**20
-    _assert_rejected(path, loaded_db, FormatError, "超过上限 100 MB", "zip bomb", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "超过上限 100 MB", "zip bomb", capsys=capsys)
 
 
 def test_zip_bomb_by_members(sample: bytes, tmp_path: Path, loaded_db: Path, capsys) -> None:
     path = tmp_path / "碎片.xlsx"
     path.write_bytes(_rezip(sample, add={f"xl/media/p{i}.bin": b"" for i in range(MAX_ZIP_MEMBERS)}))
-    _assert_rejected(path, loaded_db, FormatError, f"超过上限 {MAX_ZIP_MEMBERS}", "parts", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, f"超过上限 {MAX_ZIP_MEMBERS}", "parts", capsys=capsys)
 
 
 def test_no_data_sheet(tmp_path: Path, loaded_db: Path, capsys) -> None:
@@ -562,4 +531,4 @@ def test_no_data_sheet(tmp_path: Path, loaded_db: Path, capsys) -> None:
     book.active["A1"] = "indicator_id"
     path = tmp_path / "别的.xlsx"
     book.save(path)
-    _assert_rejected(path, loaded_db, FormatError, "没有找到任何数据工作表", "no data sheet", capsys=capsys)
+    assert_rejected(path, loaded_db, FormatError, "没有找到任何数据工作表", "no data sheet", capsys=capsys)
