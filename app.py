@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.state import sidebar_filters
+from dashboard.ui import print_styles
 from viz.i18n import t
 
 st.set_page_config(
@@ -13,6 +14,7 @@ st.set_page_config(
     page_icon=":material/insights:",
     layout="wide",
 )
+print_styles()
 
 reports = store.reports()
 lang = st.session_state.get("f_lang", st.query_params.get("lang", "zh"))
@@ -44,6 +46,7 @@ navigation = st.navigation(
         t("section_plans", lang): [
             page("pages/targets.py", "page_targets", ":material/flag:"),
             page("pages/compare.py", "page_compare", ":material/compare_arrows:"),
+            page("pages/present.py", "page_present", ":material/slideshow:"),
         ],
         t("section_data", lang): [
             page("pages/data.py", "page_data", ":material/database:"),

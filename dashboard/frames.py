@@ -1,7 +1,8 @@
 """Cached answers the pages ask for: frames from the store passed through :mod:`metrics`.
 
 Each function reads through :mod:`dashboard.store` and calls one metrics function, so pages,
-exports and the CLI show the same numbers; ``st.cache_data`` keeps repeated views fast.
+exports and the CLI show the same numbers; ``st.cache_data`` (keyed by the data version, see
+:func:`dashboard.store.version`) keeps repeated views fast. Only the chosen school's rows are read.
 """
 
 from __future__ import annotations
@@ -17,20 +18,26 @@ from metrics.targets import compute_attainment
 from viz.sections import Context
 
 
-@st.cache_data(show_spinner=False)
 def comparison(report_id: str, school: str) -> pd.DataFrame:
     """School vs 全省/本科/高职 for every indicator of one report."""
+    return _comparison(store.version(), report_id, school)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _comparison(data: str, report_id: str, school: str) -> pd.DataFrame:
     return compare_to_benchmark(store.observations(report_id), store.indicators(), school=school)
 
 
-@st.cache_data(show_spinner=False)
 def attainment(plan_id: str, school: str) -> pd.DataFrame:
     """Attainment of every target of a plan by a school, on all of that school's reports."""
-    observations = store.observations()
-    observations = observations[observations["school"] == school]
+    return _attainment(store.version(), plan_id, school)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _attainment(data: str, plan_id: str, school: str) -> pd.DataFrame:
     return compute_attainment(
         store.targets(plan_id),
-        observations,
+        store.school_observations([school]),
         store.indicators(),
         plan_id=plan_id,
         plans=store.plans(),
@@ -38,9 +45,13 @@ def attainment(plan_id: str, school: str) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
 def audit(report_id: str) -> pd.DataFrame:
     """The check-up (体检) findings of one report, using its stored text."""
+    return _audit(store.version(), report_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _audit(data: str, report_id: str) -> pd.DataFrame:
     return audit_report(
         store.observations(report_id),
         store.indicators(),
@@ -50,8 +61,8 @@ def audit(report_id: str) -> pd.DataFrame:
 
 
 def context(filters: Filters) -> Context:
-    """The frames a page's charts are built from (see :mod:`viz.sections`)."""
-    history = store.observations()
+    """The frames a page's charts are built from (see :mod:`viz.sections`); reads only the school's rows."""
+    history = store.school_observations([filters.school])
     return Context(
         school=filters.school,
         year=filters.year,
@@ -62,8 +73,36 @@ def context(filters: Filters) -> Context:
         observations=store.observations(filters.report_id),
         registry=store.indicators(),
         comparison=comparison(filters.report_id, filters.school),
-        history=history[history["school"] == filters.school],
+        history=history,
     )
+
+
+def section_items(page: str, filters: Filters) -> list:
+    """The charts of a domain page (:data:`viz.sections.SECTIONS`), built once per data version and filters.
+
+    Building a page's Plotly figures costs far more than reading its rows (each figure copies the
+    shared template: ~25 ms a figure, 13 on the outcomes page), so the built
+    :class:`viz.sections.ChartItem` s are kept (``st.cache_resource``: shared, not copied; callers
+    must not change them). A page calls ``render_items(frames.section_items("outcomes", f), f.lang)``.
+
+    Args:
+        page: A key of :data:`viz.sections.SECTIONS` (``outcomes``, ``enrollment``, ``faculty``, ``research``).
+        filters: The active filters.
+
+    Returns:
+        The page's chart items.
+
+    Raises:
+        MetricsError: From the metrics behind a chart (not cached).
+    """
+    return _section_items(store.version(), page, filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _section_items(data: str, page: str, filters: Filters) -> list:
+    from viz.sections import SECTIONS
+
+    return SECTIONS[page](context(filters))
 
 
 def report_label(school: str, year: int, lang: str) -> str:

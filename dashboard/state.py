@@ -13,9 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from viz.i18n import LANGUAGES, benchmark_name, t
+from viz.sections import describe_filters
 
 BENCHMARKS = ("高职", "全省", "本科")
 PARAMS = ("school", "year", "benchmark", "plan", "lang", "peers")
+#: Parameters a page owns (the presentation deck, its slide); kept when the filters rewrite the URL.
+PAGE_PARAMS = ("deck", "slide", "present")
 
 
 @dataclass(frozen=True)
@@ -41,17 +44,8 @@ class Filters:
     peers: tuple[str, ...] = ()
 
     def describe(self, plan_title: str = "") -> str:
-        """The filters in words, for captions and export metadata."""
-        lang = self.lang
-        parts = [
-            f"{t('school', lang)}：{self.school}" if lang == "zh" else f"{t('school', lang)}: {self.school}",
-            f"{t('report_year', lang)}：{self.year}" if lang == "zh" else f"{t('report_year', lang)}: {self.year}",
-            (f"{t('benchmark', lang)}：" if lang == "zh" else f"{t('benchmark', lang)}: ")
-            + benchmark_name(self.benchmark, lang),
-        ]
-        if plan_title:
-            parts.append(f"{t('plan', lang)}：{plan_title}" if lang == "zh" else f"{t('plan', lang)}: {plan_title}")
-        return "；".join(parts) if lang == "zh" else "; ".join(parts)
+        """The filters in words, for captions and export metadata (see :func:`viz.sections.describe_filters`)."""
+        return describe_filters(self.school, self.year, self.benchmark, self.lang, plan_title)
 
 
 def _seed_from_url() -> None:
@@ -114,6 +108,7 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
         st.session_state["f_peers"] = [p for p in st.session_state.get("f_peers", []) if p in others]
         peers = st.sidebar.multiselect(t("peers", lang), others, key="f_peers")
     report_id = reports.loc[(reports["school"] == school) & (reports["report_year"] == year), "report_id"].iloc[0]
+    kept = {name: st.query_params[name] for name in PAGE_PARAMS if name in st.query_params}
     st.query_params.from_dict(
         {
             "school": school,
@@ -122,6 +117,7 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
             "plan": plan_id,
             "lang": lang,
             **({"peers": peers} if peers else {}),
+            **kept,
         }
     )
     return Filters(school, year, report_id, benchmark, plan_id, lang, tuple(peers))

@@ -1,11 +1,26 @@
 """The app's read access to the DuckDB store: one connection per process, a cursor per query.
 
-Reads are cached with ``st.cache_data``; the cache is cleared when a planner loads data.
+Opening: the file named by ``QUALITY_DB`` is opened once per process. A missing file is built
+from ``data/``; a file DuckDB cannot open (damaged, not a database) is moved aside and rebuilt.
+With ``QUALITY_DB_READONLY=1`` (a serving replica) the file is opened read-only and never
+rebuilt; a missing or damaged file, or one locked by another process, gives a message saying
+what to do instead of a traceback.
+
+Reads are cached with ``st.cache_data`` keyed by their filters *and* by the data version (a
+fingerprint of ``reports`` and ``plans``). A page run uses one version from its first read to
+its last; a cached frame is computed inside a transaction that checks it is still that version,
+and when a planner's write has landed in between, the run starts again on the new data. So a
+viewer sees the data before or after a write, never a mix.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -13,56 +28,267 @@ import streamlit as st
 
 from loaders import store
 from loaders.paths import default_db_path
+from loaders.settings import read_only, setting
+
+_LOG = logging.getLogger(__name__)
+
+#: Fingerprint of the loaded data: changes with every report or plan written, replaced or deleted.
+VERSION_SQL = (
+    "SELECT (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM reports)"
+    " || '|' || (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM plans)"
+)
+
+
+class StoreUnavailableError(Exception):
+    """The store cannot be opened; the message (Chinese line, English line) says what to do."""
+
+
+class _StaleVersionError(Exception):
+    """The data changed after this run pinned its version (a write landed mid-run)."""
+
+
+# ------------------------------------------------------------------------------------ opening
+def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
+    """Open the store for the app (see the module docstring for what happens to a bad file).
+
+    Args:
+        db_path: The DuckDB file.
+        readonly: Open read-only and never rebuild (a serving replica).
+
+    Returns:
+        The process-wide connection.
+
+    Raises:
+        StoreUnavailableError: The file is missing or damaged (read-only), or locked by another process.
+    """
+    path = Path(db_path)
+    if readonly:
+        if not path.exists():
+            raise StoreUnavailableError(
+                f"只读模式下找不到数据库文件 {path.name}。"
+                "请由数据维护者发布该文件（python -m loaders rebuild --db …）。\n"
+                f"Read-only mode: the database file {path.name} does not exist. Publish it first"
+                " (python -m loaders rebuild --db …)."
+            )
+        try:
+            con = store.connect(path, read_only=True)
+            _check(con)
+        except duckdb.Error as exc:
+            raise StoreUnavailableError(_unavailable_message(path, exc, readonly=True)) from exc
+    else:
+        if not path.exists():
+            _LOG.warning("store %s missing: building it from data/", path)
+            store.rebuild(path)
+        try:
+            con = store.connect(path)
+            _check(con)
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise StoreUnavailableError(_unavailable_message(path, exc, readonly=False)) from exc
+            kept = _move_aside(path)
+            _LOG.warning("store %s could not be opened (%s): moved to %s, rebuilding from data/", path, exc, kept)
+            store.rebuild(path)
+            con = store.connect(path)
+    con.execute(f"SET memory_limit = '{int(setting('memory_limit_mb'))}MB'")
+    return con
+
+
+def _check(con: duckdb.DuckDBPyConnection) -> None:
+    """Fail now, not on a page, when the file is not a usable store."""
+    con.execute("SELECT count(*) FROM reports").fetchall()
+    con.execute("SELECT count(*) FROM observations").fetchall()
+    con.execute(VERSION_SQL).fetchall()
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return "lock" in str(exc).lower()
+
+
+def _move_aside(path: Path) -> Path:
+    """Keep a damaged file for inspection (``<name>.damaged-<time>``) instead of deleting it."""
+    target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.replace(path, target)
+    wal = Path(f"{path}.wal")
+    if wal.exists():
+        os.replace(wal, Path(f"{target}.wal"))
+    return target
+
+
+def _unavailable_message(path: Path, exc: Exception, *, readonly: bool) -> str:
+    if _is_lock_error(exc):
+        return (
+            f"数据库文件 {path.name} 正被另一个程序以写入方式打开（如正在运行的导入命令）。请待其结束后刷新页面。\n"
+            f"The database file {path.name} is open for writing by another program (an import, perhaps)."
+            " Reload this page when it has finished."
+        )
+    if readonly:
+        return (
+            f"只读模式下无法打开数据库文件 {path.name}（文件已损坏或不是数据库）。请重新发布该文件"
+            "（python -m loaders rebuild --db …），然后重启本服务。\n"
+            f"Read-only mode: the database file {path.name} cannot be opened (damaged, or not a database)."
+            " Publish it again (python -m loaders rebuild --db …) and restart this service."
+        )
+    return f"无法打开数据库文件 {path.name}。\nThe database file {path.name} cannot be opened."
+
+
+_OPENED: list[duckdb.DuckDBPyConnection] = []
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(db_path: str) -> duckdb.DuckDBPyConnection:
-    if not Path(db_path).exists():
-        store.rebuild(db_path)
-    return store.connect(db_path)
+def _connection(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
+    con = open_store(db_path, readonly)
+    _OPENED.append(con)
+    return con
+
+
+def close() -> None:
+    """Close this process's store connection(s), e.g. before another process opens the file for writing."""
+    _connection.clear()
+    while _OPENED:
+        _OPENED.pop().close()
+
+
+def is_read_only() -> bool:
+    """Whether this app serves a read-only copy (``QUALITY_DB_READONLY=1``): no upload, replace or delete."""
+    return read_only()
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the process-wide connection (safe to use from this session's thread)."""
-    return _connection(str(default_db_path())).cursor()
+    """A fresh cursor on the process-wide connection (safe to use from this session's thread).
+
+    When the store cannot be opened, shows why (in both languages) and stops the page.
+    """
+    try:
+        return _connection(str(default_db_path()), read_only()).cursor()
+    except StoreUnavailableError as exc:
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
+        raise  # st.stop() raises; this is for type checkers
 
 
-@st.cache_data(show_spinner=False)
+# ------------------------------------------------------------------------------------ versions
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """The fingerprint of the data the connection sees now (see :data:`VERSION_SQL`)."""
+    return str(con.execute(VERSION_SQL).fetchall()[0][0])
+
+
+def _run_marker() -> object | None:
+    """An object that is the same throughout one script run and new in the next (None outside a run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "cursors", None) if ctx is not None else None
+
+
+def version() -> str:
+    """The data version this script run reads: fixed at the run's first read."""
+    marker = _run_marker()
+    if marker is not None:
+        pinned = st.session_state.get("_store_version")
+        if pinned is not None and pinned[0] is marker:
+            return pinned[1]
+    current = data_version(cursor())
+    if marker is not None:
+        st.session_state["_store_version"] = (marker, current)
+    return current
+
+
+def _consistent(expected: str, reader: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``reader(cursor, …)`` in one read transaction, if the data is still version ``expected``."""
+    cur = cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        if data_version(cur) != expected:
+            raise _StaleVersionError
+        return reader(cur, *args, **kwargs)
+    finally:
+        cur.execute("ROLLBACK")
+        cur.close()
+
+
+def _read(cached: Callable[..., Any], *args: Any) -> Any:
+    """Call a cached reader for this run's version; when the data changed mid-run, start the run again."""
+    try:
+        return cached(version(), *args)
+    except _StaleVersionError:
+        st.session_state.pop("_store_version", None)
+        if _run_marker() is not None:
+            st.rerun()
+        return cached(version(), *args)  # outside a run (benchmarks, scripts): read the new version
+
+
+# ------------------------------------------------------------------------------------ reads
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reports(data: str) -> pd.DataFrame:
+    return _consistent(data, store.read_reports)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _observations(data: str, report_id: str | None) -> pd.DataFrame:
+    return _consistent(data, store.read_observations, report_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _school_observations(data: str, schools: tuple[str, ...], indicator_id: str | None) -> pd.DataFrame:
+    return _consistent(data, store.read_observations, schools=list(schools), indicator_id=indicator_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _indicators(data: str) -> pd.DataFrame:
+    return _consistent(data, store.read_indicators)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _plans(data: str) -> pd.DataFrame:
+    return _consistent(data, store.read_plans)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _targets(data: str, plan_id: str | None) -> pd.DataFrame:
+    return _consistent(data, store.read_targets, plan_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _report_lines(data: str, report_id: str) -> list[str]:
+    return _consistent(data, store.read_report_lines, report_id)
+
+
 def reports() -> pd.DataFrame:
     """The loaded reports."""
-    return store.read_reports(cursor())
+    return _read(_reports)
 
 
-@st.cache_data(show_spinner=False)
 def observations(report_id: str | None = None) -> pd.DataFrame:
-    """Observations (all reports, or one) with school, year and indicator names."""
-    return store.read_observations(cursor(), report_id)
+    """Observations of one report with school, year and indicator names (all reports when None:
+    avoid that on a large store; use :func:`school_observations`)."""
+    return _read(_observations, report_id)
 
 
-@st.cache_data(show_spinner=False)
+def school_observations(schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame:
+    """Observations of every report of these schools (optionally one indicator only)."""
+    return _read(_school_observations, tuple(schools), indicator_id)
+
+
 def indicators() -> pd.DataFrame:
     """The indicator registry."""
-    return store.read_indicators(cursor())
+    return _read(_indicators)
 
 
-@st.cache_data(show_spinner=False)
 def plans() -> pd.DataFrame:
     """The loaded plans."""
-    return store.read_plans(cursor())
+    return _read(_plans)
 
 
-@st.cache_data(show_spinner=False)
 def targets(plan_id: str | None = None) -> pd.DataFrame:
     """Plan targets (all, or one plan's)."""
-    return store.read_targets(cursor(), plan_id)
+    return _read(_targets, plan_id)
+
+
+def report_lines(report_id: str) -> list[str]:
+    """The report's text (for the check-up and provenance)."""
+    return _read(_report_lines, report_id)
 
 
 def clear() -> None:
-    """Forget cached reads (after new data was loaded)."""
+    """Forget cached reads (after new data was loaded; old versions would not be read again anyway)."""
     st.cache_data.clear()
-
-
-@st.cache_data(show_spinner=False)
-def report_lines(report_id: str) -> list[str]:
-    """The report's text (for the check-up and provenance)."""
-    return store.read_report_lines(cursor(), report_id)

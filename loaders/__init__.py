@@ -8,14 +8,20 @@ observations with their provenance plus the format it used (the shape of sqlite-
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
 from loaders.errors import FormatError, LoadError
 
-__all__ = ["LoadError", "LoadResult", "load", "load_bytes"]
+__all__ = ["LoadError", "LoadResult", "load", "load_bytes", "safe_file_name"]
+
+# A school name is plain text: no markup (< > [ ] { } * _ ` # | $ ~ ^), no path separators, no
+# control characters; it appears in titles, captions and file names.
+SCHOOL_NAME_RE = re.compile(r"[^\x00-\x1f\x7f<>\[\]{}*_`#|\\/$~^]{2,60}")
 
 
 @dataclass
@@ -33,6 +39,8 @@ class LoadResult:
         observations: The tidy rows (see :data:`loaders.report.OBSERVATION_COLUMNS`).
         notes: Things a planner should know (encoding used, tables not found).
         lines: The report's text, where it has one (kept for provenance and the check-up).
+        table: The observations as an Arrow table as parsed, when the parser built one (used by
+            bulk builds; not updated when ``observations`` is replaced).
     """
 
     report_id: str
@@ -45,6 +53,7 @@ class LoadResult:
     observations: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    table: object | None = field(default=None, repr=False)
 
 
 def report_id_for(school: str, report_year: int) -> str:
@@ -76,15 +85,48 @@ def load(path: Path | str, school: str | None = None, report_year: int | None = 
     return load_bytes(data, path.name, school=school, report_year=report_year)
 
 
-def load_bytes(data: bytes, name: str, school: str | None = None, report_year: int | None = None) -> LoadResult:
+def load_bytes(
+    data: bytes,
+    name: str,
+    school: str | None = None,
+    report_year: int | None = None,
+    max_bytes: int | None = None,
+) -> LoadResult:
     """Load a quality report from bytes (an upload); see :func:`load`.
 
     The format is decided by the content (see :data:`loaders.formats.FORMATS`), not the name.
+
+    Args:
+        data: The file's bytes.
+        name: The file's name as given (only its last part is kept, see :func:`safe_file_name`).
+        school: School name, when the file does not say it.
+        report_year: Data year, when the file does not say it.
+        max_bytes: Refuse anything larger before looking inside it (uploads); no limit when None.
+
+    Raises:
+        LoadError: Too large, unreadable, or the school name is not plain text.
     """
     from loaders.formats import FORMATS
 
+    name = safe_file_name(name)
+    if max_bytes is not None and len(data) > max_bytes:
+        size, limit = f"{round(len(data) / 2**20, 2):g}", f"{round(max_bytes / 2**20, 2):g}"
+        raise FormatError(
+            name,
+            "",
+            f"文件大小为 {size} MB，超过上限 {limit} MB，未读取。",
+            f"the file is {size} MB, more than the limit of {limit} MB; not read.",
+        )
     fmt = next(f for f in FORMATS if f.matches(data, name))
     parsed = fmt.read(data, name, school, report_year)
+    if not SCHOOL_NAME_RE.fullmatch(parsed.school):
+        raise FormatError(
+            name,
+            "",
+            f"学校名称“{parsed.school[:80]}”含有不允许的字符（如 < > [ ] / \\ 或控制字符），或长度不在 2–60 字之间。",
+            f"the school name '{parsed.school[:80]}' holds characters that are not allowed (< > [ ] / \\ or"
+            " control characters) or is not 2–60 characters long.",
+        )
     return LoadResult(
         report_id=report_id_for(parsed.school, parsed.report_year),
         school=parsed.school,
@@ -96,4 +138,27 @@ def load_bytes(data: bytes, name: str, school: str | None = None, report_year: i
         observations=parsed.observations,
         notes=list(parsed.notes),
         lines=list(parsed.lines),
+        table=parsed.table,
     )
+
+
+def safe_file_name(name: str) -> str:
+    """The last part of a file name as given by a browser or a user, safe to store and show.
+
+    Directories (``../../etc/passwd.txt`` → ``passwd.txt``, also with ``\\``), control characters
+    and leading dots are dropped and the length is capped; an empty result becomes ``upload``.
+
+    Args:
+        name: The name as given.
+
+    Returns:
+        A plain file name without any path.
+    """
+    name = unicodedata.normalize("NFC", str(name))
+    name = PureWindowsPath(PurePosixPath(name).name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().lstrip(".").strip()
+    if len(name) > 120:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[: 120 - len(extension) - 1] + dot + extension) if dot and len(extension) <= 8 else name[:120]
+    return name or "upload"

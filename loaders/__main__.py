@@ -8,6 +8,11 @@
     python -m loaders export --report ID OUT.(xlsx|csv) [--db PATH]
                                                     write one stored report as a workbook or tidy CSV
     python -m loaders targets [--plan ID] [--json]  print the plan targets
+    python -m loaders synthetic --schools N --years M --out DIR [--seed S] [--first-year Y] [--workers W]
+                                                    write N × M synthetic reports (marked 模拟/synthetic) to DIR
+    python -m loaders build --from DIR... [--db PATH] [--workers W] [--no-bundled]
+                                                    build a store afresh from data/ plus the reports in DIR,
+                                                    parsing in W processes, many reports per transaction
 
 Errors go to stderr in Chinese and English; the exit status is 2 for a file that cannot be
 loaded (or a report or output that ``export``/``template`` cannot write), 3 for a store that
@@ -104,6 +109,45 @@ def _sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synthetic(args: argparse.Namespace) -> int:
+    import time
+
+    from loaders.synthetic import write_reports
+
+    started = time.perf_counter()
+    try:
+        files = write_reports(
+            args.out, args.schools, args.years, first_year=args.first_year, seed=args.seed, workers=args.workers
+        )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{len(files)} synthetic reports written to {args.out} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from loaders.store import build_store, bundled_plan_files, bundled_report_files, report_files_in
+
+    files = bundled_report_files() if args.bundled else []
+    for folder in args.folders:
+        files += report_files_in(folder)
+    plans = bundled_plan_files() if args.bundled else []
+
+    def progress(done: int, total: int, seconds: float) -> None:
+        print(f"  {done}/{total} files, {seconds:.1f} s", file=sys.stderr)
+
+    summary = build_store(args.db, files, plans, workers=args.workers, batch=args.batch, progress=progress)
+    written = [o for o in summary.outcomes if o.action in ("added", "replaced")]
+    print(
+        f"store written: {args.db or default_db_path()} — {len(written)} reports/plans,"
+        f" {sum(o.n_observations for o in written)} rows, {len(summary.failures)} failed, {summary.seconds:.1f} s"
+    )
+    for name, message in summary.failures:
+        print(f"{name}: {message}", file=sys.stderr)
+    return 2 if summary.failures else 0
+
+
 def _targets(args: argparse.Namespace) -> int:
     from loaders.plans import targets_json
 
@@ -197,6 +241,23 @@ def build_parser() -> argparse.ArgumentParser:
     targets.add_argument("--plan", default=None, help="only this plan id (e.g. wzvtc_2022_2025)")
     targets.add_argument("--json", action="store_true", help="JSON array instead of a table")
     targets.set_defaults(func=_targets)
+    synthetic = sub.add_parser("synthetic", help="write synthetic reports (for measuring; never into data/)")
+    synthetic.add_argument("--schools", type=int, required=True, help="number of schools")
+    synthetic.add_argument("--years", type=int, required=True, help="consecutive report years per school")
+    synthetic.add_argument("--out", type=Path, required=True, help="target folder (outside data/)")
+    synthetic.add_argument("--seed", type=int, default=0, help="seed of the random values")
+    synthetic.add_argument("--first-year", type=int, default=2015, help="the first report year")
+    synthetic.add_argument("--workers", type=int, default=2, help="processes rendering in parallel")
+    synthetic.set_defaults(func=_synthetic)
+    build = sub.add_parser("build", help="build a store afresh from data/ and folders of reports, quickly")
+    build.add_argument("--from", dest="folders", type=Path, action="append", default=[], help="a folder of reports")
+    build.add_argument("--db", type=Path, default=None, help="DuckDB file to write (default data/quality.duckdb)")
+    build.add_argument("--workers", type=int, default=2, help="parsing processes")
+    build.add_argument("--batch", type=int, default=None, help="reports per transaction (default: setting)")
+    build.add_argument(
+        "--no-bundled", dest="bundled", action="store_false", help="leave out data/reports, uploads and plans"
+    )
+    build.set_defaults(func=_build)
     return parser
 
 

@@ -47,3 +47,11 @@ class TableError(LoadError):
 
 class ValueParseError(LoadError):
     """A cell that must hold a number holds something else."""
+
+
+class StoreBusyError(LoadError):
+    """Another write to the store was under way (or conflicted with this one); nothing was written.
+
+    The message asks the user to retry; retrying is always safe because every write is one
+    transaction.
+    """

@@ -41,7 +41,7 @@ from typing import Any
 import pandas as pd
 
 from loaders.errors import FormatError, LoadError
-from loaders.report import ParsedReport, parse_report_lines
+from loaders.report import ParsedReport, frame_from_table, parse_report_lines
 
 PDF_MAGIC = b"%PDF-"
 # The PDF header may be preceded by junk; readers look for it in the first 1024 bytes.
@@ -109,12 +109,13 @@ def read_pdf_report(data: bytes, name: str, school: str | None, report_year: int
         parsed = parse_report_lines(text.lines, name, school=school, report_year=report_year)
     except LoadError as exc:
         raise _locate(exc, text) from exc
-    frame = parsed.observations
+    frame = parsed.observations if parsed.observations is not None else frame_from_table(parsed.table)
     with_page = [
         f"[第 {text.pages[line - 1]} 页] {source}"
         for line, source in zip(frame["source_line"], frame["source_text"], strict=True)
     ]
     parsed.observations = frame.assign(source_text=pd.Series(with_page, index=frame.index, dtype="str"))
+    parsed.table = None  # the parser's table lacks the pages
     parsed.notes.extend(_page_notes(text))
     return parsed
 

@@ -17,7 +17,7 @@ from loaders.errors import EncodingError, FormatError
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-NUMERIC_TOKEN_RE = re.compile(r"^[\d.,]+%?$")
+NUMERIC_TOKEN_RE = re.compile(r"^[\d.,]*\d[\d.,]*%?$")  # digits, dots and commas with at least one digit
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def normalize(text: str) -> str:
 
 def is_numeric_token(token: str) -> bool:
     """Whether a whitespace-separated token looks like a number (``1,085``, ``94.84%``)."""
-    return bool(NUMERIC_TOKEN_RE.match(token)) and any(ch.isdigit() for ch in token)
+    return NUMERIC_TOKEN_RE.match(token) is not None
 
 
 def parse_number(token: str) -> float | None:

@@ -296,12 +296,31 @@ def _open_workbook(data: bytes, name: str) -> openpyxl.Workbook:
                 io.BytesIO(data), read_only=False, data_only=False, keep_vba=False, keep_links=False
             )
     except Exception as exc:  # openpyxl raises many kinds on malformed parts; all mean "damaged"
+        if _is_entity_attack(exc):
+            raise FormatError(
+                name,
+                "",
+                "工作簿的 XML 中含有实体（DTD）声明，可能是 XML 实体攻击，出于安全原因拒绝读取。",
+                "the workbook's XML declares entities (a DTD), as XML entity attacks do; refused for safety.",
+            ) from exc
         raise FormatError(
             name,
             "",
             f"文件已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}）。请在 Excel 中重新保存后再导入。",
             f"the file is damaged and cannot be read as an Excel workbook ({type(exc).__name__}); save it again.",
         ) from exc
+
+
+def _is_entity_attack(exc: BaseException) -> bool:
+    """Whether defusedxml refused a DTD or entity somewhere in the exception's chain."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__module__.startswith("defusedxml"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _read_meta(book: openpyxl.Workbook, source: str) -> dict[str, Any]:

@@ -19,16 +19,17 @@ f = current()
 lang = f.lang
 st.title(t("compare_title", lang))
 registry = store.indicators()
-observations = store.observations()
 schools = [f.school, *f.peers]
-available = observations[observations["school"].isin(schools)]
-indicator_ids = [i for i in registry["indicator_id"] if i in set(available["indicator_id"])]
+available = store.school_observations(schools)
+present = set(available["indicator_id"])
+indicator_ids = [i for i in registry["indicator_id"] if i in present]
+names = dict(zip(registry["indicator_id"], registry["name_zh" if lang == "zh" else "name_en"], strict=True))
 left, middle, right = st.columns(3)
 indicator_id = left.selectbox(
     t("pick_indicator", lang),
     indicator_ids,
     index=indicator_ids.index("employment_rate") if "employment_rate" in indicator_ids else 0,
-    format_func=lambda i: indicator_name(registry, i, lang),
+    format_func=lambda i: names.get(i, i),
     key="cmp_indicator",
 )
 subjects = list(dict.fromkeys(available.loc[available["indicator_id"] == indicator_id, "subject"]))
@@ -66,7 +67,7 @@ if not f.peers:
     st.info(t("no_peers", lang))
 else:
     try:
-        ranking = rank_within_peers(observations, registry, indicator_id=indicator_id, subject=subject, schools=schools)
+        ranking = rank_within_peers(available, registry, indicator_id=indicator_id, subject=subject, schools=schools)
     except MetricsError as exc:
         show_error(exc, lang)
     shown = ranking[["school", "year", "years_after", "value", "rank", "n_schools", "percentile", "group_median"]]

@@ -7,12 +7,14 @@ import streamlit as st
 
 from dashboard import auth, frames, store
 from dashboard.state import current
+from dashboard.texts import PlainMessage, plain, t
 from dashboard.ui import download_row, report_label, show_error
 from loaders import LoadError, load_bytes
-from loaders.store import ingest_result, keep_upload
+from loaders.paths import REPORTS_DIR
+from loaders.settings import max_upload_bytes, setting
+from loaders.store import delete_report, forget_upload, ingest_result, keep_upload
 from metrics.errors import MetricsError
 from viz.exports import Provenance
-from viz.i18n import t
 
 f = current()
 lang = f.lang
@@ -75,9 +77,9 @@ with lookup:
         row = rows.loc[choice]
         left, right = st.columns(2)
         left.metric(str(row[name_column]), f"{row['value']:g} {row['unit']}", border=True)
-        right.markdown(
-            f"**{t('source_file', lang)}**：{row['source_file']}  \n**{t('table', lang)}**：{row['source_table']}  \n"
-            f"**{t('line', lang)}**：{row['source_line']}"
+        right.markdown(  # values from the file are shown as typed (plain), never as Markdown
+            f"**{t('source_file', lang)}**：{plain(row['source_file'])}  \n"
+            f"**{t('table', lang)}**：{plain(row['source_table'])}  \n**{t('line', lang)}**：{row['source_line']}"
         )
         lines = store.report_lines(f.report_id)
         if lines:
@@ -116,7 +118,9 @@ with checkup:
 
 with upload:
     st.caption(t("upload_help", lang))
-    if auth.planner_password() is None:
+    if store.is_read_only():
+        st.info(t("read_only", lang), icon=":material/visibility:")
+    elif auth.planner_password() is None:
         st.info(t("upload_disabled", lang), icon=":material/lock:")
     elif not auth.is_planner():
         with st.form("unlock"):
@@ -126,24 +130,31 @@ with upload:
                     st.rerun()
                 st.error(t("wrong_password", lang))
     else:
+        st.caption(t("upload_limit", lang, mb=f"{setting('max_upload_mb'):g}"))
         uploaded = st.file_uploader(t("choose_file", lang), type=["txt", "pdf", "xlsx", "csv"], key="upload")
         if uploaded is not None:
             data = uploaded.getvalue()
-            try:
-                result = load_bytes(data, uploaded.name)
+            try:  # the size limit is checked before anything looks inside the file
+                result = load_bytes(data, uploaded.name, max_bytes=max_upload_bytes())
             except LoadError as exc:
-                show_error(exc, lang)
+                show_error(PlainMessage(exc), lang)
             st.subheader(t("preview", lang))
             existing = reports[reports["report_id"] == result.report_id]
             if not existing.empty and (existing["n_observations"].iloc[0] > 0):
                 st.warning(t("replaces", lang))
-            st.write(f"**{result.school}** · {result.report_year} · {result.format_used} · {len(result.observations)}")
+            st.text(  # plain text: nothing from the file is read as Markdown or HTML
+                f"{t('school_label', lang)}: {result.school} · {result.report_year} · {result.format_used}"
+                f" · {len(result.observations)} · {t('file_label', lang)}: {result.source_file}"
+            )
             for note in result.notes:
-                st.caption(note)
+                st.text(note)
             st.dataframe(result.observations, hide_index=True, width="stretch", height=300)
             if st.button(t("confirm_load", lang), type="primary"):
                 with st.spinner(t("confirm_load", lang)):
-                    outcome = ingest_result(store.cursor(), result)
+                    try:
+                        outcome = ingest_result(store.cursor(), result)
+                    except LoadError as exc:  # StoreBusyError: another upload was being written; retry
+                        show_error(PlainMessage(exc), lang)
                     if outcome.action != "unchanged":
                         keep_upload(result, data)
                 store.clear()
@@ -151,5 +162,31 @@ with upload:
                     st.info(t("unchanged", lang))
                 else:
                     st.success(
-                        t("loaded_ok", lang, report=result.report_id, action=outcome.action, n=outcome.n_observations)
+                        t(
+                            "loaded_ok",
+                            lang,
+                            report=plain(result.report_id),
+                            action=outcome.action,
+                            n=outcome.n_observations,
+                        )
                     )
+
+        st.subheader(t("delete_title", lang))
+        report_ids = reports["report_id"].tolist()
+        with st.form("delete"):
+            chosen = st.selectbox(t("delete_pick", lang), report_ids, index=None, key="delete_pick")
+            sure = st.checkbox(t("delete_confirm", lang), key="delete_sure")
+            if st.form_submit_button(t("delete_button", lang)) and chosen and sure:
+                try:
+                    found = delete_report(store.cursor(), chosen)
+                except LoadError as exc:
+                    show_error(PlainMessage(exc), lang)
+                forget_upload(chosen)
+                store.clear()
+                source = reports.loc[reports["report_id"] == chosen, "source_file"]
+                if not found:
+                    st.info(t("not_found", lang))
+                else:
+                    st.success(t("deleted", lang, report=plain(chosen)))
+                    if not source.empty and (REPORTS_DIR / str(source.iloc[0])).exists():
+                        st.info(t("delete_bundled", lang))

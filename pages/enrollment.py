@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.state import current
-from dashboard.ui import kpi_row, render_items, show_error
+from dashboard.ui import kpi_row, page_pack, render_items, show_error
 from metrics.errors import MetricsError
 from viz.i18n import t
 from viz.sections import enrollment_charts
@@ -25,3 +25,4 @@ try:
 except MetricsError as exc:
     show_error(exc, f.lang)
 render_items(items, f.lang)
+page_pack("enrollment", items, f)

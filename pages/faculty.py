@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.state import current
-from dashboard.ui import kpi_row, render_items, show_error, target_bullets
+from dashboard.ui import kpi_row, page_pack, render_items, show_error, target_bullets
 from metrics.errors import MetricsError
 from viz.i18n import t
 from viz.sections import faculty_charts
@@ -22,7 +22,8 @@ kpi_row(
     lang=f.lang,
 )
 try:
-    render_items(faculty_charts(frames.context(f)), f.lang)
+    items = faculty_charts(frames.context(f))
+    render_items(items, f.lang)
     if f.plan_id:
         st.header(t("against_targets", f.lang))
         attainment = frames.attainment(f.plan_id, f.school)
@@ -30,3 +31,4 @@ try:
         target_bullets(attainment[attainment["indicator_id"].isin(domain)], lang=f.lang, key="faculty")
 except MetricsError as exc:
     show_error(exc, f.lang)
+page_pack("faculty", items, f)

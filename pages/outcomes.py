@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import frames
 from dashboard.state import current
-from dashboard.ui import render_items, show_error
+from dashboard.ui import page_pack, render_items, show_error
 from metrics.errors import MetricsError
 from viz.i18n import t
 from viz.sections import outcomes_charts
@@ -19,3 +19,4 @@ try:
 except MetricsError as exc:
     show_error(exc, f.lang)
 render_items(items, f.lang)
+page_pack("outcomes", items, f)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.state import current
-from dashboard.ui import report_label, show_error, status_counts
+from dashboard.ui import dashboard_pack, report_label, show_error, status_counts
 from metrics.errors import MetricsError
 from viz.charts import format_value
 from viz.frames import cohort_label, headline_cards
@@ -82,3 +82,7 @@ else:
     st.warning(t("findings_count", lang, n=len(findings)), icon=":material/report:")
     st.page_link("pages/data.py", label=t("see_findings", lang), icon=":material/fact_check:")
 st.caption(f"{t('source', lang)}：{report_label(f.school, f.year, lang)}；{f.describe()}")
+
+st.subheader(t("pack_all_title", lang))
+st.caption(t("pack_help", lang))
+dashboard_pack(f, attainment)

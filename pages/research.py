@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.state import current
-from dashboard.ui import kpi_row, render_items, show_error, target_bullets
+from dashboard.ui import kpi_row, page_pack, render_items, show_error, target_bullets
 from metrics.errors import MetricsError
 from viz.i18n import t
 from viz.sections import research_charts
@@ -22,7 +22,8 @@ kpi_row(
     lang=f.lang,
 )
 try:
-    render_items(research_charts(frames.context(f)), f.lang)
+    items = research_charts(frames.context(f))
+    render_items(items, f.lang)
     st.info(t("top_projects_missing", f.lang), icon=":material/info:")
     if f.plan_id:
         st.header(t("against_targets", f.lang))
@@ -31,3 +32,4 @@ try:
         target_bullets(attainment[attainment["indicator_id"].isin(domain)], lang=f.lang, key="research")
 except MetricsError as exc:
     show_error(exc, f.lang)
+page_pack("research", items, f)

@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from viz.i18n import t, unit_name
+
 _DANGEROUS_START = re.compile(r"^[=+\-@\t\r]")
 _NUMBER_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -50,6 +52,11 @@ class Provenance:
         return text + (f"; filters: {self.filters}" if self.filters else "")
 
 
+def safe_file_name(text: str, limit: int = 80) -> str:
+    """A file-name-safe version of ``text``: keeps Chinese, letters, digits and ``-``; the rest become ``_``."""
+    return re.sub(r"[^\w\u4e00-\u9fff-]+", "_", text).strip("_")[:limit] or "chart"
+
+
 def neutralise(value: object) -> object:
     """Make a text value inert for spreadsheets: a leading ``= + - @`` gets a ``'`` prefix.
 
@@ -58,6 +65,60 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and _DANGEROUS_START.match(value) and not _NUMBER_TEXT.match(value):
         return "'" + value
     return value
+
+
+#: Chart-frame columns and the i18n key of their reader-facing header, in output order.
+_READER_COLUMNS = {
+    "category": "category",
+    "series": "series",
+    "year": "year",
+    "value": "value",
+    "unit": "unit",
+    "source_table": "source_table",
+    "source_line": "source_line",
+    "source_text": "raw_text",
+}
+#: Columns that only steer the drawing (colour roles, ids) and mean nothing to a reader.
+_INTERNAL_COLUMNS = ("role", "bar_series", "indicator_id")
+
+
+def value_header(unit: str, lang: str = "zh") -> str:
+    """The header of a value column with its unit: ``数值（%）`` / ``Value (%)``."""
+    if not unit:
+        return t("value", lang)
+    name = unit_name(unit, lang)
+    return f"{t('value', lang)}（{name}）" if lang == "zh" else f"{t('value', lang)} ({name})"
+
+
+def reader_table(frame: pd.DataFrame, lang: str = "zh", unit: str | None = None) -> pd.DataFrame:
+    """A chart's data frame as a reader sees it in a download: headers in ``lang``, unit in the header.
+
+    Known columns (``category, series, year, value, unit, source_table, source_line,
+    source_text``) are renamed and put in that order; drawing-only columns (``role``,
+    ``bar_series``, ``indicator_id``) are dropped; any other column is kept as it is, after them.
+    When every row has the same unit it moves into the value header (数值（%）) and the unit
+    column goes; mixed units keep a 单位 column. Values are not changed.
+
+    Args:
+        frame: A chart's data (see :mod:`viz.frames`).
+        lang: ``zh`` or ``en``.
+        unit: The unit of the values when the frame has no ``unit`` column.
+
+    Returns:
+        A new frame; the input is not modified.
+    """
+    out = frame.drop(columns=[c for c in _INTERNAL_COLUMNS if c in frame.columns])
+    if "unit" in out.columns:
+        units = out["unit"].dropna().astype(str).unique()
+        if len(units) <= 1:
+            unit = units[0] if len(units) else (unit or "")
+            out = out.drop(columns="unit")
+    known = [c for c in _READER_COLUMNS if c in out.columns]
+    out = out[known + [c for c in out.columns if c not in _READER_COLUMNS]]
+    headers = {c: t(_READER_COLUMNS[c], lang) for c in known}
+    if "value" in headers:
+        headers["value"] = value_header(unit or "", lang)
+    return out.rename(columns=headers).reset_index(drop=True)
 
 
 def _inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,27 +143,31 @@ def render_csv(frame: pd.DataFrame, provenance: Provenance | None = None) -> byt
     return _inert_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def render_xlsx(frame: pd.DataFrame, provenance: Provenance | None = None, sheet: str = "数据") -> bytes:
+def render_xlsx(
+    frame: pd.DataFrame, provenance: Provenance | None = None, sheet: str | None = None, lang: str = "zh"
+) -> bytes:
     """An xlsx workbook: the data sheet (numbers as numbers, frozen header, widths) and a 来源 sheet.
 
     Args:
-        frame: The table to export; numeric columns stay numeric.
+        frame: The table to export (headers already in the reader's language, see
+            :func:`reader_table`); numeric columns stay numeric.
         provenance: Source, tables and filters for the 来源 sheet; its ``rows`` (source_table,
             source_line, source_text per figure) are listed there too.
-        sheet: Name of the data sheet.
+        sheet: Name of the data sheet (数据 / Data by default).
+        lang: Language of the per-figure headers on the 来源 sheet.
 
     Returns:
         The file's bytes.
     """
     book = Workbook()
     data = book.active
-    data.title = sheet[:31]
+    data.title = (sheet or ("数据" if lang == "zh" else "Data"))[:31]
     _write_table(data, _inert_frame(frame))
     meta = book.create_sheet("来源")
     meta.append(["项目 Item", "内容 Content"])
     if provenance is not None:
         meta.append(["来源 Source", neutralise(provenance.source)])
-        meta.append(["表格 Tables", "、".join(dict.fromkeys(provenance.tables))])
+        meta.append(["表格 Tables", neutralise("、".join(dict.fromkeys(str(x) for x in provenance.tables)))])
         meta.append(["筛选 Filters", neutralise(provenance.filters)])
     _style_header(meta, 2)
     meta.column_dimensions["A"].width = 16
@@ -110,12 +175,16 @@ def render_xlsx(frame: pd.DataFrame, provenance: Provenance | None = None, sheet
     if provenance is not None and provenance.rows is not None and not provenance.rows.empty:
         meta.append([])
         start = meta.max_row + 1
-        rows = _inert_frame(provenance.rows)
+        rows = _inert_frame(reader_table(provenance.rows, lang))
         meta.append(list(rows.columns))
         for record in rows.itertuples(index=False):
             meta.append([_cell(v) for v in record])
         for cell in meta[start]:
             cell.font = Font(bold=True)
+        for position, column in enumerate(rows.columns[2:], start=3):
+            texts = [str(column)] + [str(v) for v in rows[column].head(200)]
+            width = max(_display_width(text) for text in texts)
+            meta.column_dimensions[get_column_letter(position)].width = min(max(8, width + 2), 60)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -154,7 +223,7 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-#: The export registry: format → (renderer, file extension, MIME type).
+#: The export registry: format → (renderer, file extension, MIME type). :mod:`viz.png` adds "png".
 RENDERERS: dict[str, tuple[Callable[..., bytes], str, str]] = {
     "csv": (render_csv, "csv", "text/csv"),
     "xlsx": (render_xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

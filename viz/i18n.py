@@ -191,6 +191,47 @@ TEXT: dict[str, dict[str, str]] = {
     "format": {"zh": "格式", "en": "Format"},
     "provenance_lookup": {"zh": "数据溯源：任选一个数据项", "en": "Provenance: pick any figure"},
     "figures_per_table": {"zh": "按表统计", "en": "Figures per table"},
+    # exports (issue 6)
+    "category": {"zh": "类别", "en": "Category"},
+    "series": {"zh": "系列", "en": "Series"},
+    "source_table": {"zh": "来源表", "en": "Source table"},
+    "source_line": {"zh": "来源行", "en": "Source line"},
+    "download_png": {"zh": "下载 PNG", "en": "Download PNG"},
+    "png_unavailable": {
+        "zh": "服务器上没有可用的 Chromium，无法生成 PNG；可用图表右上角工具栏的相机按钮在浏览器中下载。",
+        "en": "No Chromium on the server, so it cannot draw PNGs; use the camera button in the chart's toolbar"
+        " to download one from your browser.",
+    },
+    "pack_page": {"zh": "生成本页图表包", "en": "Build this page's pack"},
+    "pack_all": {"zh": "生成整个仪表盘的图表包", "en": "Build the whole-dashboard pack"},
+    "pack_all_title": {"zh": "汇报材料", "en": "Report pack"},
+    "pack_help": {
+        "zh": "图表包（zip）：每张图的 PNG、数据的 CSV 和 Excel，以及一份说明（README.txt）。",
+        "en": "A zip with every chart as PNG, its data as CSV and Excel, and an index (README.txt).",
+    },
+    "pack_building": {"zh": "正在生成图表包…", "en": "Building the pack…"},
+    "pack_ready": {"zh": "图表包已生成", "en": "The pack is ready"},
+    "pack_save": {"zh": "下载本页图表包", "en": "Download this page's pack"},
+    "pack_save_all": {"zh": "下载整个仪表盘的图表包", "en": "Download the whole-dashboard pack"},
+    "pack_no_png": {
+        "zh": "服务器上没有 Chromium：图表包只含 CSV 和 Excel。",
+        "en": "No Chromium on the server: the pack holds CSV and Excel only.",
+    },
+    # presentation mode
+    "page_present": {"zh": "演示", "en": "Present"},
+    "present_title": {"zh": "演示模式", "en": "Presentation mode"},
+    "present_intro": {
+        "zh": "选择要演示的图表，按选择的先后排序；链接中保存了顺序，可直接分享。演示时用 ← → 键或按钮翻页。",
+        "en": "Choose the charts to show, in the order you pick them; the link keeps the order and can be shared."
+        " While presenting, use ← → or the buttons to move.",
+    },
+    "present_pages": {"zh": "页面", "en": "Pages"},
+    "present_deck": {"zh": "图表（按演示顺序）", "en": "Charts (in presentation order)"},
+    "present_start": {"zh": "开始演示", "en": "Start presenting"},
+    "present_exit": {"zh": "退出演示", "en": "Exit"},
+    "present_prev": {"zh": "上一张", "en": "Previous"},
+    "present_next": {"zh": "下一张", "en": "Next"},
+    "present_empty": {"zh": "还没有选择图表。", "en": "No chart chosen yet."},
 }
 
 #: Benchmark series of the graduate survey, in display order.
@@ -223,6 +264,24 @@ STATUS_NAMES = {
 }
 
 
+#: Units as stored (Chinese) and their English names, for headers of English exports.
+UNIT_NAMES_EN = {
+    "人": "people",
+    "人次": "person-times",
+    "人日": "person-days",
+    "元": "yuan",
+    "万元": "10k yuan",
+    "分": "points",
+    "项": "items",
+    "个": "count",
+    "门": "courses",
+    "家": "organisations",
+    "课时": "class hours",
+    "学时": "class hours",
+    "百分点": "pp",
+}
+
+
 def t(key: str, lang: str, **values: object) -> str:
     """The text for ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``."""
     entry = TEXT.get(key)
@@ -243,3 +302,8 @@ def domain_name(domain: str, lang: str) -> str:
 def status_name(status: str, lang: str) -> str:
     """Display name of an attainment status."""
     return STATUS_NAMES.get(status, {}).get(lang, status)
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A unit as the reader writes it: stored units are Chinese; English names for ``en``."""
+    return UNIT_NAMES_EN.get(unit, unit) if lang == "en" else unit

@@ -116,6 +116,78 @@ class ChartItem:
         return f"{self.title}_{self.provenance.filters_short}" if self.provenance.filters_short else self.title
 
 
+def report_label(school: str, year: int, lang: str) -> str:
+    """How a report is named in captions (the same words as :func:`dashboard.frames.report_label`)."""
+    return f"{school} {year} 年质量年度报告" if lang == "zh" else f"{school} quality report {year}"
+
+
+def describe_filters(school: str, year: int, benchmark: str, lang: str, plan_title: str = "") -> str:
+    """The active filters in words, for captions and export metadata.
+
+    Args:
+        school: School name.
+        year: Report data year.
+        benchmark: Benchmark subject (``高职`` …).
+        lang: ``zh`` or ``en``.
+        plan_title: The chosen plan's title, when the view depends on it.
+
+    Returns:
+        ``学校：…；报告年度：2020；对比基准：全省高职`` / ``School: …; Report year: 2020; …``.
+    """
+    sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+    parts = [
+        f"{t('school', lang)}{colon}{school}",
+        f"{t('report_year', lang)}{colon}{year}",
+        f"{t('benchmark', lang)}{colon}{benchmark_name(benchmark, lang)}",
+    ]
+    if plan_title:
+        parts.append(f"{t('plan', lang)}{colon}{plan_title}")
+    return sep.join(parts)
+
+
+def build_context(
+    *,
+    school: str,
+    year: int,
+    lang: str,
+    benchmark: str,
+    observations: pd.DataFrame,
+    registry: pd.DataFrame,
+    comparison: pd.DataFrame,
+    history: pd.DataFrame,
+) -> Context:
+    """The :class:`Context` of one school and report year, from frames already read.
+
+    ``dashboard.frames.context`` and the ``python -m viz`` CLI build the same context, so a pack
+    made in the shell holds the charts a planner saw.
+
+    Args:
+        school: School name.
+        year: Report data year.
+        lang: ``zh`` or ``en``.
+        benchmark: Chosen benchmark subject.
+        observations: Observations of the selected report.
+        registry: The indicator registry.
+        comparison: :func:`metrics.compare.compare_to_benchmark` rows of the selected report.
+        history: Observations of all reports (only the school's are kept).
+
+    Returns:
+        The context.
+    """
+    return Context(
+        school=school,
+        year=year,
+        lang=lang,
+        benchmark=benchmark,
+        filters=describe_filters(school, year, benchmark, lang),
+        source=report_label(school, year, lang),
+        observations=observations,
+        registry=registry,
+        comparison=comparison,
+        history=history[history["school"] == school],
+    )
+
+
 def _provenance(ctx: Context, frame: pd.DataFrame) -> Provenance:
     tables = tuple(frame["source_table"].astype(str)) if "source_table" in frame and not frame.empty else ()
     return Provenance(ctx.source, tables, ctx.filters, frame, filters_short=f"{ctx.school}_{ctx.year}")
@@ -129,6 +201,7 @@ def outcomes_charts(ctx: Context) -> list[ChartItem]:
     comparison = ctx.comparison.assign(name=ctx.comparison["indicator_id"].map(ctx.name))
     for indicator_id in SURVEY_INDICATORS:
         frame = benchmark_chart_frame(comparison[comparison["indicator_id"] == indicator_id], lang, ctx.benchmark)
+        frame = frame.assign(unit=ctx.unit(indicator_id))
         name = ctx.name(indicator_id)
         figure = benchmark_bars(
             frame,
@@ -143,6 +216,7 @@ def outcomes_charts(ctx: Context) -> list[ChartItem]:
         comparison[comparison["indicator_id"].isin(EMPLOYER_DIMENSIONS)], lang, ctx.benchmark, category="indicator"
     )
     employer["category"] = employer["category"].str.replace("用人单位满意度·", "", regex=False)
+    employer = employer.assign(unit="分")
     title = t("employer_dimensions", lang)
     figure = benchmark_bars(
         employer,
@@ -228,7 +302,7 @@ def enrollment_charts(ctx: Context) -> list[ChartItem]:
             empty_message=t("no_data", lang),
         )
         items.append(ChartItem(indicator_id, title, figure, frame, _provenance(ctx, frame)))
-    history = totals_by_year(ctx.history, ctx.school, list(ids), {i: ctx.name(i) for i in ids})
+    history = totals_by_year(ctx.history, ctx.school, list(ids), {i: ctx.name(i) for i in ids}).assign(unit="人")
     title = f"{t('enrollment_title', lang)} · {t('year', lang)}"
     figure = trend_lines(
         history,

@@ -1,0 +1,210 @@
+"""The real server under real browsers: resident memory after every page, and concurrent sessions.
+
+Starts ``streamlit run app.py`` on a loopback port, drives Debian's Chromium with Playwright
+(launched with the offline arguments of ``tests/test_browser.py``; never downloads a browser),
+reads the server's resident memory from ``/proc`` (the server and any child processes), and
+times ``goto`` → the first Plotly chart drawn for several browser sessions at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from loaders.paths import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: URL paths of the pages, in navigation order ("" is the overview).
+PAGE_PATHS = ["", "outcomes", "enrollment", "faculty", "research", "targets", "compare", "present", "data"]
+CHART = ".js-plotly-plot .main-svg"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(db_path: Path, *, read_only: bool = False, timeout_s: float = 180.0) -> Iterator[tuple[str, int]]:
+    """Run the dashboard on a free loopback port; yields ``(url, pid)`` and stops it afterwards."""
+    port = _free_port()
+    env = {**os.environ, "QUALITY_DB": str(db_path)}
+    env.pop("PLANNER_PASSWORD", None)
+    if read_only:
+        env["QUALITY_DB_READONLY"] = "1"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard did not start (exit status {process.poll()})")
+            time.sleep(0.3)
+        yield url, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+def resident_mb(pid: int) -> float:
+    """VmRSS of a process and all its descendants, in MB."""
+    total_kb = 0
+    pending = [pid]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with suppress(OSError):
+                pending += [int(child) for child in task.read_text().split()]
+    return total_kb / 1024
+
+
+def _query(params: dict[str, str]) -> str:
+    return urllib.parse.urlencode(params)
+
+
+async def _settle(page, timeout_ms: int) -> None:
+    await page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=timeout_ms,
+    )
+
+
+async def _visit_every_page(url: str, params: dict[str, str], timeout_ms: int) -> dict[str, float]:
+    from playwright.async_api import async_playwright
+
+    times: dict[str, float] = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1600, "height": 1200})
+            for path in PAGE_PATHS:
+                started = time.perf_counter()
+                await page.goto(f"{url}/{path}?{_query(params)}")
+                await _settle(page, timeout_ms)
+                times[path or "overview"] = time.perf_counter() - started
+        finally:
+            await browser.close()
+    return times
+
+
+async def _first_chart_times(
+    url: str, rounds: list[list[dict[str, str]]], page_path: str, timeout_ms: int
+) -> list[list[float]]:
+    from playwright.async_api import async_playwright
+
+    results: list[list[float]] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+
+            async def one(query: dict[str, str]) -> float:
+                context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+                try:
+                    page = await context.new_page()
+                    started = time.perf_counter()
+                    await page.goto(f"{url}/{page_path}?{_query(query)}")
+                    await page.wait_for_selector(CHART, state="visible", timeout=timeout_ms)
+                    return time.perf_counter() - started
+                finally:
+                    await context.close()
+
+            for sessions in rounds:  # one round: its browser sessions start together
+                results.append(list(await asyncio.gather(*(one(query) for query in sessions))))
+        finally:
+            await browser.close()
+    return results
+
+
+def measure_server(
+    db_path: Path,
+    first: dict[str, str],
+    rounds: list[list[dict[str, str]]],
+    *,
+    page_path: str = "outcomes",
+    timeout_s: float = 120.0,
+) -> dict[str, object]:
+    """Start the server; visit every page once; read its memory; then time concurrent sessions.
+
+    Args:
+        db_path: The store the server reads.
+        first: Filters (URL parameters) of the visit to every page.
+        rounds: Each round's sessions (their filters); a round's sessions start together.
+        page_path: The page the sessions open (one with charts).
+        timeout_s: Longest wait for a page or a chart.
+
+    Returns:
+        ``page_load_s`` (every page once), ``rss_mb_after_pages``, ``first_chart_s`` (per round,
+        per session), ``rss_mb_after_sessions`` and ``server_start_s``.
+    """
+    if not Path(CHROMIUM).exists():
+        return {"skipped": f"{CHROMIUM} is not installed"}
+    timeout_ms = int(timeout_s * 1000)
+    started = time.perf_counter()
+    with running_server(db_path) as (url, pid):
+        start_s = time.perf_counter() - started
+        page_load = asyncio.run(_visit_every_page(url, first, timeout_ms))
+        rss_pages = resident_mb(pid)
+        first_chart = asyncio.run(_first_chart_times(url, rounds, page_path, timeout_ms))
+        rss_sessions = resident_mb(pid)
+    return {
+        "server_start_s": start_s,
+        "page_load_s": page_load,
+        "rss_mb_after_pages": rss_pages,
+        "first_chart_s": first_chart,
+        "rss_mb_after_sessions": rss_sessions,
+    }

@@ -1,0 +1,100 @@
+"""Settings of the loaders and the app, declared once with a default and a help text.
+
+Each setting may be overridden by an environment variable of the same name in upper case with
+the prefix ``QUALITY_`` (``QUALITY_MAX_UPLOAD_MB=50``). Read them with :func:`setting`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting.
+
+    Attributes:
+        name: Its name (the environment variable is ``QUALITY_<NAME>``).
+        default: The value when the environment does not say otherwise.
+        help: What it does, for the README and a reader of the code.
+    """
+
+    name: str
+    default: float | int | bool
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that overrides it."""
+        return f"QUALITY_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "max_upload_mb",
+        20.0,
+        "Largest file, in MB, the dashboard accepts for loading; a larger one is refused before it is parsed "
+        "(keep it at or below Streamlit's server.maxUploadSize in .streamlit/config.toml).",
+    ),
+    Setting(
+        "write_wait_s",
+        30.0,
+        "How long, in seconds, a write waits for another write in the same process to finish before it is "
+        "refused with a 'please retry' message.",
+    ),
+    Setting(
+        "db_readonly",
+        False,
+        "Open the DuckDB file read-only (a serving replica): no upload, replace or delete; a missing or "
+        "damaged file is reported, never rebuilt.",
+    ),
+    Setting(
+        "memory_limit_mb",
+        256,
+        "DuckDB's memory limit for the dashboard's connection (its buffer cache), in MB.",
+    ),
+    Setting(
+        "build_batch",
+        250,
+        "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def setting(name: str) -> float | int | bool:
+    """The value of a setting: its ``QUALITY_<NAME>`` environment variable, else its default.
+
+    Args:
+        name: A name from :data:`SETTINGS`.
+
+    Returns:
+        The value, of the default's type.
+
+    Raises:
+        KeyError: No such setting.
+    """
+    spec = _BY_NAME[name]
+    raw = os.environ.get(spec.env)
+    if raw is None or raw.strip() == "":
+        return spec.default
+    if isinstance(spec.default, bool):
+        return raw.strip().lower() in _TRUE
+    try:
+        value = float(raw)
+    except ValueError:
+        return spec.default
+    return int(value) if isinstance(spec.default, int) else value
+
+
+def max_upload_bytes() -> int:
+    """The upload size limit in bytes (``max_upload_mb``)."""
+    return int(float(setting("max_upload_mb")) * 1024 * 1024)
+
+
+def read_only() -> bool:
+    """Whether the app opens the store read-only (``QUALITY_DB_READONLY=1``: a serving replica)."""
+    return bool(setting("db_readonly"))

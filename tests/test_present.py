@@ -1,0 +1,139 @@
+"""AppTest: presentation mode (deck and slide in the URL, next/previous, exit) and the export
+controls every chart carries (modebar PNG at 2× with a meaningful name, the 下载 PNG button)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.io
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.paths import ROOT
+from loaders.store import rebuild
+from viz.png import png_available
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("present") / "quality.duckdb"
+    rebuild(path)
+    return path
+
+
+def _app(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("QUALITY_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def _chart_title(at: AppTest) -> str:
+    return plotly.io.from_json(at.get("plotly_chart")[0].proto.spec).layout.title.text
+
+
+def _counter(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if " / " in m.value)
+
+
+def test_the_default_deck_is_the_outcomes_charts_and_goes_into_the_url(db: Path, monkeypatch) -> None:
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "演示模式"
+    deck = at.multiselect(key="present_deck").value
+    assert deck[0] == "outcomes:employment_rate" and len(deck) == 13
+    assert at.query_params["deck"].split(",") == deck
+
+
+def test_a_shared_link_opens_the_deck_at_its_slide_and_the_buttons_move(db: Path, monkeypatch) -> None:
+    at = _app(db, monkeypatch, deck="faculty:teachers_by_title,outcomes:monthly_income,nope:x", slide="2", present="1")
+    at.run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _counter(at) == "2 / 2"  # the unknown chart is dropped
+    assert _chart_title(at) == "平均月收入"
+    figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
+    assert figure.layout.height == 700 and figure.layout.template.layout.font.size > 18  # large type
+    assert at.button(key="present_next").disabled
+    at.button(key="present_prev").click().run()
+    assert _counter(at) == "1 / 2"
+    assert _chart_title(at) == "专任教师职称结构"
+    assert at.query_params["slide"] == "1"
+    assert at.query_params["deck"] == "faculty:teachers_by_title,outcomes:monthly_income"
+    assert any("来源：温州职业技术学院 2020 年质量年度报告，表3-7" in c.value for c in at.caption)
+    at.button(key="present_exit").click().run()
+    assert at.title[0].value == "演示模式"
+    assert "present" not in at.query_params
+    assert at.multiselect(key="present_deck").value == ["faculty:teachers_by_title", "outcomes:monthly_income"]
+
+
+def test_adding_a_page_adds_its_charts_to_the_deck(db: Path, monkeypatch) -> None:
+    at = _app(db, monkeypatch, lang="en")
+    at.run()
+    at.switch_page("pages/present.py").run()
+    at.multiselect(key="present_pages").select("research").run()
+    deck = at.multiselect(key="present_deck").value
+    assert deck[-3:] == ["research:income_by_kind", "research:patents", "research:training_volume"]
+    at.multiselect(key="present_deck").unselect("outcomes:employment_rate").run()
+    assert "outcomes:employment_rate" not in at.multiselect(key="present_deck").value
+    at.button(key="present_start").click().run()
+    assert _counter(at) == f"1 / {len(deck) - 1}"
+    assert _chart_title(at) == "Average monthly income"
+
+
+def test_every_chart_has_a_2x_modebar_png_with_a_meaningful_name(db: Path, monkeypatch) -> None:
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/outcomes.py").run()
+    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    assert config["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "就业率_温州职业技术学院_2020"}
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("下载 PNG") == (13 if png_available() else 0)
+    assert labels.count("下载 CSV") == 13 and labels.count("下载 Excel") == 13
+    assert any(b.proto.label == "生成本页图表包" for b in at.button)
+
+
+# the deck's pure helpers ---------------------------------------------------------------------------
+
+
+def test_parse_deck_keeps_order_and_drops_unknown_and_repeated_ids() -> None:
+    from viz.deck import format_deck, parse_deck
+
+    available = ["outcomes:employment_rate", "outcomes:monthly_income", "faculty:teachers_by_title"]
+    text = "faculty:teachers_by_title, outcomes:employment_rate,nope:x,,faculty:teachers_by_title"
+    assert parse_deck(text, available) == ["faculty:teachers_by_title", "outcomes:employment_rate"]
+    assert parse_deck(None, available) == [] and parse_deck("", available) == []
+    assert format_deck(parse_deck(format_deck(available), available)) == format_deck(available)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("3", 3), ("0", 1), ("99", 5), ("x", 1), (None, 1), ("-2", 1)])
+def test_parse_slide_is_clamped_to_the_deck(text: str | None, expected: int) -> None:
+    from viz.deck import parse_slide
+
+    assert parse_slide(text, 5) == expected
+
+
+def test_presentation_figure_is_taller_with_larger_type_and_leaves_the_original() -> None:
+    import plotly.graph_objects as go
+
+    from viz.deck import MAX_FONT_FACTOR, presentation_figure
+    from viz.theme import BASE_FONT_SIZE, TEMPLATE_NAME
+
+    figure = go.Figure(go.Bar(x=["a"], y=[1], text=["1"], textfont={"size": 15}))
+    figure.update_layout(template=TEMPLATE_NAME, height=480, title={"text": "就业率", "font": {"size": 22}})
+    before = figure.to_json()
+    slide = presentation_figure(figure, height=700)
+    factor = 700 / 480
+    assert figure.to_json() == before
+    assert slide.layout.height == 700
+    assert slide.layout.title.font.size == pytest.approx(22 * factor, abs=0.1)
+    assert slide.data[0].textfont.size == pytest.approx(15 * factor, abs=0.1)
+    assert slide.layout.template.layout.font.size == pytest.approx(BASE_FONT_SIZE * factor, abs=0.1)
+    tall = go.Figure(layout={"height": 1200, "font": {"size": 18}})
+    assert presentation_figure(tall, height=700).layout.font.size == 18  # never smaller than on the page
+    short = go.Figure(layout={"height": 200, "font": {"size": 18}})
+    assert presentation_figure(short, height=700).layout.font.size == 18 * MAX_FONT_FACTOR
