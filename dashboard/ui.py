@@ -6,6 +6,7 @@ Only pages (through this module) turn exceptions into messages; no traceback rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -57,6 +58,28 @@ def chart(
     download_row(table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width)
 
 
+# Everything Markdown (CommonMark and Streamlit's extensions: :color[…], :material/…:, $…$) gives
+# a meaning to; a backslash makes each one literal.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&])")
+
+
+def plain(text: object) -> str:
+    """``text`` made safe to put into Markdown: every character shows as itself, nothing is markup.
+
+    A value from an uploaded file (``<script>``, ``[a](javascript:…)``, ``**``) shows as typed.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+class PlainMessage(Exception):
+    """An error whose message has been made plain (see :func:`plain`) for a Markdown error box."""
+
+    def __init__(self, exc: Exception) -> None:
+        message = getattr(exc, "message", None) or str(exc)
+        self.message = "\n".join(plain(line) for line in message.splitlines())
+        super().__init__(self.message)
+
+
 def show_error(exc: Exception, lang: str) -> None:
     """Show an error in the reader's language and stop the page (no traceback)."""
     message = getattr(exc, "message", None) or str(exc)
@@ -65,13 +88,6 @@ def show_error(exc: Exception, lang: str) -> None:
         message = lines[0] if lang == "zh" else lines[1]
     st.error(f"**{t('error_title', lang)}**\n\n{message}", icon=":material/error:")
     st.stop()
-
-
-def report_label(school: str, year: int, lang: str) -> str:
-    """How a report is named in captions."""
-    from dashboard.frames import report_label as label
-
-    return label(school, year, lang)
 
 
 def render_items(items: list, lang: str) -> None:

@@ -32,8 +32,9 @@ from typing import Any
 
 import pandas as pd
 
+from loaders import registry
 from loaders.errors import FormatError, TableError, ValueParseError
-from loaders.paths import INDICATORS_CSV, PLANS_DIR, SPECS_DIR, UNITS_CSV
+from loaders.paths import PLANS_DIR, SPECS_DIR
 from loaders.text import decode_text
 
 PLAN_SPECS = SPECS_DIR / "plan_specs.toml"
@@ -308,40 +309,6 @@ def load_target_map(path: Path = TARGET_MAP_CSV, registry_ids: set[str] | None =
             f"{first['plan_id']} {first['label_zh']!r} appears more than once.",
         )
     return frame
-
-
-def read_units(path: Path = UNITS_CSV) -> pd.DataFrame:
-    """Read units.csv (``from_unit, to_unit, factor``; other columns are ignored)."""
-    frame = pd.read_csv(path, dtype={"from_unit": "str", "to_unit": "str"}, keep_default_na=False)
-    return frame[["from_unit", "to_unit", "factor"]].astype({"factor": "float64"})
-
-
-def read_registry_units(path: Path = INDICATORS_CSV) -> dict[str, str]:
-    """``indicator_id → unit`` from the indicator registry."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return dict(zip(frame["indicator_id"], frame["unit"], strict=True))
-
-
-def find_unit_factor(from_unit: str, to_unit: str, units: pd.DataFrame) -> float | None:
-    """The factor that turns a value in ``from_unit`` into ``to_unit``.
-
-    Args:
-        from_unit: Unit of the value (``亿元``).
-        to_unit: Unit wanted (``万元``).
-        units: units.csv as read by :func:`read_units`; a listed pair also converts backwards.
-
-    Returns:
-        The factor (10000.0 for 亿元 → 万元), 1.0 for equal units, or None when unknown.
-    """
-    if from_unit == to_unit:
-        return 1.0
-    for frm, to, factor in zip(units["from_unit"], units["to_unit"], units["factor"], strict=True):
-        if (frm, to) == (from_unit, to_unit):
-            return float(factor)
-    for frm, to, factor in zip(units["from_unit"], units["to_unit"], units["factor"], strict=True):
-        if (frm, to) == (to_unit, from_unit) and factor:
-            return 1.0 / float(factor)
-    return None
 
 
 def split_relative_to(relative_to: str) -> tuple[str, str]:
@@ -747,7 +714,7 @@ def parse_plan_lines(
     specs: PlanSpecs,
     target_map: pd.DataFrame,
     registry_units: dict[str, str],
-    units: pd.DataFrame,
+    units: dict[tuple[str, str], float],
 ) -> PlanParse:
     """Parse a plan document's lines into its ``plans`` row and ``targets`` rows.
 
@@ -757,7 +724,7 @@ def parse_plan_lines(
         specs: The plan specs (:func:`load_plan_specs`).
         target_map: The reviewed mapping (:func:`load_target_map`).
         registry_units: ``indicator_id → unit`` of the registry.
-        units: Unit factors (:func:`read_units`).
+        units: Unit factors (:func:`loaders.registry.unit_factors`).
 
     Returns:
         The plan row and its targets, in document order.
@@ -806,7 +773,7 @@ def parse_plan_lines(
         value, low, high = parsed.value, parsed.low, parsed.high
         if parsed.comparator != "text" and not parsed.is_relative:
             to_unit = registry_units[indicator_id] if indicator_id else grammar.canonical_units.get(unit, unit)
-            factor = find_unit_factor(unit or "", to_unit, units)
+            factor = registry.unit_factor(unit or "", to_unit, units)
             if factor is None:
                 raise ValueParseError(
                     source,
@@ -876,7 +843,7 @@ def parse_plan(
     specs: PlanSpecs | None = None,
     target_map: pd.DataFrame | None = None,
     registry_units: dict[str, str] | None = None,
-    units: pd.DataFrame | None = None,
+    units: dict[tuple[str, str], float] | None = None,
 ) -> PlanParse:
     """Read and parse one plan document.
 
@@ -897,10 +864,10 @@ def parse_plan(
         ValueParseError: See :func:`parse_plan_lines`.
     """
     path = Path(path)
-    registry_units = registry_units if registry_units is not None else read_registry_units()
+    registry_units = registry_units if registry_units is not None else registry.registry_units()
     specs = specs or load_plan_specs()
     target_map = target_map if target_map is not None else load_target_map(registry_ids=set(registry_units))
-    units = units if units is not None else read_units()
+    units = units if units is not None else registry.unit_factors()
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -925,10 +892,10 @@ def parse_all_plans(plans_dir: Path | str = PLANS_DIR) -> tuple[pd.DataFrame, pd
         FormatError: A file is no known plan, or two files are the same plan.
         LoadError: Any other problem of one file (see :func:`parse_plan`).
     """
-    registry_units = read_registry_units()
+    registry_units = registry.registry_units()
     specs = load_plan_specs()
     target_map = load_target_map(registry_ids=set(registry_units))
-    units = read_units()
+    units = registry.unit_factors()
     parsed = [parse_plan(p, specs, target_map, registry_units, units) for p in sorted(Path(plans_dir).glob("*.txt"))]
     seen: dict[str, str] = {}
     for result in parsed:

@@ -47,9 +47,29 @@ def unit_factors() -> dict[tuple[str, str], float]:
         return {(row["from_unit"], row["to_unit"]): float(row["factor"]) for row in csv.DictReader(handle)}
 
 
+def unit_factor(from_unit: str, to_unit: str, factors: dict[tuple[str, str], float] | None = None) -> float | None:
+    """The factor that turns a value in ``from_unit`` into ``to_unit``.
+
+    Args:
+        from_unit: Unit of the value (``亿元``).
+        to_unit: Unit wanted (``万元``).
+        factors: ``(from_unit, to_unit) → factor``; :func:`unit_factors` (units.csv) by default.
+            A listed pair also converts backwards.
+
+    Returns:
+        The factor (10000.0 for 亿元 → 万元), 1.0 for equal units, or None when unknown.
+    """
+    if from_unit == to_unit:
+        return 1.0
+    factors = unit_factors() if factors is None else factors
+    factor = factors.get((from_unit, to_unit))
+    if factor is not None:
+        return factor
+    backwards = factors.get((to_unit, from_unit))
+    return 1.0 / backwards if backwards else None
+
+
 def convert(value: float, from_unit: str, to_unit: str) -> float | None:
     """Convert a value between units listed in ``units.csv``; None if no factor is known."""
-    if from_unit == to_unit:
-        return value
-    factor = unit_factors().get((from_unit, to_unit))
+    factor = unit_factor(from_unit, to_unit)
     return None if factor is None else value * factor

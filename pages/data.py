@@ -7,14 +7,15 @@ import streamlit as st
 
 from dashboard import auth, frames, store
 from dashboard.state import current
-from dashboard.texts import PlainMessage, plain, t
-from dashboard.ui import download_row, report_label, show_error
+from dashboard.ui import PlainMessage, download_row, plain, show_error
 from loaders import LoadError, load_bytes
 from loaders.paths import REPORTS_DIR
 from loaders.settings import max_upload_bytes, setting
 from loaders.store import delete_report, forget_upload, ingest_result, keep_upload
 from metrics.errors import MetricsError
 from viz.exports import Provenance
+from viz.i18n import t
+from viz.sections import report_label
 
 f = current()
 lang = f.lang

@@ -6,11 +6,12 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.state import current
-from dashboard.ui import dashboard_pack, report_label, show_error, status_counts
+from dashboard.ui import dashboard_pack, show_error, status_counts
 from metrics.errors import MetricsError
 from viz.charts import format_value
 from viz.frames import cohort_label, headline_cards
 from viz.i18n import benchmark_name, status_name, t
+from viz.sections import report_label
 
 HEADLINE = [
     "employment_rate",

@@ -180,11 +180,9 @@ def test_cli_names_what_is_loaded_when_the_school_is_unknown(db: Path, tmp_path:
 
 
 def test_cli_context_matches_the_dashboards_words() -> None:
-    from dashboard.frames import report_label as dashboard_label
     from dashboard.state import Filters
 
     for lang in ("zh", "en"):
         filters = Filters(SCHOOL, 2020, f"{SCHOOL}-2020", "全省", "", lang)
         assert describe_filters(SCHOOL, 2020, "全省", lang) == filters.describe()
         assert describe_filters(SCHOOL, 2020, "全省", lang, "规划") == filters.describe("规划")
-        assert report_label(SCHOOL, 2020, lang) == dashboard_label(SCHOOL, 2020, lang)

@@ -30,13 +30,12 @@ from loaders.plans import (
     parse_plan,
     parse_plan_lines,
     parse_target_value,
-    read_registry_units,
-    read_units,
     split_relative_to,
     split_value_parts,
     targets_json,
     tidy,
 )
+from loaders.registry import registry_units, unit_factors
 
 SCHOOL = "wzvtc_2022_2025"
 PLAN_FILES = sorted(PLANS_DIR.glob("*.txt"))
@@ -174,7 +173,7 @@ def test_parse_plan_lines_on_an_inline_table() -> None:
             [SCHOOL, "技术服务到款额", "tech_service_income", "", "万元", "", ""],
         ]
     )
-    result = parse_plan_lines(MINI_PLAN, "mini.txt", load_plan_specs(), mapping, read_registry_units(), read_units())
+    result = parse_plan_lines(MINI_PLAN, "mini.txt", load_plan_specs(), mapping, registry_units(), unit_factors())
     assert result.plan == {
         "plan_id": SCHOOL,
         "title": "温州职业技术学院高质量发展行动计划（2022—2025年）",
@@ -225,7 +224,7 @@ def test_parse_plan_lines_on_an_inline_table() -> None:
 def test_unit_that_cannot_reach_the_registry_unit_is_an_error() -> None:
     mapping = mini_map([[SCHOOL, "生师比", "dual_qualified_ratio", "", "", "", ""]])
     with pytest.raises(ValueParseError) as info:
-        parse_plan_lines(MINI_PLAN, "mini.txt", load_plan_specs(), mapping, read_registry_units(), read_units())
+        parse_plan_lines(MINI_PLAN, "mini.txt", load_plan_specs(), mapping, registry_units(), unit_factors())
     assert "mini.txt，第 5 行" in str(info.value)
     assert "the unit ':1' of '18:1' cannot be converted to '%'" in str(info.value)
 
@@ -233,7 +232,7 @@ def test_unit_that_cannot_reach_the_registry_unit_is_an_error() -> None:
 def test_source_unit_must_extend_the_written_unit() -> None:
     mapping = mini_map([[SCHOOL, "技术服务到款额", "tech_service_income", "", "元", "", ""]])
     with pytest.raises(TableError, match="does not extend the written unit"):
-        parse_plan_lines(MINI_PLAN, "mini.txt", load_plan_specs(), mapping, read_registry_units(), read_units())
+        parse_plan_lines(MINI_PLAN, "mini.txt", load_plan_specs(), mapping, registry_units(), unit_factors())
 
 
 # --------------------------------------------------------------------------- bad input
@@ -262,7 +261,7 @@ def test_school_plan_without_its_table_is_a_format_error(tmp_path: Path) -> None
 def test_table_with_a_header_but_no_rows_is_a_format_error() -> None:
     lines = [*MINI_PLAN[:4], "---"]
     with pytest.raises(FormatError, match="has a header but no rows"):
-        parse_plan_lines(lines, "x.txt", load_plan_specs(), mini_map([]), read_registry_units(), read_units())
+        parse_plan_lines(lines, "x.txt", load_plan_specs(), mini_map([]), registry_units(), unit_factors())
 
 
 def test_unknown_document_is_a_format_error(tmp_path: Path) -> None:
@@ -275,7 +274,7 @@ def test_unknown_document_is_a_format_error(tmp_path: Path) -> None:
 def test_city_plan_missing_a_target_sentence_is_a_table_error() -> None:
     lines = ["丽水市职业教育高质量发展三年行动计划", "“双师型”教师占比达 95%以上。"]
     with pytest.raises(TableError) as info:
-        parse_plan_lines(lines, "ls.txt", load_plan_specs(), mini_map([]), read_registry_units(), read_units())
+        parse_plan_lines(lines, "ls.txt", load_plan_specs(), mini_map([]), registry_units(), unit_factors())
     assert info.value.where == "中高职一体化招生人数占比"
     assert "found 0" in info.value.en
 
@@ -284,7 +283,7 @@ def test_target_map_with_unknown_indicator_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "map.csv"
     path.write_text(",".join(MAP_COLUMNS) + "\nwzvtc_2022_2025,生师比,no_such_id,,,,\n", encoding="utf-8")
     with pytest.raises(TableError) as info:
-        load_target_map(path, registry_ids=set(read_registry_units()))
+        load_target_map(path, registry_ids=set(registry_units()))
     assert info.value.where == "第 2 行"
 
 
@@ -657,7 +656,7 @@ def test_every_target_is_reviewed_and_every_map_row_used(targets: pd.DataFrame) 
     assert not targets["note"].fillna("").str.contains(NOTE_UNREVIEWED).any()
     unmapped = targets[targets["indicator_id"].isna()]
     assert unmapped["note"].notna().all()
-    mapping = load_target_map(registry_ids=set(read_registry_units()))
+    mapping = load_target_map(registry_ids=set(registry_units()))
     assert set(zip(mapping["plan_id"], mapping["label_zh"], strict=True)) == set(
         zip(targets["plan_id"], targets["label_zh"], strict=True)
     )

@@ -232,6 +232,30 @@ TEXT: dict[str, dict[str, str]] = {
     "present_prev": {"zh": "上一张", "en": "Previous"},
     "present_next": {"zh": "下一张", "en": "Next"},
     "present_empty": {"zh": "还没有选择图表。", "en": "No chart chosen yet."},
+    # data page: view-only copies, upload limits, deleting a report
+    "read_only": {
+        "zh": "这是只读的数据副本（QUALITY_DB_READONLY=1）：可以浏览，不能载入、替换或删除数据。"
+        "数据由数据维护者统一发布。",
+        "en": "This is a read-only copy of the data (QUALITY_DB_READONLY=1): you can look, but not load,"
+        " replace or delete data. The data is published centrally.",
+    },
+    "upload_limit": {
+        "zh": "单个文件不超过 {mb} MB。文件类型按内容识别，与扩展名无关。",
+        "en": "At most {mb} MB per file. The file type is recognised from its content, not its name.",
+    },
+    "delete_title": {"zh": "删除已载入的报告", "en": "Delete a loaded report"},
+    "delete_pick": {"zh": "要删除的报告", "en": "Report to delete"},
+    "delete_confirm": {"zh": "我确认要删除这份报告的全部数据", "en": "Yes, delete all figures of this report"},
+    "delete_button": {"zh": "删除", "en": "Delete"},
+    "deleted": {"zh": "已删除：{report}", "en": "Deleted: {report}"},
+    "not_found": {"zh": "没有这份报告（可能已被删除）。", "en": "No such report (deleted already?)."},
+    "delete_bundled": {
+        "zh": "这份报告来自 data/reports，重建数据库时会重新载入；要永久删除，请从该目录移除文件。",
+        "en": "This report comes from data/reports and comes back when the store is rebuilt; to remove it for"
+        " good, take the file out of that folder.",
+    },
+    "school_label": {"zh": "学校", "en": "School"},
+    "file_label": {"zh": "文件", "en": "File"},
 }
 
 #: Benchmark series of the graduate survey, in display order.

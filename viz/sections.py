@@ -117,7 +117,7 @@ class ChartItem:
 
 
 def report_label(school: str, year: int, lang: str) -> str:
-    """How a report is named in captions (the same words as :func:`dashboard.frames.report_label`)."""
+    """How a report is named in captions, on the pages and in exports."""
     return f"{school} {year} 年质量年度报告" if lang == "zh" else f"{school} quality report {year}"
 
 
