@@ -15,7 +15,7 @@ from dashboard.state import Filters
 from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark
 from metrics.targets import compute_attainment
-from viz.sections import Context
+from viz.sections import SECTIONS, Context, build_context
 
 
 def comparison(report_id: str, school: str) -> pd.DataFrame:
@@ -62,28 +62,25 @@ def _audit(data: str, report_id: str) -> pd.DataFrame:
 
 def context(filters: Filters) -> Context:
     """The frames a page's charts are built from (see :mod:`viz.sections`); reads only the school's rows."""
-    history = store.school_observations([filters.school])
-    return Context(
+    return build_context(
         school=filters.school,
         year=filters.year,
         lang=filters.lang,
         benchmark=filters.benchmark,
-        filters=filters.describe(),
-        source=report_label(filters.school, filters.year, filters.lang),
         observations=store.observations(filters.report_id),
         registry=store.indicators(),
         comparison=comparison(filters.report_id, filters.school),
-        history=history,
+        history=store.school_observations([filters.school]),
     )
 
 
 def section_items(page: str, filters: Filters) -> list:
-    """The charts of a domain page (:data:`viz.sections.SECTIONS`), built once per data version and filters.
+    """The charts of a domain page (:data:`viz.sections.SECTIONS`), built once per data version and view.
 
-    Building a page's Plotly figures costs far more than reading its rows (each figure copies the
-    shared template: ~25 ms a figure, 13 on the outcomes page), so the built
-    :class:`viz.sections.ChartItem` s are kept (``st.cache_resource``: shared, not copied; callers
-    must not change them). A page calls ``render_items(frames.section_items("outcomes", f), f.lang)``.
+    Building Plotly figures costs far more than reading their rows (13 figures on the outcomes
+    page), so the built :class:`viz.sections.ChartItem` s are kept (``st.cache_resource``: shared
+    by every session, not copied; callers must not change them). The key holds only what the
+    charts depend on (report, benchmark, language), so changing the plan or the peers reuses them.
 
     Args:
         page: A key of :data:`viz.sections.SECTIONS` (``outcomes``, ``enrollment``, ``faculty``, ``research``).
@@ -95,16 +92,15 @@ def section_items(page: str, filters: Filters) -> list:
     Raises:
         MetricsError: From the metrics behind a chart (not cached).
     """
-    return _section_items(store.version(), page, filters)
+    view = Filters(filters.school, filters.year, filters.report_id, filters.benchmark, "", filters.lang)
+    return _section_items(store.version(), page, view)
+
+
+def all_section_items(filters: Filters) -> dict[str, list]:
+    """Every domain page's charts (:func:`section_items`), in :data:`viz.sections.SECTIONS` order."""
+    return {page: section_items(page, filters) for page in SECTIONS}
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _section_items(data: str, page: str, filters: Filters) -> list:
-    from viz.sections import SECTIONS
-
-    return SECTIONS[page](context(filters))
-
-
-def report_label(school: str, year: int, lang: str) -> str:
-    """How a report is named in captions."""
-    return f"{school} {year} 年质量年度报告" if lang == "zh" else f"{school} quality report {year}"
+def _section_items(data: str, page: str, view: Filters) -> list:
+    return SECTIONS[page](context(view))

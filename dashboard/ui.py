@@ -153,6 +153,18 @@ def kpi_row(
         )
 
 
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _bullet(**arguments: object) -> go.Figure:
+    """:func:`viz.charts.bullet`, built once per arguments and shared by every session (not to be changed).
+
+    A plan page draws dozens of bullets; building each figure again on every rerun cost more
+    than the rest of the page.
+    """
+    from viz.charts import bullet
+
+    return bullet(**arguments)
+
+
 def target_bullets(rows: pd.DataFrame, *, lang: str, per_row: int = 3, key: str) -> None:
     """Bullet charts (value, target, status) for measurable attainment rows, with captions.
 
@@ -162,7 +174,7 @@ def target_bullets(rows: pd.DataFrame, *, lang: str, per_row: int = 3, key: str)
         per_row: Charts per row.
         key: Widget key prefix.
     """
-    from viz.charts import bullet, format_value
+    from viz.charts import format_value
     from viz.i18n import status_name
 
     measurable = rows[rows["status"] != "not_measurable"]
@@ -175,7 +187,7 @@ def target_bullets(rows: pd.DataFrame, *, lang: str, per_row: int = 3, key: str)
         value = row.current_value if pd.notna(row.current_value) else None
         with columns[position % per_row]:
             st.plotly_chart(
-                bullet(
+                _bullet(
                     title=str(row.label_zh),
                     value=value,
                     target=target,
@@ -352,17 +364,12 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
     attainment table of the chosen plan."""
     from dashboard import frames, store
     from viz.frames import attainment_table
-    from viz.sections import SECTIONS
 
     lang = filters.lang
     plans = store.plans()
     plan = plans[plans["plan_id"] == filters.plan_id]
     plan_title = str(plan["title"].iloc[0]) if not plan.empty else ""
     plan_scope = str(plan["scope"].iloc[0]) if not plan.empty else ""
-
-    def items() -> dict[str, list]:
-        ctx = frames.context(filters)
-        return {page: build(ctx) for page, build in SECTIONS.items()}
 
     def tables() -> dict:
         if attainment is None or attainment.empty:
@@ -377,7 +384,7 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
         return {f"targets/{title}": (attainment_table(attainment, lang), provenance)}
 
     pack_button(
-        items,
+        lambda: frames.all_section_items(filters),
         lang=lang,
         key="pack_all",
         file_name=f"{safe_name(t('pack_all_title', lang))}_{safe_name(filters.school)}_{filters.year}.zip",

@@ -9,7 +9,6 @@ from dashboard.state import current
 from dashboard.ui import kpi_row, page_pack, render_items, show_error
 from metrics.errors import MetricsError
 from viz.i18n import t
-from viz.sections import enrollment_charts
 
 f = current()
 st.title(t("enrollment_title", f.lang))
@@ -21,7 +20,7 @@ kpi_row(
     lang=f.lang,
 )
 try:
-    items = enrollment_charts(frames.context(f))
+    items = frames.section_items("enrollment", f)
 except MetricsError as exc:
     show_error(exc, f.lang)
 render_items(items, f.lang)

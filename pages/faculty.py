@@ -9,7 +9,6 @@ from dashboard.state import current
 from dashboard.ui import kpi_row, page_pack, render_items, show_error, target_bullets
 from metrics.errors import MetricsError
 from viz.i18n import t
-from viz.sections import faculty_charts
 
 f = current()
 st.title(t("faculty_title", f.lang))
@@ -22,7 +21,7 @@ kpi_row(
     lang=f.lang,
 )
 try:
-    items = faculty_charts(frames.context(f))
+    items = frames.section_items("faculty", f)
     render_items(items, f.lang)
     if f.plan_id:
         st.header(t("against_targets", f.lang))

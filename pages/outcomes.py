@@ -9,13 +9,12 @@ from dashboard.state import current
 from dashboard.ui import page_pack, render_items, show_error
 from metrics.errors import MetricsError
 from viz.i18n import t
-from viz.sections import outcomes_charts
 
 f = current()
 st.title(t("outcomes_title", f.lang))
 st.caption(t("outcomes_intro", f.lang))
 try:
-    items = outcomes_charts(frames.context(f))
+    items = frames.section_items("outcomes", f)
 except MetricsError as exc:
     show_error(exc, f.lang)
 render_items(items, f.lang)

@@ -24,22 +24,12 @@ ss = st.session_state
 
 
 def charts(pages: list[str]) -> dict[str, tuple[str, object]]:
-    """``page:key`` → (page, chart) for the pages asked, built once per filters and kept in the session."""
-    signature = (f.report_id, f.benchmark, lang)
-    cache = ss.get("_present_charts")
-    if cache is None or cache[0] != signature:
-        cache = (signature, {})
-        ss["_present_charts"] = cache
-    built = cache[1]
+    """``page:key`` → (page, chart) for the pages asked (the domain pages' cached charts that have data)."""
     try:
-        context = None
-        for page in pages:
-            if page not in built:
-                context = context or frames.context(f)
-                built[page] = [item for item in SECTIONS[page](context) if not item.data.empty]
+        built = {page: frames.section_items(page, f) for page in pages}
     except MetricsError as exc:
         show_error(exc, lang)
-    return {slide_id(page, item.key): (page, item) for page in pages for item in built[page]}
+    return {slide_id(page, item.key): (page, item) for page in pages for item in built[page] if not item.data.empty}
 
 
 if "_present_seeded" not in ss:  # a session's first visit: the URL (a shared link) decides

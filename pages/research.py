@@ -9,7 +9,6 @@ from dashboard.state import current
 from dashboard.ui import kpi_row, page_pack, render_items, show_error, target_bullets
 from metrics.errors import MetricsError
 from viz.i18n import t
-from viz.sections import research_charts
 
 f = current()
 st.title(t("research_title", f.lang))
@@ -22,7 +21,7 @@ kpi_row(
     lang=f.lang,
 )
 try:
-    items = research_charts(frames.context(f))
+    items = frames.section_items("research", f)
     render_items(items, f.lang)
     st.info(t("top_projects_missing", f.lang), icon=":material/info:")
     if f.plan_id:

