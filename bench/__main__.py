@@ -7,9 +7,12 @@
 
 For each data set it prints: the time to build the store; every page's server-side script time
 (cold and warm cache, p50/p95 over varied filters); the slowest store reads; the server's resident
-memory after a browser has visited every page; and the p95 time from navigation to the first
-chart with ``--sessions`` browser sessions at once (a meeting: everyone opens the shared link,
-``--rounds`` times; and once with every session on a different school). Targets (2-core machine, 1,500 × 10): warm
+memory after a browser has visited every page; with ``--sessions`` browser sessions at once (a
+meeting: everyone opens the shared link, ``--rounds`` times; and once with every session on a
+different school), the time from navigation to the first chart drawn and to its data received;
+the same sessions without browsers (:mod:`bench.sessions`: the server's own part); and, once, the
+same browser sessions on a one-chart page (:mod:`bench.floor_app`: what Streamlit and Plotly.js
+cost the browsers on this machine, whatever the page). Targets (2-core machine, 1,500 × 10): warm
 p95 < 300 ms, build < 120 s, RSS < 700 MB, 10-session p95 < 3 s. Results are also written as
 JSON to ``artifacts/bench/``. Generated reports and stores go to a temporary folder (never
 ``data/``) and are removed afterwards unless ``--workdir`` is given.
@@ -30,14 +33,13 @@ import time
 from pathlib import Path
 
 from bench.pages import (
-    cached_sections,
     filter_combinations,
     percentile,
     slowest_queries,
     summarise_pages,
     time_pages,
 )
-from bench.server import measure_server
+from bench.server import measure_floor, measure_server
 from loaders.paths import ROOT
 
 TARGETS = {"warm_p95_ms": 300, "build_s": 120, "rss_mb": 700, "first_chart_p95_s": 3.0}
@@ -95,7 +97,7 @@ def run_dataset(name: str, db_path: Path, build_s: float, args: argparse.Namespa
 
     print(f"[{name}] timing every page, {args.runs} filter combinations each, cold and warm …", flush=True)
     combos = filter_combinations(db_path, args.runs)
-    sessions = _session_params(db_path, 1 + args.sessions) if args.sessions > 0 else []
+    sessions = _session_params(db_path, 1 + 2 * args.sessions) if args.sessions > 0 else []
     pages, queries = time_pages(db_path, combos)
     rows = summarise_pages(pages)
     result["pages"] = rows
@@ -105,13 +107,6 @@ def run_dataset(name: str, db_path: Path, build_s: float, args: argparse.Namespa
     print(_table(rows))
     print(f"[{name}] slowest store reads (cold runs):")
     print(_table(result["slowest_queries"]))
-    if args.section_cache:
-        domain = ["pages/outcomes.py", "pages/enrollment.py", "pages/faculty.py", "pages/research.py"]
-        print(f"[{name}] the domain pages again, with the charts kept by frames.section_items (proposed) …")
-        with cached_sections():
-            proposed, _ = time_pages(db_path, combos, domain)
-        result["pages_with_section_cache"] = summarise_pages(proposed)
-        print(_table(result["pages_with_section_cache"]))
 
     if args.sessions > 0:
         print(
@@ -121,46 +116,93 @@ def run_dataset(name: str, db_path: Path, build_s: float, args: argparse.Namespa
         )
         different = sessions[1 : 1 + args.sessions]
         shared = [[sessions[0]] * args.sessions for _ in range(args.rounds)]
-        server = measure_server(db_path, sessions[0], [different, *shared])
+        # Without browsers: the shared link again (warm), then schools no session has opened (cold).
+        unopened = sessions[1 + args.sessions : 1 + 2 * args.sessions]
+        server = measure_server(db_path, sessions[0], [different, *shared], [*shared, unopened])
         if "skipped" in server:
             print(f"[{name}] browser measurements skipped: {server['skipped']}")
         else:
-            cold, *same = server["first_chart_s"]
-            same_flat = [x for round_times in same for x in round_times]
+            different_times, *shared_times = server["first_chart_s"]
+            same = [pair for round_times in shared_times for pair in round_times]
             result.update(
                 rss_mb_after_pages=round(server["rss_mb_after_pages"]),
                 rss_mb_after_sessions=round(server["rss_mb_after_sessions"]),
-                first_chart_p50_s=round(percentile(same_flat, 50), 2),
-                first_chart_p95_s=round(percentile(same_flat, 95), 2),
-                first_chart_max_s=round(max(same_flat), 2),
-                first_chart_samples=len(same_flat),
-                first_chart_different_p50_s=round(percentile(cold, 50), 2),
-                first_chart_different_p95_s=round(percentile(cold, 95), 2),
+                **_session_figures("first_chart", [drawn for drawn, _ in same]),
+                **_session_figures("first_data", [data for _, data in same]),
+                **_session_figures("first_chart_different", [drawn for drawn, _ in different_times]),
+                **_session_figures("first_data_different", [data for _, data in different_times]),
+                **_session_figures("server_first_chart", [x for rt in server["server_first_chart_s"][:-1] for x in rt]),
+                **_session_figures("server_first_chart_different", server["server_first_chart_s"][-1]),
                 page_load_s={k: round(v, 2) for k, v in server["page_load_s"].items()},
             )
             print(
                 f"[{name}] server RSS after every page: {result['rss_mb_after_pages']} MB;"
                 f" after the sessions: {result['rss_mb_after_sessions']} MB"
             )
+            for label, suffix in (
+                (f"{args.sessions} sessions at once on one shared link", ""),
+                (f"{args.sessions} sessions at once on {args.sessions} different schools", "_different"),
+            ):
+                drawn, data = _p50_p95(result, f"first_chart{suffix}"), _p50_p95(result, f"first_data{suffix}")
+                print(f"[{name}] {label}: navigation → first chart drawn {drawn}; → its data received {data}")
             print(
-                f"[{name}] {args.sessions} sessions at once on one shared link, navigation → first chart:"
-                f" p50 {result['first_chart_p50_s']} s, p95 {result['first_chart_p95_s']} s,"
-                f" max {result['first_chart_max_s']} s ({len(same_flat)} sessions)"
-            )
-            print(
-                f"[{name}] {args.sessions} sessions at once on {args.sessions} different schools:"
-                f" p50 {result['first_chart_different_p50_s']} s, p95 {result['first_chart_different_p95_s']} s"
+                f"[{name}] {args.sessions} sessions at once without browsers (server only), first chart:"
+                f" one shared link {_p50_p95(result, 'server_first_chart')};"
+                f" {args.sessions} schools not opened before {_p50_p95(result, 'server_first_chart_different')}"
             )
             print(f"[{name}] one browser visiting every page (s): {result['page_load_s']}")
     return result
 
 
-def _verdict(result: dict[str, object]) -> str:
+def _session_figures(prefix: str, seconds: list[float]) -> dict[str, float]:
+    """``{prefix}_p50_s``, ``_p95_s`` and ``_max_s`` of session times (NaN-free)."""
+    values = [x for x in seconds if x == x]
+    if not values:
+        return {}
+    return {
+        f"{prefix}_p50_s": round(percentile(values, 50), 2),
+        f"{prefix}_p95_s": round(percentile(values, 95), 2),
+        f"{prefix}_max_s": round(max(values), 2),
+    }
+
+
+def _p50_p95(result: dict[str, object], prefix: str) -> str:
+    return f"p50 {result.get(f'{prefix}_p50_s')} s, p95 {result.get(f'{prefix}_p95_s')} s"
+
+
+def run_floor(sessions: int) -> dict[str, object]:
+    """:func:`bench.server.measure_floor`: one session, then ``sessions`` at once, on a one-chart page."""
+    print(f"[floor] a one-chart Streamlit page (bench/floor_app.py): 1 session, then {sessions} at once …", flush=True)
+    floor = measure_floor([1, sessions])
+    if "skipped" in floor:
+        print(f"[floor] skipped: {floor['skipped']}")
+        return {}
+    single, many = floor["first_chart_s"]
+    result = {
+        "dataset": "floor",
+        **_session_figures("floor_single_chart", [drawn for drawn, _ in single]),
+        **_session_figures("floor_chart", [drawn for drawn, _ in many]),
+        **_session_figures("floor_data", [data for _, data in many]),
+    }
+    print(
+        f"[floor] 1 session: first chart drawn after {result.get('floor_single_chart_p50_s')} s; {sessions} at once:"
+        f" drawn p95 {result.get('floor_chart_p95_s')} s, data received p95 {result.get('floor_data_p95_s')} s"
+    )
+    return result
+
+
+def _verdict(result: dict[str, object], sessions: int) -> str:
     checks = [
         ("warm page p95", result.get("warm_p95_ms_max"), TARGETS["warm_p95_ms"], "ms"),
         ("store build", result.get("build_s"), TARGETS["build_s"], "s"),
         ("server RSS", result.get("rss_mb_after_sessions"), TARGETS["rss_mb"], "MB"),
-        ("10-session first chart p95", result.get("first_chart_p95_s"), TARGETS["first_chart_p95_s"], "s"),
+        (f"{sessions}-session first chart p95", result.get("first_chart_p95_s"), TARGETS["first_chart_p95_s"], "s"),
+        (
+            "10-session first chart p95, server only",
+            result.get("server_first_chart_p95_s"),
+            TARGETS["first_chart_p95_s"],
+            "s",
+        ),
     ]
     parts = []
     for label, value, target, unit in checks:
@@ -181,11 +223,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=6, help="filter combinations per page")
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (0: no browser)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of sessions on one shared link")
-    parser.add_argument(
-        "--section-cache",
-        action="store_true",
-        help="also time the domain pages as they run with dashboard.frames.section_items (simulated)",
-    )
     parser.add_argument("--skip-bundled", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
     args = parser.parse_args(argv)
@@ -214,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             datasets.append((name, db_path, _build(name, db_path, [reports], workers=args.workers)))
         for name, db_path, build_s in datasets:
             results.append(run_dataset(name, db_path, build_s, args))
+        if args.sessions > 0:
+            results.append(run_floor(args.sessions))
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -225,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     for result in results:
-        print(f"summary [{result['dataset']}]: {_verdict(result)}")
+        if result.get("dataset") != "floor":
+            print(f"summary [{result['dataset']}]: {_verdict(result, args.sessions)}")
     print(f"figures written to {out / f'bench-{stamp}.json'}")
     return 0
 

@@ -129,38 +129,6 @@ def recorded_queries() -> Iterator[list[QueryTime]]:
             setattr(store, name, function)
 
 
-@contextmanager
-def cached_sections() -> Iterator[None]:
-    """Route the domain pages' chart builders through :func:`dashboard.frames.section_items`.
-
-    Simulates, in this process only, the one-line change proposed for ``pages/outcomes.py`` …
-    ``research.py`` (``render_items(frames.section_items("outcomes", f), f.lang)``) without
-    editing them: each ``viz.sections.*_charts(ctx)`` call of a page run returns the cached items
-    for the run's filters.
-    """
-    import streamlit as st
-
-    from dashboard import frames
-    from viz import sections
-
-    originals = dict(sections.SECTIONS)
-    names = {page: function.__name__ for page, function in originals.items()}
-
-    def routed(page: str) -> Callable:
-        def builder(ctx):
-            return frames.section_items(page, st.session_state["_filters"])
-
-        return builder
-
-    for page, name in names.items():
-        setattr(sections, name, routed(page))
-    try:
-        yield
-    finally:
-        for page, name in names.items():
-            setattr(sections, name, originals[page])
-
-
 def time_pages(
     db_path: Path, combos: list[dict[str, object]], pages: list[str] | None = None
 ) -> tuple[dict[str, PageTimes], list[QueryTime]]:
@@ -179,9 +147,10 @@ def time_pages(
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from dashboard import frames, ui
     from dashboard import store as app_store
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    logging.disable(logging.WARNING)  # AppTest outside a server warns "no runtime" on every cached call
     os.environ["QUALITY_DB"] = str(db_path)
     os.environ.pop("PLANNER_PASSWORD", None)
     pages = [p for p in (pages or PAGES) if (ROOT / p).exists()]
@@ -194,6 +163,8 @@ def time_pages(
                     at.query_params[key] = value
                 at.run()  # the frame and the default page; not timed
                 st.cache_data.clear()
+                frames._section_items.clear()  # built charts are kept too (st.cache_resource)
+                ui._bullet.clear()
                 started = time.perf_counter()
                 at.switch_page(page).run()
                 results[page].cold.append(time.perf_counter() - started)
@@ -203,6 +174,7 @@ def time_pages(
                 if at.exception:
                     results[page].errors.append(str(at.exception[0].value)[:200])
     app_store.close()  # the server (another process) will open the file next
+    logging.disable(logging.NOTSET)
     return results, queries
 
 

@@ -36,6 +36,10 @@ LAUNCH_ARGS = [
 #: URL paths of the pages, in navigation order ("" is the overview).
 PAGE_PATHS = ["", "outcomes", "enrollment", "faculty", "research", "targets", "compare", "present", "data"]
 CHART = ".js-plotly-plot .main-svg"
+#: Bytes in the websocket message that carries a Plotly figure (its JSON spec).
+FIGURE_MARK = b'"layout":'
+#: The smallest Streamlit page with one Plotly chart: what any such page costs a browser here.
+FLOOR_APP = Path(__file__).with_name("floor_app.py")
 
 
 def _free_port() -> int:
@@ -45,15 +49,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(db_path: Path, *, read_only: bool = False, timeout_s: float = 180.0) -> Iterator[tuple[str, int]]:
-    """Run the dashboard on a free loopback port; yields ``(url, pid)`` and stops it afterwards."""
+def running_server(
+    db_path: Path, *, read_only: bool = False, timeout_s: float = 180.0, app: Path = ROOT / "app.py"
+) -> Iterator[tuple[str, int]]:
+    """Run the dashboard (or another ``app``) on a free loopback port; yields ``(url, pid)`` and stops it afterwards."""
     port = _free_port()
     env = {**os.environ, "QUALITY_DB": str(db_path)}
     env.pop("PLANNER_PASSWORD", None)
     if read_only:
         env["QUALITY_DB_READONLY"] = "1"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
@@ -144,22 +150,39 @@ async def _visit_every_page(url: str, params: dict[str, str], timeout_ms: int) -
 
 async def _first_chart_times(
     url: str, rounds: list[list[dict[str, str]]], page_path: str, timeout_ms: int
-) -> list[list[float]]:
+) -> list[list[tuple[float, float]]]:
+    """Per round, per session: seconds from navigation to the first chart drawn, and to its data received.
+
+    The second time is when the websocket frame carrying the first Plotly figure arrives: the
+    server's part, before the browser parses Plotly.js and draws.
+    """
     from playwright.async_api import async_playwright
 
-    results: list[list[float]] = []
+    results: list[list[tuple[float, float]]] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
 
-            async def one(query: dict[str, str]) -> float:
+            async def one(query: dict[str, str]) -> tuple[float, float]:
                 context = await browser.new_context(viewport={"width": 1400, "height": 1000})
                 try:
                     page = await context.new_page()
+                    received: list[float] = []
+
+                    def watch(socket) -> None:
+                        def frame(payload: str | bytes) -> None:
+                            data = payload if isinstance(payload, bytes) else payload.encode()
+                            if not received and FIGURE_MARK in data:
+                                received.append(time.perf_counter())
+
+                        socket.on("framereceived", frame)
+
+                    page.on("websocket", watch)
                     started = time.perf_counter()
                     await page.goto(f"{url}/{page_path}?{_query(query)}")
                     await page.wait_for_selector(CHART, state="visible", timeout=timeout_ms)
-                    return time.perf_counter() - started
+                    drawn = time.perf_counter() - started
+                    return drawn, (received[0] - started) if received else float("nan")
                 finally:
                     await context.close()
 
@@ -174,6 +197,7 @@ def measure_server(
     db_path: Path,
     first: dict[str, str],
     rounds: list[list[dict[str, str]]],
+    server_rounds: list[list[dict[str, str]]] | None = None,
     *,
     page_path: str = "outcomes",
     timeout_s: float = 120.0,
@@ -184,27 +208,50 @@ def measure_server(
         db_path: The store the server reads.
         first: Filters (URL parameters) of the visit to every page.
         rounds: Each round's sessions (their filters); a round's sessions start together.
+        server_rounds: Rounds for the browserless sessions afterwards (``rounds`` when None).
         page_path: The page the sessions open (one with charts).
         timeout_s: Longest wait for a page or a chart.
 
     Returns:
         ``page_load_s`` (every page once), ``rss_mb_after_pages``, ``first_chart_s`` (per round,
-        per session), ``rss_mb_after_sessions`` and ``server_start_s``.
+        per session: seconds to the chart drawn and to its data received), ``rss_mb_after_sessions``,
+        ``server_first_chart_s`` (``server_rounds`` without browsers, see :mod:`bench.sessions`) and ``server_start_s``.
     """
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} is not installed"}
     timeout_ms = int(timeout_s * 1000)
     started = time.perf_counter()
+    from bench.sessions import first_figure_times
+
     with running_server(db_path) as (url, pid):
         start_s = time.perf_counter() - started
         page_load = asyncio.run(_visit_every_page(url, first, timeout_ms))
         rss_pages = resident_mb(pid)
         first_chart = asyncio.run(_first_chart_times(url, rounds, page_path, timeout_ms))
         rss_sessions = resident_mb(pid)
+        server_only = first_figure_times(url, server_rounds or rounds, page_path, timeout_s)
     return {
         "server_start_s": start_s,
         "page_load_s": page_load,
         "rss_mb_after_pages": rss_pages,
         "first_chart_s": first_chart,
         "rss_mb_after_sessions": rss_sessions,
+        "server_first_chart_s": server_only,
     }
+
+
+def measure_floor(rounds: list[int], timeout_s: float = 120.0) -> dict[str, object]:
+    """The same sessions on :data:`FLOOR_APP` (one chart, no data): the browsers' own cost on this machine.
+
+    Args:
+        rounds: Sessions per round (each round's start together).
+        timeout_s: Longest wait for a chart.
+
+    Returns:
+        ``first_chart_s`` as in :func:`measure_server`, or ``skipped``.
+    """
+    if not Path(CHROMIUM).exists():
+        return {"skipped": f"{CHROMIUM} is not installed"}
+    with running_server(Path(os.devnull), app=FLOOR_APP) as (url, _):
+        times = asyncio.run(_first_chart_times(url, [[{}] * n for n in rounds], "", int(timeout_s * 1000)))
+    return {"first_chart_s": times}
