@@ -49,11 +49,17 @@ def benchmark_chart_frame(
     if comparison.empty:
         return pd.DataFrame(columns=columns)
     rows = comparison.sort_values(["years_after", "year"], ascending=[True, False], kind="stable")
+    # Plain records, not a pandas filter per cohort and benchmark: this runs for every chart of a
+    # page the first time a school is opened.
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows.to_dict("records"):
+        key = tuple(None if pd.isna(row[c]) else row[c] for c in ("indicator_id", "year", "years_after"))
+        groups.setdefault(key, []).append(row)
     out: list[dict[str, object]] = []
     order = [first_benchmark] + [b for b in ("高职", "全省", "本科") if b != first_benchmark]
-    for key, group in rows.groupby(["indicator_id", "year", "years_after"], sort=False, dropna=False):
-        label = group["name"].iloc[0] if category == "indicator" else cohort_label(key[1], key[2], lang)
-        first = group.iloc[0]
+    for (_, year, years_after), group in groups.items():
+        first = group[0]
+        label = first["name"] if category == "indicator" else cohort_label(year, years_after, lang)
         out.append(
             {
                 "category": label,
@@ -65,18 +71,17 @@ def benchmark_chart_frame(
             }
         )
         for benchmark in order:
-            match = group[(group["benchmark"] == benchmark) & group["benchmark_value"].notna()]
-            if match.empty:
+            match = next((r for r in group if r["benchmark"] == benchmark and pd.notna(r["benchmark_value"])), None)
+            if match is None:
                 continue
-            row = match.iloc[0]
             out.append(
                 {
                     "category": label,
                     "series": series_name(benchmark, lang),
                     "role": benchmark,
-                    "value": row["benchmark_value"],
-                    "source_table": row["benchmark_table"],
-                    "source_line": row["benchmark_line"],
+                    "value": match["benchmark_value"],
+                    "source_table": match["benchmark_table"],
+                    "source_line": match["benchmark_line"],
                 }
             )
     return pd.DataFrame(out, columns=columns)

@@ -72,17 +72,20 @@ class Context:
     comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def __post_init__(self) -> None:
+        # Looked up for every row of a comparison: a dict, not a filter of the registry each time.
+        column = "name_zh" if self.lang == "zh" else "name_en"
+        ids = self.registry["indicator_id"].astype(str)
+        object.__setattr__(self, "_names", dict(zip(ids, self.registry[column].astype(str), strict=True)))
+        object.__setattr__(self, "_units", dict(zip(ids, self.registry["unit"].astype(str), strict=True)))
+
     def name(self, indicator_id: str) -> str:
         """An indicator's name in the reader's language."""
-        row = self.registry.loc[self.registry["indicator_id"] == indicator_id]
-        if row.empty:
-            return indicator_id
-        return str(row["name_zh" if self.lang == "zh" else "name_en"].iloc[0])
+        return self._names.get(indicator_id, indicator_id)
 
     def unit(self, indicator_id: str) -> str:
         """An indicator's registry unit."""
-        row = self.registry.loc[self.registry["indicator_id"] == indicator_id]
-        return "" if row.empty else str(row["unit"].iloc[0])
+        return self._units.get(indicator_id, "")
 
     @property
     def subtitle(self) -> str:
