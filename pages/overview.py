@@ -31,9 +31,11 @@ lang = f.lang
 st.title(t("overview_title", lang, school=f.school, year=f.year))
 registry = store.indicators().set_index("indicator_id")
 try:
-    comparison = frames.comparison(f.report_id, f.school)
-    attainment = frames.attainment(f.plan_id, f.school) if f.plan_id else None
-    findings = frames.audit(f.report_id)
+    # The first visit to a report runs its check-up (a few seconds); later visits read the cache.
+    with st.spinner(t("computing", lang)):
+        comparison = frames.comparison(f.report_id, f.school)
+        attainment = frames.attainment(f.plan_id, f.school) if f.plan_id else None
+        findings = frames.audit(f.report_id)
 except MetricsError as exc:
     show_error(exc, lang)
 cards = headline_cards(comparison, store.observations(f.report_id), attainment, HEADLINE, f.benchmark)

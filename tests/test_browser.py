@@ -108,6 +108,8 @@ def test_every_page_renders_without_errors(server: str, browser, lang: str) -> N
             assert errors.count() == 0, f"{name} ({lang}): {errors.first.inner_text()}"
             if name not in ("data", "targets", ""):
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+            if name == "":  # the overview's headline cards come after its check-up
+                page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
             page.screenshot(path=str(SCREENSHOTS / f"{name or 'overview'}_{lang}.png"))
     finally:
         page.close()

@@ -34,6 +34,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No report is loaded yet. `bash manage.sh start` loads the bundled data.",
     },
     "no_data": {"zh": "没有数据", "en": "No data"},
+    "computing": {"zh": "正在计算对比并核对报告数据……", "en": "Comparing and checking the report…"},
     "source": {"zh": "来源", "en": "Source"},
     "filters": {"zh": "筛选", "en": "Filters"},
     "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
