@@ -229,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="quality-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {_machine()}")
+    machine = _machine()  # the load average before the benchmark's own work
+    print(f"machine: {machine}")
     results = []
     try:
         # Every store is built before any page runs: AppTest makes app.py this process's __main__,
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (out / f"bench-{stamp}.json").write_text(
-        json.dumps({"machine": _machine(), "targets": TARGETS, "results": results}, ensure_ascii=False, indent=1),
+        json.dumps({"machine": machine, "targets": TARGETS, "results": results}, ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
     for result in results:
