@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +24,9 @@ from pathlib import Path
 
 from loaders.paths import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
+#: Debian's Chromium (installed by manage.sh); Playwright is never allowed to download a browser.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Offline, headless, no sandbox (the tests and the benchmark run as root in a container).
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -42,7 +45,8 @@ FIGURE_MARK = b'"layout":'
 FLOOR_APP = Path(__file__).with_name("floor_app.py")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -53,7 +57,7 @@ def running_server(
     db_path: Path, *, read_only: bool = False, timeout_s: float = 180.0, app: Path = ROOT / "app.py"
 ) -> Iterator[tuple[str, int]]:
     """Run the dashboard (or another ``app``) on a free loopback port; yields ``(url, pid)`` and stops it afterwards."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "QUALITY_DB": str(db_path)}
     env.pop("PLANNER_PASSWORD", None)
     if read_only:

@@ -18,16 +18,11 @@ from viz.i18n import t
 from viz.png import WIDTH_FULL, WIDTH_HALF, png_available, render_png
 
 
-def safe_name(text: str) -> str:
-    """A file-name-safe version of ``text`` (keeps Chinese, drops path separators and punctuation)."""
-    return safe_file_name(text)
-
-
 def modebar_config(filename: str) -> dict:
     """Plotly's browser-side toolbar: no logo, PNG download at 2× with a meaningful file name."""
     return {
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": safe_name(filename)},
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": safe_file_name(filename)},
     }
 
 
@@ -239,7 +234,7 @@ def download_row(
         figure: The chart, for the PNG button.
         png_width: Width in CSS pixels of the PNG.
     """
-    filename = safe_name(name)
+    filename = safe_file_name(name)
     row = st.container(horizontal=True)
     if figure is not None:
         if png_available():
@@ -354,7 +349,7 @@ def page_pack(page: str, items: list, filters) -> None:
         {page: items},
         lang=lang,
         key=f"pack_{page}",
-        file_name=f"{safe_name(t('page_' + page, lang))}_{safe_name(filters.school)}_{filters.year}.zip",
+        file_name=f"{safe_file_name(t('page_' + page, lang))}_{safe_file_name(filters.school)}_{filters.year}.zip",
         filters=filters.describe(),
     )
 
@@ -387,7 +382,7 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
         lambda: frames.all_section_items(filters),
         lang=lang,
         key="pack_all",
-        file_name=f"{safe_name(t('pack_all_title', lang))}_{safe_name(filters.school)}_{filters.year}.zip",
+        file_name=f"{safe_file_name(t('pack_all_title', lang))}_{safe_file_name(filters.school)}_{filters.year}.zip",
         filters=filters.describe(plan_title),
         tables=tables,
         whole=True,

@@ -38,7 +38,7 @@ OBSERVATION_COLUMNS = [
     "source_text",
 ]
 
-_DTYPES = {
+OBSERVATION_DTYPES = {
     "indicator_id": "str",
     "subject": "str",
     "year": "int64",
@@ -276,9 +276,9 @@ def observation_table(rows: list[tuple[Any, ...]]) -> pa.Table:
 
     Text columns are ``large_string``, ``years_after`` an ``int64`` with nulls.
     """
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _DTYPES]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in OBSERVATION_DTYPES]
     arrays = []
-    for values, dtype in zip(columns, _DTYPES.values(), strict=True):
+    for values, dtype in zip(columns, OBSERVATION_DTYPES.values(), strict=True):
         if dtype == "str":
             arrays.append(pa.array(values, pa.large_string()))
         elif dtype == "Int64":
@@ -287,7 +287,7 @@ def observation_table(rows: list[tuple[Any, ...]]) -> pa.Table:
             arrays.append(pa.array(values, pa.float64()))
         else:
             arrays.append(pa.array(values, pa.int64()))
-    return pa.Table.from_arrays(arrays, names=list(_DTYPES))
+    return pa.Table.from_arrays(arrays, names=list(OBSERVATION_DTYPES))
 
 
 def frame_from_table(table: pa.Table) -> pd.DataFrame:
@@ -298,7 +298,7 @@ def frame_from_table(table: pa.Table) -> pd.DataFrame:
     from pandas.arrays import ArrowStringArray, IntegerArray
 
     columns: dict[str, Any] = {}
-    for column, dtype in _DTYPES.items():
+    for column, dtype in OBSERVATION_DTYPES.items():
         array = table.column(column)
         if dtype == "str":
             if getattr(_STR_DTYPE, "storage", "") == "pyarrow":

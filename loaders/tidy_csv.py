@@ -32,7 +32,7 @@ import pandas as pd
 
 from loaders.errors import FormatError, LoadError, TableError, ValueParseError
 from loaders.registry import convert, read_registry, subject_aliases
-from loaders.report import OBSERVATION_COLUMNS, ParsedReport, load_spec
+from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
 from loaders.text import decode_text
 
 REQUIRED_COLUMNS = ["indicator_id", "subject", "year", "years_after", "value", "unit"]
@@ -48,18 +48,6 @@ CSV_SOURCE_TABLE = "CSV"
 # Plausible data years; anything outside is a typing error.
 MIN_YEAR = 1900
 MAX_YEAR = 2100
-
-OBSERVATION_DTYPES = {
-    "indicator_id": "str",
-    "subject": "str",
-    "year": "int64",
-    "years_after": "Int64",
-    "value": "float64",
-    "unit": "str",
-    "source_table": "str",
-    "source_line": "int64",
-    "source_text": "str",
-}
 
 INJECTION_PREFIX = "'"
 _PROTECTED_RE = re.compile(r"^'*[=+\-@\t\r]")

@@ -45,9 +45,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.errors import FormatError, TableError, ValueParseError
 from loaders.registry import read_registry
-from loaders.report import OBSERVATION_COLUMNS, ParsedReport, load_spec
+from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
 from loaders.tidy_csv import (
-    OBSERVATION_DTYPES,
     IndicatorInfo,
     canonical_subject,
     check_indicator,

@@ -5,9 +5,7 @@ to ``artifacts/screenshots`` for a person to look at."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,34 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from bench.server import CHROMIUM, LAUNCH_ARGS, free_port
 from loaders.paths import ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (bash manage.sh test installs it)"
 )
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = ["", "outcomes", "enrollment", "faculty", "research", "targets", "compare", "data"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PORT": str(port), "QUALITY_DB": str(tmp_path_factory.mktemp("browser") / "q.duckdb")}
     env.pop("PLANNER_PASSWORD", None)
     process = subprocess.Popen(
