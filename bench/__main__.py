@@ -198,7 +198,7 @@ def _verdict(result: dict[str, object], sessions: int) -> str:
         ("server RSS", result.get("rss_mb_after_sessions"), TARGETS["rss_mb"], "MB"),
         (f"{sessions}-session first chart p95", result.get("first_chart_p95_s"), TARGETS["first_chart_p95_s"], "s"),
         (
-            "10-session first chart p95, server only",
+            f"{sessions}-session first chart p95, server only",
             result.get("server_first_chart_p95_s"),
             TARGETS["first_chart_p95_s"],
             "s",

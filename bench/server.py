@@ -15,11 +15,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 from loaders.paths import ROOT
@@ -53,6 +54,53 @@ def free_port() -> int:
 
 
 @contextmanager
+def serving(
+    command: list[str], env: dict[str, str], port: int, *, timeout_s: float = 180.0, capture: bool = False
+) -> Iterator[tuple[str, int]]:
+    """Run a command that serves the dashboard on ``port``; yields ``(url, pid)`` once it is healthy.
+
+    The process (and its children) are stopped afterwards. With ``capture`` its output goes to a
+    temporary file (a pipe nobody reads could fill and stall the server) and is shown when it
+    does not start.
+    """
+    with tempfile.TemporaryFile() if capture else nullcontext() as log:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = ""
+                    if log is not None:
+                        log.seek(0)
+                        output = log.read().decode("utf-8", "replace")
+                    raise RuntimeError(f"the dashboard did not start (exit status {process.poll()})\n{output}")
+                time.sleep(0.3)
+            yield url, process.pid
+        finally:
+            with suppress(ProcessLookupError):  # already gone when it failed to start
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+
+
+@contextmanager
 def running_server(
     db_path: Path, *, read_only: bool = False, timeout_s: float = 180.0, app: Path = ROOT / "app.py"
 ) -> Iterator[tuple[str, int]]:
@@ -67,35 +115,8 @@ def running_server(
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the dashboard did not start (exit status {process.poll()})")
-            time.sleep(0.3)
-        yield url, process.pid
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+    with serving(command, env, port, timeout_s=timeout_s) as running:
+        yield running
 
 
 def resident_mb(pid: int) -> float:

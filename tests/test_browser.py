@@ -5,16 +5,12 @@ to ``artifacts/screenshots`` for a person to look at."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.server import CHROMIUM, LAUNCH_ARGS, free_port
+from bench.server import CHROMIUM, LAUNCH_ARGS, free_port, serving
 from loaders.paths import ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -29,31 +25,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PORT": str(port), "QUALITY_DB": str(tmp_path_factory.mktemp("browser") / "q.duckdb")}
     env.pop("PLANNER_PASSWORD", None)
-    process = subprocess.Popen(
-        ["bash", str(ROOT / "manage.sh"), "start"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
-                pytest.fail(f"the dashboard did not start:\n{output}")
-            time.sleep(0.5)
+    with serving(["bash", str(ROOT / "manage.sh"), "start"], env, port, timeout_s=120, capture=True) as (url, _):
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
