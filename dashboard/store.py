@@ -73,6 +73,8 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         try:
             con = store.connect(path, read_only=True)
             _check(con)
+        except store.StoreOutdatedError as exc:
+            raise StoreUnavailableError(str(exc)) from exc
         except duckdb.Error as exc:
             raise StoreUnavailableError(_unavailable_message(path, exc, readonly=True)) from exc
     else:
@@ -82,6 +84,10 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         try:
             con = store.connect(path)
             _check(con)
+        except store.StoreOutdatedError:
+            _LOG.warning("store %s was written by an older version: rebuilding it from data/", path)
+            store.rebuild(path)
+            con = store.connect(path)
         except duckdb.Error as exc:
             if _is_lock_error(exc):
                 raise StoreUnavailableError(_unavailable_message(path, exc, readonly=False)) from exc

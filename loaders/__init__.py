@@ -41,6 +41,9 @@ class LoadResult:
         lines: The report's text, where it has one (kept for provenance and the check-up).
         table: The observations as an Arrow table as parsed, when the parser built one (used by
             bulk builds; not updated when ``observations`` is replaced).
+        coverage: What was found and what was not read, table by table (:mod:`loaders.coverage`).
+        years: How the data year, title year and cohorts were resolved (None for tidy imports,
+            whose year is given in the file).
     """
 
     report_id: str
@@ -54,6 +57,8 @@ class LoadResult:
     notes: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     table: object | None = field(default=None, repr=False)
+    coverage: list = field(default_factory=list)
+    years: object | None = None
 
 
 def report_id_for(school: str, report_year: int) -> str:
@@ -139,6 +144,8 @@ def load_bytes(
         notes=list(parsed.notes),
         lines=list(parsed.lines),
         table=parsed.table,
+        coverage=list(parsed.coverage),
+        years=parsed.years,
     )
 
 

@@ -1,7 +1,10 @@
 """Command line for the loaders.
 
-    python -m loaders extract FILE [--json]        print the observations found in FILE
-    python -m loaders ingest FILE... [--db PATH]    load files into the store (one transaction each)
+    python -m loaders extract FILE [--json]        print the figures found in FILE and the coverage (what
+                                                    was read, table by table, and what was not and why)
+    python -m loaders ingest FILE... [--db PATH] [--strict]
+                                                    load files into the store (one transaction each); with
+                                                    --strict nothing is written when a core table is missing
     python -m loaders rebuild [--db PATH]           build the store afresh from data/
     python -m loaders sync [--db PATH]              build the store if missing, else load what changed
     python -m loaders template OUT.xlsx             write the blank Excel template
@@ -10,7 +13,7 @@
     python -m loaders targets [--plan ID] [--json]  print the plan targets
     python -m loaders synthetic --schools N --years M --out DIR [--seed S] [--first-year Y] [--workers W]
                                                     write N × M synthetic reports (marked 模拟/synthetic) to DIR
-    python -m loaders build --from DIR... [--db PATH] [--workers W] [--no-bundled]
+    python -m loaders build --from DIR... [--db PATH] [--workers W] [--no-bundled] [--strict]
                                                     build a store afresh from data/ plus the reports in DIR,
                                                     parsing in W processes, many reports per transaction
 
@@ -29,7 +32,8 @@ from pathlib import Path
 
 import duckdb
 
-from loaders import LoadError, load
+from loaders import LoadError, LoadResult, load
+from loaders.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
 from loaders.paths import default_db_path
 
 EXTRACT_KEYS = ["indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line"]
@@ -37,19 +41,52 @@ EXTRACT_KEYS = ["indicator_id", "subject", "year", "years_after", "value", "unit
 
 def _extract(args: argparse.Namespace) -> int:
     result = load(args.file)
-    for note in result.notes:
-        print(note, file=sys.stderr)
     frame = result.observations[EXTRACT_KEYS]
     if args.json:
-        records = [
-            {key: (None if _is_missing(value) else _plain(value)) for key, value in row.items()}
-            for row in frame.to_dict(orient="records")
-        ]
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(extract_document(result), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         print(frame.to_string(index=False))
+        _print_coverage(result)
     return 0
+
+
+def extract_document(result: LoadResult) -> dict[str, object]:
+    """What ``extract --json`` prints: the report, how its years were found, coverage, figures."""
+    records = [
+        {key: (None if _is_missing(value) else _plain(value)) for key, value in row.items()}
+        for row in result.observations[EXTRACT_KEYS].to_dict(orient="records")
+    ]
+    years = result.years
+    return {
+        "report_id": result.report_id,
+        "school": result.school,
+        "report_year": result.report_year,
+        "title_year": getattr(years, "title_year", None),
+        "year_basis": {"zh": years.basis_zh, "en": years.basis_en} if years is not None else None,
+        "cohorts": [
+            {"cohort": cohort, "years_after": after, "table": table}
+            for cohort, after, table in getattr(years, "cohorts", [])
+        ],
+        "source_file": result.source_file,
+        "format": result.format_used,
+        "encoding": result.encoding,
+        "notes": list(result.notes),
+        "summary": summary(result.coverage),
+        "coverage": coverage_records(result.coverage),
+        "observations": records,
+    }
+
+
+def _print_coverage(result: LoadResult) -> None:
+    """The notes, the coverage summary and every item not simply read, on stderr (both languages)."""
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    if not result.coverage:
+        return
+    print(f"{result.report_id}：{summary_line(result.coverage)}", file=sys.stderr)
+    for line in format_coverage(result.coverage, "zh"):
+        print(f"  {line}", file=sys.stderr)
 
 
 def _is_missing(value: object) -> bool:
@@ -69,13 +106,26 @@ def _ingest(args: argparse.Namespace) -> int:
     from loaders.store import connect, ingest_result
 
     results = [load(path) for path in args.files]  # parse everything before writing anything
+    for result in results:
+        _print_coverage(result)
+    if args.strict:
+        failed = [(result, strict_failures(result.coverage)) for result in results]
+        failed = [(result, items) for result, items in failed if items]
+        for result, items in failed:
+            names = "、".join(f"{item.name_zh}（{item.source_table or '未找到'}）" for item in items)
+            names_en = "; ".join(f"{item.name_en} ({item.source_table or 'not found'})" for item in items)
+            print(
+                f"{result.source_file}：核心表格缺失或不完整，--strict 下不写入：{names}\n"
+                f"{result.source_file}: core tables missing or incomplete; nothing written under --strict: {names_en}",
+                file=sys.stderr,
+            )
+        if failed:
+            return 2
     con = connect(args.db)
     try:
         for result in results:
             outcome = ingest_result(con, result)
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
-            for note in outcome.notes:
-                print(f"  {note}", file=sys.stderr)
     finally:
         con.close()
     return 0
@@ -91,12 +141,26 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from loaders.store import bundled_plan_files, bundled_report_files, connect, ingest_file, ingest_plan
+    from loaders.store import (
+        StoreOutdatedError,
+        bundled_plan_files,
+        bundled_report_files,
+        connect,
+        ingest_file,
+        ingest_plan,
+    )
 
     path = Path(args.db or default_db_path())
     if not path.exists():
         return _rebuild(args)
-    con = connect(path)
+    try:
+        con = connect(path)
+    except StoreOutdatedError:
+        print(
+            f"数据库结构已更新，正在从 data/ 重建 / the store's schema changed: rebuilt from data/ ({path})",
+            file=sys.stderr,
+        )
+        return _rebuild(args)
     try:
         for file in bundled_report_files():
             outcome = ingest_file(con, file)
@@ -137,13 +201,19 @@ def _build(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, seconds: float) -> None:
         print(f"  {done}/{total} files, {seconds:.1f} s", file=sys.stderr)
 
-    summary = build_store(args.db, files, plans, workers=args.workers, batch=args.batch, progress=progress)
+    summary = build_store(
+        args.db, files, plans, workers=args.workers, batch=args.batch, require_core=args.strict, progress=progress
+    )
     written = [o for o in summary.outcomes if o.action in ("added", "replaced")]
     print(
         f"store written: {args.db or default_db_path()} — {len(written)} reports/plans,"
         f" {sum(o.n_observations for o in written)} rows, {len(summary.failures)} failed, {summary.seconds:.1f} s"
     )
     for name, message in summary.failures:
+        print(f"{name}: {message}", file=sys.stderr)
+    if summary.partial:
+        print(f"部分读取的报告 / reports partly read: {len(summary.partial)}", file=sys.stderr)
+    for name, message in summary.partial:
         print(f"{name}: {message}", file=sys.stderr)
     return 2 if summary.failures else 0
 
@@ -222,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="load files into the store")
     ingest.add_argument("files", type=Path, nargs="+")
     ingest.add_argument("--db", type=Path, default=None, help="DuckDB file (default data/quality.duckdb)")
+    ingest.add_argument(
+        "--strict",
+        action="store_true",
+        help="write nothing when a core table (survey, enrollment, scorecard) is missing",
+    )
     ingest.set_defaults(func=_ingest)
     rebuild = sub.add_parser("rebuild", help="build the store afresh from data/")
     rebuild.add_argument("--db", type=Path, default=None)
@@ -254,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--db", type=Path, default=None, help="DuckDB file to write (default data/quality.duckdb)")
     build.add_argument("--workers", type=int, default=2, help="parsing processes")
     build.add_argument("--batch", type=int, default=None, help="reports per transaction (default: setting)")
+    build.add_argument(
+        "--strict", action="store_true", help="leave out (and list) reports whose core tables are missing or damaged"
+    )
     build.add_argument(
         "--no-bundled", dest="bundled", action="store_false", help="leave out data/reports, uploads and plans"
     )

@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.coverage import locate
 from loaders.errors import FormatError, LoadError
 from loaders.report import ParsedReport, frame_from_table, parse_report_lines
 
@@ -116,6 +117,13 @@ def read_pdf_report(data: bytes, name: str, school: str | None, report_year: int
     ]
     parsed.observations = frame.assign(source_text=pd.Series(with_page, index=frame.index, dtype="str"))
     parsed.table = None  # the parser's table lacks the pages
+    pages = text.pages
+    locate(
+        parsed.coverage,
+        lambda line: (
+            (f"PDF 第 {pages[line - 1]} 页", f"PDF page {pages[line - 1]}") if 1 <= line <= len(pages) else None
+        ),
+    )
     parsed.notes.extend(_page_notes(text))
     return parsed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from functools import cache
 from pathlib import Path
 
@@ -73,3 +74,58 @@ def convert(value: float, from_unit: str, to_unit: str) -> float | None:
     """Convert a value between units listed in ``units.csv``; None if no factor is known."""
     factor = unit_factor(from_unit, to_unit)
     return None if factor is None else value * factor
+
+
+@cache
+def indicator_ranges() -> dict[str, tuple[float, float]]:
+    """``indicator_id → (lowest, highest)`` plausible value, from the registry's ``min_value``/``max_value``.
+
+    An empty bound is unbounded on that side.
+    """
+    with open(INDICATORS_CSV, encoding="utf-8") as handle:
+        return {
+            row["indicator_id"]: (
+                float(row["min_value"]) if row["min_value"].strip() else -math.inf,
+                float(row["max_value"]) if row["max_value"].strip() else math.inf,
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def out_of_range(indicator: str, value: float) -> tuple[str, str] | None:
+    """Why a value cannot be right for its indicator, or None when it is plausible.
+
+    Non-finite values (``inf`` after converting ``1e308`` 万元, ``nan``) and values outside the
+    registry's range (a percent above 100, a negative count) are refused.
+
+    Args:
+        indicator: A registry id.
+        value: The value in the registry unit.
+
+    Returns:
+        ``(zh, en)`` saying what is wrong, or None.
+    """
+    if not math.isfinite(value):
+        return (
+            f"{indicator} 的数值 {value} 不是有限数（过大或无法计算），未读取。",
+            f"{indicator}: {value} is not a finite number; not read.",
+        )
+    low, high = indicator_ranges()[indicator]
+    if low <= value <= high:
+        return None
+    unit = registry_units()[indicator]
+    shown = f"{value:,.10g}"
+    bounds = f"{low:g}–{high:g}" if math.isfinite(high) else f"≥ {low:g}"
+    return (
+        f"{indicator} 的数值 {shown} {unit} 超出合理范围（{bounds}），未读取。",
+        f"{indicator}: {shown} {unit} is outside its plausible range ({bounds}); not read.",
+    )
+
+
+@cache
+def known_units() -> frozenset[str]:
+    """Every unit the registry or ``units.csv`` names (what a printed ``(单位)`` may be)."""
+    units = set(registry_units().values())
+    for from_unit, to_unit in unit_factors():
+        units.update((from_unit, to_unit))
+    return frozenset(units)

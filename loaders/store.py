@@ -36,12 +36,16 @@ import duckdb
 import pandas as pd
 
 from loaders import LoadError, LoadResult, load
+from loaders.coverage import COVERAGE_COLUMNS, coverage_rows, strict_failures
 from loaders.errors import StoreBusyError, TableError
 from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path, uploads_dir
 from loaders.plans import TARGET_COLUMNS, parse_plan
 from loaders.registry import read_registry
 from loaders.report import OBSERVATION_COLUMNS, arrow_only
 from loaders.settings import setting
+
+#: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
+SCHEMA_VERSION = 2
 
 #: Serialises the writes of one process (DuckDB allows one writing process per file; within it,
 #: concurrent transactions touching the same rows would conflict).
@@ -67,11 +71,36 @@ CREATE TABLE IF NOT EXISTS reports (
     format VARCHAR NOT NULL,
     n_observations INTEGER NOT NULL,
     loaded_at TIMESTAMP NOT NULL,
+    title_year INTEGER,            -- the year in the title, when there is one
+    year_basis_zh VARCHAR,         -- how the data year (report_year) was found
+    year_basis_en VARCHAR,
     report_key BIGINT  -- a number per report, given in load order; see below
+);
+-- What was read from each report, table by table, and what was not and why (loaders/coverage.py).
+CREATE TABLE IF NOT EXISTS coverage (
+    report_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    item_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    name_zh VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    core BOOLEAN NOT NULL,
+    status VARCHAR NOT NULL,
+    source_table VARCHAR NOT NULL,
+    caption VARCHAR NOT NULL,
+    line INTEGER,
+    n_values INTEGER NOT NULL,
+    problems_zh VARCHAR NOT NULL,
+    problems_en VARCHAR NOT NULL,
+    report_key BIGINT
+);
+CREATE TABLE IF NOT EXISTS store_meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
 );
 -- observations and report_lines carry no PRIMARY KEY/FOREIGN KEY constraint: at 10 million rows the
 -- index costs more time and memory than it is worth. Every write checks the same rules itself
--- (see _check_new_rows): the key (report_id, source_line, indicator_id, subject) is unique and
+-- (see _check_new_rows): the key (report_id, source_line, indicator_id, subject, year) is unique and
 -- every indicator_id is in ``indicators``. Older store files keep their constraints; both work.
 --
 -- report_key (an integer per report, repeated on its rows) is what reads filter on: DuckDB skips
@@ -163,6 +192,14 @@ class IngestOutcome:
     notes: tuple[str, ...] = ()
 
 
+class StoreOutdatedError(Exception):
+    """The store file was written by an older version of the loaders; it must be rebuilt from ``data/``.
+
+    The message (a Chinese and an English line) says how. No migration is attempted: everything
+    in a store comes from ``data/`` and the kept uploads, so a rebuild loses nothing.
+    """
+
+
 def connect(db_path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the store, creating its schema when opened for writing.
 
@@ -172,38 +209,45 @@ def connect(db_path: Path | str | None = None, read_only: bool = False) -> duckd
 
     Returns:
         A connection; use ``.cursor()`` per thread.
+
+    Raises:
+        StoreOutdatedError: The file holds a store of another :data:`SCHEMA_VERSION`.
     """
     path = Path(db_path or default_db_path())
     con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:
-        _add_report_keys(con)
-        con.execute(SCHEMA)
-        _sync_indicators(con)
+    try:
+        version = schema_version(con)
+        if version not in (None, SCHEMA_VERSION):
+            raise StoreOutdatedError(
+                f"数据库文件 {path.name} 的结构为第 {version} 版，当前程序需要第 {SCHEMA_VERSION} 版。"
+                "请重建：python -m loaders rebuild（数据来自 data/ 与保留的上传文件，不会丢失）。\n"
+                f"The store {path.name} has schema version {version}; this program needs {SCHEMA_VERSION}."
+                " Rebuild it: python -m loaders rebuild (everything comes from data/ and the kept uploads)."
+            )
+        if not read_only:
+            con.execute(SCHEMA)
+            con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            _sync_indicators(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
-def _add_report_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """Give a store written before ``report_key`` existed its keys (once, in one transaction)."""
-    columns = {
-        (table, column)
-        for table, column in con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database()"
-            " AND schema_name = 'main'"
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version of an opened store: None for an empty file, 1 for stores before versions."""
+    tables = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
         ).fetchall()
     }
-    if ("reports", "report_id") not in columns or ("reports", "report_key") in columns:
-        return  # a new store, or one that has its keys
-    with write_transaction(con, "report_key"):
-        for table in ("reports", "observations", "report_lines"):
-            con.execute(f"ALTER TABLE {table} ADD COLUMN report_key BIGINT")
-        con.execute(
-            "UPDATE reports SET report_key = k.key FROM (SELECT report_id, row_number() OVER"
-            " (ORDER BY loaded_at, report_id) AS key FROM reports) k WHERE reports.report_id = k.report_id"
-        )
-        for table in ("observations", "report_lines"):
-            con.execute(
-                f"UPDATE {table} SET report_key = r.report_key FROM reports r WHERE {table}.report_id = r.report_id"
-            )
+    if "reports" not in tables:
+        return None
+    if "store_meta" not in tables:
+        return 1
+    found = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchall()
+    return int(found[0][0]) if found else 1
 
 
 def _sync_indicators(con: duckdb.DuckDBPyConnection) -> None:
@@ -300,7 +344,7 @@ def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult 
     try:
         return _ingest_results(con, results, what)
     finally:
-        for name in ("new_reports", "new_observations", "new_lines"):  # after the transaction has ended
+        for name in ("new_reports", "new_observations", "new_lines", "new_coverage"):  # after the transaction
             with contextlib.suppress(duckdb.Error):
                 con.unregister(name)
 
@@ -361,8 +405,15 @@ def _insert(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | Stage
             "format": pa.array([r.format_used for r in results], pa.string()),
             "n_observations": pa.array([t.num_rows for t in tables], pa.int64()),
             "loaded_at": pa.array([now] * len(results), pa.timestamp("us")),
+            "title_year": pa.array([getattr(r.years, "title_year", None) for r in results], pa.int64()),
+            "year_basis_zh": pa.array([getattr(r.years, "basis_zh", None) for r in results], pa.string()),
+            "year_basis_en": pa.array([getattr(r.years, "basis_en", None) for r in results], pa.string()),
         }
     )
+    coverage_counts = [len(r.coverage) for r in results]
+    coverage = pa.Table.from_pylist(
+        [row for r in results for row in coverage_rows(r.coverage)], schema=_coverage_schema()
+    ).append_column("report_index", pa.array(np.repeat(index, coverage_counts), pa.int64()))
     observations = pa.concat_tables(tables)
     observations = observations.append_column(
         "report_index", pa.array(np.repeat(index, [t.num_rows for t in tables]), pa.int64())
@@ -380,6 +431,7 @@ def _insert(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | Stage
     con.register("new_reports", reports)  # unregistered by ingest_results once the transaction is over
     con.register("new_observations", observations)
     con.register("new_lines", lines)
+    con.register("new_coverage", coverage)
     _check_new_rows(con, results)
     first_key = con.execute("SELECT coalesce(max(report_key), 0) + 1 FROM reports").fetchall()[0][0]
     con.execute(
@@ -394,6 +446,18 @@ def _insert(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | Stage
         " FROM new_lines",
         keys,
     )
+    con.execute(
+        f"INSERT INTO coverage SELECT $ids[report_index + 1], {', '.join(COVERAGE_COLUMNS)}, $first_key + report_index"
+        " FROM new_coverage",
+        keys,
+    )
+
+
+def _coverage_schema() -> object:
+    import pyarrow as pa
+
+    types = {"position": pa.int64(), "core": pa.bool_(), "line": pa.int64(), "n_values": pa.int64()}
+    return pa.schema([(column, types.get(column, pa.string())) for column in COVERAGE_COLUMNS])
 
 
 def observation_arrow(result: LoadResult | StagedReport) -> object:
@@ -443,6 +507,8 @@ class StagedReport:
     notes: list[str]
     lines: list[str]
     table: object  # pyarrow.Table
+    coverage: list = field(default_factory=list)  # loaders.coverage.CoverageItem
+    years: object | None = None  # loaders.years.YearInfo
 
     @classmethod
     def from_result(cls, result: LoadResult) -> StagedReport:
@@ -458,6 +524,8 @@ class StagedReport:
             list(result.notes),
             list(result.lines),
             table.cast(_arrow_schema()),
+            list(result.coverage),
+            result.years,
         )
 
     @property
@@ -473,7 +541,7 @@ def _check_new_rows(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult
         " ANTI JOIN indicators i ON n.indicator_id = i.indicator_id ORDER BY ALL LIMIT 5"
     ).fetchall()
     duplicate = con.execute(
-        "SELECT r.report_id, n.source_line, n.indicator_id, n.subject FROM new_observations n"
+        "SELECT r.report_id, n.source_line, n.indicator_id, n.subject, n.year FROM new_observations n"
         " JOIN new_reports r USING (report_index) GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1"
     ).fetchall()
     if not unknown and not duplicate:
@@ -488,12 +556,12 @@ def _check_new_rows(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult
             f"指标不在指标登记表中：{ids}（违反外键约束，未写入）。",
             f"indicators not in the registry: {ids} (foreign key violated; nothing written).",
         )
-    report_id, line, indicator_id, subject = duplicate[0]
+    report_id, line, indicator_id, subject, year = duplicate[0]
     raise TableError(
         files[report_id],
         f"第 {line} 行",
-        f"同一行的 {indicator_id}（{subject}）出现了两次（违反主键约束，未写入）。",
-        f"{indicator_id} ({subject}) appears twice on this line (primary key violated; nothing written).",
+        f"同一行的 {indicator_id}（{subject}，{year} 年）出现了两次（违反主键约束，未写入）。",
+        f"{indicator_id} ({subject}, {year}) appears twice on this line (primary key violated; nothing written).",
     )
 
 
@@ -519,7 +587,7 @@ def delete_report(con: duckdb.DuckDBPyConnection, report_id: str) -> bool:
 def _delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
     """Delete reports and their rows (inside the caller's transaction), finding the rows by key."""
     keys = _report_keys(con, "list_contains(?, report_id)", [report_ids])
-    for table in ("report_lines", "observations"):
+    for table in ("report_lines", "observations", "coverage"):
         if keys:
             con.execute(
                 f"DELETE FROM {table} WHERE report_key BETWEEN ? AND ? AND list_contains(?, report_key)",
@@ -607,11 +675,14 @@ class BuildSummary:
         outcomes: One per report file written (or left unchanged) and per plan.
         failures: ``(file name, message)`` of every file that could not be loaded (nothing of it
             was written).
+        partial: ``(file name, message)`` of every report written whose core tables are missing or
+            damaged (with ``require_core`` these are failures instead).
         seconds: Wall time of the build.
     """
 
     outcomes: list[IngestOutcome] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    partial: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -645,6 +716,7 @@ def build_store(
     workers: int = 1,
     batch: int | None = None,
     strict: bool = False,
+    require_core: bool = False,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> BuildSummary:
     """Build a store afresh from report and plan files, quickly, and move it into place.
@@ -661,6 +733,8 @@ def build_store(
         plan_files: Plan documents.
         workers: Parsing processes (1: parse in this process).
         batch: Reports per transaction (the ``build_batch`` setting when None).
+        require_core: Treat a report whose core tables are missing or damaged (see
+            :func:`loaders.coverage.strict_failures`) as a file that cannot be loaded.
         strict: Raise the first file's :class:`LoadError` instead of listing it (nothing is moved
             into place then).
         progress: Called with ``(files done, files in all, seconds so far)`` after each batch.
@@ -699,6 +773,12 @@ def build_store(
                         load(files[done - 1])  # raises the LoadError with its message
                     summary.failures.append(parsed)
                     continue
+                gaps = strict_failures(parsed.coverage)
+                if require_core and gaps:
+                    summary.failures.append((parsed.source_file, _core_message(gaps)))
+                    continue
+                if gaps:
+                    summary.partial.append((parsed.source_file, _core_message(gaps)))
                 pending.append(parsed)
                 if len(pending) >= batch:
                     _write_batch(con, pending, summary, strict)
@@ -722,6 +802,12 @@ def build_store(
     if progress:
         progress(len(files), len(files), summary.seconds)
     return summary
+
+
+def _core_message(items: list) -> str:
+    names = "、".join(f"{item.name_zh}（{item.source_table or '未找到'}）" for item in items)
+    names_en = "; ".join(f"{item.name_en} ({item.source_table or 'not found'})" for item in items)
+    return f"核心表格缺失或不完整：{names}\ncore tables missing or incomplete: {names_en}"
 
 
 def _write_batch(
@@ -932,6 +1018,17 @@ def read_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The loaded reports, newest data year first."""
     frame = con.execute("SELECT * FROM reports ORDER BY report_year DESC, school").df()
     return frame.drop(columns="report_key", errors="ignore")
+
+
+def read_coverage(con: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFrame:
+    """What was read from a report, item by item (:data:`loaders.coverage.COVERAGE_COLUMNS`), in order."""
+    keys = _report_keys(con, "report_id = ?", [report_id])
+    where, params = (
+        ("report_key = ? AND report_id = ?", [keys[0], report_id]) if keys else ("report_id = ?", [report_id])
+    )
+    return con.execute(
+        f"SELECT {', '.join(COVERAGE_COLUMNS)} FROM coverage WHERE {where} ORDER BY position", params
+    ).df()
 
 
 def read_indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

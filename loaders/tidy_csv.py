@@ -181,7 +181,7 @@ def check_year(year: int, source: str, where: str) -> int:
 
 
 def check_unique(rows: Iterable[tuple[dict[str, Any], str]], source: str) -> None:
-    """Each stored key ``(source_line, indicator_id, subject)`` appears once.
+    """Each stored key ``(source_line, indicator_id, subject, year)`` appears once.
 
     Args:
         rows: ``(observation, place)`` pairs.
@@ -192,13 +192,14 @@ def check_unique(rows: Iterable[tuple[dict[str, Any], str]], source: str) -> Non
     """
     seen: dict[tuple[Any, ...], str] = {}
     for row, where in rows:
-        key = (row["source_line"], row["indicator_id"], row["subject"])
+        key = (row["source_line"], row["indicator_id"], row["subject"], row["year"])
         if key in seen:
             raise TableError(
                 source,
                 where,
-                f"与 {seen[key]} 重复：来源行 {key[0]}、指标 {key[1]}、对象 {key[2]} 只能出现一次。",
-                f"duplicates {seen[key]}: source line {key[0]}, indicator {key[1]}, subject {key[2]} may appear once.",
+                f"与 {seen[key]} 重复：来源行 {key[0]}、指标 {key[1]}、对象 {key[2]}、年份 {key[3]} 只能出现一次。",
+                f"duplicates {seen[key]}: source line {key[0]}, indicator {key[1]}, subject {key[2]},"
+                f" year {key[3]} may appear once.",
             )
         seen[key] = where
 

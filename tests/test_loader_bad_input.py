@@ -7,8 +7,8 @@ from pathlib import Path
 
 from loaders import load
 from loaders.__main__ import main
-from loaders.errors import EncodingError, FormatError, TableError, ValueParseError
-from tests.helpers import assert_rejected
+from loaders.errors import EncodingError, FormatError
+from tests.helpers import assert_partly_read, assert_rejected
 
 
 def _write_lines(path: Path, lines: list[str]) -> Path:
@@ -39,31 +39,71 @@ def test_text_without_tables(tmp_path: Path, loaded_db: Path, capsys) -> None:
     assert_rejected(path, loaded_db, FormatError, "没有找到任何可识别", "no recognisable", capsys=capsys)
 
 
+def _school_figures(result, table: str) -> list[str]:
+    obs = result.observations
+    return sorted(obs.loc[(obs["source_table"] == table) & (obs["subject"] == "本校"), "indicator_id"])
+
+
 def test_table_cut_off_mid_row(tmp_path: Path, loaded_db: Path, bundled_lines: list[str], capsys) -> None:
+    # The row is not read, the rest of the report is, and the coverage says which row and why.
     assert bundled_lines[1276] == "本校 3518 3318 94.31% 98.82% 24.47%"
     path = _write_lines(tmp_path / "cut.txt", _replace_line(bundled_lines, 1277, "本校 3518 3318 94.31%"))
-    assert_rejected(
+    result = assert_partly_read(
         path,
         loaded_db,
-        TableError,
-        "表2-15 第 1277 行",
-        "expected 5 numbers after 本校, found 3",
+        "survey_employment@1",
+        1277,
+        "“本校”之后应有 5 个数字，实际为 3 个，该行未读取",
+        "expected 5 numbers after 本校, found 3; row not read",
         capsys=capsys,
     )
+    assert _school_figures(result, "表2-15") == []
+    assert len(result.observations) == 764 - 5
 
 
 def test_number_that_will_not_parse(tmp_path: Path, loaded_db: Path, bundled_lines: list[str], capsys) -> None:
     path = _write_lines(
         tmp_path / "typo.txt", _replace_line(bundled_lines, 1277, "本校 3518 3318 94.31% 98..82% 24.47%")
     )
-    assert_rejected(path, loaded_db, ValueParseError, "表2-15 第 1277 行", "98..82%", capsys=capsys)
+    result = assert_partly_read(
+        path,
+        loaded_db,
+        "survey_employment@1",
+        1277,
+        "“本校”一行中的“98..82%”不是数字，该行未读取",
+        "'98..82%' in the row of 本校 is not a number",
+        capsys=capsys,
+    )
+    assert _school_figures(result, "表2-15") == []
 
 
 def test_missing_row_is_named(tmp_path: Path, loaded_db: Path, bundled_lines: list[str], capsys) -> None:
-    # 表2-17's 本校 row is gone: the message says which row (and how many cells) is missing.
+    # 表2-17's 本校 row is gone: the coverage says which row (and how many cells) is missing.
     assert bundled_lines[1319].startswith("本校 3518")
     path = _write_lines(tmp_path / "norow.txt", _replace_line(bundled_lines, 1320, ""))
-    assert_rejected(path, loaded_db, TableError, "表2-17", "rows missing: 本校 (4 numbers each)", capsys=capsys)
+    assert_partly_read(
+        path,
+        loaded_db,
+        "survey_income@1",
+        None,
+        "缺少 本校 行（每行 4 个数字）",
+        "rows missing: 本校 (4 numbers each)",
+        capsys=capsys,
+    )
+
+
+def test_value_out_of_range_is_refused_by_name(tmp_path: Path, loaded_db: Path, bundled_lines, capsys) -> None:
+    path = _write_lines(
+        tmp_path / "range.txt", _replace_line(bundled_lines, 1277, "本校 3518 3318 94.31% 198.82% 24.47%")
+    )
+    result = load(path)
+    item = next(i for i in result.coverage if i.item_id == "survey_employment@1")
+    problem = next(p for p in item.problems if p.code == "out_of_range")
+    assert problem.line == 1277
+    assert problem.zh == "employment_rate 的数值 198.82 % 超出合理范围（0–100），未读取。"
+    assert _school_figures(result, "表2-15") == sorted(
+        ["survey_population", "survey_respondents", "response_rate", "further_study_rate"]
+    )
 
 
 def test_gb18030_file_reads_like_utf8(tmp_path: Path, bundled_report: Path) -> None:

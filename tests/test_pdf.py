@@ -13,11 +13,11 @@ import pdfplumber
 import pytest
 
 from loaders import LoadResult, load, load_bytes
-from loaders.errors import FormatError, TableError
+from loaders.errors import FormatError
 from loaders.paths import ROOT
 from loaders.pdf import extract_pdf_text
 from tests import pdf_fixtures
-from tests.helpers import assert_rejected
+from tests.helpers import assert_partly_read, assert_rejected
 
 GOLDEN = ROOT / "tests" / "golden" / "温州职业技术学院_2020_质量年度报告.csv"
 VALUE_KEY = ["indicator_id", "subject", "year", "years_after", "value", "source_table"]
@@ -279,14 +279,19 @@ def test_no_tables_and_a_scanned_page_says_so(tmp_path: Path, loaded_db: Path, c
     )
 
 
-def test_pdf_table_error_names_the_page(tmp_path: Path, loaded_db: Path, capsys) -> None:
+def test_pdf_table_problem_names_the_page(tmp_path: Path, loaded_db: Path, capsys) -> None:
     rows = [*SURVEY_ROWS[:3], "本校 3518 3318 94.31%"]
     path = pdf_fixtures.flowing_pdf(_mini_report(rows), tmp_path / "cut.pdf")
-    assert_rejected(
+    result = assert_partly_read(
         path,
         loaded_db,
-        TableError,
-        "PDF 第 2 页，表2-15 第 77 行",
+        "survey_employment@1",
+        77,
+        "“本校”之后应有 5 个数字，实际为 3 个，该行未读取",
         "expected 5 numbers after 本校, found 3",
         capsys=capsys,
     )
+    item = next(i for i in result.coverage if i.item_id == "survey_employment@1")
+    cut = next(p for p in item.problems if p.code == "row_cut")
+    assert cut.text("zh").startswith("PDF 第 2 页，第 77 行：")
+    assert cut.text("en").startswith("PDF page 2, line 77: ")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from loaders import load
 from loaders.__main__ import main
+from loaders.paths import INDICATORS_CSV
 from loaders.registry import read_registry
 from loaders.report import load_spec
 from loaders.store import connect, ingest_file, ingest_result, read_observations, rebuild
@@ -84,7 +86,7 @@ def test_primary_key_unique_and_values_present(built_db: Path) -> None:
     con = connect(built_db, read_only=True)
     frame = read_observations(con)
     con.close()
-    assert not frame.duplicated(["report_id", "source_line", "indicator_id", "subject"]).any()
+    assert not frame.duplicated(["report_id", "source_line", "indicator_id", "subject", "year"]).any()
     for column in ["report_id", "indicator_id", "subject", "year", "value", "unit", "source_table", "source_line"]:
         assert frame[column].notna().all(), column
     assert (frame["source_text"].str.len() > 0).all()
@@ -111,10 +113,16 @@ def test_registry_is_well_formed_and_fully_used() -> None:
     assert set(registry["kind"]) <= {"rate", "share", "count", "amount", "score", "ratio"}
     assert (registry[["name_zh", "name_en", "unit", "domain", "definition"]] != "").all().all()
     spec = load_spec()
-    used = {c for grid in spec.grids for c in grid["columns"]} | {
-        row["indicator"] for block in spec.blocks for row in block["rows"]
-    }
+    used = (
+        {column.indicator for table in spec.table for column in table.columns}
+        | {row.indicator for block in spec.block for row in block.rows}
+        | {row.indicator for row in spec.row}
+    )
     assert used == set(registry["indicator_id"])
+    ranges = pd.read_csv(INDICATORS_CSV, dtype={"min_value": float, "max_value": float})
+    assert (ranges["min_value"] <= ranges["max_value"]).all()
+    assert (ranges.loc[ranges["kind"].isin(["rate", "share"]), "max_value"] == 100).all()
+    assert (ranges["min_value"] >= 0).all()
     required = {
         "response_rate", "employment_rate", "further_study_rate", "monthly_income", "alma_mater_satisfaction",
         "major_relevance", "entrepreneurship_rate", "promotion_rate", "employer_response_rate",
@@ -133,7 +141,15 @@ def test_registry_is_well_formed_and_fully_used() -> None:
 # ------------------------------------------------------------------------- CLI
 def test_cli_extract_json(bundled_report: Path, capsys) -> None:
     assert main(["extract", str(bundled_report), "--json"]) == 0
-    records = json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    assert (document["report_id"], document["report_year"], document["title_year"]) == (
+        "温州职业技术学院-2020",
+        2020,
+        None,
+    )
+    assert document["year_basis"]["zh"] == "附表表头“序号 指标 单位 2020 年”（第 4611 行）"
+    assert document["summary"] == {"found": 37, "partial": 0, "missing": 0, "not_read": 20}
+    records = document["observations"]
     assert len(records) == 764
     assert set(records[0]) == {
         "indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line",

@@ -9,7 +9,16 @@ import pytest
 from loaders import load, load_bytes
 from loaders.__main__ import main
 from loaders.paths import DATA_DIR
-from loaders.store import build_store, connect, ingest_file, read_observations, read_report_lines, rebuild
+from loaders.store import (
+    StoreOutdatedError,
+    build_store,
+    connect,
+    ingest_file,
+    read_coverage,
+    read_observations,
+    read_report_lines,
+    rebuild,
+)
 from loaders.synthetic import SYNTHETIC_MARK, file_name, render_report, school_name, write_reports
 
 
@@ -53,8 +62,12 @@ def test_the_bulk_build_stores_what_ingesting_one_by_one_stores(tmp_path: Path, 
     lines[row] = " ".join(lines[row].split()[:-2])  # … loses two numbers
     (reports / "broken.txt").write_text("\n".join(lines), encoding="utf-8")
     bulk, single = tmp_path / "bulk.duckdb", tmp_path / "single.duckdb"
-    status = main(["build", "--from", str(reports), "--db", str(bulk), "--workers", "2", "--batch", "4"])
-    assert status == 2  # one file failed …
+    lenient = tmp_path / "lenient.duckdb"
+    assert main(["build", "--from", str(reports), "--db", str(lenient), "--workers", "2"]) == 0
+    err = capsys.readouterr().err  # written, but named as partly read, with the table
+    assert "reports partly read: 1" in err and "broken.txt: 核心表格缺失或不完整" in err and "（表2-15）" in err
+    status = main(["build", "--from", str(reports), "--db", str(bulk), "--workers", "2", "--batch", "4", "--strict"])
+    assert status == 2  # with --strict the file fails …
     err = capsys.readouterr().err
     assert "broken.txt" in err and "表2-15" in err  # … and is named, with its place
     rebuild(single)
@@ -96,18 +109,19 @@ def test_reads_by_school_and_by_report(tmp_path: Path) -> None:
     con.close()
 
 
-def test_a_store_written_before_report_keys_gets_them(built_db_path: Path, bundled_report: Path) -> None:
+def test_a_store_of_an_older_version_is_rebuilt_not_migrated(built_db_path: Path, capsys) -> None:
     con = connect(built_db_path)
-    for table in ("report_lines", "observations", "reports"):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN report_key")
+    con.execute("DROP TABLE store_meta")  # what a store written before schema versions looks like
     con.close()
-    readonly = connect(built_db_path, read_only=True)  # a replica of an old file still reads
-    assert len(read_observations(readonly, "温州职业技术学院-2020")) == 764
-    readonly.close()
-    con = connect(built_db_path)  # opening it for writing adds the keys once
-    assert con.execute("SELECT count(*) FROM observations WHERE report_key IS NULL").fetchall() == [(0,)]
+    with pytest.raises(StoreOutdatedError, match="python -m loaders rebuild"):
+        connect(built_db_path)
+    with pytest.raises(StoreOutdatedError):
+        connect(built_db_path, read_only=True)
+    assert main(["sync", "--db", str(built_db_path)]) == 0
+    assert "rebuilt" in capsys.readouterr().err
+    con = connect(built_db_path, read_only=True)
     assert len(read_observations(con, schools=["温州职业技术学院"])) == 764
-    assert ingest_file(con, bundled_report).action == "unchanged"
+    assert len(read_coverage(con, "温州职业技术学院-2020")) == 58
     con.close()
 
 

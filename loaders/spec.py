@@ -1,0 +1,299 @@
+"""The report spec (``data/specs/report_tables.toml``) as typed models, checked when read.
+
+Belongs here: the shape of the spec and the compiled forms the parsers use (regexes, alias
+tables). Models refuse unknown keys, so a misspelt key in the TOML fails loudly with the path of
+the key instead of being ignored; indicator ids are checked against the registry. What the spec
+*means* — how captions, headers and rows are read — is documented at the top of the TOML file and
+in :mod:`loaders.grids`, :mod:`loaders.forms` and :mod:`loaders.blocks`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from loaders.paths import REPORT_SPEC
+from loaders.registry import registry_units
+from loaders.text import normalize
+
+YearRule = str | int  # "cohort" | "caption" | "report" | "report±N" | a fixed year
+
+_YEAR_RULE_RE = re.compile(r"^(cohort|caption|report(?:[+-]\d+)?)$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_year_rule(rule: YearRule | None) -> YearRule | None:
+    if rule is None or isinstance(rule, int) or _YEAR_RULE_RE.match(rule):
+        return rule
+    raise ValueError(f"unknown year rule {rule!r} (cohort, caption, report, report-1 …)")
+
+
+def _check_indicator(indicator: str) -> str:
+    if indicator not in registry_units():
+        raise ValueError(f"indicator {indicator!r} is not in data/indicators.csv")
+    return indicator
+
+
+class Meta(_Model):
+    """``[meta]``: captions, table ends, the school name, survey rows, placeholder cells."""
+
+    caption: str
+    continuation: str
+    block_end: list[str]
+    school: list[str]
+    survey_subjects: list[str]
+    placeholders: list[str]
+    header_words: list[str]
+    years_after_words: dict[str, int]
+
+
+class YearRuleSpec(_Model):
+    """One rule of ``[years]``: a pattern with a ``year`` group and what the year found means."""
+
+    kind: Literal["data", "title"]
+    pattern: str
+    offset: int = 0
+    zh: str
+    en: str
+
+
+class Years(_Model):
+    """``[years]``: the rules, in priority order."""
+
+    rule: list[YearRuleSpec]
+
+
+class Column(_Model):
+    """One column of a grid: the indicator and the names a header may give it."""
+
+    indicator: str
+    headers: list[str] = Field(min_length=1)
+
+    _indicator = field_validator("indicator")(_check_indicator)
+
+
+class TableSpec(_Model):
+    """``[[table]]``: a grid read row by row, columns mapped from its header."""
+
+    id: str
+    zh: str
+    en: str
+    core: bool = False
+    caption: list[list[str]] = Field(min_length=1)
+    not_caption: list[str] = []
+    header_keys: list[str] = []
+    rows: Literal["any", "survey"] = "any"
+    year: YearRule
+    years_after: YearRule | None = None
+    expect_years_after: list[int] = []
+    stop_after: str | None = None
+    strip_serial: bool = False
+    trailing_text: str | None = None
+    columns: list[Column] = Field(min_length=1)
+
+    _year = field_validator("year")(_check_year_rule)
+
+    @field_validator("years_after")
+    @classmethod
+    def _years_after(cls, rule: YearRule | None) -> YearRule | None:
+        if rule is None or isinstance(rule, int) or rule == "caption":
+            return rule
+        raise ValueError(f"years_after must be a number or 'caption', not {rule!r}")
+
+    @property
+    def survey(self) -> bool:
+        """Whether the rows are the graduate survey's 全省 / 本科 / 高职 / 本校."""
+        return self.rows == "survey"
+
+
+class FormSpec(_Model):
+    """``[[form]]``: an appendix form, by its names; ``rows`` are what it holds (for coverage)."""
+
+    id: str
+    zh: str
+    en: str
+    names: list[str] = Field(min_length=1)
+    core: bool = False
+    rows: list[str] = []
+
+    @field_validator("rows")
+    @classmethod
+    def _rows(cls, rows: list[str]) -> list[str]:
+        return [_check_indicator(row) for row in rows]
+
+
+class EditionSpec(_Model):
+    """``[[edition]]``: one generation of appendix forms."""
+
+    id: str
+    zh: str
+    en: str
+    forms: list[str] = Field(min_length=1)
+
+
+class RowSpec(_Model):
+    """``[[row]]``: a form row, recognised by its name wherever it sits."""
+
+    indicator: str
+    names: list[str] = Field(min_length=1)
+    units: list[str] = []
+    after: str | None = None
+    cohort_offset: int | None = None
+    years_after: int | None = None
+
+    _indicator = field_validator("indicator")(_check_indicator)
+
+
+class PatternRow(_Model):
+    """One row of a ``[[block]]``: alternatives of a pattern, and the subjects of its ``{v}`` s."""
+
+    indicator: str
+    patterns: list[str] = Field(min_length=1)
+    subjects: list[str] = ["本校"]
+    unit: str | None = None
+    year: YearRule | None = None
+    years_after: int | None = None
+
+    _indicator = field_validator("indicator")(_check_indicator)
+    _year = field_validator("year")(_check_year_rule)
+
+
+class BlockSpec(_Model):
+    """``[[block]]``: a narrative section (``start``/``end``), a captioned table or a part of a form,
+    read by patterns."""
+
+    id: str
+    zh: str
+    en: str
+    core: bool = False
+    caption: list[list[str]] = []
+    within_form: list[str] = []
+    start: str | None = None
+    end: str | None = None
+    source_table: str | None = None
+    year: YearRule = "report"
+    years_after: int | None = None
+    rows: list[PatternRow] = Field(min_length=1)
+
+    _year = field_validator("year")(_check_year_rule)
+
+    @model_validator(mode="after")
+    def _one_place(self) -> BlockSpec:
+        places = [bool(self.caption), bool(self.within_form), self.start is not None]
+        if sum(places) != 1:
+            raise ValueError(f"block {self.id}: give exactly one of caption, within_form or start/end")
+        if self.start is not None and (self.end is None or self.source_table is None):
+            raise ValueError(f"block {self.id}: start needs end and source_table")
+        return self
+
+
+class ReportSpec(_Model):
+    """The whole spec, with the compiled forms the parsers use as cached properties."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    meta: Meta
+    years: Years
+    table: list[TableSpec]
+    form: list[FormSpec]
+    edition: list[EditionSpec]
+    row: list[RowSpec]
+    block: list[BlockSpec]
+
+    @model_validator(mode="after")
+    def _references(self) -> ReportSpec:
+        ids = [item.id for item in [*self.table, *self.form, *self.block]]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"ids used twice: {duplicates}")
+        forms = {form.id for form in self.form}
+        for edition in self.edition:
+            unknown = [f for f in edition.forms if f not in forms]
+            if unknown:
+                raise ValueError(f"edition {edition.id}: unknown forms {unknown}")
+        for block in self.block:
+            unknown = [f for f in block.within_form if f not in forms]
+            if unknown:
+                raise ValueError(f"block {block.id}: unknown forms {unknown}")
+        rows = {row.indicator for row in self.row}
+        for row in self.row:
+            if row.after is not None and row.after not in rows:
+                raise ValueError(f"row {row.indicator}: 'after' names {row.after!r}, which is not a row")
+        return self
+
+    # ---------------------------------------------------------------- compiled forms
+    @cached_property
+    def caption_re(self) -> re.Pattern[str]:
+        """A numbered caption line (``表 2-15 …``)."""
+        return re.compile(self.meta.caption)
+
+    @cached_property
+    def continuation_re(self) -> re.Pattern[str]:
+        """A caption title that only says the table goes on (``续表``)."""
+        return re.compile(self.meta.continuation)
+
+    @cached_property
+    def block_end_re(self) -> re.Pattern[str]:
+        """The lines that end a table, as one alternation."""
+        return re.compile("|".join(f"(?:{p})" for p in self.meta.block_end))
+
+    @cached_property
+    def school_res(self) -> list[re.Pattern[str]]:
+        """Patterns with a ``school`` group."""
+        return [re.compile(p) for p in self.meta.school]
+
+    @cached_property
+    def year_rules(self) -> list[tuple[YearRuleSpec, re.Pattern[str]]]:
+        """The year rules with their compiled patterns, in priority order."""
+        return [(rule, re.compile(rule.pattern)) for rule in self.years.rule]
+
+    @cached_property
+    def placeholders(self) -> frozenset[str]:
+        """Cell texts that mean "no value"."""
+        return frozenset(normalize(p) for p in self.meta.placeholders)
+
+    @cached_property
+    def tables_by_id(self) -> dict[str, TableSpec]:
+        """``id → table``."""
+        return {table.id: table for table in self.table}
+
+    @cached_property
+    def forms_by_id(self) -> dict[str, FormSpec]:
+        """``id → form``."""
+        return {form.id: form for form in self.form}
+
+    @cached_property
+    def survey_subjects(self) -> list[str]:
+        """The graduate survey's four rows."""
+        return list(self.meta.survey_subjects)
+
+
+def squeeze(text: str) -> str:
+    """Normalised text without any whitespace: what caption terms, headers and names are matched on."""
+    return "".join(normalize(text).split())
+
+
+@cache
+def load_spec(path: Path = REPORT_SPEC) -> ReportSpec:
+    """Read and check the report spec.
+
+    Args:
+        path: The TOML spec.
+
+    Returns:
+        The spec; a misspelt key, an unknown indicator or a bad year rule raises.
+
+    Raises:
+        pydantic.ValidationError: The spec is not well formed (the message names the key).
+    """
+    with open(path, "rb") as handle:
+        raw = tomllib.load(handle)
+    return ReportSpec.model_validate(raw)
