@@ -31,6 +31,7 @@ from loaders.spec import ReportSpec, RowSpec, squeeze
 
 _COLUMN_RE = re.compile(
     r"(?P<a>\d{4})\s*[-–—~至]\s*(?P<b>\d{4})\s*学年|(?P<c>\d{4})\s*届|(?P<d>\d{4})\s*年(?:度)?|(?P<e>数值|本年度|本年|当年)"
+    r"|(?<![\d.])(?P<f>(?:19|20)\d{2})(?![\d.%])"
 )
 _VALUE = rf"(?<![\d.])(?:{NUM})(?:%|:1)?(?![\d.])"
 _DASHES = ["——", "—", "--", "-", "–", "/"]
@@ -82,13 +83,15 @@ def _compile_rows(spec: ReportSpec) -> tuple[re.Pattern[str], dict[str, list[Row
     placeholder = "|".join(re.escape(p) for p in sorted(spec.placeholders, key=len, reverse=True))
     cell = rf"(?:{_VALUE}|{placeholder})"
     pattern = (
-        r"(?:^|(?<=[\n\d:)、.]))[ \t]*"
+        r"(?:^|(?<=[\n\d:)、.])|(?<=其中))[ \t]*"
         rf"(?P<name>{'|'.join(literal(n) for n in names)})"
         r"\s*(?:\([^()\n]{0,12}\))?"
         rf"\s*(?P<unit>{unit_alternation})?"
         rf"\s*(?P<values>{_VALUE}(?:[ \t]+{cell}){{0,5}}|(?:{placeholder})(?:[ \t]+{cell}){{0,5}})"
     )
-    name_only = re.compile(r"(?:^|(?<=[\n\d:)、.]))[ \t]*(?P<name>" + "|".join(literal(n) for n in names) + ")")
+    name_only = re.compile(
+        r"(?:^|(?<=[\n\d:)、.])|(?<=其中))[ \t]*(?P<name>" + "|".join(literal(n) for n in names) + ")"
+    )
     return re.compile(pattern), by_name, name_only
 
 
@@ -103,8 +106,8 @@ def year_columns(doc: Document, start: int, end: int) -> list[YearColumn]:
                 columns.append(YearColumn(int(match.group("b"))))
             elif match.group("c"):
                 columns.append(YearColumn(int(match.group("c")), cohort=True))
-            elif match.group("d"):
-                columns.append(YearColumn(int(match.group("d"))))
+            elif match.group("d") or match.group("f"):
+                columns.append(YearColumn(int(match.group("d") or match.group("f"))))
             else:
                 columns.append(YearColumn(doc.data_year))
         columns = [c for c in columns if MIN_YEAR <= c.year <= MAX_YEAR]

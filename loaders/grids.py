@@ -19,9 +19,10 @@ How a region is read:
    (``2021年 2022年`` over ``录取数 报到数``, or the other way round) give each column its year;
    survey subjects as columns (``指标 全省 本科 高职 本校``) turn the table: rows then name the
    indicator. A column the spec knows but the header does not have is reported absent (never 0);
-   a header column the spec does not know is skipped and reported. Only when the header cannot be
-   read at all and the rows have exactly the usual number of cells are columns taken in the usual
-   order — and that is reported.
+   a header column the spec does not know is skipped and reported. Only when the header names no
+   column at all and the rows have exactly the usual number of cells are columns taken in the usual
+   order — and that is reported; a header that names some columns but not all is never guessed at
+   (the table is reported as not read).
 4. **Rows.** A row with the wrong number of cells, a number that does not parse, a value out of
    range, a survey row that is none of the four subjects: not read, and reported with its line.
 """
@@ -387,7 +388,7 @@ def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) ->
             )
         if any(item.column is not None for item in leaves):
             return Layout(leaves, how="tokens")
-    if n == len(spec.columns):
+    if n == len(spec.columns) and not measures:  # no column named at all: guess only then, and say so
         names = "、".join(column.headers[0] for column in spec.columns)
         return Layout(
             [leaf(i, None, column.headers[0]) for i, column in enumerate(spec.columns)],
@@ -406,12 +407,17 @@ def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) ->
 
 
 # ---------------------------------------------------------------------------------------- reading
-def read_grid(doc: Document, spec: TableSpec, caption: Caption, item: CoverageItem) -> None:
-    """Read a recognised grid into figures, recording what was not read in ``item``."""
+def read_grid(doc: Document, spec: TableSpec, caption: Caption, item: CoverageItem) -> int | None:
+    """Read a recognised grid into figures, recording what was not read in ``item``.
+
+    Returns:
+        The table's years after graduation (survey tables), also when nothing could be read.
+    """
     trailing = re.compile(spec.trailing_text) if spec.trailing_text else None
     scan = scan_region(doc, caption.index + 1, doc.region_end(caption), trailing)
     table = caption.table
     where = caption.index + 1
+    years_after = _years_after(doc, spec, caption, item)
     layout = read_layout(doc, spec, scan, caption)
     if layout is None:
         header = " / ".join(line for _, line in scan.header)[:120]
@@ -425,12 +431,11 @@ def read_grid(doc: Document, spec: TableSpec, caption: Caption, item: CoverageIt
                 where,
             )
         )
-        return
+        return years_after
     for problem in layout.problems:
         item.add(problem)
     _report_columns(spec, layout, item, where)
 
-    years_after = _years_after(doc, spec, caption, item)
     year = resolve_year(spec.year, caption.title, doc.data_year)
     if year is None:  # a survey caption without "NNNN 届"
         year = doc.data_year - (years_after or 0)
@@ -448,11 +453,12 @@ def read_grid(doc: Document, spec: TableSpec, caption: Caption, item: CoverageIt
         if fit is not None:
             item.add(Problem("cohort_mismatch", "warning", fit[1], fit[2], where))
             if fit[0] == "refuse":
-                return
+                return years_after
         doc_cohorts = (year, years_after, table)
         if doc_cohorts not in doc.cohorts:
             doc.cohorts.append(doc_cohorts)
     _read_rows(doc, spec, scan, layout, item, table, year, years_after)
+    return years_after
 
 
 def _years_after(doc: Document, spec: TableSpec, caption: Caption, item: CoverageItem) -> int | None:

@@ -159,8 +159,7 @@ def _read(doc: Document) -> list[CoverageItem]:
             if match is not None:
                 table_spec = match[0]
                 item = _item(caption, table_spec.id, "table", table_spec.zh, table_spec.en, table_spec.core)
-                read_grid(doc, table_spec, caption, item)
-                years_after = next((c[1] for c in doc.cohorts if c[2] == caption.table), None)
+                years_after = read_grid(doc, table_spec, caption, item)
                 if table_spec.expect_years_after:
                     item.item_id = f"{table_spec.id}@{years_after}"
                     item.name_zh += f"·毕业{years_after}年后"

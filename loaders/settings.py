@@ -55,6 +55,22 @@ SETTINGS: tuple[Setting, ...] = (
         "DuckDB's memory limit for the dashboard's connection (its buffer cache), in MB.",
     ),
     Setting(
+        "pdf_max_pages",
+        500,
+        "Most pages a PDF may have; a longer one is refused before its pages are read (a quality report has ~100).",
+    ),
+    Setting(
+        "pdf_max_inflated_mb",
+        400.0,
+        "Largest total size, in MB, a PDF's compressed streams may inflate to; checked by streaming "
+        "decompression before the PDF is parsed, so a decompression bomb is refused without being held in memory.",
+    ),
+    Setting(
+        "pdf_max_seconds",
+        60.0,
+        "Longest time, in seconds, reading the pages of one PDF may take before it is stopped with a message.",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",

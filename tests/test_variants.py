@@ -25,6 +25,11 @@ from loaders.store import connect, read_observations
 
 FIXTURES = ROOT / "tests" / "fixtures" / "reports"
 TEXT_FIXTURE = FIXTURES / "测试夹具_沧浪虚构职业技术学院_2023.txt"
+# The same report printed by Chromium (tests/fixtures/make_fixtures.py): ruled tables; and borderless
+# tables with narrow cells (labels and headers wrapped over lines), rows forced onto the next page
+# and a running title in the top margin of every page.
+RULED_PDF = FIXTURES / "测试夹具_沧浪虚构_有框表格.pdf"
+BORDERLESS_PDF = FIXTURES / "测试夹具_沧浪虚构_无框表格_跨页.pdf"
 SCHOOL = "沧浪虚构职业技术学院"
 
 # (indicator, subject, year, years_after, value, source table) — typed from the fixture.
@@ -332,3 +337,24 @@ def test_strict_ingest_refuses_a_missing_core_table(tmp_path: Path, capsys) -> N
     con = connect(db, read_only=True)
     assert len(read_observations(con)) == 217
     con.close()
+
+
+@pytest.mark.parametrize("path", [RULED_PDF, BORDERLESS_PDF], ids=["ruled", "borderless"])
+def test_printed_pdfs_give_the_same_figures(path: Path) -> None:
+    result = load(path)
+    assert (result.school, result.report_year, result.format_used) == (SCHOOL, 2023, "pdf")
+    assert_figures(result.observations, expected_frame())
+    assert result.observations["source_text"].str.match(r"^\[第 \d+ 页\] ").all()
+
+
+def test_borderless_pdf_running_title_and_broken_tables(capsys) -> None:
+    result = load(BORDERLESS_PDF)
+    assert (
+        "running title '沧浪虚构职业技术学院高等职业教育质量年度报告（#年度）【测试夹具】' left out on every page"
+        in " ".join(result.notes)
+    )
+    income = next(i for i in result.coverage if i.item_id == "survey_income@1")
+    assert (income.status, income.n_values) == ("found", 16)  # its rows run onto pages 2 and 3
+    obs = result.observations
+    high = obs[(obs["source_table"] == "表3") & (obs["subject"] == "高职") & (obs["indicator_id"] == "employment_rate")]
+    assert high["source_text"].tolist() == ["[第 1 页] ⾼职院校 133015 123230 92.64% 96.95% 13.51%"]
