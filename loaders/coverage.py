@@ -68,7 +68,7 @@ class Problem:
         en: The same in English.
         line: The report line it is about, where there is one.
         place_zh: Where that line is in the file, when the file has pages or sheets
-            (``PDF 第 2 页``, ``工作表「招生」第 5 行``); shown before the line.
+            (``PDF 第 2 页，第 77 行``, ``工作表「招生」第 5 行``); shown instead of the bare line.
         place_en: The same in English.
     """
 
@@ -81,12 +81,14 @@ class Problem:
     place_en: str = ""
 
     def text(self, lang: str) -> str:
-        """The message in one language, with its place and line."""
-        if lang == "zh":
-            where = f"{self.place_zh}，" if self.place_zh else ""
-            return f"{where}第 {self.line} 行：{self.zh}" if self.line else self.zh
-        where = f"{self.place_en}, " if self.place_en else ""
-        return f"{where}line {self.line}: {self.en}" if self.line else self.en
+        """The message in one language, after its place (``PDF 第 2 页，第 77 行``) or line."""
+        place = self.place_zh if lang == "zh" else self.place_en
+        message = self.zh if lang == "zh" else self.en
+        if place:
+            return f"{place}：{message}" if lang == "zh" else f"{place}: {message}"
+        if self.line:
+            return f"第 {self.line} 行：{message}" if lang == "zh" else f"line {self.line}: {message}"
+        return message
 
 
 def locate(items: list[CoverageItem], place: Callable[[int], tuple[str, str] | None]) -> None:
@@ -268,3 +270,76 @@ def format_coverage(items: list[CoverageItem], lang: str = "zh", *, all_items: b
         lines.append(f"[{status}] {core}{name}{where}")
         lines.extend(f"    - {p.text(lang)}" for p in item.problems)
     return lines
+
+
+def coverage_from_observations(observations: pd.DataFrame) -> list[CoverageItem]:
+    """Coverage of a tidy import (template workbook, tidy CSV): which of the spec's tables it fills.
+
+    A tidy file has no captions; a table counts as found when the file holds figures of its columns
+    (for survey tables, of each expected number of years after graduation), partly read when some
+    of its columns are missing, not found when none is there. The scorecard indicators likewise.
+
+    Args:
+        observations: The imported figures (``indicator_id``, ``years_after`` at least).
+
+    Returns:
+        The items, in spec order.
+    """
+    from loaders.spec import load_spec
+
+    spec = load_spec()
+    present: dict[tuple[str, int | None], int] = {}
+    for indicator, after in zip(observations["indicator_id"], observations["years_after"], strict=True):
+        key = (str(indicator), None if pd.isna(after) else int(after))
+        present[key] = present.get(key, 0) + 1
+    by_indicator: dict[str, int] = {}
+    for (indicator, _), n in present.items():
+        by_indicator[indicator] = by_indicator.get(indicator, 0) + n
+    items: list[CoverageItem] = []
+    for table in spec.table:
+        instances = [(f"{table.id}@{a}", a) for a in table.expect_years_after] or [(table.id, None)]
+        for item_id, after in instances:
+            counts = {
+                column.indicator: (
+                    present.get((column.indicator, after), 0)
+                    if after is not None
+                    else by_indicator.get(column.indicator, 0)
+                )
+                for column in table.columns
+            }
+            suffix_zh = f"·毕业{after}年后" if after is not None else ""
+            suffix_en = f", {after} year(s) after graduation" if after is not None else ""
+            item = CoverageItem(item_id, "table", table.zh + suffix_zh, table.en + suffix_en, core=table.core)
+            item.n_values = sum(counts.values())
+            missing = [indicator for indicator, n in counts.items() if not n]
+            if not item.n_values:
+                item.status = "missing"
+                item.problems.append(
+                    Problem("not_found", "warning", "文件中没有这张表的数据", "the file holds none of its figures")
+                )
+            elif missing:
+                item.add(
+                    Problem(
+                        "column_absent",
+                        "warning",
+                        f"缺少：{'、'.join(missing)}（记为缺失）",
+                        f"absent: {', '.join(missing)}",
+                    )
+                )
+            items.append(item)
+    scorecard = spec.forms_by_id["scorecard"]
+    read = [r for r in scorecard.rows if by_indicator.get(r)]
+    item = CoverageItem(
+        "rows:scorecard", "rows", "计分卡指标（就业、收入、满意度等）", "Scorecard indicators", core=True
+    )
+    item.n_values = sum(by_indicator.get(r, 0) for r in read)
+    if not read:
+        item.status = "missing"
+        item.problems.append(
+            Problem("not_found", "warning", "文件中没有计分卡类指标", "no scorecard indicator in the file")
+        )
+    elif len(read) < len(scorecard.rows):
+        missing = [r for r in scorecard.rows if r not in read]
+        item.add(Problem("row_absent", "warning", f"未找到：{'、'.join(missing)}", f"not found: {', '.join(missing)}"))
+    items.append(item)
+    return items

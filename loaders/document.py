@@ -15,6 +15,10 @@ from loaders.coverage import CoverageItem, Problem
 from loaders.registry import out_of_range, registry_units
 from loaders.spec import ReportSpec, squeeze
 
+#: The line that introduces a workbook sheet without a caption of its own (see :mod:`loaders.sheets`);
+#: the sheet's name is then its caption.
+SHEET_MARK = "【工作表】"
+
 #: Reports are about years in this range; anything else is a typing error or an attack.
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -146,6 +150,12 @@ def find_captions(norm: list[str], spec: ReportSpec) -> list[Caption]:
         if not line:
             continue
         first = line[0]
+        if line.startswith(SHEET_MARK):
+            title = line[len(SHEET_MARK) :].strip()
+            squeezed = squeeze(title)
+            form = next((form_id for name, form_id in names if name in squeezed), None)
+            captions.append(Caption(index, f"工作表「{title}」", title, numbered=False, form=form))
+            continue
         if first in "表附续":
             caption = _numbered(index, line, spec, names)
             if caption is not None:

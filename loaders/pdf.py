@@ -139,7 +139,9 @@ def read_pdf_report(data: bytes, name: str, school: str | None, report_year: int
     pages = text.pages
 
     def place(line: int) -> tuple[str, str] | None:
-        return (f"PDF 第 {pages[line - 1]} 页", f"PDF page {pages[line - 1]}") if 1 <= line <= len(pages) else None
+        if not 1 <= line <= len(pages):
+            return None
+        return f"PDF 第 {pages[line - 1]} 页，第 {line} 行", f"PDF page {pages[line - 1]}, line {line}"
 
     locate(parsed.coverage, place)
     parsed.notes.extend(_page_notes(text))

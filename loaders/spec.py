@@ -58,7 +58,7 @@ class Meta(_Model):
 class YearRuleSpec(_Model):
     """One rule of ``[years]``: a pattern with a ``year`` group and what the year found means."""
 
-    kind: Literal["data", "title"]
+    kind: Literal["data", "title", "caption"]
     pattern: str
     offset: int = 0
     zh: str

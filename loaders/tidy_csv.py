@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.coverage import coverage_from_observations
 from loaders.errors import FormatError, LoadError, TableError, ValueParseError
 from loaders.registry import convert, read_registry, subject_aliases
 from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
@@ -304,12 +305,14 @@ def read_tidy_csv(data: bytes, name: str, school: str | None, report_year: int |
     if not report_year:
         text_year = _file_value(file_values, "report_year", name)
         report_year = _csv_int(text_year, "report_year", name, f"第 {file_values['report_year'][1]} 行")
+    observations = typed_observations([row for row, _ in rows])
     return ParsedReport(
         school=school,
         report_year=report_year,
-        observations=typed_observations([row for row, _ in rows]),
+        observations=observations,
         notes=notes,
         encoding=decoded.encoding,
+        coverage=coverage_from_observations(observations),
     )
 
 

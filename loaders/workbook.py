@@ -43,6 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from loaders.coverage import coverage_from_observations
 from loaders.errors import FormatError, TableError, ValueParseError
 from loaders.registry import read_registry
 from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
@@ -185,16 +186,33 @@ def read_workbook(data: bytes, name: str, school: str | None, report_year: int |
         if sheet.title in SHEET_DOMAINS:
             data_sheets += 1
             rows.extend(_read_sheet(sheet, SHEET_DOMAINS[sheet.title], name))
+            percent = [
+                cell.coordinate
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=COLUMN_INDEX["value"], max_col=COLUMN_INDEX["value"])
+                if isinstance(cell.value, (int, float)) and "%" in (cell.number_format or "")
+            ]
+            if percent:
+                cells = "、".join(percent[:5]) + ("…" if len(percent) > 5 else "")
+                notes.append(
+                    f"工作表「{sheet.title}」{cells} 为百分比格式，按显示的百分数读取（0.9836 → 98.36）/ "
+                    f"sheet {sheet.title}: {len(percent)} percent-formatted cell(s) read as the percent shown"
+                )
         elif sheet.title not in (INFO_SHEET, META_SHEET, INDICATOR_SHEET, LISTS_SHEET):
             notes.append(f"忽略工作表 / sheet ignored: {sheet.title}")
-    if not data_sheets:
-        raise FormatError(
-            name,
-            "",
-            f"没有找到任何数据工作表（应为 {'、'.join(DOMAIN_SHEETS.values())} 之一）。"
-            "请使用模板（python -m loaders template）。",
-            f"no data sheet found (expected any of {', '.join(DOMAIN_SHEETS.values())}); use the template.",
-        )
+    if not data_sheets:  # not the template: sheets of report tables, read like a report's text
+        from loaders.sheets import read_sheets_report
+
+        try:
+            return read_sheets_report(book, _open_workbook(data, name, data_only=True), name, school, report_year)
+        except FormatError as exc:
+            raise FormatError(
+                name,
+                exc.where,
+                exc.zh + f"（工作簿既不是填报模板——应有 {'、'.join(DOMAIN_SHEETS.values())} 等工作表——"
+                "也没有可识别的报告表格。可用 python -m loaders template 生成模板。）",
+                exc.en + f" (The workbook is neither the template — sheets {', '.join(DOMAIN_SHEETS.values())} —"
+                " nor holds a recognisable report table; python -m loaders template writes the template.)",
+            ) from exc
     if not rows:
         raise FormatError(
             name,
@@ -214,11 +232,13 @@ def read_workbook(data: bytes, name: str, school: str | None, report_year: int |
                 f"请填写{label.split()[0]}（或在导入时指定）。",
                 f"fill in the {key} (or give it when importing).",
             )
+    observations = typed_observations([row for row, _ in rows])
     return ParsedReport(
         school=str(school),
         report_year=int(report_year),
-        observations=typed_observations([row for row, _ in rows]),
+        observations=observations,
         notes=notes,
+        coverage=coverage_from_observations(observations),
     )
 
 
@@ -287,12 +307,12 @@ def _check_container(data: bytes, name: str) -> None:
         )
 
 
-def _open_workbook(data: bytes, name: str) -> openpyxl.Workbook:
+def _open_workbook(data: bytes, name: str, data_only: bool = False) -> openpyxl.Workbook:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
             return openpyxl.load_workbook(
-                io.BytesIO(data), read_only=False, data_only=False, keep_vba=False, keep_links=False
+                io.BytesIO(data), read_only=False, data_only=data_only, keep_vba=False, keep_links=False
             )
     except Exception as exc:  # openpyxl raises many kinds on malformed parts; all mean "damaged"
         if _is_entity_attack(exc):
@@ -407,6 +427,8 @@ def _read_row(cells: dict[str, Cell], sheet: str, domain: str, source: str) -> t
                 f"years_after must not be negative, found {years_after}.",
             )
     value = _number(cells["value"], sheet, source, HEADERS["value"])
+    if "%" in (cells["value"].number_format or ""):
+        value = _shown_percent(cells["value"], value, info, indicator, sheet, source)
     unit = _text(cells["unit"], sheet, source).strip()
     value, unit = to_registry_unit(indicator, value, unit, info, source, where("unit"))
 
@@ -447,6 +469,23 @@ def _read_row(cells: dict[str, Cell], sheet: str, domain: str, source: str) -> t
         "source_text": source_text,
     }
     return observation, _where(sheet, f"A{row_number}")
+
+
+def _shown_percent(cell: Cell, value: float, info: IndicatorInfo, indicator: str, sheet: str, source: str) -> float:
+    """A percent-formatted cell read as the percent Excel shows (0.9836 shown as 98.36% → 98.36).
+
+    Raises:
+        ValueParseError: The indicator is not a percentage (a count or an amount in a percent cell).
+    """
+    if info.unit not in ("%", "分"):
+        raise ValueParseError(
+            source,
+            _where(sheet, cell.coordinate),
+            f"单元格为百分比格式，但 {indicator}（{info.name_zh}）的单位是 {info.unit}，"
+            "不是百分比；请改为常规数字格式。",
+            f"the cell has a percent format, but {indicator} is in {info.unit}, not a percentage; use a plain number.",
+        )
+    return round(value * 100, 10)
 
 
 def _refuse_merged(sheet: Worksheet, source: str, max_col: int) -> None:

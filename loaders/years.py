@@ -60,6 +60,7 @@ def resolve_years(norm: list[str], spec: ReportSpec, source: str, given: int | N
         FormatError: No rule finds a year and none was given, or the year is outside 1990–2100.
     """
     evidence: list[tuple[str, int, int, str, str]] = []
+    problems: list[Problem] = []
     for rule, pattern in spec.year_rules:
         years: list[tuple[int, int]] = []
         for index, line in enumerate(norm):
@@ -71,7 +72,7 @@ def resolve_years(norm: list[str], spec: ReportSpec, source: str, given: int | N
             evidence.append((rule.kind, year, line, rule.zh.format(year=year), rule.en.format(year=year)))
     title = next((e for e in evidence if e[0] == "title"), None)
     data = next((e for e in evidence if e[0] == "data"), None)
-    problems: list[Problem] = []
+    caption = next((e for e in evidence if e[0] == "caption"), None)
     if given is not None:
         year, basis_zh, basis_en = int(given), "导入时指定", "given when importing"
     elif data is not None:
@@ -80,6 +81,18 @@ def resolve_years(norm: list[str], spec: ReportSpec, source: str, given: int | N
     elif title is not None:
         year = title[1]
         basis_zh, basis_en = f"{title[3]}（第 {title[2]} 行）", f"{title[4]} (line {title[2]})"
+    elif caption is not None:
+        year = caption[1]
+        basis_zh, basis_en = f"{caption[3]}（第 {caption[2]} 行）", f"{caption[4]} (line {caption[2]})"
+        problems.append(
+            Problem(
+                "year_from_caption",
+                "warning",
+                "数据年度仅由表题推断，请核对（可在导入时指定年度）",
+                "the data year was only inferred from a caption; check it (or give it when importing)",
+                caption[2],
+            )
+        )
     else:
         cohort = _one_year_cohort(norm)
         if cohort is None:

@@ -358,3 +358,80 @@ def test_borderless_pdf_running_title_and_broken_tables(capsys) -> None:
     obs = result.observations
     high = obs[(obs["source_table"] == "表3") & (obs["subject"] == "高职") & (obs["indicator_id"] == "employment_rate")]
     assert high["source_text"].tolist() == ["[第 1 页] ⾼职院校 133015 123230 92.64% 96.95% 13.51%"]
+
+
+WORKBOOK = FIXTURES / "测试夹具_沧浪虚构_报表.xlsx"
+
+# Typed from tests/fixtures/make_fixtures.py (workbook): what Excel shows in each cell.
+WORKBOOK_EXPECTED: list[tuple[str, str, int, int | None, float, str]] = [
+    *[
+        (ind, channel, 2023, None, value, "工作表「2023年招生录取情况」")
+        for channel, values in {
+            "普通高考": (1320, 1300, 1250, 96.15),  # 1250 / 1300 shown as 96.15%
+            "单独考试招生": (1000, 980, 955, 97.45),
+            "中高职一体化": (450, 450, 446, 99.11),
+        }.items()
+        for ind, value in zip(
+            ["enroll_plan", "enroll_admitted", "enroll_registered", "enroll_registration_rate"], values, strict=True
+        )
+    ],
+    *[
+        (ind, subject, 2022, 1, value, "表3")
+        for subject, values in {
+            "全省": (301245, 270120, 89.67, 94.12),
+            "本科": (168230, 146890, 87.31, 92.05),
+            "高职": (133015, 123230, 92.64, 96.95),
+            S: (3126, 2987, 95.55, 98.36),
+        }.items()
+        for ind, value in zip(
+            ["survey_population", "survey_respondents", "response_rate", "employment_rate"], values, strict=True
+        )
+    ],
+    ("student_teacher_ratio", S, 2023, None, 18.1, "工作表「教学资源表」"),
+    ("dual_qualified_ratio", S, 2023, None, 88.40, "工作表「教学资源表」"),  # 0.884 shown as 88.40%
+    ("company_equipment_value", S, 2023, None, 412.0, "工作表「教学资源表」"),  # 4120000 元
+    ("fiscal_funding_per_student", S, 2023, None, 14350, "工作表「教学资源表」"),
+]
+
+
+def test_workbook_of_report_tables_reads_what_excel_shows() -> None:
+    result = load(WORKBOOK)
+    assert (result.school, result.report_year, result.format_used) == (SCHOOL, 2023, "xlsx")
+    expected = pd.DataFrame(WORKBOOK_EXPECTED, columns=[*KEY[:4], "value", "source_table"]).astype(
+        {"year": "int64", "years_after": "Int64", "value": "float64"}
+    )
+    assert_figures(result.observations, expected)
+    survey = result.observations[result.observations["source_table"] == "表3"]
+    assert survey["source_text"].iloc[-1] == "[工作表「就业」第 6 行] 沧浪虚构职业技术学院 3126 2987 95.55% 98.36%"
+    workbook = _item(result, "workbook")
+    codes = {p.code: p for p in workbook.problems}
+    assert codes["percent_format"].zh.startswith("13 个单元格为百分比格式")
+    assert "2023年招生录取情况!D5" in codes["formula_empty"].zh  # the SUM without a saved result …
+    enrollment = _item(result, "enrollment_by_channel")
+    cut = next(p for p in enrollment.problems if p.code == "row_cut")  # … so the 合计 row is not read
+    assert cut.text("zh") == "工作表「2023年招生录取情况」第 5 行：“合计”之后应有 4 个数字，实际为 3 个，该行未读取"
+
+
+def test_a_report_table_saved_as_csv() -> None:
+    # Another college's enrollment table as Excel saves it to CSV: commas between cells, quoted
+    # thousands, no title and no appendix (the data year comes from the caption, and says so).
+    result = load(FIXTURES / "测试夹具_沧浪虚构_招生表.csv")
+    assert (result.school, result.report_year, result.format_used) == (SCHOOL, 2023, "text")
+    expected = pd.DataFrame(
+        [
+            (ind, subject, 2023, None, value, "表2-1")
+            for subject, values in {
+                "普通高考": (1320, 1300, 1250, 96.15),
+                "单独考试招生": (1000, 980, 955, 97.45),
+                "合计": (2320, 2280, 2205, 96.71),
+            }.items()
+            for ind, value in zip(
+                ["enroll_plan", "enroll_admitted", "enroll_registered", "enroll_registration_rate"], values, strict=True
+            )
+        ],
+        columns=[*KEY[:4], "value", "source_table"],
+    ).astype({"year": "int64", "years_after": "Int64", "value": "float64"})
+    assert_figures(result.observations, expected)
+    assert result.observations["source_text"].iloc[0] == '普通高考,"1,320","1,300","1,250",96.15%'
+    report = _item(result, "report")
+    assert any(p.code == "year_from_caption" and p.line == 2 for p in report.problems)

@@ -531,4 +531,32 @@ def test_no_data_sheet(tmp_path: Path, loaded_db: Path, capsys) -> None:
     book.active["A1"] = "indicator_id"
     path = tmp_path / "别的.xlsx"
     book.save(path)
-    assert_rejected(path, loaded_db, FormatError, "没有找到任何数据工作表", "no data sheet", capsys=capsys)
+    assert_rejected(
+        path, loaded_db, FormatError, "工作簿既不是填报模板", "neither the template", "no recognisable", capsys=capsys
+    )
+
+
+def test_percent_formatted_cells_are_read_as_the_percent_shown(tmp_path: Path, capsys) -> None:
+    def fill(book: openpyxl.Workbook) -> None:
+        book[META_SHEET]["B2"] = "示例职业技术学院"
+        book[META_SHEET]["B3"] = 2023
+        book["毕业生调查"].append(["employment_rate", None, "本校", 2022, 1, 0.9836, "%"])
+        book["毕业生调查"]["F2"].number_format = "0.00%"
+
+    path = tmp_path / "percent.xlsx"
+    path.write_bytes(_edit(template_bytes(), fill))
+    result = load(path)
+    assert result.observations["value"].tolist() == [98.36]
+    assert result.notes == [
+        "工作表「毕业生调查」F2 为百分比格式，按显示的百分数读取（0.9836 → 98.36）/ "
+        "sheet 毕业生调查: 1 percent-formatted cell(s) read as the percent shown"
+    ]
+
+    def count_as_percent(book: openpyxl.Workbook) -> None:
+        fill(book)
+        book["师资"].append(["fulltime_teachers", None, "本校", 2023, None, 6, None])
+        book["师资"]["F2"].number_format = "0%"
+
+    path.write_bytes(_edit(template_bytes(), count_as_percent))
+    with pytest.raises(ValueParseError, match="单元格为百分比格式，但 fulltime_teachers"):
+        load(path)
