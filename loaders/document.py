@@ -146,6 +146,7 @@ def find_captions(norm: list[str], spec: ReportSpec) -> list[Caption]:
     """
     captions: list[Caption] = []
     names = sorted(((squeeze(n), f.id) for f in spec.form for n in f.names), key=lambda item: -len(item[0]))
+    any_name = re.compile("|".join(re.escape(name) for name, _ in names))
     for index, line in enumerate(norm):
         if not line:
             continue
@@ -161,7 +162,7 @@ def find_captions(norm: list[str], spec: ReportSpec) -> list[Caption]:
             if caption is not None:
                 captions.append(caption)
                 continue
-        if len(line) <= 40:
+        if len(line) <= 40 and any_name.search(line.replace(" ", "")):
             form = _form_title(line, names)
             if form is not None:
                 captions.append(Caption(index, form[1], line, numbered=False, form=form[0]))
@@ -191,7 +192,7 @@ def _numbered(index: int, line: str, spec: ReportSpec, names: list[tuple[str, st
 
 def _form_title(line: str, names: list[tuple[str, str]]) -> tuple[str, str] | None:
     """``(form id, name)`` when a short line is a form's title without a number (``2020年计分卡``)."""
-    squeezed = squeeze(line)
+    squeezed = squeeze(line, normalized=True)
     rest = squeezed[_FORM_PREFIX.match(squeezed).end() :]
     for name, form_id in names:
         if rest.startswith(name) and _FORM_SUFFIX.match(rest[len(name) :]):

@@ -79,7 +79,7 @@ def _compile_rows(spec: ReportSpec) -> tuple[re.Pattern[str], dict[str, list[Row
             by_name.setdefault(squeeze(name), []).append(row)
     names = sorted(by_name, key=len, reverse=True)
     units = sorted({*known_units(), *(u for row in spec.row for u in row.units)}, key=len, reverse=True)
-    unit_alternation = "|".join(re.escape(u) for u in [*units, *_DASHES])
+    unit_alternation = "|".join(literal(u) or re.escape(u) for u in [*units, *_DASHES])  # "人 日" is 人日
     placeholder = "|".join(re.escape(p) for p in sorted(spec.placeholders, key=len, reverse=True))
     cell = rf"(?:{_VALUE}|{placeholder})"
     pattern = (
@@ -164,7 +164,7 @@ def _read_row(
     item: CoverageItem,
 ) -> bool:
     unit = registry_units()[row.indicator]
-    printed = match.group("unit")
+    printed = squeeze(match.group("unit")) if match.group("unit") else None
     factor = 1.0
     if printed and printed not in _DASHES and printed != unit and printed not in row.units:
         converted = unit_factor(printed, unit)
@@ -225,8 +225,8 @@ def _report_unread_names(
         index = start + bisect.bisect_right(offsets, at) - 1
         line = doc.norm[index]
         rest = text[match.end() : match.end() + 40].split("\n")[0]
-        if not re.search(r"\d", rest):
-            continue
+        if not re.search(r"\d", rest) or len(squeeze(match.group("name"))) < 3 or len(line) > 60:
+            continue  # a short name, or a sentence that mentions it: not a row that failed
         item.add(
             Problem(
                 "row_unreadable",

@@ -33,7 +33,6 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
 from loaders.blocks import resolve_year
 from loaders.coverage import CoverageItem, Problem
@@ -67,6 +66,19 @@ class Scan:
 
     header: list[tuple[int, str]] = field(default_factory=list)
     rows: list[RawRow] = field(default_factory=list)
+    _index: tuple[str, list[tuple[int, int]], list[int]] | None = None
+
+    def header_index(self) -> tuple[str, list[tuple[int, int]], list[int]]:
+        """The header joined without whitespace, with ``(offset, line)`` starts and cell offsets."""
+        if self._index is None:
+            joined, starts, cells = "", [], []
+            for index, line in self.header:
+                starts.append((len(joined), index))
+                for token in line.split():
+                    cells.append(len(joined))
+                    joined += squeeze(token, normalized=True)
+            self._index = (joined, starts, cells)
+        return self._index
 
     @property
     def n_cells(self) -> int:
@@ -155,42 +167,18 @@ def _is_year(token: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- recognising
-@cache
-def _alias_re(spec_id: str, aliases: tuple[tuple[str, int], ...]) -> re.Pattern[str]:
-    ordered = sorted(aliases, key=lambda item: -len(item[0]))
-    alternation = "|".join(re.escape(alias) for alias, _ in ordered)
-    return re.compile(rf"(?P<alias>{alternation})(?:\((?P<unit>[^()]{{1,8}})\))?")
-
-
-def _aliases(spec: TableSpec) -> tuple[tuple[str, int], ...]:
-    seen: dict[str, int] = {}
-    for position, column in enumerate(spec.columns):
-        for header in column.headers:
-            seen.setdefault(squeeze(header), position)
-    return tuple(seen.items())
-
-
-def _alias_map(spec: TableSpec) -> dict[str, int]:
-    return dict(_aliases(spec))
-
-
-def _measures(spec: TableSpec, header: list[tuple[int, str]]) -> list[tuple[int, int, str | None, str]]:
+def _measures(spec: TableSpec, scan: Scan) -> list[tuple[int, int, str | None, str]]:
     """Column names found in the header: ``(line index, column, printed unit, name)`` in order.
 
     The header lines are joined without whitespace (a name may wrap over lines); a second name of
     the same column inside the same header cell (``占总留本地人数比例`` holds ``占总留`` and ``比例``)
     counts once.
     """
-    joined, starts, cells = "", [], []
-    for index, line in header:
-        starts.append((len(joined), index))
-        for token in line.split():
-            cells.append(len(joined))
-            joined += squeeze(token)
+    joined, starts, cells = scan.header_index()
     found: list[tuple[int, int, str | None, str]] = []
     last: tuple[int, int] | None = None  # (cell, column) of the previous name
-    aliases = _alias_map(spec)
-    for match in _alias_re(spec.id, _aliases(spec)).finditer(joined):
+    aliases = spec.alias_map
+    for match in spec.alias_re.finditer(joined):
         cell = bisect.bisect_right(cells, match.start()) - 1
         column = aliases[match.group("alias")]
         if last == (cell, column):
@@ -201,12 +189,15 @@ def _measures(spec: TableSpec, header: list[tuple[int, str]]) -> list[tuple[int,
     return found
 
 
-def caption_score(spec: TableSpec, title: str) -> bool:
-    """Whether every caption term group of the spec is in the title and no excluded term is."""
-    squeezed = squeeze(title)
-    if any(squeeze(term) in squeezed for term in spec.not_caption):
+def caption_score(spec: TableSpec, title: str, squeezed: str | None = None) -> bool:
+    """Whether every caption term group of the spec is in the title and no excluded term is.
+
+    ``squeezed``: the title already squeezed (one caption is scored against every spec).
+    """
+    squeezed = squeezed if squeezed is not None else squeeze(title, normalized=True)
+    if any(term in squeezed for term in spec.excluded_terms):
         return False
-    return all(any(squeeze(term) in squeezed for term in group) for group in spec.caption)
+    return all(any(term in squeezed for term in group) for group in spec.caption_terms)
 
 
 def survey_subject(label: str, doc: Document) -> tuple[str | None, str]:
@@ -219,7 +210,7 @@ def survey_subject(label: str, doc: Document) -> tuple[str | None, str]:
     """
     aliases = subject_aliases()
     subjects = doc.spec.survey_subjects
-    label = squeeze(label)
+    label = squeeze(label, normalized=True)
     label = re.sub(r"\(.*?\)$", "", label) or label
 
     def direct(text: str) -> str | None:
@@ -249,12 +240,15 @@ def survey_subject(label: str, doc: Document) -> tuple[str | None, str]:
 def recognise(doc: Document, caption: Caption, scan: Scan) -> tuple[TableSpec, int] | None:
     """The table spec that best fits a captioned region, with its score; None when none fits."""
     best: tuple[int, int, TableSpec] | None = None
-    header_text = squeeze(" ".join(line for _, line in scan.header))
+    header_text = scan.header_index()[0]
+    title = squeeze(caption.title, normalized=True)
     for order, spec in enumerate(doc.spec.table):
-        by_caption = caption_score(spec, caption.title)
-        keyed = any(squeeze(key) in header_text for key in spec.header_keys)
-        named = len({column for _, column, _, _ in _measures(spec, scan.header)})
-        if not (by_caption or (keyed and named >= 2)):
+        by_caption = caption_score(spec, caption.title, title)
+        keyed = any(key in header_text for key in spec.key_terms)
+        if not (by_caption or keyed):
+            continue
+        named = len({column for _, column, _, _ in _measures(spec, scan)})
+        if not (by_caption or named >= 2):
             continue
         score = 4 * by_caption + 2 * keyed + named
         if spec.survey:
@@ -310,7 +304,7 @@ def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) ->
     n = scan.n_cells
     if n == 0:
         return None
-    measures = _measures(spec, scan.header)
+    measures = _measures(spec, scan)
     levels = _year_levels(scan.header)
     table_unit = None
     for text in [caption.title, *(line for _, line in scan.header)]:
@@ -375,7 +369,7 @@ def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) ->
     tokens = scan.header[-1][1].split() if scan.header else []
     if tokens and len(tokens) in (n, n + 1):
         names = tokens[-n:]
-        aliases = _alias_map(spec)
+        aliases = spec.alias_map
         leaves = []
         for name in names:
             squeezed = squeeze(re.sub(r"\(.*?\)$", "", name))
@@ -407,14 +401,25 @@ def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) ->
 
 
 # ---------------------------------------------------------------------------------------- reading
-def read_grid(doc: Document, spec: TableSpec, caption: Caption, item: CoverageItem) -> int | None:
+def read_grid(
+    doc: Document, spec: TableSpec, caption: Caption, item: CoverageItem, scan: Scan | None = None
+) -> int | None:
     """Read a recognised grid into figures, recording what was not read in ``item``.
+
+    Args:
+        doc: The report.
+        spec: The table spec it was recognised as.
+        caption: Its caption.
+        item: Its coverage item.
+        scan: The region as scanned for recognising it (scanned again when the spec drops
+            trailing text cells).
 
     Returns:
         The table's years after graduation (survey tables), also when nothing could be read.
     """
-    trailing = re.compile(spec.trailing_text) if spec.trailing_text else None
-    scan = scan_region(doc, caption.index + 1, doc.region_end(caption), trailing)
+    if scan is None or spec.trailing_text:
+        trailing = re.compile(spec.trailing_text) if spec.trailing_text else None
+        scan = scan_region(doc, caption.index + 1, doc.region_end(caption), trailing)
     table = caption.table
     where = caption.index + 1
     years_after = _years_after(doc, spec, caption, item)
@@ -532,7 +537,7 @@ def _read_rows(
     years_after: int | None,
 ) -> None:
     n = len(layout.leaves)
-    aliases = _alias_map(spec)
+    aliases = spec.alias_map
     seen_subjects: list[str] = []
     unknown_rows: list[str] = []
     placeholders = 0

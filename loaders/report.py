@@ -159,7 +159,7 @@ def _read(doc: Document) -> list[CoverageItem]:
             if match is not None:
                 table_spec = match[0]
                 item = _item(caption, table_spec.id, "table", table_spec.zh, table_spec.en, table_spec.core)
-                years_after = read_grid(doc, table_spec, caption, item)
+                years_after = read_grid(doc, table_spec, caption, item, scan)
                 if table_spec.expect_years_after:
                     item.item_id = f"{table_spec.id}@{years_after}"
                     item.name_zh += f"·毕业{years_after}年后"

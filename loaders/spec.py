@@ -83,6 +83,8 @@ class Column(_Model):
 class TableSpec(_Model):
     """``[[table]]``: a grid read row by row, columns mapped from its header."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
     id: str
     zh: str
     en: str
@@ -112,6 +114,37 @@ class TableSpec(_Model):
     def survey(self) -> bool:
         """Whether the rows are the graduate survey's 全省 / 本科 / 高职 / 本校."""
         return self.rows == "survey"
+
+    # compiled once (the parser asks for them for every caption of every report)
+    @cached_property
+    def caption_terms(self) -> tuple[tuple[str, ...], ...]:
+        """The caption term groups, squeezed."""
+        return tuple(tuple(squeeze(term) for term in group) for group in self.caption)
+
+    @cached_property
+    def excluded_terms(self) -> tuple[str, ...]:
+        """The excluded caption terms, squeezed."""
+        return tuple(squeeze(term) for term in self.not_caption)
+
+    @cached_property
+    def key_terms(self) -> tuple[str, ...]:
+        """The identifying header labels, squeezed."""
+        return tuple(squeeze(term) for term in self.header_keys)
+
+    @cached_property
+    def alias_map(self) -> dict[str, int]:
+        """``squeezed column name → column index`` (the first column to claim a name keeps it)."""
+        seen: dict[str, int] = {}
+        for position, column in enumerate(self.columns):
+            for header in column.headers:
+                seen.setdefault(squeeze(header), position)
+        return seen
+
+    @cached_property
+    def alias_re(self) -> re.Pattern[str]:
+        """Any column name (longest first), with an optional printed unit in brackets after it."""
+        alternation = "|".join(re.escape(alias) for alias in sorted(self.alias_map, key=len, reverse=True))
+        return re.compile(rf"(?P<alias>{alternation})(?:\((?P<unit>[^()]{{1,8}})\))?")
 
 
 class FormSpec(_Model):
@@ -276,9 +309,14 @@ class ReportSpec(_Model):
         return list(self.meta.survey_subjects)
 
 
-def squeeze(text: str) -> str:
-    """Normalised text without any whitespace: what caption terms, headers and names are matched on."""
-    return "".join(normalize(text).split())
+def squeeze(text: str, normalized: bool = False) -> str:
+    """Normalised text without any whitespace: what caption terms, headers and names are matched on.
+
+    Args:
+        text: The text.
+        normalized: It is normalised already (a line of the document): only drop the whitespace.
+    """
+    return "".join((text if normalized else normalize(text)).split())
 
 
 @cache

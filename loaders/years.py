@@ -9,6 +9,7 @@ Cohorts (2022届) come from the survey tables' captions as they are read; see
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,11 +62,14 @@ def resolve_years(norm: list[str], spec: ReportSpec, source: str, given: int | N
     """
     evidence: list[tuple[str, int, int, str, str]] = []
     problems: list[Problem] = []
+    text = "\n".join(norm)
+    starts = [0]
+    for line in norm[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
     for rule, pattern in spec.year_rules:
         years: list[tuple[int, int]] = []
-        for index, line in enumerate(norm):
-            for match in pattern.finditer(line):
-                years.append((int(match.group("year")) + rule.offset, index + 1))
+        for match in re.finditer(pattern.pattern, text, re.MULTILINE):  # one pass over the text, not per line
+            years.append((int(match.group("year")) + rule.offset, bisect.bisect_right(starts, match.start())))
         if years:
             year = Counter(y for y, _ in years).most_common(1)[0][0]
             line = next(n for y, n in years if y == year)
