@@ -259,9 +259,19 @@ def _report_lines(data: str, report_id: str) -> list[str]:
     return _consistent(data, store.read_report_lines, report_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage(data: str, report_id: str) -> pd.DataFrame:
+    return _consistent(data, store.read_coverage, report_id)
+
+
 def reports() -> pd.DataFrame:
     """The loaded reports."""
     return _read(_reports)
+
+
+def coverage(report_id: str) -> pd.DataFrame:
+    """What was read from a report, item by item (see :mod:`loaders.coverage`)."""
+    return _read(_coverage, report_id)
 
 
 def observations(report_id: str | None = None) -> pd.DataFrame:

@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, frames, store
+from dashboard.coverage_view import show_coverage, years_text
 from dashboard.state import current
 from dashboard.ui import PlainMessage, download_row, plain, show_error
 from loaders import LoadError, load_bytes
+from loaders.coverage import coverage_frame
 from loaders.paths import REPORTS_DIR
 from loaders.settings import max_upload_bytes, setting
 from loaders.store import delete_report, forget_upload, ingest_result, keep_upload
@@ -20,18 +22,29 @@ from viz.sections import report_label
 f = current()
 lang = f.lang
 st.title(t("data_title", lang))
-loaded, lookup, checkup, upload = st.tabs(
-    [t("tab_loaded", lang), t("tab_provenance", lang), t("tab_findings", lang), t("tab_upload", lang)]
+loaded, read, lookup, checkup, upload = st.tabs(
+    [
+        t("tab_loaded", lang),
+        t("tab_coverage", lang),
+        t("tab_provenance", lang),
+        t("tab_findings", lang),
+        t("tab_upload", lang),
+    ]
 )
 
 with loaded:
     st.subheader(t("reports", lang))
     reports = store.reports()
+    basis = "year_basis_zh" if lang == "zh" else "year_basis_en"
     st.dataframe(
-        reports[["school", "report_year", "source_file", "format", "n_observations", "loaded_at"]].rename(
+        reports[
+            ["school", "report_year", basis, "title_year", "source_file", "format", "n_observations", "loaded_at"]
+        ].rename(
             columns={
                 "school": t("school", lang),
                 "report_year": t("report_year", lang),
+                basis: t("year_basis", lang),
+                "title_year": t("title_year", lang),
                 "source_file": t("source_file", lang),
                 "format": t("format", lang),
                 "n_observations": t("figures", lang),
@@ -58,6 +71,24 @@ with loaded:
         hide_index=True,
         width="stretch",
     )
+
+with read:
+    st.subheader(t("coverage_title", lang))
+    report_ids = reports["report_id"].tolist()
+    chosen = st.selectbox(
+        t("coverage_pick", lang),
+        report_ids,
+        index=report_ids.index(f.report_id) if f.report_id in report_ids else 0,
+        key="coverage_report",
+    )
+    if chosen is not None:
+        row = reports[reports["report_id"] == chosen].iloc[0]
+        st.text(years_text(int(row["report_year"]), row[basis], row["title_year"], lang))
+        items = store.coverage(chosen)
+        if items.empty:
+            st.info(t("coverage_none", lang))
+        else:
+            show_coverage(items, lang, key="stored")
 
 with lookup:
     observations = store.observations(f.report_id)
@@ -149,6 +180,15 @@ with upload:
             )
             for note in result.notes:
                 st.text(note)
+            if result.years is not None:
+                st.text(
+                    years_text(
+                        result.report_year, getattr(result.years, f"basis_{lang}"), result.years.title_year, lang
+                    )
+                )
+            if result.coverage:
+                st.caption(t("preview_coverage", lang))
+                show_coverage(coverage_frame(result.coverage), lang, key="preview")
             st.dataframe(result.observations, hide_index=True, width="stretch", height=300)
             if st.button(t("confirm_load", lang), type="primary"):
                 with st.spinner(t("confirm_load", lang)):

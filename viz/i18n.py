@@ -110,6 +110,43 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "This school and year is already loaded; it will be replaced.",
     },
     "unchanged": {"zh": "与已载入的内容完全相同，无需再次载入。", "en": "Identical to what is loaded; nothing to do."},
+    # coverage: what was read from a report
+    "tab_coverage": {"zh": "读取情况", "en": "What was read"},
+    "coverage_title": {"zh": "读取情况：哪些表读到了，哪些没有", "en": "What was read, table by table"},
+    "coverage_pick": {"zh": "报告", "en": "Report"},
+    "coverage_status": {"zh": "状态", "en": "Status"},
+    "coverage_item": {"zh": "表格/指标（★ 为核心）", "en": "Table or indicators (★ core)"},
+    "coverage_kind": {"zh": "类别", "en": "Kind"},
+    "coverage_problems": {"zh": "未读取的内容与原因", "en": "What was not read, and why"},
+    "coverage_attention": {
+        "zh": "需要留意的项目（未找到、部分读取、换算与说明）：",
+        "en": "Items that need attention (not found, partly read, conversions and notes):",
+    },
+    "coverage_all_read": {
+        "zh": "读取规则所列的表格均已完整读取。",
+        "en": "Every table the rules know was read in full.",
+    },
+    "coverage_every_item": {
+        "zh": "全部项目（含已读取与未设读取规则的表格）",
+        "en": "Every item (also those read in full and tables no rule reads)",
+    },
+    "coverage_core_missing": {
+        "zh": "核心表格未找到：{names}。这些数据不会出现在对比与趋势中。",
+        "en": "Core tables not found: {names}. These figures will be missing from comparisons and trends.",
+    },
+    "coverage_none": {
+        "zh": "这份报告载入时还没有读取情况记录（在此功能之前载入），重新载入后可见。",
+        "en": "No record of what was read for this report (loaded before this was recorded); load it again to see it.",
+    },
+    "year_basis": {"zh": "数据年度依据", "en": "How the data year was found"},
+    "title_year": {"zh": "标题年度", "en": "Title year"},
+    "years_line": {"zh": "数据年度 {year}（{basis}）", "en": "Data year {year} ({basis})"},
+    "years_title": {"zh": "；标题年度 {year}", "en": "; title year {year}"},
+    "years_unknown_basis": {"zh": "导入时指定", "en": "given when loading"},
+    "preview_coverage": {
+        "zh": "确认前请先看读取情况：未找到或部分读取的表格不会写入缺失的数字。",
+        "en": "Before confirming, check what was read: nothing is written for what is missing or partly read.",
+    },
     # compare
     "compare_title": {"zh": "对比：学校、年份与基准", "en": "Compare schools, years and benchmarks"},
     "pick_indicator": {"zh": "指标", "en": "Indicator"},
