@@ -43,12 +43,25 @@ def coverage_table(frame: pd.DataFrame, lang: str, *, attention_only: bool) -> p
                 ("★ " if core else "") + str(n) for core, n in zip(frame["core"], name, strict=True)
             ],
             t("coverage_kind", lang): frame["kind"].map(lambda k: KIND_TEXT.get(k, (k, k))[column]),
-            t("table", lang): frame["source_table"],
-            t("line", lang): frame["line"],
+            t("table", lang): frame["source_table"].replace("", "—"),
+            t("line", lang): [str(int(n)) if pd.notna(n) else "—" for n in frame["line"]],
             t("figures", lang): frame["n_values"],
             t("coverage_problems", lang): problems.str.replace("；", "\n").str.replace("; ", "\n"),
         }
     )
+
+
+def _columns(lang: str) -> dict[str, object]:
+    """Column widths that keep the reasons readable at 1366 px."""
+    small = {
+        key: st.column_config.TextColumn(width="small") for key in ("coverage_status", "coverage_kind", "table", "line")
+    }
+    return {
+        **{t(key, lang): column for key, column in small.items()},
+        t("figures", lang): st.column_config.NumberColumn(width="small"),
+        t("coverage_item", lang): st.column_config.TextColumn(width="medium"),
+        t("coverage_problems", lang): st.column_config.TextColumn(width="large"),
+    }
 
 
 def show_coverage(frame: pd.DataFrame, lang: str, *, key: str) -> None:
@@ -67,7 +80,7 @@ def show_coverage(frame: pd.DataFrame, lang: str, *, key: str) -> None:
         st.success(t("coverage_all_read", lang), icon=":material/check_circle:")
     else:
         st.caption(t("coverage_attention", lang))
-        st.dataframe(attention, hide_index=True, width="stretch", key=f"{key}_attention")
+        st.dataframe(attention, hide_index=True, width="stretch", column_config=_columns(lang), key=f"{key}_attention")
     with st.expander(t("coverage_every_item", lang)):
         st.dataframe(
             coverage_table(frame, lang, attention_only=False), hide_index=True, width="stretch", key=f"{key}_all"

@@ -90,3 +90,27 @@ def test_the_data_page_shows_each_reports_coverage_and_years(
     assert "2019 届（毕业 1 年后）：表2-15、表2-17、表2-19、表2-21、表2-22、表2-26" in shown
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["已读取"], metrics["未找到"], metrics["未读取"]) == ("37", "0", "20")
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["pages/overview.py", "pages/outcomes.py", "pages/enrollment.py", "pages/faculty.py", "pages/targets.py"],
+)
+def test_another_colleges_report_shows_on_every_page(
+    page: str, built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fictional college (a test fixture) loaded by the CLI beside the bundled report.
+    from loaders.store import connect, ingest_file
+
+    db = tmp_path / "other.duckdb"
+    rebuild(db)
+    con = connect(db)
+    ingest_file(con, TEXT_FIXTURE)
+    con.close()
+    monkeypatch.setenv("QUALITY_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["school"] = SCHOOL
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["_filters"].report_id == f"{SCHOOL}-2023"
