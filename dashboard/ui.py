@@ -6,7 +6,6 @@ Only pages (through this module) turn exceptions into messages; no traceback rea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -15,6 +14,7 @@ import streamlit as st
 
 from viz.exports import Provenance, reader_table, render_csv, render_xlsx, safe_file_name
 from viz.i18n import t
+from viz.markup import plain
 from viz.png import WIDTH_FULL, WIDTH_HALF, png_available, render_png
 
 
@@ -48,22 +48,9 @@ def chart(
         png_width: Width in CSS pixels of the server-side PNG.
     """
     st.plotly_chart(figure, theme=None, width="stretch", key=f"chart_{key}", config=modebar_config(name))
-    st.caption(provenance.caption(lang))
+    st.caption(plain(provenance.caption(lang)))
     table = reader_table(data, lang) if data is not None and not data.empty else None
     download_row(table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width)
-
-
-# Everything Markdown (CommonMark and Streamlit's extensions: :color[…], :material/…:, $…$) gives
-# a meaning to; a backslash makes each one literal.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&])")
-
-
-def plain(text: object) -> str:
-    """``text`` made safe to put into Markdown: every character shows as itself, nothing is markup.
-
-    A value from an uploaded file (``<script>``, ``[a](javascript:…)``, ``**``) shows as typed.
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 class PlainMessage(Exception):
@@ -140,7 +127,7 @@ def kpi_row(
             indicator_name(indicators, indicator_id, lang),
             format_value(value, unit),
             help=(
-                f"{rows['source_table'].iloc[0]} · {t('line', lang)} {rows['source_line'].iloc[0]}"
+                plain(f"{rows['source_table'].iloc[0]} · {t('line', lang)} {rows['source_line'].iloc[0]}")
                 if not rows.empty
                 else None
             ),
@@ -203,8 +190,10 @@ def target_bullets(rows: pd.DataFrame, *, lang: str, per_row: int = 3, key: str)
                 else ""
             )
             st.caption(
-                f"{status_name(str(row.status), lang)} · {t('target', lang)} {row.target_year}{needed}"
-                f" · {t('source', lang)}：{row.source_table or '—'}"
+                plain(
+                    f"{status_name(str(row.status), lang)} · {t('target', lang)} {row.target_year}{needed}"
+                    f" · {t('source', lang)}：{row.source_table or '—'}"
+                )
             )
 
 

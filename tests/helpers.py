@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -36,3 +37,8 @@ def assert_rejected(path: Path, db_path: Path, error: type, *fragments: str, cap
     after_obs, after_reports = snapshot(db_path)
     assert after_reports == before_reports
     assert after_obs.equals(before_obs)
+
+
+def unescaped(markdown: str) -> str:
+    """Markdown as a reader sees it: backslash escapes (see :func:`viz.markup.plain`) removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
