@@ -55,6 +55,19 @@ SETTINGS: tuple[Setting, ...] = (
         "DuckDB's memory limit for the dashboard's connection (its buffer cache), in MB.",
     ),
     Setting(
+        "parse_memory_mb",
+        768,
+        "Memory, in MB, the parsing of one upload may take on top of its process's start-up (a child process "
+        "under resource.setrlimit RLIMIT_AS; also each worker process of a bulk build): a file that needs more is "
+        "refused with a message, and the dashboard's own memory never grows with it.",
+    ),
+    Setting(
+        "parse_timeout_s",
+        60.0,
+        "Wall time, in seconds, the parsing of one upload may take (its child process is then killed and the "
+        "file refused with a message).",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",

@@ -27,7 +27,6 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,8 +34,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from loaders import LoadError, LoadResult, load
+from loaders import LoadError, LoadResult, load, load_bytes
 from loaders.errors import StoreBusyError, TableError
+from loaders.isolate import ParseFailure, ReportFile, crash_error
 from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path, uploads_dir
 from loaders.plans import TARGET_COLUMNS, parse_plan
 from loaders.registry import read_registry
@@ -549,6 +549,14 @@ def report_files_in(folder: Path | str) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith("."))
 
 
+def load_file(file: ReportFile) -> LoadResult:
+    """Load a report file (a ``(path, name)`` pair under that name, e.g. a kept upload)."""
+    if isinstance(file, tuple):
+        path, name = file
+        return load_bytes(Path(path).read_bytes(), name)
+    return load(file)
+
+
 def keep_upload(result: LoadResult, data: bytes, uploads: Path | None = None) -> Path:
     """Keep an uploaded report's bytes so that a rebuild loads it again.
 
@@ -615,36 +623,41 @@ class BuildSummary:
     seconds: float = 0.0
 
 
-def _parse(path: Path) -> StagedReport | tuple[str, str]:
-    """Load one file; a file that cannot be loaded gives ``(name, message)`` instead."""
+def _parse(file: ReportFile) -> StagedReport | ParseFailure:
+    """Load one file in this process; a file that cannot be loaded gives a :class:`ParseFailure`."""
+    name = file[1] if isinstance(file, tuple) else Path(file).name
     try:
         with arrow_only():
-            return StagedReport.from_result(load(path))
+            return StagedReport.from_result(load_file(file))
     except LoadError as exc:
-        return (path.name, exc.message)
+        return ParseFailure(file, name, exc)
     except Exception as exc:  # a parser bug must not stop a build of thousands of files
-        return (path.name, f"{type(exc).__name__}: {exc}")
+        return ParseFailure(file, name, crash_error(name, exc))
 
 
-def _parsed(files: Sequence[Path], workers: int) -> Iterator[StagedReport | tuple[str, str]]:
-    if workers <= 1 or len(files) < 2:
-        yield from (_parse(path) for path in files)
+def _parsed(files: Sequence[ReportFile], workers: int, isolate: bool) -> Iterator[StagedReport | ParseFailure]:
+    """Parsed files in order: in this process, or in child processes (see :mod:`loaders.isolate`).
+
+    The children are started as ``python -m loaders.isolate``, never through multiprocessing,
+    whose workers re-run the parent's ``__main__`` (``app.py`` after Streamlit ran it).
+    """
+    if not isolate and (workers <= 1 or len(files) < 2):
+        yield from (_parse(file) for file in files)
         return
-    import multiprocessing
+    from loaders.isolate import parse_files
 
-    # "spawn": the parent may hold DuckDB's threads and locks, which a forked child must not inherit.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_parse, files, chunksize=16)
+    yield from parse_files(files, max(1, workers))
 
 
 def build_store(
     db_path: Path | str | None,
-    report_files: Iterable[Path],
+    report_files: Iterable[ReportFile],
     plan_files: Iterable[Path] = (),
     *,
     workers: int = 1,
     batch: int | None = None,
     strict: bool = False,
+    isolate: bool = False,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> BuildSummary:
     """Build a store afresh from report and plan files, quickly, and move it into place.
@@ -657,12 +670,15 @@ def build_store(
 
     Args:
         db_path: Target file; the default store when None.
-        report_files: Report files, in order (a later file with the same report id wins).
+        report_files: Report files, in order (a later file with the same report id wins); a
+            ``(path, name)`` pair is loaded under ``name`` (a kept upload).
         plan_files: Plan documents.
-        workers: Parsing processes (1: parse in this process).
+        workers: Parsing processes (1: parse in this process, unless ``isolate``).
         batch: Reports per transaction (the ``build_batch`` setting when None).
         strict: Raise the first file's :class:`LoadError` instead of listing it (nothing is moved
             into place then).
+        isolate: Parse in child processes under the memory limit even with one worker (the
+            dashboard's rebuilds: its own memory never grows with a file's).
         progress: Called with ``(files done, files in all, seconds so far)`` after each batch.
 
     Returns:
@@ -692,12 +708,12 @@ def build_store(
                 con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - workers)}")
             pending: list[StagedReport] = []
             done = 0
-            for parsed in _parsed(files, workers):
+            for parsed in _parsed(files, workers, isolate):
                 done += 1
-                if isinstance(parsed, tuple):
+                if isinstance(parsed, ParseFailure):
                     if strict:
-                        load(files[done - 1])  # raises the LoadError with its message
-                    summary.failures.append(parsed)
+                        raise parsed.error
+                    summary.failures.append((parsed.name, parsed.error.message))
                     continue
                 pending.append(parsed)
                 if len(pending) >= batch:
