@@ -27,7 +27,8 @@ import pandas as pd
 import streamlit as st
 
 from loaders import store
-from loaders.paths import default_db_path
+from loaders.leftovers import remove_leftovers
+from loaders.paths import default_db_path, uploads_dir
 from loaders.settings import read_only, setting
 
 _LOG = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         except duckdb.Error as exc:
             raise StoreUnavailableError(_unavailable_message(path, exc, readonly=True)) from exc
     else:
+        remove_leftovers(path, uploads_dir())  # of builds and uploads killed before this start
         if not path.exists():
             _LOG.warning("store %s missing: building it from data/", path)
             store.rebuild(path)

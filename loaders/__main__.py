@@ -84,6 +84,7 @@ def _ingest(args: argparse.Namespace) -> int:
 def _rebuild(args: argparse.Namespace) -> int:
     from loaders.store import rebuild
 
+    _remove_leftovers(args)
     for outcome in rebuild(args.db):
         print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} rows)")
     print(f"store written: {args.db or default_db_path()}")
@@ -96,6 +97,7 @@ def _sync(args: argparse.Namespace) -> int:
     path = Path(args.db or default_db_path())
     if not path.exists():
         return _rebuild(args)
+    _remove_leftovers(args)
     con = connect(path)
     try:
         for file in bundled_report_files():
@@ -107,6 +109,15 @@ def _sync(args: argparse.Namespace) -> int:
     finally:
         con.close()
     return 0
+
+
+def _remove_leftovers(args: argparse.Namespace) -> None:
+    """Files killed builds and uploads left behind (``.rebuild-*``, ``.upload-*``), at start."""
+    from loaders.leftovers import remove_leftovers
+    from loaders.paths import uploads_dir
+
+    for path in remove_leftovers(Path(args.db or default_db_path()), uploads_dir()):
+        print(f"removed a leftover of a killed process: {path}", file=sys.stderr)
 
 
 def _synthetic(args: argparse.Namespace) -> int:

@@ -37,6 +37,7 @@ import pandas as pd
 from loaders import LoadError, LoadResult, load, load_bytes
 from loaders.errors import StoreBusyError, TableError
 from loaders.isolate import ParseFailure, ReportFile, crash_error
+from loaders.leftovers import remove_stale_builds
 from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path, uploads_dir
 from loaders.plans import TARGET_COLUMNS, parse_plan
 from loaders.registry import read_registry
@@ -694,8 +695,8 @@ def build_store(
     batch = int(batch or setting("build_batch"))
     target = Path(db_path or default_db_path())
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_builds(target.parent)
-    handle, tmp_name = tempfile.mkstemp(prefix=".rebuild-", suffix=".duckdb", dir=target.parent)
+    remove_stale_builds(target.parent)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".rebuild-{os.getpid()}-", suffix=".duckdb", dir=target.parent)
     os.close(handle)
     os.unlink(tmp_name)  # DuckDB must create the file itself
     summary = BuildSummary()
@@ -759,18 +760,6 @@ def _write_batch(
                 summary.failures.append((result.source_file, exc.message))
             except duckdb.Error as exc:
                 summary.failures.append((result.source_file, f"{type(exc).__name__}: {exc}"))
-
-
-def _remove_stale_builds(folder: Path, older_than_s: float = 3600.0) -> None:
-    """Remove temporary files of builds that were killed (older than an hour)."""
-    import time
-
-    for path in folder.glob(".rebuild-*.duckdb*"):
-        try:
-            if time.time() - path.stat().st_mtime > older_than_s:
-                path.unlink()
-        except OSError:
-            pass
 
 
 def rebuild(
