@@ -53,22 +53,17 @@ def chart(
     download_row(table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width)
 
 
-class PlainMessage(Exception):
-    """An error whose message has been made plain (see :func:`plain`) for a Markdown error box."""
-
-    def __init__(self, exc: Exception) -> None:
-        message = getattr(exc, "message", None) or str(exc)
-        self.message = "\n".join(plain(line) for line in message.splitlines())
-        super().__init__(self.message)
-
-
 def show_error(exc: Exception, lang: str) -> None:
-    """Show an error in the reader's language and stop the page (no traceback)."""
+    """Show an error in the reader's language and stop the page (no traceback).
+
+    The message is shown as text (see :func:`viz.markup.plain`): it names files and quotes cells.
+    """
     message = getattr(exc, "message", None) or str(exc)
     lines = message.splitlines()
     if len(lines) == 2:  # loaders' errors: Chinese line, English line
-        message = lines[0] if lang == "zh" else lines[1]
-    st.error(f"**{t('error_title', lang)}**\n\n{message}", icon=":material/error:")
+        lines = [lines[0] if lang == "zh" else lines[1]]
+    text = "  \n".join(plain(line) for line in lines)
+    st.error(f"**{t('error_title', lang)}**\n\n{text}", icon=":material/error:")
     st.stop()
 
 

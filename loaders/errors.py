@@ -63,3 +63,18 @@ class StoreBusyError(LoadError):
 
 class ParseLimitError(LoadError):
     """Parsing a file went over a limit (wall time or memory) and was stopped; nothing was written."""
+
+
+class StoreWriteError(LoadError):
+    """The database refused a write (a value out of the column's range, a damaged or changed file).
+
+    Nothing was written: the write was one transaction and has been rolled back.
+    """
+
+
+class StoreDamagedError(LoadError):
+    """The store's file was changed or damaged by something other than this process's own writes.
+
+    Nothing was written; the message says what was done about it (the file moved aside and the
+    store rebuilt from ``data/`` and the kept uploads).
+    """
