@@ -68,6 +68,23 @@ SETTINGS: tuple[Setting, ...] = (
         "file refused with a message).",
     ),
     Setting(
+        "password_attempts_session",
+        5,
+        "Wrong planner passwords one browser session may try before it is locked out for password_lockout_s.",
+    ),
+    Setting(
+        "password_attempts_total",
+        20,
+        "Wrong planner passwords all sessions together may try within password_lockout_s before every session is "
+        "locked out until the oldest of them is that old (guessing from many sessions).",
+    ),
+    Setting(
+        "password_lockout_s",
+        300.0,
+        "Seconds a lockout after too many wrong planner passwords lasts (and the window wrong passwords are counted "
+        "in for the total).",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",

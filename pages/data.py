@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -126,9 +128,13 @@ with upload:
         with st.form("unlock"):
             given = st.text_input(t("password", lang), type="password")
             if st.form_submit_button(t("unlock", lang)):
-                if auth.unlock(given):
+                attempt = auth.unlock(given)
+                if attempt.ok:
                     st.rerun()
-                st.error(t("wrong_password", lang))
+                elif attempt.locked_for_s:
+                    st.error(t("locked_out", lang, s=math.ceil(attempt.locked_for_s)))
+                else:
+                    st.error(t("wrong_password", lang))
     else:
         recovery = store.last_recovery()
         if recovery is not None:

@@ -75,3 +75,13 @@ def loaded_db(db_path: Path, bundled_report: Path) -> Path:
     ingest_file(con, bundled_report)
     con.close()
     return db_path
+
+
+@pytest.fixture(autouse=True)
+def _no_password_attempts_counted_before():
+    """Each test starts with no wrong planner passwords counted in this process."""
+    from dashboard import auth
+
+    auth.reset_attempts()
+    yield
+    auth.reset_attempts()

@@ -369,7 +369,60 @@ def test_invisible_characters_do_not_make_a_second_school(built_db: Path, tmp_pa
     assert viewer.selectbox(key="f_year").options == ["2022", "2021", "2020"]
 
 
-# ------------------------------------------------------------------------------ 7. the write log
+# ------------------------------------------------------------------------------ 7. guessing, the log
+def test_password_guessing_locks_the_session_then_everyone_and_every_attempt_is_logged(
+    built_db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from dashboard import auth
+
+    now = [1000.0]
+    monkeypatch.setattr(auth, "_clock", lambda: now[0])
+    env = {"PLANNER_PASSWORD": PASSWORD}
+    monkeypatch.setenv("QUALITY_PASSWORD_ATTEMPTS_SESSION", "3")
+    monkeypatch.setenv("QUALITY_PASSWORD_ATTEMPTS_TOTAL", "5")
+
+    def attempt(at, password: str) -> str:
+        at.text_input[0].input(password)
+        at.button[0].click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        return unescaped("\n".join(e.value for e in at.error))
+
+    guesser = data_page(app_test(built_db, monkeypatch, tmp_path, **env))
+    assert [attempt(guesser, f"guess{n}") for n in range(2)] == ["密码不正确。"] * 2
+    assert "密码错误次数过多" in attempt(guesser, "guess2")  # the third wrong one locks the session
+    assert "密码错误次数过多，已暂停验证，请 300 秒后再试" in attempt(guesser, PASSWORD)  # even the right one
+    assert len(guesser.get("file_uploader")) == 0
+    other = data_page(app_test(built_db, monkeypatch, tmp_path, **env))  # a new session may still try …
+    assert attempt(other, "guess3") == "密码不正确。"
+    assert "密码错误次数过多" in attempt(other, "guess4")  # … until five wrong ones in all lock everyone
+    planner = data_page(app_test(built_db, monkeypatch, tmp_path, **env))
+    assert "密码错误次数过多" in attempt(planner, PASSWORD)
+    now[0] += 301  # the lockout is over
+    attempt(planner, PASSWORD)
+    assert len(planner.get("file_uploader")) == 1
+    upload(planner, "甲.csv", tidy_csv("甲职业学院"))
+    delete(planner, "甲职业学院-2021")
+
+    log = read_log(connect_app())
+    assert list(zip(log["action"], log["outcome"], strict=True))[::-1] == [
+        ("unlock", "wrong password"),
+        ("unlock", "wrong password"),
+        ("unlock", "wrong password"),
+        ("unlock", "locked out"),
+        ("unlock", "wrong password"),
+        ("unlock", "wrong password"),
+        ("unlock", "locked out"),
+        ("unlock", "unlocked"),
+        ("upload", "added"),
+        ("delete", "deleted"),
+    ]
+    assert log.iloc[1]["file_sha256"] == hashlib.sha256(tidy_csv("甲职业学院")).hexdigest()
+    assert served_content().keys() == {BUNDLED_ID}
+    shown = planner.dataframe[-1].value  # the planner sees the log on the 数据 page
+    assert list(shown.columns) == ["时间（UTC）", "操作", "报告", "文件 SHA-256", "结果", "说明"]
+    assert shown.iloc[0]["操作"] == "delete" and shown.iloc[1]["说明"] == "甲.csv"
+
+
 def test_a_viewer_does_not_see_the_write_log(built_db: Path, tmp_path: Path, monkeypatch) -> None:
     at = data_page(app_test(built_db, monkeypatch, tmp_path, PLANNER_PASSWORD=PASSWORD))
     assert not [s for s in at.subheader if s.value == "写入记录"]

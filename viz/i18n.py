@@ -257,6 +257,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "school_label": {"zh": "学校", "en": "School"},
     "file_label": {"zh": "文件", "en": "File"},
+    "locked_out": {
+        "zh": "密码错误次数过多，已暂停验证，请 {s} 秒后再试。",
+        "en": "Too many wrong passwords: no password is checked for {s} more seconds.",
+    },
     "parsing": {
         "zh": "正在读取文件（在独立进程中，有时间与内存上限）…",
         "en": "Reading the file (in a separate process, with time and memory limits)…",
