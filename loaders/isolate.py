@@ -195,6 +195,9 @@ def parse_files(
         workers: Child processes (at least one).
         chunk: Files per job.
         memory_mb: Memory each child may take for one file (the ``parse_memory_mb`` setting when None).
+
+    Yields:
+        One :class:`loaders.store.StagedReport` or :class:`ParseFailure` per file, in order.
     """
     memory_mb = float(setting("parse_memory_mb") if memory_mb is None else memory_mb)
     jobs = [list(files[i : i + chunk]) for i in range(0, len(files), chunk)]

@@ -66,6 +66,12 @@ def kept_uploads(uploads: Path | None = None) -> list[KeptUpload]:
 
     Files in the folder from before the manifest (named after the report id) are taken into it
     first (see :func:`_adopt_unlisted`), so that nothing kept earlier is lost.
+
+    Args:
+        uploads: The uploads folder (:func:`loaders.paths.uploads_dir` when None).
+
+    Returns:
+        One entry per kept report.
     """
     uploads = uploads or uploads_dir()
     if not uploads.is_dir():
