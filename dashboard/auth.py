@@ -3,14 +3,47 @@
 The password comes from Streamlit secrets (``planner_password``) or the environment
 (``PLANNER_PASSWORD``); with neither set, nobody can load data through the dashboard (the safe
 default). It is compared in constant time and remembered for the browser session only.
+
+Guessing is limited: after ``password_attempts_session`` wrong passwords a browser session is
+locked out for ``password_lockout_s`` seconds, and after ``password_attempts_total`` wrong
+passwords from all sessions together within that time every session is (a guesser opening new
+sessions). While locked out no password is checked, not even the right one. Every wrong password,
+lockout and unlock goes into the write log (:mod:`loaders.writelog`).
 """
 
 from __future__ import annotations
 
+import collections
 import hmac
 import os
+import threading
+import time
+from dataclasses import dataclass
 
 import streamlit as st
+
+from loaders.settings import setting
+
+#: The clock lockouts are measured with (tests replace it).
+_clock = time.monotonic
+#: When each wrong password of any session was given (the process-wide count).
+_FAILURES: collections.deque[float] = collections.deque()
+_FAILURES_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """How a password attempt ended.
+
+    Attributes:
+        ok: The planner role is unlocked.
+        locked_for_s: Seconds until another password is checked (0: not locked out).
+        scope: ``"session"`` or ``"all"``: whose attempts locked it.
+    """
+
+    ok: bool
+    locked_for_s: float = 0.0
+    scope: str = ""
 
 
 def planner_password() -> str | None:
@@ -34,10 +67,65 @@ def is_planner() -> bool:
     return bool(st.session_state.get("_planner"))
 
 
-def unlock(given: str) -> bool:
-    """Try the password; on success the session gets the planner role."""
+def lockout() -> Attempt | None:
+    """The lockout in force for this session, or None when a password may be tried."""
+    now = _clock()
+    window = float(setting("password_lockout_s"))
+    until = st.session_state.get("_pw_locked_until", 0.0)
+    if until > now:
+        return Attempt(False, until - now, "session")
+    with _FAILURES_LOCK:
+        while _FAILURES and _FAILURES[0] <= now - window:
+            _FAILURES.popleft()
+        if len(_FAILURES) >= int(setting("password_attempts_total")):
+            return Attempt(False, _FAILURES[0] + window - now, "all")
+    return None
+
+
+def unlock(given: str) -> Attempt:
+    """Try the password (unless locked out); on success the session gets the planner role.
+
+    Every outcome but a plain success of an unlocked session is written to the write log.
+
+    Args:
+        given: The password typed.
+
+    Returns:
+        How it ended.
+    """
+    locked = lockout()
+    if locked is not None:
+        _log("locked out", f"{locked.scope}; {locked.locked_for_s:.0f} s left")
+        return locked
     expected = planner_password()
-    if expected is None or not check_password(given, expected):
-        return False
-    st.session_state["_planner"] = True
-    return True
+    if expected is not None and check_password(given, expected):
+        st.session_state["_planner"] = True
+        st.session_state["_pw_failures"] = 0
+        _log("unlocked", "")
+        return Attempt(True)
+    now = _clock()
+    failures = st.session_state.get("_pw_failures", 0) + 1
+    st.session_state["_pw_failures"] = failures
+    with _FAILURES_LOCK:
+        _FAILURES.append(now)
+    if failures >= int(setting("password_attempts_session")):
+        st.session_state["_pw_locked_until"] = now + float(setting("password_lockout_s"))
+        st.session_state["_pw_failures"] = 0
+    _log("wrong password", f"attempt {failures} of this session")
+    return lockout() or Attempt(False)
+
+
+def reset_attempts() -> None:
+    """Forget every wrong password counted in this process (for tests and a restart's clean slate)."""
+    with _FAILURES_LOCK:
+        _FAILURES.clear()
+
+
+def _log(outcome: str, detail: str) -> None:
+    from dashboard import store
+    from loaders.writelog import record
+
+    try:
+        store.write(lambda cursor: record(cursor, "unlock", outcome, detail=detail))
+    except Exception:  # the log must never decide whether a password works
+        record(None, "unlock", outcome, detail=detail)

@@ -6,6 +6,14 @@ With ``QUALITY_DB_READONLY=1`` (a serving replica) the file is opened read-only 
 rebuilt; a missing or damaged file, or one locked by another process, gives a message saying
 what to do instead of a traceback.
 
+While serving, the file is watched (:class:`loaders.guard.StoreGuard`): every write of the app
+goes through :func:`write`, which remembers the file as the write left it; a file changed by
+anything else — truncated, overwritten, replaced — is noticed at the next read (the first read of
+every script run) or write. Then nothing more is written to it: it is moved aside, the store is
+rebuilt from ``data/`` and the kept uploads (:func:`loaders.guard.recover`), the write that
+noticed it is refused with a message saying so, and the planner finds the account on the 数据
+page and in the write log. A read-only replica says the file changed and stops.
+
 Reads are cached with ``st.cache_data`` keyed by their filters *and* by the data version (a
 fingerprint of ``reports`` and ``plans``). A page run uses one version from its first read to
 its last; a cached frame is computed inside a transaction that checks it is still that version,
@@ -15,19 +23,22 @@ viewer sees the data before or after a write, never a mix.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import os
-import time
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
 from loaders import store
-from loaders.paths import default_db_path
+from loaders.errors import StoreDamagedError
+from loaders.guard import Recovery, StoreGuard, move_aside, recover
+from loaders.leftovers import remove_leftovers
+from loaders.paths import default_db_path, uploads_dir
 from loaders.settings import read_only, setting
 
 _LOG = logging.getLogger(__name__)
@@ -78,9 +89,10 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         except duckdb.Error as exc:
             raise StoreUnavailableError(_unavailable_message(path, exc, readonly=True)) from exc
     else:
+        remove_leftovers(path, uploads_dir())  # of builds and uploads killed before this start
         if not path.exists():
             _LOG.warning("store %s missing: building it from data/", path)
-            store.rebuild(path)
+            store.rebuild(path, isolate=True)
         try:
             con = store.connect(path)
             _check(con)
@@ -91,9 +103,9 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         except duckdb.Error as exc:
             if _is_lock_error(exc):
                 raise StoreUnavailableError(_unavailable_message(path, exc, readonly=False)) from exc
-            kept = _move_aside(path)
+            kept = move_aside(path)
             _LOG.warning("store %s could not be opened (%s): moved to %s, rebuilding from data/", path, exc, kept)
-            store.rebuild(path)
+            store.rebuild(path, isolate=True)
             con = store.connect(path)
     con.execute(f"SET memory_limit = '{int(setting('memory_limit_mb'))}MB'")
     return con
@@ -108,16 +120,6 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
 
 def _is_lock_error(exc: Exception) -> bool:
     return "lock" in str(exc).lower()
-
-
-def _move_aside(path: Path) -> Path:
-    """Keep a damaged file for inspection (``<name>.damaged-<time>``) instead of deleting it."""
-    target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-    os.replace(path, target)
-    wal = Path(f"{path}.wal")
-    if wal.exists():
-        os.replace(wal, Path(f"{target}.wal"))
-    return target
 
 
 def _unavailable_message(path: Path, exc: Exception, *, readonly: bool) -> str:
@@ -138,12 +140,30 @@ def _unavailable_message(path: Path, exc: Exception, *, readonly: bool) -> str:
 
 
 _OPENED: list[duckdb.DuckDBPyConnection] = []
+#: One guard per store file this process serves (tests serve several).
+_GUARDS: dict[str, StoreGuard] = {}
+_GUARDS_LOCK = threading.Lock()
+#: The last recovery of each store file, for the planner (see :func:`last_recovery`).
+_RECOVERIES: dict[str, Recovery] = {}
+T = TypeVar("T")
+
+
+def guard(db_path: str | None = None) -> StoreGuard:
+    """The guard of the store file this app serves."""
+    path = str(db_path or default_db_path())
+    with _GUARDS_LOCK:
+        if path not in _GUARDS:
+            _GUARDS[path] = StoreGuard(Path(path))
+        return _GUARDS[path]
 
 
 @st.cache_resource(show_spinner=False)
 def _connection(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
-    con = open_store(db_path, readonly)
-    _OPENED.append(con)
+    watch = guard(db_path)
+    with watch.lock:  # not while a recovery rebuilds the file
+        con = open_store(db_path, readonly)
+        _OPENED.append(con)
+        watch.remember()
     return con
 
 
@@ -151,7 +171,8 @@ def close() -> None:
     """Close this process's store connection(s), e.g. before another process opens the file for writing."""
     _connection.clear()
     while _OPENED:
-        _OPENED.pop().close()
+        with contextlib.suppress(duckdb.Error):  # a damaged file may fail its last checkpoint
+            _OPENED.pop().close()
 
 
 def is_read_only() -> bool:
@@ -167,9 +188,99 @@ def cursor() -> duckdb.DuckDBPyConnection:
     try:
         return _connection(str(default_db_path()), read_only()).cursor()
     except StoreUnavailableError as exc:
-        st.error(str(exc), icon=":material/database:")
+        from dashboard.ui import plain
+
+        st.error("  \n".join(plain(line) for line in str(exc).splitlines()), icon=":material/database:")
         st.stop()
         raise  # st.stop() raises; this is for type checkers
+
+
+# ------------------------------------------------------------------------------------ watching
+def _recover(watch: StoreGuard, reason: str) -> Recovery:
+    """Stop using a changed file and rebuild the store (the caller holds ``watch.lock``)."""
+    _LOG.error(
+        "store %s changed underneath the app (%s): rebuilding from data/ and the kept uploads", watch.path, reason
+    )
+    close()
+    recovery = recover(watch.path, reason)
+    watch.generation += 1
+    _RECOVERIES[str(watch.path)] = recovery
+    _connection(str(watch.path), False)  # opens the new file and remembers it
+    st.cache_data.clear()
+    return recovery
+
+
+def watch_store() -> None:
+    """Notice a store file changed by another program (called at every run's first read).
+
+    A writer rebuilds the store (see the module docstring); a read-only replica says so and stops
+    the page. A check is skipped while this process is writing (the write checks for itself).
+    """
+    watch = guard()
+    if not watch.lock.acquire(blocking=False):
+        return
+    try:
+        reason = watch.problem()
+        if reason is None:
+            return
+        if read_only():
+            st.error(
+                "数据库文件在服务运行期间被改动。只读副本不会自行修复：请重新发布该文件并重启本服务。\n\n"
+                "The database file changed while being served. A read-only replica does not repair it: publish"
+                " the file again and restart this service.",
+                icon=":material/database:",
+            )
+            st.stop()
+        _recover(watch, reason)
+    finally:
+        watch.lock.release()
+
+
+def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run one write of the app (upload, delete, a log entry) on a file known to be the app's own.
+
+    Args:
+        action: Writes through the cursor it is given.
+
+    Returns:
+        What ``action`` returned.
+
+    Raises:
+        StoreDamagedError: The file had been changed by another program; nothing was written, the
+            store was rebuilt (the message says so; retrying is safe).
+        LoadError: What ``action`` raised (busy, refused by the database).
+    """
+    watch = guard()
+    with watch.lock:
+        reason = watch.problem()
+        if reason is not None:
+            recovery = _recover(watch, reason)
+            zh, en = recovery.message()
+            raise StoreDamagedError(
+                watch.path.name, "", f"本次未写入任何内容。{zh}请重新操作。", f"nothing was written; {en} Please retry."
+            )
+        try:
+            return action(cursor())
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cursor().execute("CHECKPOINT")  # the file alone holds everything (no pending log)
+            damaged = watch.damaged_after_write()
+            if damaged is None:
+                watch.remember()
+            else:
+                _recover(watch, damaged)
+
+
+def last_recovery() -> Recovery | None:
+    """The last time this process rebuilt its store because the file was changed underneath it."""
+    return _RECOVERIES.get(str(default_db_path()))
+
+
+def write_log(limit: int = 500) -> pd.DataFrame:
+    """The newest entries of the write log (not cached: a planner wants to see the latest)."""
+    from loaders.writelog import read_log
+
+    return read_log(cursor(), limit)
 
 
 # ------------------------------------------------------------------------------------ versions
@@ -187,12 +298,14 @@ def _run_marker() -> object | None:
 
 
 def version() -> str:
-    """The data version this script run reads: fixed at the run's first read."""
+    """The data version this script run reads: fixed at the run's first read (which also checks
+    that the store's file is still the app's own, see :func:`watch_store`)."""
     marker = _run_marker()
     if marker is not None:
         pinned = st.session_state.get("_store_version")
         if pinned is not None and pinned[0] is marker:
             return pinned[1]
+    watch_store()
     current = data_version(cursor())
     if marker is not None:
         st.session_state["_store_version"] = (marker, current)
@@ -213,10 +326,16 @@ def _consistent(expected: str, reader: Callable[..., Any], *args: Any, **kwargs:
 
 
 def _read(cached: Callable[..., Any], *args: Any) -> Any:
-    """Call a cached reader for this run's version; when the data changed mid-run, start the run again."""
+    """Call a cached reader for this run's version; when the data changed mid-run (or the store was
+    rebuilt under it), start the run again."""
+    generation = guard().generation
     try:
         return cached(version(), *args)
-    except _StaleVersionError:
+    except (_StaleVersionError, duckdb.Error) as exc:
+        if isinstance(exc, duckdb.Error) and guard().generation == generation:
+            watch_store()  # a read failing on a file changed underneath: rebuild, then read again
+            if guard().generation == generation:
+                raise
         st.session_state.pop("_store_version", None)
         if _run_marker() is not None:
             st.rerun()

@@ -6,7 +6,6 @@ Only pages (through this module) turn exceptions into messages; no traceback rea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -15,6 +14,7 @@ import streamlit as st
 
 from viz.exports import Provenance, reader_table, render_csv, render_xlsx, safe_file_name
 from viz.i18n import t
+from viz.markup import plain
 from viz.png import WIDTH_FULL, WIDTH_HALF, png_available, render_png
 
 
@@ -48,40 +48,22 @@ def chart(
         png_width: Width in CSS pixels of the server-side PNG.
     """
     st.plotly_chart(figure, theme=None, width="stretch", key=f"chart_{key}", config=modebar_config(name))
-    st.caption(provenance.caption(lang))
+    st.caption(plain(provenance.caption(lang)))
     table = reader_table(data, lang) if data is not None and not data.empty else None
     download_row(table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width)
 
 
-# Everything Markdown (CommonMark and Streamlit's extensions: :color[…], :material/…:, $…$) gives
-# a meaning to; a backslash makes each one literal.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&])")
-
-
-def plain(text: object) -> str:
-    """``text`` made safe to put into Markdown: every character shows as itself, nothing is markup.
-
-    A value from an uploaded file (``<script>``, ``[a](javascript:…)``, ``**``) shows as typed.
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
-class PlainMessage(Exception):
-    """An error whose message has been made plain (see :func:`plain`) for a Markdown error box."""
-
-    def __init__(self, exc: Exception) -> None:
-        message = getattr(exc, "message", None) or str(exc)
-        self.message = "\n".join(plain(line) for line in message.splitlines())
-        super().__init__(self.message)
-
-
 def show_error(exc: Exception, lang: str) -> None:
-    """Show an error in the reader's language and stop the page (no traceback)."""
+    """Show an error in the reader's language and stop the page (no traceback).
+
+    The message is shown as text (see :func:`viz.markup.plain`): it names files and quotes cells.
+    """
     message = getattr(exc, "message", None) or str(exc)
     lines = message.splitlines()
     if len(lines) == 2:  # loaders' errors: Chinese line, English line
-        message = lines[0] if lang == "zh" else lines[1]
-    st.error(f"**{t('error_title', lang)}**\n\n{message}", icon=":material/error:")
+        lines = [lines[0] if lang == "zh" else lines[1]]
+    text = "  \n".join(plain(line) for line in lines)
+    st.error(f"**{t('error_title', lang)}**\n\n{text}", icon=":material/error:")
     st.stop()
 
 
@@ -140,7 +122,7 @@ def kpi_row(
             indicator_name(indicators, indicator_id, lang),
             format_value(value, unit),
             help=(
-                f"{rows['source_table'].iloc[0]} · {t('line', lang)} {rows['source_line'].iloc[0]}"
+                plain(f"{rows['source_table'].iloc[0]} · {t('line', lang)} {rows['source_line'].iloc[0]}")
                 if not rows.empty
                 else None
             ),
@@ -203,8 +185,10 @@ def target_bullets(rows: pd.DataFrame, *, lang: str, per_row: int = 3, key: str)
                 else ""
             )
             st.caption(
-                f"{status_name(str(row.status), lang)} · {t('target', lang)} {row.target_year}{needed}"
-                f" · {t('source', lang)}：{row.source_table or '—'}"
+                plain(
+                    f"{status_name(str(row.status), lang)} · {t('target', lang)} {row.target_year}{needed}"
+                    f" · {t('source', lang)}：{row.source_table or '—'}"
+                )
             )
 
 

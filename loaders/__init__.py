@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pandas as pd
 
 from loaders.errors import FormatError, LoadError
+from loaders.names import clean_name
 
 __all__ = ["LoadError", "LoadResult", "load", "load_bytes", "safe_file_name"]
 
@@ -124,6 +125,7 @@ def load_bytes(
         )
     fmt = next(f for f in FORMATS if f.matches(data, name))
     parsed = fmt.read(data, name, school, report_year)
+    parsed.school = clean_name(parsed.school)  # no invisible characters: one school, one name
     if not SCHOOL_NAME_RE.fullmatch(parsed.school):
         raise FormatError(
             name,

@@ -4,8 +4,10 @@
                                                     was read, table by table, and what was not and why)
     python -m loaders ingest FILE... [--db PATH] [--strict]
                                                     load files into the store (one transaction each); with
-                                                    --strict nothing is written when a core table is missing
-    python -m loaders rebuild [--db PATH]           build the store afresh from data/
+                                                    --strict nothing is written when a core table is missing;
+                                                    a file from outside data/reports is kept in the uploads
+                                                    folder so a rebuild brings it back (with --db: no copy)
+    python -m loaders rebuild [--db PATH]           build the store afresh from data/ and the kept uploads
     python -m loaders sync [--db PATH]              build the store if missing, else load what changed
     python -m loaders template OUT.xlsx             write the blank Excel template
     python -m loaders export --report ID OUT.(xlsx|csv) [--db PATH]
@@ -34,7 +36,7 @@ import duckdb
 
 from loaders import LoadError, LoadResult, load
 from loaders.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
-from loaders.paths import default_db_path
+from loaders.paths import REPORTS_DIR, default_db_path
 
 EXTRACT_KEYS = ["indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line"]
 
@@ -104,12 +106,14 @@ def _plain(value: object) -> object:
 
 def _ingest(args: argparse.Namespace) -> int:
     from loaders.store import connect, ingest_result
+    from loaders.uploads import ingest_upload
+    from loaders.writelog import record
 
-    results = [load(path) for path in args.files]  # parse everything before writing anything
-    for result in results:
+    results = [(path, load(path)) for path in args.files]  # parse everything before writing anything
+    for _, result in results:
         _print_coverage(result)
     if args.strict:
-        failed = [(result, strict_failures(result.coverage)) for result in results]
+        failed = [(result, strict_failures(result.coverage)) for _, result in results]
         failed = [(result, items) for result, items in failed if items]
         for result, items in failed:
             names = "、".join(f"{item.name_zh}（{item.source_table or '未找到'}）" for item in items)
@@ -121,11 +125,30 @@ def _ingest(args: argparse.Namespace) -> int:
             )
         if failed:
             return 2
+    own_store = args.db is None or Path(args.db).resolve() == default_db_path().resolve()
     con = connect(args.db)
     try:
-        for result in results:
-            outcome = ingest_result(con, result)
+        for path, result in results:
+            bundled = path.resolve().is_relative_to(REPORTS_DIR.resolve())
+            try:
+                if own_store and not bundled:  # keep a copy: a rebuild brings the report back
+                    outcome = ingest_upload(con, result, path.read_bytes())
+                else:
+                    outcome = ingest_result(con, result)
+            except LoadError as exc:
+                record(con, "ingest", "refused", report_id=result.report_id, file_sha256=result.sha256,
+                       detail=exc.message)  # fmt: skip
+                raise
+            record(con, "ingest", outcome.action, report_id=result.report_id, file_sha256=result.sha256,
+                   detail=f"{result.source_file} (python -m loaders ingest)")  # fmt: skip
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
+            if not own_store and not bundled:
+                print(
+                    f"  注意：未保留 {path.name} 的副本，rebuild 不会恢复此报告（副本只为默认数据库保留）。\n"
+                    f"  note: no copy of {path.name} is kept, so a rebuild will not bring this report back"
+                    " (copies are kept for the default store only).",
+                    file=sys.stderr,
+                )
     finally:
         con.close()
     return 0
@@ -134,8 +157,11 @@ def _ingest(args: argparse.Namespace) -> int:
 def _rebuild(args: argparse.Namespace) -> int:
     from loaders.store import rebuild
 
+    _remove_leftovers(args)
     for outcome in rebuild(args.db):
         print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} rows)")
+        for note in outcome.notes:
+            print(f"  {note}", file=sys.stderr)
     print(f"store written: {args.db or default_db_path()}")
     return 0
 
@@ -146,13 +172,15 @@ def _sync(args: argparse.Namespace) -> int:
         bundled_plan_files,
         bundled_report_files,
         connect,
-        ingest_file,
         ingest_plan,
+        ingest_result,
+        load_file,
     )
 
     path = Path(args.db or default_db_path())
     if not path.exists():
         return _rebuild(args)
+    _remove_leftovers(args)
     try:
         con = connect(path)
     except StoreOutdatedError:
@@ -163,7 +191,7 @@ def _sync(args: argparse.Namespace) -> int:
         return _rebuild(args)
     try:
         for file in bundled_report_files():
-            outcome = ingest_file(con, file)
+            outcome = ingest_result(con, load_file(file))
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
         for file in bundled_plan_files():
             outcome = ingest_plan(con, file)
@@ -171,6 +199,15 @@ def _sync(args: argparse.Namespace) -> int:
     finally:
         con.close()
     return 0
+
+
+def _remove_leftovers(args: argparse.Namespace) -> None:
+    """Files killed builds and uploads left behind (``.rebuild-*``, ``.upload-*``), at start."""
+    from loaders.leftovers import remove_leftovers
+    from loaders.paths import uploads_dir
+
+    for path in remove_leftovers(Path(args.db or default_db_path()), uploads_dir()):
+        print(f"removed a leftover of a killed process: {path}", file=sys.stderr)
 
 
 def _synthetic(args: argparse.Namespace) -> int:
@@ -356,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
             f"cannot open the database (it may be in use by the dashboard; retry or use rebuild): {exc}",
             file=sys.stderr,
         )
+        return 3
+    except duckdb.Error as exc:  # whatever else the database says: a message, never a traceback
+        said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"数据库出错：{said}\nthe database reported an error: {said}", file=sys.stderr)
         return 3
 
 

@@ -25,6 +25,10 @@ class LoadError(Exception):
         self.en = en
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple:
+        """Pickle by the four fields (a parsing process sends its errors back whole)."""
+        return (type(self), (self.source, self.where, self.zh, self.en))
+
     @property
     def message(self) -> str:
         """Both languages on one line each: ``file, place: zh`` then ``file, place: en``."""
@@ -54,4 +58,23 @@ class StoreBusyError(LoadError):
 
     The message asks the user to retry; retrying is always safe because every write is one
     transaction.
+    """
+
+
+class ParseLimitError(LoadError):
+    """Parsing a file went over a limit (wall time or memory) and was stopped; nothing was written."""
+
+
+class StoreWriteError(LoadError):
+    """The database refused a write (a value out of the column's range, a damaged or changed file).
+
+    Nothing was written: the write was one transaction and has been rolled back.
+    """
+
+
+class StoreDamagedError(LoadError):
+    """The store's file was changed or damaged by something other than this process's own writes.
+
+    Nothing was written; the message says what was done about it (the file moved aside and the
+    store rebuilt from ``data/`` and the kept uploads).
     """

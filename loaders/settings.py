@@ -71,6 +71,36 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest time, in seconds, reading the pages of one PDF may take before it is stopped with a message.",
     ),
     Setting(
+        "parse_memory_mb",
+        768,
+        "Memory, in MB, the parsing of one upload may take on top of its process's start-up (a child process "
+        "under resource.setrlimit RLIMIT_AS; also each worker process of a bulk build): a file that needs more is "
+        "refused with a message, and the dashboard's own memory never grows with it.",
+    ),
+    Setting(
+        "parse_timeout_s",
+        60.0,
+        "Wall time, in seconds, the parsing of one upload may take (its child process is then killed and the "
+        "file refused with a message).",
+    ),
+    Setting(
+        "password_attempts_session",
+        5,
+        "Wrong planner passwords one browser session may try before it is locked out for password_lockout_s.",
+    ),
+    Setting(
+        "password_attempts_total",
+        20,
+        "Wrong planner passwords all sessions together may try within password_lockout_s before every session is "
+        "locked out until the oldest of them is that old (guessing from many sessions).",
+    ),
+    Setting(
+        "password_lockout_s",
+        300.0,
+        "Seconds a lockout after too many wrong planner passwords lasts (and the window wrong passwords are counted "
+        "in for the total).",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",

@@ -23,11 +23,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,14 +33,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from loaders import LoadError, LoadResult, load
+from loaders import LoadError, LoadResult, load, load_bytes
 from loaders.coverage import COVERAGE_COLUMNS, coverage_rows, strict_failures
-from loaders.errors import StoreBusyError, TableError
+from loaders.errors import StoreBusyError, StoreWriteError, TableError
+from loaders.isolate import ParseFailure, ReportFile, crash_error
+from loaders.leftovers import remove_stale_builds
 from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path, uploads_dir
 from loaders.plans import TARGET_COLUMNS, parse_plan
 from loaders.registry import read_registry
 from loaders.report import OBSERVATION_COLUMNS, arrow_only
 from loaders.settings import setting
+from loaders.writelog import SCHEMA as WRITE_LOG_SCHEMA
 
 #: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
 SCHEMA_VERSION = 2
@@ -226,6 +227,7 @@ def connect(db_path: Path | str | None = None, read_only: bool = False) -> duckd
             )
         if not read_only:
             con.execute(SCHEMA)
+            con.execute(WRITE_LOG_SCHEMA)
             con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             _sync_indicators(con)
     except BaseException:
@@ -291,9 +293,22 @@ def write_transaction(con: duckdb.DuckDBPyConnection, what: str) -> Iterator[Non
                 con.execute("ROLLBACK")
             if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
                 raise _busy(what) from exc
+            if isinstance(exc, duckdb.Error):
+                raise _refused(what, exc) from exc
             raise
     finally:
         WRITE_LOCK.release()
+
+
+def _refused(what: str, exc: duckdb.Error) -> StoreWriteError:
+    """The database's own error as a message for people: what it said, and that nothing was written."""
+    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return StoreWriteError(
+        what,
+        "",
+        f"数据库拒绝写入（{said}）。本次未写入任何内容。",
+        f"the database refused the write ({said}). Nothing was written.",
+    )
 
 
 def _busy(what: str) -> StoreBusyError:
@@ -340,7 +355,7 @@ def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult 
     """
     if not results:
         return []
-    what = results[0].report_id if len(results) == 1 else f"{len(results)} reports"
+    what = f"{results[0].source_file}（{results[0].report_id}）" if len(results) == 1 else f"{len(results)} reports"
     try:
         return _ingest_results(con, results, what)
     finally:
@@ -603,13 +618,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str) -> IngestOutco
     return ingest_result(con, load(path))
 
 
-def bundled_report_files(reports_dir: Path = REPORTS_DIR, uploads: Path | None = None) -> list[Path]:
-    """The report files under ``data/reports``, then those uploaded through the dashboard."""
-    files = sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    uploads = uploads or uploads_dir()
-    if uploads.is_dir():
-        files += sorted(p for p in uploads.iterdir() if p.is_file() and not p.name.startswith("."))
-    return files
+def bundled_report_files(reports_dir: Path = REPORTS_DIR, uploads: Path | None = None) -> list[ReportFile]:
+    """The report files under ``data/reports``, then every kept upload (``(copy, name uploaded
+    under)``, see :mod:`loaders.uploads`): what a rebuild loads."""
+    from loaders.uploads import kept_files
+
+    files: list[ReportFile] = sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    return files + kept_files(uploads)
 
 
 def report_files_in(folder: Path | str) -> list[Path]:
@@ -617,54 +632,12 @@ def report_files_in(folder: Path | str) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def keep_upload(result: LoadResult, data: bytes, uploads: Path | None = None) -> Path:
-    """Keep an uploaded report's bytes so that a rebuild loads it again.
-
-    The file is named after the report id (never after the uploaded name, so no path from a
-    user reaches the file system) and written atomically.
-
-    Args:
-        result: The loaded report.
-        data: The uploaded bytes.
-        uploads: Where uploads are kept (:func:`loaders.paths.uploads_dir` when None).
-
-    Returns:
-        The file written.
-    """
-    uploads = uploads or uploads_dir()
-    uploads.mkdir(parents=True, exist_ok=True)
-    target = uploads / f"{_upload_stem(result.report_id)}.{_extension(result.format_used)}"
-    for old in uploads.glob(f"{_upload_stem(result.report_id)}.*"):
-        if old != target:
-            old.unlink()
-    handle, tmp_name = tempfile.mkstemp(prefix=".upload-", dir=uploads)
-    with os.fdopen(handle, "wb") as tmp:
-        tmp.write(data)
-    os.replace(tmp_name, target)
-    return target
-
-
-def forget_upload(report_id: str, uploads: Path | None = None) -> list[Path]:
-    """Remove a deleted report's kept upload, so that a rebuild does not bring it back.
-
-    Returns:
-        The files removed (none for a bundled report).
-    """
-    uploads = uploads or uploads_dir()
-    if not uploads.is_dir():
-        return []
-    removed = [p for p in uploads.glob(f"{_upload_stem(report_id)}.*") if p.is_file()]
-    for path in removed:
-        path.unlink()
-    return removed
-
-
-def _upload_stem(report_id: str) -> str:
-    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "_", report_id).strip("_") or "report"
-
-
-def _extension(format_used: str) -> str:
-    return {"text": "txt"}.get(format_used, re.sub(r"[^a-z0-9]", "", format_used) or "bin")
+def load_file(file: ReportFile) -> LoadResult:
+    """Load a report file (a kept upload under the name it was uploaded with)."""
+    if isinstance(file, tuple):
+        path, name = file
+        return load_bytes(Path(path).read_bytes(), name)
+    return load(file)
 
 
 @dataclass
@@ -686,37 +659,44 @@ class BuildSummary:
     seconds: float = 0.0
 
 
-def _parse(path: Path) -> StagedReport | tuple[str, str]:
-    """Load one file; a file that cannot be loaded gives ``(name, message)`` instead."""
+def _parse(file: ReportFile) -> StagedReport | ParseFailure:
+    """Load one file in this process; a file that cannot be loaded gives a :class:`ParseFailure`."""
+    name = file[1] if isinstance(file, tuple) else Path(file).name
     try:
         with arrow_only():
-            return StagedReport.from_result(load(path))
+            return StagedReport.from_result(load_file(file))
     except LoadError as exc:
-        return (path.name, exc.message)
+        return ParseFailure(file, name, exc)
     except Exception as exc:  # a parser bug must not stop a build of thousands of files
-        return (path.name, f"{type(exc).__name__}: {exc}")
+        return ParseFailure(file, name, crash_error(name, exc))
 
 
-def _parsed(files: Sequence[Path], workers: int) -> Iterator[StagedReport | tuple[str, str]]:
-    if workers <= 1 or len(files) < 2:
-        yield from (_parse(path) for path in files)
+def _parsed(files: Sequence[ReportFile], workers: int, isolate: bool) -> Iterator[StagedReport | ParseFailure]:
+    """Parsed files in order: in this process, or in child processes (see :mod:`loaders.isolate`).
+
+    The children are started as ``python -m loaders.isolate``, never through multiprocessing,
+    whose workers re-run the parent's ``__main__`` (``app.py`` after Streamlit ran it).
+    """
+    if not isolate and (workers <= 1 or len(files) < 2):
+        yield from (_parse(file) for file in files)
         return
-    import multiprocessing
+    from loaders.isolate import parse_files
 
-    # "spawn": the parent may hold DuckDB's threads and locks, which a forked child must not inherit.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_parse, files, chunksize=16)
+    yield from parse_files(files, max(1, workers))
 
 
 def build_store(
     db_path: Path | str | None,
-    report_files: Iterable[Path],
+    report_files: Iterable[ReportFile],
     plan_files: Iterable[Path] = (),
     *,
     workers: int = 1,
     batch: int | None = None,
     strict: bool = False,
     require_core: bool = False,
+    required: Collection[ReportFile] = (),
+    isolate: bool = False,
+    keep_log: bool = False,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> BuildSummary:
     """Build a store afresh from report and plan files, quickly, and move it into place.
@@ -729,14 +709,20 @@ def build_store(
 
     Args:
         db_path: Target file; the default store when None.
-        report_files: Report files, in order (a later file with the same report id wins).
+        report_files: Report files, in order (a later file with the same report id wins); a
+            ``(path, name)`` pair is loaded under ``name`` (a kept upload).
         plan_files: Plan documents.
-        workers: Parsing processes (1: parse in this process).
+        workers: Parsing processes (1: parse in this process, unless ``isolate``).
         batch: Reports per transaction (the ``build_batch`` setting when None).
         require_core: Treat a report whose core tables are missing or damaged (see
             :func:`loaders.coverage.strict_failures`) as a file that cannot be loaded.
         strict: Raise the first file's :class:`LoadError` instead of listing it (nothing is moved
             into place then).
+        required: Files whose failure is raised as with ``strict`` (the others are listed).
+        isolate: Parse in child processes under the memory limit even with one worker (the
+            dashboard's rebuilds: its own memory never grows with a file's).
+        keep_log: Take the write log file of the store being replaced into the new one (a
+            rebuild keeps the history; see :mod:`loaders.writelog`).
         progress: Called with ``(files done, files in all, seconds so far)`` after each batch.
 
     Returns:
@@ -752,8 +738,8 @@ def build_store(
     batch = int(batch or setting("build_batch"))
     target = Path(db_path or default_db_path())
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_builds(target.parent)
-    handle, tmp_name = tempfile.mkstemp(prefix=".rebuild-", suffix=".duckdb", dir=target.parent)
+    remove_stale_builds(target.parent)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".rebuild-{os.getpid()}-", suffix=".duckdb", dir=target.parent)
     os.close(handle)
     os.unlink(tmp_name)  # DuckDB must create the file itself
     summary = BuildSummary()
@@ -766,12 +752,13 @@ def build_store(
                 con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - workers)}")
             pending: list[StagedReport] = []
             done = 0
-            for parsed in _parsed(files, workers):
+            required = set(required)
+            for parsed in _parsed(files, workers, isolate):
                 done += 1
-                if isinstance(parsed, tuple):
-                    if strict:
-                        load(files[done - 1])  # raises the LoadError with its message
-                    summary.failures.append(parsed)
+                if isinstance(parsed, ParseFailure):
+                    if strict or parsed.file in required:
+                        raise parsed.error
+                    summary.failures.append((parsed.name, parsed.error.message))
                     continue
                 gaps = strict_failures(parsed.coverage)
                 if require_core and gaps:
@@ -787,6 +774,10 @@ def build_store(
                         progress(done, len(files), time.perf_counter() - started)
             _write_batch(con, pending, summary, strict)
             summary.outcomes += [ingest_plan(con, path) for path in plan_files]
+            if keep_log:
+                from loaders.writelog import restore
+
+                restore(con, target)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -831,41 +822,47 @@ def _write_batch(
                 summary.failures.append((result.source_file, f"{type(exc).__name__}: {exc}"))
 
 
-def _remove_stale_builds(folder: Path, older_than_s: float = 3600.0) -> None:
-    """Remove temporary files of builds that were killed (older than an hour)."""
-    import time
-
-    for path in folder.glob(".rebuild-*.duckdb*"):
-        try:
-            if time.time() - path.stat().st_mtime > older_than_s:
-                path.unlink()
-        except OSError:
-            pass
-
-
 def rebuild(
-    db_path: Path | str | None = None, reports_dir: Path = REPORTS_DIR, plans_dir: Path = PLANS_DIR
+    db_path: Path | str | None = None,
+    reports_dir: Path = REPORTS_DIR,
+    plans_dir: Path = PLANS_DIR,
+    *,
+    uploads: Path | None = None,
+    isolate: bool = False,
 ) -> list[IngestOutcome]:
-    """Build the store afresh from everything under ``data/``.
+    """Build the store afresh from everything under ``data/`` and every kept upload.
 
     The new file is built beside the old one and moved into place only when complete, so a
-    failure (or a kill) leaves the previous store as it was.
+    failure (or a kill) leaves the previous store as it was. The write log comes along (from the
+    log file beside the store).
 
     Args:
         db_path: Target file; the default store when None.
         reports_dir: Where the report files are.
         plans_dir: Where the plan documents are.
+        uploads: The kept uploads' folder (:func:`loaders.paths.uploads_dir` when None).
+        isolate: Parse in a child process under the memory limit (the dashboard does).
 
     Returns:
-        One outcome per file.
+        One outcome per file; a kept upload that no longer loads is ``failed`` (its message in
+        ``notes``; the copy stays kept).
 
     Raises:
-        LoadError: A file under ``data/`` cannot be loaded (the previous store is kept).
+        LoadError: A file under ``data/reports`` (or a plan) cannot be loaded (the previous store is kept).
     """
+    uploads = uploads or uploads_dir()
+    bundled = [p for p in bundled_report_files(reports_dir, uploads=uploads) if not isinstance(p, tuple)]
     summary = build_store(
-        db_path, bundled_report_files(reports_dir), bundled_plan_files(plans_dir), batch=1000, strict=True
+        db_path,
+        bundled_report_files(reports_dir, uploads=uploads),
+        bundled_plan_files(plans_dir),
+        batch=1000,
+        required=bundled,
+        isolate=isolate,
+        keep_log=True,
     )
-    return summary.outcomes
+    failed = [IngestOutcome(name, "failed", 0, (message,)) for name, message in summary.failures]
+    return summary.outcomes + failed
 
 
 def ingest_plan(con: duckdb.DuckDBPyConnection, path: Path) -> IngestOutcome:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, frames, store
+from dashboard import auth, frames, planner, store
 from dashboard.coverage_view import show_coverage, years_text
 from dashboard.state import current
-from dashboard.ui import PlainMessage, download_row, plain, show_error
-from loaders import LoadError, load_bytes
+from dashboard.ui import download_row, plain, show_error
+from loaders import LoadError
 from loaders.coverage import coverage_frame
 from loaders.paths import REPORTS_DIR
-from loaders.settings import max_upload_bytes, setting
-from loaders.store import delete_report, forget_upload, ingest_result, keep_upload
+from loaders.settings import setting
 from metrics.errors import MetricsError
 from viz.exports import Provenance
 from viz.i18n import t
@@ -158,18 +159,30 @@ with upload:
         with st.form("unlock"):
             given = st.text_input(t("password", lang), type="password")
             if st.form_submit_button(t("unlock", lang)):
-                if auth.unlock(given):
+                attempt = auth.unlock(given)
+                if attempt.ok:
                     st.rerun()
-                st.error(t("wrong_password", lang))
+                elif attempt.locked_for_s:
+                    st.error(t("locked_out", lang, s=math.ceil(attempt.locked_for_s)))
+                else:
+                    st.error(t("wrong_password", lang))
     else:
+        recovery = store.last_recovery()
+        if recovery is not None:
+            st.warning(
+                f"**{t('store_recovered', lang)}** · {recovery.at:%Y-%m-%d %H:%M:%S} UTC\n\n"
+                + plain(recovery.message()[0 if lang == "zh" else 1]),
+                icon=":material/database:",
+            )
         st.caption(t("upload_limit", lang, mb=f"{setting('max_upload_mb'):g}"))
         uploaded = st.file_uploader(t("choose_file", lang), type=["txt", "pdf", "xlsx", "csv"], key="upload")
         if uploaded is not None:
             data = uploaded.getvalue()
-            try:  # the size limit is checked before anything looks inside the file
-                result = load_bytes(data, uploaded.name, max_bytes=max_upload_bytes())
+            try:  # in a child process, under size, memory and time limits
+                with st.spinner(t("parsing", lang)):
+                    result = planner.parse(data, uploaded.name)
             except LoadError as exc:
-                show_error(PlainMessage(exc), lang)
+                show_error(exc, lang)
             st.subheader(t("preview", lang))
             existing = reports[reports["report_id"] == result.report_id]
             if not existing.empty and (existing["n_observations"].iloc[0] > 0):
@@ -192,13 +205,10 @@ with upload:
             st.dataframe(result.observations, hide_index=True, width="stretch", height=300)
             if st.button(t("confirm_load", lang), type="primary"):
                 with st.spinner(t("confirm_load", lang)):
-                    try:
-                        outcome = ingest_result(store.cursor(), result)
-                    except LoadError as exc:  # StoreBusyError: another upload was being written; retry
-                        show_error(PlainMessage(exc), lang)
-                    if outcome.action != "unchanged":
-                        keep_upload(result, data)
-                store.clear()
+                    try:  # busy, a value the database refuses, a store changed underneath: a message
+                        outcome = planner.load(result, data)
+                    except LoadError as exc:
+                        show_error(exc, lang)
                 if outcome.action == "unchanged":
                     st.info(t("unchanged", lang))
                 else:
@@ -219,11 +229,9 @@ with upload:
             sure = st.checkbox(t("delete_confirm", lang), key="delete_sure")
             if st.form_submit_button(t("delete_button", lang)) and chosen and sure:
                 try:
-                    found = delete_report(store.cursor(), chosen)
+                    found = planner.delete(chosen)
                 except LoadError as exc:
-                    show_error(PlainMessage(exc), lang)
-                forget_upload(chosen)
-                store.clear()
+                    show_error(exc, lang)
                 source = reports.loc[reports["report_id"] == chosen, "source_file"]
                 if not found:
                     st.info(t("not_found", lang))
@@ -231,3 +239,12 @@ with upload:
                     st.success(t("deleted", lang, report=plain(chosen)))
                     if not source.empty and (REPORTS_DIR / str(source.iloc[0])).exists():
                         st.info(t("delete_bundled", lang))
+
+        st.subheader(t("write_log", lang))
+        st.caption(t("write_log_help", lang))
+        log = store.write_log()
+        st.dataframe(
+            log.rename(columns={column: t(f"log_{column}", lang) for column in log.columns}),
+            hide_index=True,
+            width="stretch",
+        )

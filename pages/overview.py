@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.state import current
-from dashboard.ui import dashboard_pack, show_error, status_counts
+from dashboard.ui import dashboard_pack, plain, show_error, status_counts
 from metrics.errors import MetricsError
 from viz.charts import format_value
 from viz.frames import cohort_label, headline_cards
@@ -28,7 +28,7 @@ HEADLINE = [
 
 f = current()
 lang = f.lang
-st.title(t("overview_title", lang, school=f.school, year=f.year))
+st.title(t("overview_title", lang, school=plain(f.school), year=f.year))
 registry = store.indicators().set_index("indicator_id")
 try:
     # The first visit to a report runs its check-up (a few seconds); later visits read the cache.
@@ -63,11 +63,11 @@ for position, card in enumerate(cards.itertuples(index=False)):
         help_parts.append(f"{t('target', lang)}：{card.comparator} {target}")
     with columns[position % 5]:
         st.metric(
-            label,
+            plain(label),
             format_value(card.value, unit, with_unit=False),
             delta=delta,
             delta_color="inverse" if meta["direction"] == "lower" else "normal",
-            help="\n\n".join(help_parts),
+            help="\n\n".join(plain(part) for part in help_parts),
             border=True,
         )
         if notes:
@@ -84,7 +84,7 @@ if findings.empty:
 else:
     st.warning(t("findings_count", lang, n=len(findings)), icon=":material/report:")
     st.page_link("pages/data.py", label=t("see_findings", lang), icon=":material/fact_check:")
-st.caption(f"{t('source', lang)}：{report_label(f.school, f.year, lang)}；{f.describe()}")
+st.caption(plain(f"{t('source', lang)}：{report_label(f.school, f.year, lang)}；{f.describe()}"))
 
 st.subheader(t("pack_all_title", lang))
 st.caption(t("pack_help", lang))

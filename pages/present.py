@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import frames
 from dashboard.state import current
-from dashboard.ui import arrow_keys, hide_chrome, modebar_config, show_error
+from dashboard.ui import arrow_keys, hide_chrome, modebar_config, plain, show_error
 from metrics.errors import MetricsError
 from viz.deck import format_deck, parse_deck, parse_slide, presentation_figure, slide_id
 from viz.i18n import t
@@ -115,7 +115,7 @@ else:
         key="present_chart",
         config=modebar_config(item.file_stem),
     )
-    st.caption(item.provenance.caption(lang))
+    st.caption(plain(item.provenance.caption(lang)))
     with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="center"):
         st.button(
             t("present_prev", lang),

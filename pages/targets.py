@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.state import current
-from dashboard.ui import download_row, show_error, status_counts, target_bullets
+from dashboard.ui import download_row, plain, show_error, status_counts, target_bullets
 from metrics.errors import MetricsError
 from viz.exports import Provenance
 from viz.frames import attainment_table
@@ -20,8 +20,8 @@ if not f.plan_id:
     st.stop()
 plans = store.plans()
 plan = plans[plans["plan_id"] == f.plan_id].iloc[0]
-st.subheader(plan["title"])
-st.caption(f"{plan['issuer']} · {plan['source_file']}")
+st.subheader(plain(plan["title"]))
+st.caption(plain(f"{plan['issuer']} · {plan['source_file']}"))
 try:
     attainment = frames.attainment(f.plan_id, f.school)
 except MetricsError as exc:
@@ -56,7 +56,7 @@ table = attainment_table(shown, lang)
 group_column = table.columns[0]
 for group, rows in table.groupby(group_column, sort=False, dropna=False):
     label = group if isinstance(group, str) and group else t("general_group", lang)
-    with st.expander(f"{label}（{len(rows)}）", expanded=True):
+    with st.expander(plain(f"{label}（{len(rows)}）"), expanded=True):
         st.dataframe(
             rows.drop(columns=group_column),
             hide_index=True,
@@ -66,7 +66,7 @@ for group, rows in table.groupby(group_column, sort=False, dropna=False):
             },
         )
 download_row(table, provenance, name=f"{plan['title']}_{f.school}", lang=lang, key="attainment")
-st.caption(provenance.caption(lang))
+st.caption(plain(provenance.caption(lang)))
 
 st.header(t("measurable_charts", lang))
 target_bullets(shown, lang=lang, key="plan")

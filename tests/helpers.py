@@ -1,15 +1,21 @@
-"""Assertions shared by the loader tests."""
+"""Assertions and app drivers shared by the tests."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from loaders import load
 from loaders.__main__ import main
+from loaders.paths import ROOT
 from loaders.store import connect, read_observations
+
+PASSWORD = "s3cret"
 
 
 def snapshot(db_path: Path) -> tuple[pd.DataFrame, list[tuple]]:
@@ -61,3 +67,72 @@ def assert_partly_read(
     assert after_reports == before_reports
     assert after_obs.equals(before_obs)
     return result
+
+
+def unescaped(markdown: str) -> str:
+    """Markdown as a reader sees it: backslash escapes (see :func:`viz.markup.plain`) removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def store_content(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int, int]]:
+    """report id → (sha256, n_observations stated, rows actually stored)."""
+    rows = con.execute(
+        "SELECT r.report_id, r.sha256, r.n_observations,"
+        " (SELECT count(*) FROM observations o WHERE o.report_id = r.report_id) FROM reports r"
+    ).fetchall()
+    return {report_id: (sha, stated, stored) for report_id, sha, stated, stored in rows}
+
+
+def app_test(db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> AppTest:
+    """The app on a store and an uploads folder of the test's own (``env``: more settings)."""
+    monkeypatch.setenv("QUALITY_DB", str(db))
+    monkeypatch.setenv("QUALITY_UPLOADS", str(tmp_path / "uploads"))
+    for name in ("PLANNER_PASSWORD", "QUALITY_DB_READONLY", "QUALITY_MAX_UPLOAD_MB"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def data_page(at: AppTest) -> AppTest:
+    """Run the app and switch to the 数据 page (no exception allowed)."""
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def unlocked(db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> AppTest:
+    """The 数据 page of a session that has unlocked the planner role."""
+    at = data_page(app_test(db, monkeypatch, tmp_path, PLANNER_PASSWORD=PASSWORD, **env))
+    at.text_input[0].input(PASSWORD)
+    at.button[0].click().run()
+    assert len(at.get("file_uploader")) == 1, [e.value for e in at.error]
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "text/plain") -> AppTest:
+    """Give the uploader a file and, when a preview appears, confirm it."""
+    at.get("file_uploader")[0].set_value((name, data, mime))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    confirm = [b for b in at.button if b.label in ("确认载入", "Load it")]
+    if confirm:
+        confirm[0].click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_as_markdown(at: AppTest) -> str:
+    """Everything the page renders as Markdown (where markup would take effect)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def messages(at: AppTest) -> str:
+    """The alerts a planner reads (errors, warnings, successes, infos), as they read them."""
+    return unescaped(
+        "\n".join(str(e.value) for kind in ("error", "warning", "success", "info") for e in getattr(at, kind))
+    )

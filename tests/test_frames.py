@@ -48,7 +48,7 @@ def test_charts_are_shared_per_view_and_rebuilt_when_the_report_changes(app_stor
     assert bundled_lines[1276] == ROW
     corrected = [line.replace("98.82%", "97.11%") if n == 1276 else line for n, line in enumerate(bundled_lines)]
     result = load_bytes("\n".join(corrected).encode("utf-8"), "温州职业技术学院_2020_质量年度报告.txt")
-    assert ingest_result(store.cursor(), result).action == "replaced"
+    assert store.write(lambda cursor: ingest_result(cursor, result)).action == "replaced"  # the app's write path
 
     second = frames.section_items("outcomes", view)
     assert second is not first

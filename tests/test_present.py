@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.paths import ROOT
 from loaders.store import rebuild
+from tests.helpers import unescaped
 from viz.png import png_available
 
 
@@ -64,7 +65,7 @@ def test_a_shared_link_opens_the_deck_at_its_slide_and_the_buttons_move(db: Path
     assert _chart_title(at) == "专任教师职称结构"
     assert at.query_params["slide"] == "1"
     assert at.query_params["deck"] == "faculty:teachers_by_title,outcomes:monthly_income"
-    assert any("来源：温州职业技术学院 2020 年质量年度报告，表3-7" in c.value for c in at.caption)
+    assert any("来源：温州职业技术学院 2020 年质量年度报告，表3-7" in unescaped(c.value) for c in at.caption)
     at.button(key="present_exit").click().run()
     assert at.title[0].value == "演示模式"
     assert "present" not in at.query_params

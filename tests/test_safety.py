@@ -22,10 +22,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from loaders import load, load_bytes, safe_file_name
-from loaders.errors import FormatError, LoadError, StoreBusyError
+from loaders.errors import FormatError, LoadError, StoreBusyError, StoreWriteError
 from loaders.paths import ROOT
 from loaders.report import OBSERVATION_COLUMNS
 from loaders.store import (
@@ -34,13 +33,14 @@ from loaders.store import (
     delete_report,
     ingest_result,
     ingest_results,
-    keep_upload,
     read_observations,
     read_report_lines,
     rebuild,
 )
 from loaders.synthetic import file_name, render_report
+from loaders.uploads import keep, kept_uploads
 from loaders.workbook import render_workbook
+from tests.helpers import app_test, data_page, shown_as_markdown, store_content, unescaped, unlocked
 
 BUNDLED_ID = "温州职业技术学院-2020"
 BUNDLED_ROWS = 764
@@ -60,15 +60,6 @@ def _synthetic(index: int, year: int = 2020, change: str | None = None):
     return load_bytes(text.encode("utf-8"), file_name(index, year))
 
 
-def _content(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int, int]]:
-    """report id → (sha256, n_observations stated, rows actually stored)."""
-    rows = con.execute(
-        "SELECT r.report_id, r.sha256, r.n_observations,"
-        " (SELECT count(*) FROM observations o WHERE o.report_id = r.report_id) FROM reports r"
-    ).fetchall()
-    return {report_id: (sha, stated, stored) for report_id, sha, stated, stored in rows}
-
-
 def _stored_equals(con: duckdb.DuckDBPyConnection, result) -> bool:
     """The report's stored observations are exactly the loaded ones."""
     key = ["source_line", "indicator_id", "subject"]
@@ -76,31 +67,6 @@ def _stored_equals(con: duckdb.DuckDBPyConnection, result) -> bool:
     loaded = result.observations[OBSERVATION_COLUMNS].sort_values(key, ignore_index=True)
     stored = stored.astype(loaded.dtypes.to_dict())
     return stored.equals(loaded)
-
-
-def _app(db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> AppTest:
-    monkeypatch.setenv("QUALITY_DB", str(db))
-    monkeypatch.setenv("QUALITY_UPLOADS", str(tmp_path / "uploads"))
-    for name in ("PLANNER_PASSWORD", "QUALITY_DB_READONLY", "QUALITY_MAX_UPLOAD_MB"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-
-
-def _data_page(at: AppTest) -> AppTest:
-    at.run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _shown_as_markdown(at: AppTest) -> str:
-    """Everything the page renders as Markdown (where markup would take effect)."""
-    parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success", "error"):
-        parts += [str(e.value) for e in getattr(at, kind)]
-    return "\n".join(parts)
 
 
 def _file_state(path: Path) -> tuple[str, int, bool]:
@@ -129,7 +95,7 @@ def test_two_uploads_at_the_same_moment_both_succeed_in_turn(built_db: Path) -> 
         thread.join(timeout=120)
     assert not errors
     assert {o.action for o in outcomes.values()} == {"added"}
-    content = _content(con)
+    content = store_content(con)
     assert set(content) == {BUNDLED_ID, first.report_id, second.report_id}
     assert all(stated == stored for _, stated, stored in content.values())
     assert content[first.report_id][0] == first.sha256 and content[second.report_id][0] == second.sha256
@@ -159,7 +125,7 @@ def test_many_versions_of_one_report_at_once_leave_exactly_one_of_them(built_db:
         thread.join(timeout=120)
     assert len(outcomes) + len(errors) == len(versions)
     assert [o.action for o in outcomes].count("added") == 1
-    content = _content(con)
+    content = store_content(con)
     assert set(content) == {BUNDLED_ID, versions[0].report_id}
     sha, stated, stored = content[versions[0].report_id]
     winner = next(v for v in versions if v.sha256 == sha)  # the stored report is one of the versions …
@@ -172,17 +138,17 @@ def test_many_versions_of_one_report_at_once_leave_exactly_one_of_them(built_db:
 def test_a_write_that_cannot_get_its_turn_is_told_to_retry(built_db: Path, monkeypatch) -> None:
     monkeypatch.setenv("QUALITY_WRITE_WAIT_S", "0.2")
     con = connect(built_db)
-    before = _content(con)
+    before = store_content(con)
     with WRITE_LOCK, pytest.raises(StoreBusyError) as raised:  # another write holds the store
         ingest_result(con, _synthetic(4))
     assert "请稍后重试" in raised.value.message and "please retry" in raised.value.message
-    assert _content(con) == before
+    assert store_content(con) == before
     con.close()
 
 
 def test_a_conflicting_transaction_is_reported_as_busy_and_writes_nothing(built_db: Path, bundled_report) -> None:
     con = connect(built_db)
-    before = _content(con)
+    before = store_content(con)
     other = con.cursor()
     other.execute("BEGIN TRANSACTION")
     other.execute("DELETE FROM reports WHERE report_id = ?", [BUNDLED_ID])  # not committed yet
@@ -191,7 +157,7 @@ def test_a_conflicting_transaction_is_reported_as_busy_and_writes_nothing(built_
     with pytest.raises(StoreBusyError):
         ingest_result(con.cursor(), revised)
     other.execute("ROLLBACK")
-    assert _content(con) == before
+    assert store_content(con) == before
     con.close()
 
 
@@ -236,7 +202,7 @@ def test_a_page_run_that_straddles_a_write_reads_again(built_db: Path, monkeypat
     monkeypatch.delenv("QUALITY_DB_READONLY", raising=False)
     pinned = app_store.data_version(app_store.cursor())
     assert len(app_store._consistent(pinned, lambda cur: app_store.store.read_reports(cur))) == 1
-    ingest_result(app_store.cursor(), _synthetic(5))
+    app_store.write(lambda cursor: ingest_result(cursor, _synthetic(5)))
     with pytest.raises(app_store._StaleVersionError):  # the run started before the write: it starts again
         app_store._consistent(pinned, lambda cur: app_store.store.read_reports(cur))
     now = app_store.data_version(app_store.cursor())
@@ -296,12 +262,12 @@ def _run_and_kill(script: str, db: Path, signal_line: str, delay_s: float) -> in
 
 def test_killed_in_the_middle_of_an_ingest_the_store_keeps_its_previous_content(built_db: Path) -> None:
     con = connect(built_db, read_only=True)
-    before = _content(con)
+    before = store_content(con)
     lines_before = con.execute("SELECT count(*) FROM report_lines").fetchall()
     con.close()
     assert _run_and_kill(_MID_TRANSACTION, built_db, "inserted", 0.5) == -signal.SIGKILL
     con = connect(built_db)  # opens (replaying what was committed), writable again
-    assert _content(con) == before
+    assert store_content(con) == before
     assert con.execute("SELECT count(*) FROM report_lines").fetchall() == lines_before
     assert ingest_result(con, _synthetic(9)).action == "added"  # and it takes new data
     con.close()
@@ -310,7 +276,7 @@ def test_killed_in_the_middle_of_an_ingest_the_store_keeps_its_previous_content(
 def test_killed_between_ingests_every_report_is_whole(built_db: Path) -> None:
     returncode = _run_and_kill(_ONE_BY_ONE, built_db, "writing", 1.5)
     con = connect(built_db, read_only=True)
-    content = _content(con)
+    content = store_content(con)
     con.close()
     assert returncode in (-signal.SIGKILL, 0)
     assert content[BUNDLED_ID][1:] == (BUNDLED_ROWS, BUNDLED_ROWS)
@@ -322,7 +288,7 @@ def test_a_damaged_store_is_moved_aside_and_rebuilt_at_start(tmp_path: Path, mon
     db = tmp_path / "quality.duckdb"
     garbage = b"this is not a duckdb file" * 1000
     db.write_bytes(garbage)
-    at = _app(db, monkeypatch, tmp_path)
+    at = app_test(db, monkeypatch, tmp_path)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["_filters"].report_id == BUNDLED_ID
@@ -336,7 +302,7 @@ def test_a_damaged_store_is_moved_aside_and_rebuilt_at_start(tmp_path: Path, mon
 
 def test_a_missing_store_is_built_at_start(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "new" / "quality.duckdb"
-    at = _app(db, monkeypatch, tmp_path)
+    at = app_test(db, monkeypatch, tmp_path)
     at.run()
     assert not at.exception
     assert db.exists()
@@ -348,10 +314,10 @@ def test_a_read_only_replica_with_a_bad_file_says_what_to_do(state: str, tmp_pat
     db = tmp_path / "quality.duckdb"
     if state == "damaged":
         db.write_bytes(b"\0garbage" * 4096)
-    at = _app(db, monkeypatch, tmp_path, QUALITY_DB_READONLY="1")
+    at = app_test(db, monkeypatch, tmp_path, QUALITY_DB_READONLY="1")
     at.run()
     assert not at.exception
-    message = " ".join(e.value for e in at.error)
+    message = unescaped(" ".join(e.value for e in at.error))
     assert "python -m loaders rebuild" in message and "只读" in message and "Read-only" in message
     assert db.exists() == (state == "damaged")  # never rebuilt or removed by a replica
     if state == "damaged":
@@ -361,7 +327,7 @@ def test_a_read_only_replica_with_a_bad_file_says_what_to_do(state: str, tmp_pat
 # ------------------------------------------------------------------------------------ read-only, roles
 def test_a_read_only_replica_shows_every_page_and_writes_nothing(built_db: Path, tmp_path: Path, monkeypatch) -> None:
     before = _file_state(built_db)
-    at = _app(built_db, monkeypatch, tmp_path, QUALITY_DB_READONLY="1", PLANNER_PASSWORD="s3cret")
+    at = app_test(built_db, monkeypatch, tmp_path, QUALITY_DB_READONLY="1", PLANNER_PASSWORD="s3cret")
     at.run()
     for page in ("pages/overview.py", "pages/outcomes.py", "pages/targets.py", "pages/compare.py", "pages/data.py"):
         at.switch_page(page).run()
@@ -370,14 +336,14 @@ def test_a_read_only_replica_shows_every_page_and_writes_nothing(built_db: Path,
     assert len(at.get("file_uploader")) == 0 and len(at.text_input) == 0  # no upload, no password form
     from dashboard import store as app_store
 
-    with pytest.raises(duckdb.Error):  # even code that tried could not write through this connection
+    with pytest.raises(StoreWriteError, match="read-only"):  # even code that tried could not write through it
         ingest_result(app_store.cursor(), _synthetic(6))
     assert _file_state(built_db) == before  # same bytes, same mtime, no WAL
     assert not (tmp_path / "uploads").exists()
 
 
 def test_without_the_password_nobody_can_load_or_delete(built_db: Path, tmp_path: Path, monkeypatch) -> None:
-    at = _data_page(_app(built_db, monkeypatch, tmp_path, PLANNER_PASSWORD="s3cret"))
+    at = data_page(app_test(built_db, monkeypatch, tmp_path, PLANNER_PASSWORD="s3cret"))
     assert len(at.get("file_uploader")) == 0 and "delete_pick" not in [s.key for s in at.selectbox]
     at.text_input[0].input("wrong")
     at.button[0].click().run()
@@ -387,19 +353,11 @@ def test_without_the_password_nobody_can_load_or_delete(built_db: Path, tmp_path
     at.text_input[0].input("s3cret")
     at.button[0].click().run()
     assert len(at.get("file_uploader")) == 1  # the planner role is unlocked for this session only
-    audience = _data_page(_app(built_db, monkeypatch, tmp_path, PLANNER_PASSWORD="s3cret"))
+    audience = data_page(app_test(built_db, monkeypatch, tmp_path, PLANNER_PASSWORD="s3cret"))
     assert len(audience.get("file_uploader")) == 0  # another browser on the same URL is not a planner
     from dashboard import store as app_store
 
-    assert _content(app_store.cursor()).keys() == {BUNDLED_ID}
-
-
-def _unlocked(db: Path, monkeypatch, tmp_path: Path, **env: str) -> AppTest:
-    at = _data_page(_app(db, monkeypatch, tmp_path, PLANNER_PASSWORD="s3cret", **env))
-    at.text_input[0].input("s3cret")
-    at.button[0].click().run()
-    assert len(at.get("file_uploader")) == 1
-    return at
+    assert store_content(app_store.cursor()).keys() == {BUNDLED_ID}
 
 
 # ------------------------------------------------------------------------------------ hostile files
@@ -417,7 +375,7 @@ def _hostile_csv() -> bytes:
 def test_hostile_subjects_and_file_name_are_stored_and_shown_as_plain_text(
     built_db: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    at = _unlocked(built_db, monkeypatch, tmp_path)
+    at = unlocked(built_db, monkeypatch, tmp_path)
     name = "../../<img src=x onerror=alert(1)>.csv"
     at.get("file_uploader")[0].set_value((name, _hostile_csv(), "text/csv"))
     at.run()
@@ -437,17 +395,20 @@ def test_hostile_subjects_and_file_name_are_stored_and_shown_as_plain_text(
     assert stored == [(s, float(n)) for n, s in enumerate(HOSTILE_SUBJECTS, 1)]  # bound as values, kept as typed
     source = cursor.execute("SELECT source_file FROM reports WHERE report_id = '注入测试职业学院-2021'").fetchall()
     assert source == [("<img src=x onerror=alert(1)>.csv",)]  # no directories from the user's name
-    kept = list((tmp_path / "uploads").iterdir())
-    assert [p.name for p in kept] == ["注入测试职业学院-2021.csv"]  # named by the report, inside uploads/
+    data = _hostile_csv()
+    (entry,) = kept_uploads(tmp_path / "uploads")  # named by its hash, inside uploads/, listed for its report
+    assert (entry.report_id, entry.file) == ("注入测试职业学院-2021", f"{hashlib.sha256(data).hexdigest()}.csv")
+    assert entry.source_file == "<img src=x onerror=alert(1)>.csv"
+    assert (tmp_path / "uploads" / entry.file).read_bytes() == data
     # A viewer opens the new report: the provenance tab lists its figures and its file.
-    at = _app(built_db, monkeypatch, tmp_path)
+    at = app_test(built_db, monkeypatch, tmp_path)
     at.query_params["school"] = "注入测试职业学院"
-    at = _data_page(at)
+    at = data_page(at)
     assert at.session_state["_filters"].report_id == "注入测试职业学院-2021"
-    shown = _shown_as_markdown(at)
+    shown = shown_as_markdown(at)
     assert not re.search(r"(?<!\\)[<>]", shown), "a < or > from a file reached Markdown unescaped"
     assert "](javascript" not in shown
-    assert r"\<img src=x onerror=alert\(1\)\>" in shown  # the file name, escaped, as text
+    assert r"\<img src\=x onerror\=alert\(1\)\>" in shown  # the file name, escaped, as text
     options = " ".join(str(o) for s in at.selectbox for o in s.options)
     assert "<script>alert(1)</script>" in options  # the subject shown as typed, in a plain-text widget
 
@@ -465,14 +426,14 @@ def test_an_oversized_upload_is_refused_before_it_is_read(built_db: Path, tmp_pa
     assert looked_inside == []
     monkeypatch.undo()
 
-    at = _unlocked(built_db, monkeypatch, tmp_path, QUALITY_MAX_UPLOAD_MB="0.01")
+    at = unlocked(built_db, monkeypatch, tmp_path, QUALITY_MAX_UPLOAD_MB="0.01")
     at.get("file_uploader")[0].set_value(("big.txt", render_report(1, 2020).encode(), "text/plain"))
     at.run()
     assert not at.exception
     assert any("超过上限" in e.value for e in at.error), [e.value for e in at.error] + [t.value for t in at.text]
     from dashboard import store as app_store
 
-    assert _content(app_store.cursor()).keys() == {BUNDLED_ID}
+    assert store_content(app_store.cursor()).keys() == {BUNDLED_ID}
     assert not (tmp_path / "uploads").exists()
 
 
@@ -500,7 +461,7 @@ def test_xml_entity_attacks_in_a_workbook_are_refused(built_db: Path, bundled_re
         "billion laughs": b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
     }
     con = connect(built_db)
-    before = _content(con)
+    before = store_content(con)
     for doctype in attacks.values():
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as archive:
@@ -511,7 +472,7 @@ def test_xml_entity_attacks_in_a_workbook_are_refused(built_db: Path, bundled_re
                 archive.writestr(member, data)
         with pytest.raises(FormatError, match=r"XML entity|DTD"):
             load_bytes(out.getvalue(), "report.xlsx")
-    assert _content(con) == before
+    assert store_content(con) == before
     con.close()
 
 
@@ -523,13 +484,17 @@ def test_a_path_in_a_file_name_never_reaches_the_file_system(tmp_path: Path) -> 
     result = load_bytes(render_report(1, 2020).encode(), "../../etc/passwd.txt")
     assert result.source_file == "passwd.txt"
     uploads = tmp_path / "a" / "uploads"
-    written = keep_upload(result, b"data", uploads)
-    assert written.parent == uploads and written.name == f"{result.report_id}.txt"
+    written = keep(result, b"data", uploads)
+    copy = f"{hashlib.sha256(b'data').hexdigest()}.txt"
+    assert written == uploads / copy
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "a",
         "a/uploads",
-        f"a/uploads/{result.report_id}.txt",
+        "a/uploads/.manifest.lock",
+        f"a/uploads/{copy}",
+        "a/uploads/manifest.json",
     ]
+    assert kept_uploads(uploads)[0].source_file == "passwd.txt"
 
 
 def test_a_school_name_with_markup_or_a_path_is_refused() -> None:
@@ -546,7 +511,7 @@ def test_sql_in_values_is_bound_not_run(built_db: Path) -> None:
     assert read_observations(con, "x'; DROP TABLE observations; --").empty
     assert read_observations(con, schools=["' OR 1=1 --"]).empty
     assert not delete_report(con, "' OR '1'='1")
-    assert _content(con)[BUNDLED_ID][1:] == (BUNDLED_ROWS, BUNDLED_ROWS)
+    assert store_content(con)[BUNDLED_ID][1:] == (BUNDLED_ROWS, BUNDLED_ROWS)
     frame = load_bytes(_hostile_csv(), "hostile.csv")
     ingest_result(con, frame)
     assert con.execute("SELECT count(*) FROM observations").fetchall() == [(BUNDLED_ROWS + 3,)]

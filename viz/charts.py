@@ -3,6 +3,11 @@
 Every builder takes a tidy frame and plain labels (already in the reader's language), uses the
 shared template of :mod:`viz.theme`, states units on its value axis, and returns a figure with
 a clear message instead of empty axes when there is nothing to draw.
+
+Plotly reads HTML in every text it draws (titles, legends, tick labels, hover text); values
+from files (subjects, categories, series, titles) pass through :func:`viz.markup.plain` as they
+enter a figure, and hover text names a trace through ``%{fullData.name}``, never by pasting it
+into the template. Only the builders' own ``<br>`` and ``<extra>`` are markup.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from viz.markup import plain
 from viz.theme import (
     NEUTRAL_COLOUR,
     SCHOOL_COLOUR,
@@ -46,18 +52,28 @@ def format_value(value: float | None, unit: str = "", with_unit: bool = True) ->
     return f"{text}{unit}" if unit in ("%", ":1") else f"{text} {unit}"
 
 
+def _html(value: object) -> str:
+    """A label for Plotly: shown as typed (see :func:`viz.markup.plain`)."""
+    return plain(value, "html")
+
+
+def _labels(values: object) -> list:
+    """Category or series values for Plotly: text made literal, numbers kept."""
+    return [_html(v) if isinstance(v, str) else v for v in values]
+
+
 def empty_figure(message: str, title: str = "") -> go.Figure:
     """A figure that says why there is nothing to show (no empty axes)."""
     figure = go.Figure()
     figure.update_layout(
         template=TEMPLATE_NAME,
-        title={"text": title},
+        title={"text": _html(title)},
         height=260,
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[
             {
-                "text": message,
+                "text": _html(message),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.5,
@@ -72,14 +88,14 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
 
 def _title(title: str, subtitle: str) -> dict:
     """Title with the active filters as a smaller subtitle line."""
-    return {"text": title, "subtitle": {"text": subtitle, "font": {"size": 15, "color": "#5b6577"}}}
+    return {"text": _html(title), "subtitle": {"text": _html(subtitle), "font": {"size": 15, "color": "#5b6577"}}}
 
 
 def _axis_title(label: str, unit: str) -> str:
     if not unit:
-        return label
+        return _html(label)
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
-    return f"{label}（{unit}）" if chinese else f"{label} ({unit})"
+    return _html(f"{label}（{unit}）" if chinese else f"{label} ({unit})")
 
 
 def benchmark_bars(
@@ -130,11 +146,11 @@ def benchmark_bars(
         role = part["role"].iloc[0] if "role" in part.columns else name
         labelled = position < labelled_series  # the school and the chosen benchmark carry numbers
         figure.add_bar(
-            name=name,
-            x=part[category],
+            name=_html(name),
+            x=_labels(part[category]),
             y=part[value],
             marker_color=series_colour(role, position),
-            hovertemplate=f"%{{x}}<br>{name}: %{{y:,.2f}} {unit}<extra></extra>",
+            hovertemplate=f"%{{x}}<br>%{{fullData.name}}: %{{y:,.2f}} {_html(unit)}<extra></extra>",
             text=[format_value(v, unit, with_unit=False) if labelled else "" for v in part[value]],
             textposition="outside",
             textfont={"size": 15},
@@ -144,7 +160,7 @@ def benchmark_bars(
         figure.add_hline(
             y=target,
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 3},
-            annotation_text=f"{target_label} {format_value(target, unit)}",
+            annotation_text=_html(f"{target_label} {format_value(target, unit)}"),
             annotation_position="top right",
             annotation_font={"color": TARGET_COLOUR},
         )
@@ -197,7 +213,7 @@ def horizontal_bars(
     figure = go.Figure(
         go.Bar(
             x=rows[value],
-            y=rows[category],
+            y=_labels(rows[category]),
             orientation="h",
             marker_color=colours,
             text=[format_value(v, unit, with_unit=False) for v in rows[value]],
@@ -234,8 +250,8 @@ def grouped_bars(
     for position, name in enumerate(dict.fromkeys(frame[series])):
         part = frame[frame[series] == name]
         figure.add_bar(
-            name=name,
-            x=part[category],
+            name=_html(name),
+            x=_labels(part[category]),
             y=part[value],
             marker_color=series_colour(name, position),
             text=[format_value(v, unit, with_unit=False) for v in part[value]],
@@ -276,8 +292,8 @@ def trend_lines(
         part = frame[frame[series] == name].sort_values(x)
         role = part["role"].iloc[0] if "role" in part.columns else name
         figure.add_scatter(
-            name=name,
-            x=part[x],
+            name=_html(name),
+            x=_labels(part[x]),
             y=part[value],
             mode="lines+markers+text",
             line={"color": series_colour(role, position), "width": 4 if role == "本校" else 3},
@@ -289,14 +305,14 @@ def trend_lines(
         figure.add_hline(
             y=target,
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 3},
-            annotation_text=f"{target_label} {format_value(target, unit)}",
+            annotation_text=_html(f"{target_label} {format_value(target, unit)}"),
             annotation_font={"color": TARGET_COLOUR},
         )
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
         height=DEFAULT_HEIGHT,
-        xaxis={"title": {"text": x_label}, "dtick": 1, "tickformat": "d"},
+        xaxis={"title": {"text": _html(x_label)}, "dtick": 1, "tickformat": "d"},
         yaxis={"title": {"text": _axis_title(value_label, unit)}},
     )
     return figure
@@ -338,14 +354,14 @@ def bullet(
     figure = go.Figure(
         go.Bar(
             x=[value],
-            y=[value_label],
+            y=[_html(value_label)],
             orientation="h",
             marker_color=STATUS_COLOURS.get(status, SCHOOL_COLOUR),
             text=[format_value(value, unit)],
             textposition="inside",
             insidetextanchor="end",
             textfont={"color": "#ffffff", "size": 18},
-            name=value_label,
+            name=_html(value_label),
             width=0.5,
         )
     )
@@ -355,24 +371,24 @@ def bullet(
         figure.add_vline(
             x=target,
             line={"color": TARGET_COLOUR, "width": 4},
-            annotation_text=f"{target_label} {'≤' if lower_is_better else '≥'} {format_value(target, unit)}",
+            annotation_text=_html(f"{target_label} {'≤' if lower_is_better else '≥'} {format_value(target, unit)}"),
             annotation_position="top",
             annotation_font={"color": TARGET_COLOUR, "size": 15},
         )
     if benchmark is not None and not math.isnan(benchmark):
         figure.add_scatter(
             x=[benchmark],
-            y=[value_label],
+            y=[_html(value_label)],
             mode="markers",
             marker={"symbol": "diamond", "size": 16, "color": "#4a5a70"},
-            name=f"{benchmark_label} {format_value(benchmark, unit)}",
+            name=_html(f"{benchmark_label} {format_value(benchmark, unit)}"),
         )
     figure.update_layout(
         template=TEMPLATE_NAME,
-        title={"text": title, "font": {"size": 17}},
+        title={"text": _html(title), "font": {"size": 17}},
         height=200,
         margin={"l": 60, "r": 30, "t": 70, "b": 40},
-        xaxis={"range": [0, top], "title": {"text": unit}},
+        xaxis={"range": [0, top], "title": {"text": _html(unit)}},
         yaxis={"showticklabels": False},
         showlegend=benchmark is not None,
         legend={"y": -0.35, "yanchor": "top"},

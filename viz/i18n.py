@@ -294,6 +294,27 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "school_label": {"zh": "学校", "en": "School"},
     "file_label": {"zh": "文件", "en": "File"},
+    "locked_out": {
+        "zh": "密码错误次数过多，已暂停验证，请 {s} 秒后再试。",
+        "en": "Too many wrong passwords: no password is checked for {s} more seconds.",
+    },
+    "parsing": {
+        "zh": "正在读取文件（在独立进程中，有时间与内存上限）…",
+        "en": "Reading the file (in a separate process, with time and memory limits)…",
+    },
+    "write_log": {"zh": "写入记录", "en": "Write log"},
+    "write_log_help": {
+        "zh": "每次载入、替换、删除、密码错误与数据库恢复的时间、操作、报告、文件哈希与结果（最新在前）。",
+        "en": "Every upload, replacement, deletion, wrong password and store recovery: time, action, report,"
+        " file hash and outcome (newest first).",
+    },
+    "log_logged_at": {"zh": "时间（UTC）", "en": "Time (UTC)"},
+    "log_action": {"zh": "操作", "en": "Action"},
+    "log_report_id": {"zh": "报告", "en": "Report"},
+    "log_file_sha256": {"zh": "文件 SHA-256", "en": "File SHA-256"},
+    "log_outcome": {"zh": "结果", "en": "Outcome"},
+    "log_detail": {"zh": "说明", "en": "Detail"},
+    "store_recovered": {"zh": "数据库已自动恢复", "en": "The store was recovered"},
 }
 
 #: Benchmark series of the graduate survey, in display order.

@@ -22,6 +22,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from viz.exports import RENDERERS, Provenance
+from viz.markup import plain
 from viz.theme import FONT_FAMILY
 
 #: Where Debian installs Chromium; ``$BROWSER_PATH`` overrides it.
@@ -166,7 +167,7 @@ def with_caption(figure: go.Figure, provenance: Provenance | None, lang: str = "
         "font": {"size": 1},
         "itemwidth": 30,
         "title": {
-            "text": "<br>".join(lines),
+            "text": "<br>".join(plain(line, "html") for line in lines),  # the source line, as text
             "side": "top left",
             "font": {"size": CAPTION_FONT_SIZE, "color": CAPTION_COLOUR, "family": FONT_FAMILY},
         },

@@ -1,0 +1,114 @@
+"""Loading and deleting data through the dashboard (the 数据 page's planner tab).
+
+Belongs here: an upload parsed in a child process under the size, memory and time limits
+(:func:`loaders.isolate.load_bytes_isolated`; parsed once per file and session, not on every
+rerun), written together with its kept copy (:func:`loaders.uploads.ingest_upload`) through the
+store's guarded write path, deletions, and a write-log entry for each outcome. Every failure
+arrives as a :class:`loaders.errors.LoadError` whose message names the file — a value the
+database refuses included — never as a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from dashboard import store
+from loaders import LoadResult
+from loaders.errors import LoadError
+from loaders.isolate import load_bytes_isolated
+from loaders.settings import max_upload_bytes
+from loaders.store import IngestOutcome
+from loaders.uploads import forget_report, ingest_upload
+from loaders.writelog import record
+
+_PARSED = "_upload_parsed"
+
+
+def parse(data: bytes, name: str) -> LoadResult:
+    """The uploaded file, parsed under the limits (the same file again in this session: as before).
+
+    Args:
+        data: The uploaded bytes.
+        name: The name the browser gave.
+
+    Returns:
+        The loaded report, not yet written.
+
+    Raises:
+        LoadError: Too large, over the time or memory limit, or not loadable (logged as refused).
+    """
+    key = (hashlib.sha256(data).hexdigest(), name)
+    cached = st.session_state.get(_PARSED)
+    if cached is None or cached[0] != key:
+        try:
+            cached = (key, load_bytes_isolated(data, name, max_bytes=max_upload_bytes()))
+        except LoadError as exc:
+            cached = (key, exc)
+            _log("upload", "refused", file_sha256=key[0], detail=exc.message)
+        st.session_state[_PARSED] = cached
+    if isinstance(cached[1], LoadError):
+        raise cached[1]
+    return cached[1]
+
+
+def load(result: LoadResult, data: bytes) -> IngestOutcome:
+    """Write a parsed upload and keep its copy (both or neither), and log it.
+
+    Raises:
+        LoadError: Nothing was written: busy (retry), refused by the database (a value out of
+            range), the file was changed underneath the app (the store was rebuilt), or the copy
+            could not be saved.
+    """
+    try:
+        outcome = store.write(lambda cursor: ingest_upload(cursor, result, data))
+    except OSError as exc:
+        error = LoadError(
+            result.source_file,
+            "",
+            f"无法保存上传文件的副本（{exc.strerror}），未写入任何内容。",
+            f"the upload's copy cannot be saved ({exc.strerror}); nothing was written.",
+        )
+        _log("upload", "refused", report_id=result.report_id, file_sha256=result.sha256, detail=error.message)
+        raise error from exc
+    except LoadError as exc:
+        _log("upload", "refused", report_id=result.report_id, file_sha256=result.sha256, detail=exc.message)
+        raise
+    finally:
+        store.clear()
+    _log("upload", outcome.action, report_id=result.report_id, file_sha256=result.sha256, detail=result.source_file)
+    return outcome
+
+
+def delete(report_id: str) -> bool:
+    """Delete a report and its kept copy (never another report's), and log it.
+
+    Returns:
+        Whether there was such a report.
+
+    Raises:
+        LoadError: Nothing was deleted (busy, or the file was changed underneath the app).
+    """
+    try:
+        found, removed = store.write(lambda cursor: forget_report(cursor, report_id))
+    except LoadError as exc:
+        _log("delete", "refused", report_id=report_id, detail=exc.message)
+        raise
+    finally:
+        store.clear()
+    _log(
+        "delete",
+        "deleted" if found else "not found",
+        report_id=report_id,
+        detail=", ".join(f"removed {path.name}" for path in removed),
+    )
+    return found
+
+
+def _log(action: str, outcome: str, **fields: str) -> None:
+    """A write-log entry through the guarded write path (in the log file alone when the store cannot take it)."""
+    try:
+        store.write(lambda cursor: record(cursor, action, outcome, **fields))
+    except LoadError:
+        record(None, action, outcome, **fields)

@@ -1,0 +1,31 @@
+"""School names without invisible characters (loaders.names.clean_name), applied by load_bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders import load_bytes
+from loaders.errors import FormatError
+from loaders.names import clean_name
+
+CSV = "school,report_year,indicator_id,subject,year,years_after,value,unit\n{school},2021,majors,本校,2021,,4,个"
+
+
+def test_clean_name_removes_what_cannot_be_seen_and_keeps_what_can() -> None:
+    assert clean_name("温州\u200b职业\u200d技术\ufeff学院") == "温州职业技术学院"
+    assert clean_name("\u202e温州职业技术学院\u200e\u200f\u2066\u2069") == "温州职业技术学院"
+    assert clean_name(" 温州\u3000职业\u00a0技术  学院\u2028") == "温州 职业 技术 学院"
+    assert clean_name("温州\u3164职业学院\u00ad") == "温州职业学院"
+    assert clean_name("温州（东）职业学院") != clean_name("温州(东)职业学院")  # visible differences stay
+    assert clean_name("e\u0301cole") == "\u00e9cole"  # one Unicode form (NFC)
+    assert clean_name("\u200b\u200f") == ""
+    with pytest.raises(FormatError, match="school name"):  # nothing visible left: refused
+        load_bytes(CSV.format(school="\u200b\u200b\u200b").encode(), "x.csv")
+
+
+@pytest.mark.parametrize(
+    "hidden", ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\ufeff"]
+)
+def test_a_loaded_school_name_loses_its_invisible_characters(hidden: str) -> None:
+    result = load_bytes(CSV.format(school=f"{hidden}温州职业{hidden}技术学院{hidden}").encode(), "x.csv")
+    assert (result.school, result.report_id) == ("温州职业技术学院", "温州职业技术学院-2021")

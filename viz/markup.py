@@ -1,0 +1,41 @@
+"""Text from files shown as text: the one escaping function, :func:`plain`.
+
+Belongs here: making a value from a report, a workbook, a CSV or a file name literal where it is
+shown through a renderer that gives characters a meaning. Two renderers do: Streamlit's Markdown
+(``st.markdown``, captions, titles, alerts, labels, tooltips: links ``[a](b)``, bare URLs,
+``**``, HTML, ``:red[…]``, ``:material/…:``, ``$…$``) and Plotly's text (titles, legends, axis
+and tick labels, hover text, annotations: ``<b>``, ``<span style=…>``, ``<a href=…>``, ``<br>``,
+entities). It is applied at the edge — where a value enters a Markdown string or a figure — and
+nowhere else: tables (``st.dataframe``), ``st.text``, ``st.code``, widget options and the
+CSV/xlsx downloads show text as it is and need nothing (the downloads make formulas inert, see
+:func:`viz.exports.neutralise`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+# Everything Markdown (CommonMark, GitHub's autolinks and Streamlit's extensions: :color[…],
+# :material/…:, $…$) gives a meaning to; a backslash makes each one literal. ``/`` ``.`` ``:`` and
+# ``@`` break bare URLs (``https://…``, ``www.…``) and e-mail addresses, which would become links.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&/@=\"'])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_HTML_RE = re.compile("[&<>\"']")
+
+
+def plain(text: object, markup: Literal["markdown", "html"] = "markdown") -> str:
+    """``text`` made literal for a renderer: every character shows as itself, nothing is markup.
+
+    Args:
+        text: A value from a file (converted with ``str``).
+        markup: ``"markdown"`` for Streamlit's Markdown (backslash escapes), ``"html"`` for Plotly's
+            text and HTML (character entities).
+
+    Returns:
+        The escaped text; a reader sees the original characters (``<script>`` shows as
+        ``<script>``, ``[a](https://x)`` as typed, ``https://x.org`` as text, not a link).
+    """
+    if markup == "html":
+        return _HTML_RE.sub(lambda match: _HTML_SPECIAL[match.group(0)], str(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
