@@ -126,6 +126,9 @@ def load_bytes(
     fmt = next(f for f in FORMATS if f.matches(data, name))
     parsed = fmt.read(data, name, school, report_year)
     parsed.school = clean_name(parsed.school)  # no invisible characters: one school, one name
+    from loaders.years import check_year
+
+    check_year(parsed.report_year, name, "报告年度", "the report year")  # every format: 1990–2100
     if not SCHOOL_NAME_RE.fullmatch(parsed.school):
         raise FormatError(
             name,

@@ -32,7 +32,7 @@ import pandas as pd
 
 from loaders.coverage import coverage_from_observations
 from loaders.errors import FormatError, LoadError, TableError, ValueParseError
-from loaders.registry import convert, read_registry, subject_aliases
+from loaders.registry import convert, out_of_range, read_registry, subject_aliases
 from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
 from loaders.text import decode_text
 
@@ -47,7 +47,7 @@ DETECT_COLUMNS = {"indicator_id", "subject", "year", "value"}
 CSV_SOURCE_TABLE = "CSV"
 
 # Plausible data years; anything outside is a typing error.
-MIN_YEAR = 1900
+MIN_YEAR = 1990
 MAX_YEAR = 2100
 
 INJECTION_PREFIX = "'"
@@ -154,19 +154,24 @@ def to_registry_unit(
         loader does.
 
     Raises:
-        ValueParseError: No factor from the given unit to the registry unit is known.
+        ValueParseError: No factor from the given unit to the registry unit is known, or the value
+            (after conversion) is not finite or outside the indicator's plausible range.
     """
-    if not unit or unit == info.unit:
-        return value, info.unit
-    converted = convert(value, unit, info.unit)
-    if converted is None:
-        raise ValueParseError(
-            source,
-            where,
-            f"{indicator} 的单位应为 {info.unit}，实际为 {unit}，无法换算（见 data/specs/units.csv）。",
-            f"{indicator} must be in {info.unit}, found {unit}, which cannot be converted (see data/specs/units.csv).",
-        )
-    return round(converted, 10), info.unit
+    if unit and unit != info.unit:
+        converted = convert(value, unit, info.unit)
+        if converted is None:
+            raise ValueParseError(
+                source,
+                where,
+                f"{indicator} 的单位应为 {info.unit}，实际为 {unit}，无法换算（见 data/specs/units.csv）。",
+                f"{indicator} must be in {info.unit}, found {unit}, which cannot be converted"
+                " (see data/specs/units.csv).",
+            )
+        value = round(converted, 10)
+    refused = out_of_range(indicator, value)
+    if refused is not None:
+        raise ValueParseError(source, where, refused[0], refused[1])
+    return value, info.unit
 
 
 def check_year(year: int, source: str, where: str) -> int:

@@ -727,7 +727,7 @@ def _write_meta(sheet: Worksheet, school: str | None, report_year: int | None, s
     _set_text(sheet["A7"], "B2 and B3 are required; B4 records the original file on export and is ignored on import.")
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 50
-    year = DataValidation(type="whole", operator="between", formula1="1900", formula2="2100", allow_blank=True)
+    year = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True)
     year.error = "请填写 4 位年份 / a 4-digit year"
     year.showErrorMessage = True
     sheet.add_data_validation(year)
@@ -789,9 +789,9 @@ def _write_data_sheet(
         _validation(
             "whole",
             letter["year"],
-            "年份为 1900–2100 的整数 / a year",
+            "年份为 1990–2100 的整数 / a year",
             operator="between",
-            formula1="1900",
+            formula1="1990",
             formula2="2100",
         ),
         _validation(

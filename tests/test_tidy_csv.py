@@ -245,6 +245,30 @@ BAD_CASES = [
         ["请在导入时指定学校与报告年度", "give the school and report year"],
         id="no-school",
     ),
+    pytest.param(
+        [HEADER, GOOD, "温州职业技术学院,2020,employment_rate,本校,2019,1,150,%"],
+        ValueParseError,
+        ["第 3 行", "employment_rate 的数值 150 % 超出合理范围（0–100），未读取", "outside its plausible range"],
+        id="percent-over-100",
+    ),
+    pytest.param(
+        [HEADER, GOOD, "温州职业技术学院,2020,income_total,本校,2020,,1e308,亿元"],
+        ValueParseError,
+        ["第 3 行", "income_total 的数值 inf 不是有限数", "not a finite number"],
+        id="infinite-after-conversion",
+    ),
+    pytest.param(
+        [HEADER, GOOD, "温州职业技术学院,2020,fulltime_teachers,本校,2020,,-5,人"],
+        ValueParseError,
+        ["第 3 行", "超出合理范围", "plausible range"],
+        id="negative-count",
+    ),
+    pytest.param(
+        [HEADER, "温州职业技术学院,99999,fulltime_teachers,本校,2020,,533,人"],
+        FormatError,
+        ["报告年度应在 1990–2100 之间，实际为 99999", "within 1990–2100"],
+        id="report-year-99999",
+    ),
 ]
 
 
