@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import store
+from dashboard.navigation import st_pages
 from dashboard.state import sidebar_filters
 from dashboard.ui import print_styles
 from viz.i18n import t
@@ -15,6 +16,7 @@ st.set_page_config(
     layout="wide",
 )
 print_styles()
+store.new_run()  # every read of this run sees one data version (see dashboard.store.version)
 
 reports = store.reports()
 lang = st.session_state.get("f_lang", st.query_params.get("lang", "zh"))
@@ -27,30 +29,5 @@ st.session_state["_filters"] = filters
 lang = filters.lang
 
 
-def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
-    """A page whose navigation title follows the language."""
-    return st.Page(path, title=t(key, lang), icon=icon, default=default, url_path=key.removeprefix("page_"))
-
-
-navigation = st.navigation(
-    {
-        t("section_overview", lang): [
-            page("pages/overview.py", "page_overview", ":material/dashboard:", default=True),
-        ],
-        t("section_domains", lang): [
-            page("pages/outcomes.py", "page_outcomes", ":material/work:"),
-            page("pages/enrollment.py", "page_enrollment", ":material/how_to_reg:"),
-            page("pages/faculty.py", "page_faculty", ":material/school:"),
-            page("pages/research.py", "page_research", ":material/science:"),
-        ],
-        t("section_plans", lang): [
-            page("pages/targets.py", "page_targets", ":material/flag:"),
-            page("pages/compare.py", "page_compare", ":material/compare_arrows:"),
-            page("pages/present.py", "page_present", ":material/slideshow:"),
-        ],
-        t("section_data", lang): [
-            page("pages/data.py", "page_data", ":material/database:"),
-        ],
-    }
-)
+navigation = st.navigation(st_pages(lang))
 navigation.run()

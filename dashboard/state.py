@@ -127,12 +127,17 @@ def current() -> Filters:
     """The filters chosen in ``app.py`` for this run.
 
     When a server's very first request is a page URL (a copied link), Streamlit runs the page
-    script alone in its legacy "pages/ folder" mode, without ``app.py``. Then this switches that
-    mode off and reruns, so ``app.py`` frames the page as usual.
+    script alone in its legacy "pages/ folder" mode, without ``app.py`` (the product keeps the
+    ``pages/`` folder, so Streamlit cannot know yet that ``app.py`` declares the navigation).
+    Declaring a navigation with the public ``st.navigation`` — what ``app.py`` does on every run —
+    tells Streamlit the app uses ``st.navigation`` and not the folder; the rerun then runs
+    ``app.py``, which frames the page as usual. Trade-off: this relies on ``st.navigation``
+    switching the folder mode off for the whole server (documented: "once st.navigation runs,
+    the pages/ folder is no longer auto-discovered"), not on any private attribute.
     """
     if "_filters" not in st.session_state:
-        from streamlit.runtime.pages_manager import PagesManager
+        from dashboard.navigation import st_pages
 
-        PagesManager.uses_pages_directory = False
+        st.navigation(st_pages(st.query_params.get("lang", "zh")), position="hidden")
         st.rerun()
     return st.session_state["_filters"]

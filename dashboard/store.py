@@ -289,12 +289,20 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return str(con.execute(VERSION_SQL).fetchall()[0][0])
 
 
-def _run_marker() -> object | None:
-    """An object that is the same throughout one script run and new in the next (None outside a run)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
+#: Session-state key of the current script run's number (app.py counts its runs; see new_run()).
+RUN_KEY = "_run_number"
 
-    ctx = get_script_run_ctx()
-    return getattr(ctx, "cursors", None) if ctx is not None else None
+
+def new_run() -> None:
+    """Start a new run's data version: ``app.py`` calls this first thing on every run."""
+    st.session_state[RUN_KEY] = st.session_state.get(RUN_KEY, 0) + 1
+
+
+def _run_marker() -> object | None:
+    """A value that is the same throughout one script run and new in the next (None outside a run)."""
+    if not st.runtime.exists():
+        return None
+    return st.session_state.get(RUN_KEY)
 
 
 def version() -> str:
@@ -303,7 +311,7 @@ def version() -> str:
     marker = _run_marker()
     if marker is not None:
         pinned = st.session_state.get("_store_version")
-        if pinned is not None and pinned[0] is marker:
+        if pinned is not None and pinned[0] == marker:
             return pinned[1]
     watch_store()
     current = data_version(cursor())

@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.fields import COVERAGE_FIELDS, names
+
 STATUS_TEXT = {
     "found": ("已读取", "read"),
     "partial": ("部分读取", "partly read"),
@@ -38,21 +40,7 @@ KIND_TEXT = {
 }
 
 #: Columns of the coverage frame (and of the store's ``coverage`` table, after ``report_id``).
-COVERAGE_COLUMNS = [
-    "position",
-    "item_id",
-    "kind",
-    "name_zh",
-    "name_en",
-    "core",
-    "status",
-    "source_table",
-    "caption",
-    "line",
-    "n_values",
-    "problems_zh",
-    "problems_en",
-]
+COVERAGE_COLUMNS = names(COVERAGE_FIELDS)
 
 
 @dataclass(frozen=True)

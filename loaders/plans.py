@@ -34,6 +34,7 @@ import pandas as pd
 
 from loaders import registry
 from loaders.errors import FormatError, TableError, ValueParseError
+from loaders.fields import TARGET_FIELDS, dtypes, names
 from loaders.paths import PLANS_DIR, SPECS_DIR
 from loaders.text import decode_text
 
@@ -41,27 +42,7 @@ PLAN_SPECS = SPECS_DIR / "plan_specs.toml"
 TARGET_MAP_CSV = SPECS_DIR / "target_indicator_map.csv"
 
 PLAN_COLUMNS = ["plan_id", "title", "issuer", "scope", "start_year", "target_year", "source_file"]
-TARGET_COLUMNS = [
-    "plan_id",
-    "indicator_id",
-    "subject",
-    "comparator",
-    "target_value",
-    "unit",
-    "target_year",
-    "relative_to",
-    "label_zh",
-    "source_line",
-    "source_text",
-    "level1",
-    "level2",
-    "level3",
-    "value_text",
-    "target_low",
-    "target_high",
-    "kind",
-    "note",
-]
+TARGET_COLUMNS = names(TARGET_FIELDS)
 PLAN_DTYPES = {
     "plan_id": "str",
     "title": "str",
@@ -71,27 +52,7 @@ PLAN_DTYPES = {
     "target_year": "int64",
     "source_file": "str",
 }
-TARGET_DTYPES = {
-    "plan_id": "str",
-    "indicator_id": "str",
-    "subject": "str",
-    "comparator": "str",
-    "target_value": "float64",
-    "unit": "str",
-    "target_year": "int64",
-    "relative_to": "str",
-    "label_zh": "str",
-    "source_line": "int64",
-    "source_text": "str",
-    "level1": "str",
-    "level2": "str",
-    "level3": "str",
-    "value_text": "str",
-    "target_low": "float64",
-    "target_high": "float64",
-    "kind": "str",
-    "note": "str",
-}
+TARGET_DTYPES = dtypes(TARGET_FIELDS)
 COMPARATORS = (">=", "<=", "=", "range", "text")
 KINDS = ("absolute", "cumulative", "annual_average", "relative", "range", "text")
 MAP_KINDS = ("absolute", "cumulative", "annual_average")

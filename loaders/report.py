@@ -21,35 +21,15 @@ from loaders.blocks import read_block
 from loaders.coverage import CoverageItem, Problem, missing_item
 from loaders.document import Caption, Document, find_captions
 from loaders.errors import FormatError
+from loaders.fields import OBSERVATION_FIELDS, dtypes, names
 from loaders.forms import FormRegion, edition_coverage, form_rows_missing, read_form_rows
 from loaders.grids import caption_score, read_grid, recognise, scan_region
 from loaders.spec import BlockSpec, ReportSpec, load_spec, squeeze
 from loaders.text import count_radicals, normalize
 from loaders.years import YearInfo, resolve_years
 
-OBSERVATION_COLUMNS = [
-    "indicator_id",
-    "subject",
-    "year",
-    "years_after",
-    "value",
-    "unit",
-    "source_table",
-    "source_line",
-    "source_text",
-]
-
-OBSERVATION_DTYPES = {
-    "indicator_id": "str",
-    "subject": "str",
-    "year": "int64",
-    "years_after": "Int64",
-    "value": "float64",
-    "unit": "str",
-    "source_table": "str",
-    "source_line": "int64",
-    "source_text": "str",
-}
+OBSERVATION_COLUMNS = names(OBSERVATION_FIELDS)
+OBSERVATION_DTYPES = dtypes(OBSERVATION_FIELDS)
 
 _STR_DTYPE = pd.Series([], dtype="str").dtype  # pandas' default string dtype (Arrow-backed when pyarrow is there)
 

@@ -36,6 +36,7 @@ import pandas as pd
 from loaders import LoadError, LoadResult, load, load_bytes
 from loaders.coverage import COVERAGE_COLUMNS, coverage_rows, strict_failures
 from loaders.errors import StoreBusyError, StoreWriteError, TableError
+from loaders.fields import COVERAGE_FIELDS, OBSERVATION_FIELDS, TARGET_FIELDS, arrow_schema, sql_columns
 from loaders.isolate import ParseFailure, ReportFile, crash_error
 from loaders.leftovers import remove_stale_builds
 from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path, uploads_dir
@@ -52,7 +53,7 @@ SCHEMA_VERSION = 2
 #: concurrent transactions touching the same rows would conflict).
 WRITE_LOCK = threading.Lock()
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS indicators (
     indicator_id VARCHAR PRIMARY KEY,
     name_zh VARCHAR NOT NULL,
@@ -80,19 +81,7 @@ CREATE TABLE IF NOT EXISTS reports (
 -- What was read from each report, table by table, and what was not and why (loaders/coverage.py).
 CREATE TABLE IF NOT EXISTS coverage (
     report_id VARCHAR NOT NULL,
-    position INTEGER NOT NULL,
-    item_id VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL,
-    name_zh VARCHAR NOT NULL,
-    name_en VARCHAR NOT NULL,
-    core BOOLEAN NOT NULL,
-    status VARCHAR NOT NULL,
-    source_table VARCHAR NOT NULL,
-    caption VARCHAR NOT NULL,
-    line INTEGER,
-    n_values INTEGER NOT NULL,
-    problems_zh VARCHAR NOT NULL,
-    problems_en VARCHAR NOT NULL,
+{sql_columns(COVERAGE_FIELDS)},
     report_key BIGINT
 );
 CREATE TABLE IF NOT EXISTS store_meta (
@@ -110,15 +99,7 @@ CREATE TABLE IF NOT EXISTS store_meta (
 -- without reading the other ten million.
 CREATE TABLE IF NOT EXISTS observations (
     report_id VARCHAR NOT NULL,
-    indicator_id VARCHAR NOT NULL,
-    subject VARCHAR NOT NULL,
-    year INTEGER NOT NULL,
-    years_after INTEGER,
-    value DOUBLE NOT NULL,
-    unit VARCHAR NOT NULL,
-    source_table VARCHAR NOT NULL,
-    source_line INTEGER NOT NULL,
-    source_text VARCHAR NOT NULL,
+{sql_columns(OBSERVATION_FIELDS)},
     report_key BIGINT
 );
 CREATE TABLE IF NOT EXISTS report_lines (
@@ -139,25 +120,7 @@ CREATE TABLE IF NOT EXISTS plans (
     loaded_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS targets (
-    plan_id VARCHAR NOT NULL,
-    indicator_id VARCHAR REFERENCES indicators (indicator_id),
-    subject VARCHAR,
-    comparator VARCHAR NOT NULL CHECK (comparator IN ('>=', '<=', '=', 'range', 'text')),
-    target_value DOUBLE,
-    unit VARCHAR,
-    target_year INTEGER,
-    relative_to VARCHAR,
-    label_zh VARCHAR NOT NULL,
-    source_line INTEGER NOT NULL,
-    source_text VARCHAR NOT NULL,
-    level1 VARCHAR,
-    level2 VARCHAR,
-    level3 VARCHAR,
-    value_text VARCHAR,
-    target_low DOUBLE,
-    target_high DOUBLE,
-    kind VARCHAR NOT NULL,
-    note VARCHAR
+{sql_columns(TARGET_FIELDS)}
 );
 CREATE OR REPLACE VIEW out_observations AS
 SELECT o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_en, i.domain,
@@ -469,10 +432,7 @@ def _insert(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | Stage
 
 
 def _coverage_schema() -> object:
-    import pyarrow as pa
-
-    types = {"position": pa.int64(), "core": pa.bool_(), "line": pa.int64(), "n_values": pa.int64()}
-    return pa.schema([(column, types.get(column, pa.string())) for column in COVERAGE_COLUMNS])
+    return arrow_schema(COVERAGE_FIELDS)
 
 
 def observation_arrow(result: LoadResult | StagedReport) -> object:
@@ -487,21 +447,7 @@ def observation_arrow(result: LoadResult | StagedReport) -> object:
 
 
 def _arrow_schema() -> object:
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("indicator_id", pa.large_string()),
-            ("subject", pa.large_string()),
-            ("year", pa.int64()),
-            ("years_after", pa.int64()),
-            ("value", pa.float64()),
-            ("unit", pa.large_string()),
-            ("source_table", pa.large_string()),
-            ("source_line", pa.int64()),
-            ("source_text", pa.large_string()),
-        ]
-    )
+    return arrow_schema(OBSERVATION_FIELDS)
 
 
 @dataclass

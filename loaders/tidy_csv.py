@@ -36,8 +36,8 @@ from loaders.registry import convert, out_of_range, read_registry, subject_alias
 from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
 from loaders.text import decode_text
 
-REQUIRED_COLUMNS = ["indicator_id", "subject", "year", "years_after", "value", "unit"]
-PROVENANCE_COLUMNS = ["source_table", "source_line", "source_text"]
+REQUIRED_COLUMNS = OBSERVATION_COLUMNS[:6]  # indicator_id … unit (loaders.fields)
+PROVENANCE_COLUMNS = OBSERVATION_COLUMNS[6:]  # source_table, source_line, source_text
 REPORT_COLUMNS = ["school", "report_year"]
 EXPORT_COLUMNS = [*REQUIRED_COLUMNS, *PROVENANCE_COLUMNS, *REPORT_COLUMNS]
 DETECT_COLUMNS = {"indicator_id", "subject", "year", "value"}

@@ -11,23 +11,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from loaders.fields import OBSERVATION_FIELDS, names
 from metrics.errors import MissingColumnsError, UnknownIndicatorError
 
-#: Columns of the observations contract.
-OBSERVATION_COLUMNS = [
-    "report_id",
-    "school",
-    "report_year",
-    "indicator_id",
-    "subject",
-    "year",
-    "years_after",
-    "value",
-    "unit",
-    "source_table",
-    "source_line",
-    "source_text",
-]
+#: Columns of the observations contract: the report's identity, then the stored columns (loaders.fields).
+OBSERVATION_COLUMNS = ["report_id", "school", "report_year", *names(OBSERVATION_FIELDS)]
 
 #: One quantity within a report: the same key may be stated in several tables.
 VALUE_KEY = ["report_id", "school", "indicator_id", "subject", "year", "years_after"]

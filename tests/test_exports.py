@@ -29,9 +29,7 @@ from viz.sections import SECTIONS
 from viz.theme import SCHOOL_COLOUR, TEMPLATE_NAME
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-needs_png = pytest.mark.skipif(
-    not png_available(), reason="no Chromium for server-side PNGs (bash manage.sh test installs Debian's chromium)"
-)
+PNG_REASON = "no Chromium for server-side PNGs (bash manage.sh test installs Debian's chromium)"
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +226,8 @@ def test_caption_band_is_added_below_the_chart_on_a_copy(items) -> None:
     assert all(trace.get("showlegend") is False for trace in spec["data"][:-1])  # no legend the screen lacks
 
 
-@needs_png
+@pytest.mark.browser
+@pytest.mark.skipif(not png_available(), reason=PNG_REASON)
 def test_png_has_the_header_size_screen_colours_and_source_line(items) -> None:
     import streamlit  # noqa: F401  (sets plotly's default template to one only browsers can colour)
 
@@ -244,7 +243,8 @@ def test_png_has_the_header_size_screen_colours_and_source_line(items) -> None:
     assert sum(1 for p in without.get_flattened_data() if p == school) > 10_000  # the bars keep their colour
 
 
-@needs_png
+@pytest.mark.browser
+@pytest.mark.skipif(not png_available(), reason=PNG_REASON)
 def test_png_draws_chinese_glyphs_not_boxes() -> None:
     # Missing glyphs are drawn as one identical box each: two different Chinese titles of the same
     # length would then give identical images. Real glyphs differ, and differ from no title at all.
@@ -264,7 +264,8 @@ def test_the_first_font_of_the_theme_is_installed() -> None:
     assert "Noto Sans CJK" in found, f"fonts-noto-cjk is missing (fc-match gave {found!r})"
 
 
-@needs_png
+@pytest.mark.browser
+@pytest.mark.skipif(not png_available(), reason=PNG_REASON)
 def test_concurrent_renders_each_get_their_own_image() -> None:
     figures = [_title_figure(f"图 {n}") for n in range(4)]
     expected = [_image(render_png(figure, None, scale=1)).tobytes() for figure in figures]

@@ -5,8 +5,8 @@ Measures, on a fresh store built from ``data/`` in a temporary folder:
 * the first server-side PNG (starts the process's Chromium),
 * warm server-side PNG per chart of every page (median and p95 over ``--repeat`` renders of each),
   as a planner clicks 下载 PNG: one image at a time with a pause between (``--pause``), and
-  back to back as the pack draws them (kaleido reloads its tab between images; after a pause
-  that reload has already happened, see :func:`viz.png._defer_tab_reload`),
+  back to back as the pack draws them (kaleido reloads its tab after each image before the next
+  can be drawn),
 * CSV and xlsx per chart,
 * the whole-dashboard report pack (every page's charts as PNG, CSV and xlsx, plus the plan table).
 

@@ -219,51 +219,13 @@ def _ensure_server() -> None:
             f"没有安装 kaleido（{exc}），无法生成 PNG。", f"kaleido is not installed ({exc}): no PNG."
         ) from exc
     pio.defaults.headers = None  # else plotly warns on every call
-    _defer_tab_reload()
+    # kaleido reloads its tab (~0.16 s) after every image before returning it; an earlier version
+    # moved that reload into the background by patching a private kaleido method. It is kept as
+    # kaleido ships it: an upgrade cannot break it, at ~0.16 s per single export.
     # mathjax=False: by default kaleido fetches MathJax from a CDN. ``path``: never let it look
     # for (or download) a browser of its own.
     kaleido.start_sync_server(mathjax=False, path=path, timeout=RENDER_TIMEOUT_S, silence_warnings=True)
     _state["started"] = True
-
-
-def _defer_tab_reload() -> bool:
-    """Let kaleido reload its browser tab after an image is returned instead of before.
-
-    kaleido 1.x reloads the tab (plotly.js parsed afresh, ~0.16 s) after every image and only
-    then returns it. Moving the reload into a background task keeps its clean-tab guarantee (the
-    tab goes back to kaleido's queue only once reloaded, so the next image waits for it) while a
-    single export, the common case, comes back ~0.16 s sooner. Only applied when kaleido still
-    has the private method this relies on; otherwise kaleido keeps its own behaviour.
-
-    Returns:
-        Whether the reload is deferred.
-    """
-    import asyncio
-    import inspect
-
-    from kaleido.kaleido import Kaleido
-
-    original = getattr(Kaleido, "_return_kaleido_tab", None)
-    if original is None or not inspect.iscoroutinefunction(original):
-        return False
-    if getattr(original, "_deferred", False):
-        return True
-
-    async def return_after_reload(self, tab) -> None:
-        async def reload_then_return() -> None:
-            try:
-                await original(self, tab)
-            except Exception:  # a failed reload: hand the tab back so the next image fails fast
-                await self.tabs_ready.put(tab)
-
-        task = asyncio.get_running_loop().create_task(reload_then_return())
-        pending = self.__dict__.setdefault("_deferred_reloads", set())
-        pending.add(task)  # keep a reference until it is done
-        task.add_done_callback(pending.discard)
-
-    return_after_reload._deferred = True  # type: ignore[attr-defined]
-    Kaleido._return_kaleido_tab = return_after_reload
-    return True
 
 
 def _to_image(spec: dict, width: int, height: int, scale: float) -> bytes:
