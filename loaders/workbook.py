@@ -291,6 +291,19 @@ def _check_container(data: bytes, name: str) -> None:
             if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
                 raise damaged
             content_types = archive.read("[Content_Types].xml")
+            # Entity declarations (XXE, "billion laughs") are refused here, whatever XML parser
+            # openpyxl ends up using: with lxml installed (python-pptx needs it) openpyxl parses
+            # with lxml and defusedxml no longer stands in the way.
+            for member in members:
+                if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    head = archive.read(member)[:65536].lower()
+                    if b"<!doctype" in head or b"<!entity" in head:
+                        raise FormatError(
+                            name,
+                            member.filename,
+                            "工作簿的 XML 中含有实体（DTD）声明，可能是 XML 实体攻击，出于安全原因拒绝读取。",
+                            "the workbook's XML declares entities (a DTD), as XML entity attacks do; refused.",
+                        )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
         raise damaged from exc
     if (
