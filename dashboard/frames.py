@@ -1,6 +1,7 @@
 """Cached answers the pages ask for: frames from the store passed through :mod:`metrics`.
 
-Each function reads through :mod:`dashboard.store` and calls one metrics function, so pages,
+Each function asks :mod:`metrics.queries` with :mod:`dashboard.store` as its reader — the same
+question the command-line tools ask with a :class:`loaders.queries.StoreReader` — so pages,
 exports and the CLI show the same numbers; ``st.cache_data`` (keyed by the data version, see
 :func:`dashboard.store.version`) keeps repeated views fast. Only the chosen school's rows are read.
 """
@@ -12,9 +13,7 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.state import Filters
-from metrics.audit import audit_report
-from metrics.compare import compare_to_benchmark
-from metrics.targets import compute_attainment
+from metrics import queries
 from viz.sections import SECTIONS, Context, build_context
 
 
@@ -25,7 +24,7 @@ def comparison(report_id: str, school: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _comparison(data: str, report_id: str, school: str) -> pd.DataFrame:
-    return compare_to_benchmark(store.observations(report_id), store.indicators(), school=school)
+    return queries.comparison(store, report_id, school)
 
 
 def attainment(plan_id: str, school: str) -> pd.DataFrame:
@@ -35,14 +34,7 @@ def attainment(plan_id: str, school: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _attainment(data: str, plan_id: str, school: str) -> pd.DataFrame:
-    return compute_attainment(
-        store.targets(plan_id),
-        store.school_observations([school]),
-        store.indicators(),
-        plan_id=plan_id,
-        plans=store.plans(),
-        school=school,
-    )
+    return queries.attainment(store, plan_id, school)
 
 
 def audit(report_id: str) -> pd.DataFrame:
@@ -52,12 +44,7 @@ def audit(report_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _audit(data: str, report_id: str) -> pd.DataFrame:
-    return audit_report(
-        store.observations(report_id),
-        store.indicators(),
-        store.report_lines(report_id) or None,
-        report_id=report_id,
-    )
+    return queries.checkup(store, report_id)
 
 
 def context(filters: Filters) -> Context:

@@ -6,8 +6,8 @@
 
 Each takes ``--db PATH`` (default: ``$QUALITY_DB`` or ``data/quality.duckdb``; built from
 ``data/`` by the loaders when missing). This module is the one place in ``metrics`` that reads:
-it gets its frames through :func:`read_frames` (the loaders' store and plan parser) and the
-report text through :func:`read_report_lines`; everything else is the pure functions.
+it gets its frames through :func:`read_frames` and :func:`store_reader` (the loaders' store); the
+check-up asks :mod:`metrics.queries` exactly as the dashboard does, on the report's stored text.
 
 Exit status: 0 done, 2 bad input (unknown plan, report or indicator; missing columns), 3 the
 store cannot be opened.
@@ -19,14 +19,19 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from metrics import queries
 from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark, rank_within_peers
 from metrics.errors import MetricsError
+from metrics.observations import OBSERVATION_COLUMNS
 from metrics.targets import STATUSES, compute_attainment
 
 
@@ -42,6 +47,30 @@ class Frames:
     indicators: pd.DataFrame
     targets: pd.DataFrame
     plans: pd.DataFrame
+
+
+@contextmanager
+def store_reader(db_path: Path | None) -> Iterator[Any]:
+    """A :class:`loaders.queries.StoreReader` on the store, opened read-only (built when missing).
+
+    Raises:
+        StoreUnavailableError: The store cannot be opened.
+    """
+    from loaders import store
+    from loaders.paths import default_db_path
+
+    path = Path(db_path or default_db_path())
+    if not path.exists():
+        print(f"数据库不存在，正在由 data/ 构建 / building the store from data/: {path}", file=sys.stderr)
+        store.rebuild(path)
+    try:
+        con = store.connect(path, read_only=True)
+    except Exception as exc:  # duckdb's own exception types; metrics does not import duckdb
+        raise StoreUnavailableError(f"{path}: expected a readable DuckDB store, found: {exc}") from exc
+    try:
+        yield store.StoreReader(con)
+    finally:
+        con.close()
 
 
 def read_frames(db_path: Path | None, *, with_targets: bool = False) -> Frames:
@@ -77,28 +106,6 @@ def read_frames(db_path: Path | None, *, with_targets: bool = False) -> Frames:
     finally:
         con.close()
     return Frames(observations=observations, indicators=indicators, targets=targets, plans=plans)
-
-
-def read_report_lines(observations: pd.DataFrame, report_id: str) -> list[str] | None:
-    """The text lines of a loaded report, for the text checks; None when its file is not found.
-
-    Args:
-        observations: Observations with ``report_id`` and ``source_file``.
-        report_id: The report.
-
-    Returns:
-        The decoded lines (line ``i`` of the list is line number ``i + 1``), or None.
-    """
-    from loaders.paths import REPORTS_DIR
-    from loaders.text import decode_text
-
-    if "source_file" not in observations.columns:
-        return None
-    files = observations.loc[observations["report_id"] == report_id, "source_file"].dropna().unique()
-    if len(files) == 0 or not (REPORTS_DIR / str(files[0])).is_file():
-        return None
-    path = REPORTS_DIR / str(files[0])
-    return decode_text(path.read_bytes(), path.name).lines
 
 
 def _plain(value: object) -> object:
@@ -160,16 +167,18 @@ def _attainment(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    frames = read_frames(args.db)
-    reports = sorted(frames.observations["report_id"].dropna().unique())
-    if args.report is not None and args.report not in reports:
-        raise MetricsError(f"observations: expected report {args.report!r}; loaded reports: {', '.join(reports)}")
-    chosen = [args.report] if args.report else reports
-    parts = []
-    for report_id in chosen:
-        lines = read_report_lines(frames.observations, report_id)
-        parts.append(audit_report(frames.observations, frames.indicators, lines, report_id=report_id))
-    findings = pd.concat(parts, ignore_index=True) if parts else audit_report(frames.observations, frames.indicators)
+    with store_reader(args.db) as reader:
+        reports = sorted(reader.reports()["report_id"].dropna().unique())
+        if args.report is not None and args.report not in reports:
+            raise MetricsError(f"observations: expected report {args.report!r}; loaded reports: {', '.join(reports)}")
+        chosen = [args.report] if args.report else reports
+        parts = [queries.checkup(reader, report_id) for report_id in chosen]
+    if parts:
+        findings = pd.concat(parts, ignore_index=True)
+    else:
+        findings = audit_report(
+            pd.DataFrame(columns=OBSERVATION_COLUMNS), pd.DataFrame(columns=["indicator_id", "kind"])
+        )
     counts = findings["check"].value_counts().to_dict() if not findings.empty else {}
     _emit(
         {"reports": chosen, "check_counts": {k: int(v) for k, v in counts.items()}},

@@ -468,3 +468,39 @@ def test_cli_audit_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     assert ("duplicate_label", "表3-1", "1904,1914") in found
     assert ("cohort_label", "表2-20", "1369,1375") in found
     assert main(["audit", "--report", "nope", "--db", str(db)]) == 2
+
+
+def test_cli_and_dashboard_find_the_same_once_the_reports_file_is_gone(tmp_path, capsys, monkeypatch) -> None:
+    """The check-up reads the text kept in the store, never data/reports: with the file removed,
+    ``python -m metrics audit`` and the dashboard's check-up (the same metrics.queries.checkup,
+    there with the app's cached reader) give the same findings, text checks included."""
+    import json
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from loaders.paths import REPORTS_DIR, ROOT
+    from loaders.store import rebuild
+    from metrics.__main__ import main
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    copy = reports / "温州职业技术学院_2020_质量年度报告.txt"
+    shutil.copy(REPORTS_DIR / copy.name, copy)
+    db = tmp_path / "quality.duckdb"
+    rebuild(db, reports_dir=reports)
+    copy.unlink()  # the report's file is gone; only the store holds its text
+    assert main(["audit", "--db", str(db), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)["findings"]
+    assert ("text_vs_table", "表3-1", "1877,1895") in {(f["check"], f["source_table"], f["lines"]) for f in cli}
+
+    monkeypatch.setenv("QUALITY_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    from dashboard import frames
+
+    shown = frames.audit("温州职业技术学院-2020")
+    keys = ["check", "source_table", "lines", "message"]
+    assert shown[keys].to_dict(orient="records") == [{k: f[k] for k in keys} for f in cli]

@@ -1,8 +1,8 @@
 """``python -m viz pack``: the report pack of a page, or of the whole dashboard, from the shell.
 
-The one place in :mod:`viz` that reads the store: it reads through :mod:`loaders.store`,
-compares with :func:`metrics.compare.compare_to_benchmark` and builds the same
-:class:`viz.sections.Context` the dashboard builds, so the pack holds the charts a planner saw.
+The one place in :mod:`viz` that reads the store: it asks :mod:`metrics.queries` with a
+:class:`loaders.queries.StoreReader` the questions the dashboard asks with its cached reader, and
+builds the same :class:`viz.sections.Context`, so the pack holds the charts a planner saw.
 
     python -m viz pack --page outcomes|enrollment|faculty|research|all --school S --year Y \\
         [--lang zh|en] [--benchmark 高职|全省|本科] [--plan ID] [--db PATH] [--no-png] --out FILE.zip
@@ -44,8 +44,8 @@ def load_context(
     Raises:
         PackError: No report of that school and year is loaded.
     """
-    from loaders.store import read_indicators, read_observations, read_reports
-    from metrics.compare import compare_to_benchmark
+    from loaders.queries import StoreReader, read_reports
+    from metrics import queries
 
     reports = read_reports(con)
     if reports.empty:
@@ -63,25 +63,23 @@ def load_context(
             f"没有{school} {year} 年的报告（已载入年度：{years}）。\nNo {year} report of {school} (loaded: {years})."
         )
     report_id = str(report["report_id"].iloc[0])
-    history = read_observations(con)
-    registry = read_indicators(con)
-    observations = history[history["report_id"] == report_id].reset_index(drop=True)
+    reader = StoreReader(con)  # the same questions the dashboard asks (metrics.queries), on this connection
     return build_context(
         school=school,
         year=year,
         lang=lang,
         benchmark=benchmark,
-        observations=observations,
-        registry=registry,
-        comparison=compare_to_benchmark(observations, registry, school=school),
-        history=history,
+        observations=reader.observations(report_id),
+        registry=reader.indicators(),
+        comparison=queries.comparison(reader, report_id, school),
+        history=reader.school_observations([school]),
     )
 
 
 def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None) -> dict[str, PackTable]:
     """The plan-target table of the 规划对标 page for the whole-dashboard pack (empty without plans)."""
-    from loaders.store import read_plans, read_targets
-    from metrics.targets import compute_attainment
+    from loaders.queries import StoreReader, read_plans
+    from metrics import queries
 
     plans = read_plans(con)
     if plans.empty:
@@ -91,14 +89,7 @@ def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str
     if plan.empty:
         raise PackError(f"没有规划“{plan_id}”。\nNo plan {plan_id!r}.")
     plan = plan.iloc[0]
-    attainment = compute_attainment(
-        read_targets(con, plan_id),
-        ctx.history,
-        ctx.registry,
-        plan_id=plan_id,
-        plans=plans,
-        school=ctx.school,
-    )
+    attainment = queries.attainment(StoreReader(con), plan_id, ctx.school)
     table = attainment_table(attainment, ctx.lang)
     provenance = Provenance(
         f"{plan['title']}；{ctx.school}",

@@ -1,0 +1,58 @@
+"""The questions every view asks, answered once: comparison, attainment and check-up of a report.
+
+Belongs here: functions that take a *reader* — anything with the store's read methods
+(``observations``, ``school_observations``, ``indicators``, ``plans``, ``targets``,
+``report_lines``) — and return what the pure metrics make of its frames. The dashboard passes its
+cached reads (:mod:`dashboard.store`), the command-line tools a :class:`loaders.queries.StoreReader`
+on their connection; both get the same numbers by construction. Nothing here opens a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import pandas as pd
+
+from metrics.audit import audit_report
+from metrics.compare import compare_to_benchmark
+from metrics.targets import compute_attainment
+
+
+class Reader(Protocol):
+    """The store's reads (see :class:`loaders.queries.StoreReader` and :mod:`dashboard.store`)."""
+
+    def observations(self, report_id: str | None = None) -> pd.DataFrame: ...
+    def school_observations(self, schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame: ...
+    def indicators(self) -> pd.DataFrame: ...
+    def plans(self) -> pd.DataFrame: ...
+    def targets(self, plan_id: str | None = None) -> pd.DataFrame: ...
+    def report_lines(self, report_id: str) -> list[str]: ...
+
+
+def comparison(reader: Reader, report_id: str, school: str) -> pd.DataFrame:
+    """School vs 全省 / 本科 / 高职 for every indicator of one report (:func:`compare_to_benchmark`)."""
+    return compare_to_benchmark(reader.observations(report_id), reader.indicators(), school=school)
+
+
+def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
+    """Attainment of every target of a plan by a school, on all of its reports (:func:`compute_attainment`)."""
+    return compute_attainment(
+        reader.targets(plan_id),
+        reader.school_observations([school]),
+        reader.indicators(),
+        plan_id=plan_id,
+        plans=reader.plans(),
+        school=school,
+    )
+
+
+def checkup(reader: Reader, report_id: str) -> pd.DataFrame:
+    """The check-up (体检) of one report, on its figures and its text as stored (:func:`audit_report`).
+
+    The text is the one kept in the store at ingest — never re-read from ``data/`` — so the
+    dashboard and ``python -m metrics audit`` find the same, also once the file is gone.
+    """
+    return audit_report(
+        reader.observations(report_id), reader.indicators(), reader.report_lines(report_id) or None, report_id=report_id
+    )
