@@ -342,20 +342,19 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
     """The whole-dashboard pack for the chosen school and year: every page's charts and the
     attainment table of the chosen plan."""
     from dashboard import frames, store
-    from viz.frames import attainment_table
+    from viz.frames import attainment_table, plan_tables
 
     lang = filters.lang
     plans = store.plans()
     plan = plans[plans["plan_id"] == filters.plan_id]
     plan_title = str(plan["title"].iloc[0]) if not plan.empty else ""
-    plan_scope = str(plan["scope"].iloc[0]) if not plan.empty else ""
 
     def tables() -> dict:
         if attainment is None or attainment.empty:
             return {}
         provenance = Provenance(
             f"{plan_title}；{filters.school}",
-            ("附件2",) if plan_scope == "school" else (),
+            plan_tables(plan.iloc[0]) if not plan.empty else (),
             filters.describe(plan_title),
             filters_short=f"{filters.school}_{filters.year}",
         )

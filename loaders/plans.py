@@ -41,7 +41,7 @@ from loaders.text import decode_text
 PLAN_SPECS = SPECS_DIR / "plan_specs.toml"
 TARGET_MAP_CSV = SPECS_DIR / "target_indicator_map.csv"
 
-PLAN_COLUMNS = ["plan_id", "title", "issuer", "scope", "start_year", "target_year", "source_file"]
+PLAN_COLUMNS = ["plan_id", "title", "issuer", "scope", "start_year", "target_year", "source_file", "source_table"]
 TARGET_COLUMNS = names(TARGET_FIELDS)
 PLAN_DTYPES = {
     "plan_id": "str",
@@ -51,6 +51,7 @@ PLAN_DTYPES = {
     "start_year": "Int64",
     "target_year": "int64",
     "source_file": "str",
+    "source_table": "str",
 }
 TARGET_DTYPES = dtypes(TARGET_FIELDS)
 COMPARATORS = (">=", "<=", "=", "range", "text")
@@ -790,6 +791,7 @@ def parse_plan_lines(
         "start_year": spec.get("start_year"),
         "target_year": int(spec["target_year"]),
         "source_file": source,
+        "source_table": (spec.get("table") or {}).get("label"),
     }
     return PlanParse(plan=plan, targets=targets)
 

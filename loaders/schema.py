@@ -17,7 +17,7 @@ from loaders.registry import read_registry
 from loaders.writelog import SCHEMA as WRITE_LOG_SCHEMA
 
 #: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS indicators (
@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS plans (
     target_year INTEGER,
     source_file VARCHAR NOT NULL,
     sha256 VARCHAR NOT NULL,
-    loaded_at TIMESTAMP NOT NULL
+    loaded_at TIMESTAMP NOT NULL,
+    source_table VARCHAR  -- the plan's table as provenance names it (附件2), when it has one
 );
 CREATE TABLE IF NOT EXISTS targets (
 {sql_columns(TARGET_FIELDS)}

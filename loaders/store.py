@@ -428,7 +428,7 @@ def ingest_plan(con: duckdb.DuckDBPyConnection, path: Path) -> IngestOutcome:
             con.execute("DELETE FROM targets WHERE plan_id = ?", [plan_id])
             con.execute("DELETE FROM plans WHERE plan_id = ?", [plan_id])
             con.execute(
-                "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     plan_id,
                     plan["title"],
@@ -439,6 +439,7 @@ def ingest_plan(con: duckdb.DuckDBPyConnection, path: Path) -> IngestOutcome:
                     path.name,
                     sha256,
                     datetime.now(UTC).replace(tzinfo=None),
+                    plan.get("source_table"),
                 ],
             )
             con.execute(f"INSERT INTO targets SELECT {', '.join(TARGET_COLUMNS)} FROM new_targets")

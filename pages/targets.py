@@ -9,7 +9,7 @@ from dashboard.state import current
 from dashboard.ui import download_row, plain, show_error, status_counts, target_bullets
 from metrics.errors import MetricsError
 from viz.exports import Provenance
-from viz.frames import attainment_table
+from viz.frames import attainment_table, plan_tables
 from viz.i18n import STATUS_NAMES, domain_name, status_name, t
 
 f = current()
@@ -49,9 +49,7 @@ chosen_domain = right.multiselect(
 )
 shown = attainment[attainment["status"].isin(chosen_status) & attainment["domain"].isin(chosen_domain)]
 
-provenance = Provenance(
-    f"{plan['title']}；{f.school}", ("附件2",) if plan["scope"] == "school" else (), f.describe(plan["title"])
-)
+provenance = Provenance(f"{plan['title']}；{f.school}", plan_tables(plan), f.describe(plan["title"]))
 table = attainment_table(shown, lang)
 group_column = table.columns[0]
 for group, rows in table.groupby(group_column, sort=False, dropna=False):

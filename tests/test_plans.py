@@ -182,6 +182,7 @@ def test_parse_plan_lines_on_an_inline_table() -> None:
         "start_year": 2022,
         "target_year": 2025,
         "source_file": "mini.txt",
+        "source_table": "附件2",
     }
     expected = pd.DataFrame(
         {

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from viz.exports import Provenance
-from viz.frames import attainment_table
+from viz.frames import attainment_table, plan_tables
 from viz.pack import PackTable, build_pack
 from viz.sections import SECTIONS, Context, build_context, describe_filters
 
@@ -93,7 +93,7 @@ def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str
     table = attainment_table(attainment, ctx.lang)
     provenance = Provenance(
         f"{plan['title']}；{ctx.school}",
-        ("附件2",) if plan["scope"] == "school" else (),
+        plan_tables(plan),
         describe_filters(ctx.school, ctx.year, ctx.benchmark, ctx.lang, str(plan["title"])),
         filters_short=f"{ctx.school}_{ctx.year}",
     )

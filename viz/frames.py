@@ -350,3 +350,9 @@ def comparison_series(
 def has_trend(frame: pd.DataFrame) -> bool:
     """Whether any one series of a :func:`comparison_series` frame has two or more years."""
     return not frame.empty and int(frame.groupby("series")["year"].nunique().max()) >= 2
+
+
+def plan_tables(plan: pd.Series) -> tuple[str, ...]:
+    """The tables a plan's targets come from, as provenance names them (``("附件2",)``), from the plan spec."""
+    table = plan.get("source_table")
+    return (str(table),) if isinstance(table, str) and table else ()

@@ -192,8 +192,8 @@ TEXT: dict[str, dict[str, str]] = {
     "regions_title": {"zh": "毕业去向与生源地", "en": "Where graduates work vs where they came from"},
     "origin": {"zh": "生源数", "en": "From the region"},
     "destination": {"zh": "就业流向数", "en": "Working in the region"},
-    "zhejiang_cities": {"zh": "浙江省各市", "en": "Zhejiang cities"},
-    "wenzhou_counties": {"zh": "温州各县市区", "en": "Wenzhou counties"},
+    "province_cities": {"zh": "省内各市", "en": "Cities of the province"},
+    "home_counties": {"zh": "本地各县市区", "en": "Counties of the home city"},
     "people": {"zh": "人数", "en": "People"},
     # enrollment
     "enrollment_title": {"zh": "招生：计划、录取与报到", "en": "Enrollment: plan, admitted, registered"},

@@ -246,12 +246,16 @@ def outcomes_charts(ctx: Context) -> list[ChartItem]:
         )
         items.append(ChartItem(indicator_id, title, figure, frame, _provenance(ctx, frame)))
     series = {"origin_count": t("origin", lang), "destination_count": t("destination", lang)}
-    for marker, title_key, total in (
-        ("destination_share_province", "zhejiang_cities", "浙江省"),
-        ("destination_share_city", "wenzhou_counties", "合计"),
+    for marker, title_key in (
+        ("destination_share_province", "province_cities"),
+        ("destination_share_city", "home_counties"),
     ):
-        frame = long_frame(same_table_as(ctx.observations, marker), series)
-        frame = frame[frame["category"] != total].reset_index(drop=True)  # the table's total row
+        table = same_table_as(ctx.observations, marker)
+        # The table's total row is the one whose share is the whole (100 %): 浙江省, 温州市合计, 合计 …
+        shares = table[table["indicator_id"] == marker]
+        totals = set(shares.loc[(shares["value"] - 100).abs() < 0.005, "subject"])
+        frame = long_frame(table, series)
+        frame = frame[~frame["category"].isin(totals)].reset_index(drop=True)
         title = t(title_key, lang)
         figure = grouped_bars(
             frame,
