@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.state import Filters
+from loaders.registry import checkup_rules
 from metrics import queries
 from viz.sections import SECTIONS, Context, build_context
 
@@ -44,7 +45,7 @@ def audit(report_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _audit(data: str, report_id: str) -> pd.DataFrame:
-    return queries.checkup(store, report_id)
+    return queries.checkup(store, report_id, checkup_rules())
 
 
 def context(filters: Filters) -> Context:

@@ -6,10 +6,11 @@ import csv
 import math
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from loaders.paths import INDICATORS_CSV, SUBJECT_ALIASES_CSV, UNITS_CSV
+from loaders.paths import INDICATORS_CSV, SPECS_DIR, SUBJECT_ALIASES_CSV, UNITS_CSV
 
 REGISTRY_COLUMNS = ["indicator_id", "name_zh", "name_en", "unit", "direction", "domain", "kind", "definition"]
 
@@ -129,3 +130,23 @@ def known_units() -> frozenset[str]:
     for from_unit, to_unit in unit_factors():
         units.update((from_unit, to_unit))
     return frozenset(units)
+
+
+class CheckupRules(NamedTuple):
+    """The check-up's rule tables (passed to :func:`metrics.audit.audit_report`; metrics reads no files)."""
+
+    share_rules: pd.DataFrame  # data/specs/checkup_share_rules.csv
+    component_rules: pd.DataFrame  # data/specs/checkup_component_rules.csv
+    subject_aliases: dict[str, str]  # how narrative text names survey rows (data/specs/subject_aliases.csv)
+
+
+@cache
+def checkup_rules() -> CheckupRules:
+    """The check-up's rules from ``data/specs`` (cached; callers must not change them)."""
+    options = {"dtype": "str", "keep_default_na": False, "comment": "#"}
+    aliases = {alias: subject for (scope, alias), subject in subject_aliases().items() if scope == "survey"}
+    return CheckupRules(
+        pd.read_csv(SPECS_DIR / "checkup_share_rules.csv", **options),
+        pd.read_csv(SPECS_DIR / "checkup_component_rules.csv", **options),
+        aliases,
+    )

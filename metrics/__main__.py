@@ -172,7 +172,9 @@ def _audit(args: argparse.Namespace) -> int:
         if args.report is not None and args.report not in reports:
             raise MetricsError(f"observations: expected report {args.report!r}; loaded reports: {', '.join(reports)}")
         chosen = [args.report] if args.report else reports
-        parts = [queries.checkup(reader, report_id) for report_id in chosen]
+        from loaders.registry import checkup_rules
+
+        parts = [queries.checkup(reader, report_id, checkup_rules()) for report_id in chosen]
     if parts:
         findings = pd.concat(parts, ignore_index=True)
     else:

@@ -10,7 +10,7 @@ on their connection; both get the same numbers by construction. Nothing here ope
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -47,12 +47,37 @@ def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
     )
 
 
-def checkup(reader: Reader, report_id: str) -> pd.DataFrame:
+def checkup(reader: Reader, report_id: str, rules: Any) -> pd.DataFrame:
     """The check-up (体检) of one report, on its figures and its text as stored (:func:`audit_report`).
 
-    The text is the one kept in the store at ingest — never re-read from ``data/`` — so the
-    dashboard and ``python -m metrics audit`` find the same, also once the file is gone.
+    The text is the one kept in the store at ingest — never re-read from ``data/`` — and the tables'
+    captions are those the loader recorded in the report's coverage (the report grammar is not run
+    again), so the dashboard and ``python -m metrics audit`` find the same, also once the file is gone.
+
+    Args:
+        reader: The store's reads.
+        report_id: The report.
+        rules: The check-up's rules (``loaders.registry.checkup_rules()``: share and component rules,
+            subject aliases).
     """
+    coverage = reader.coverage(report_id)
+    captions = None
+    if not coverage.empty:
+        numbered = coverage[coverage["line"].notna() & coverage["source_table"].str.startswith("表")]
+        captions = pd.DataFrame(
+            {
+                "line": numbered["line"].astype("int64"),
+                "source_table": numbered["source_table"].astype("str"),
+                "title": numbered["caption"].astype("str"),
+            }
+        ).reset_index(drop=True)
     return audit_report(
-        reader.observations(report_id), reader.indicators(), reader.report_lines(report_id) or None, report_id=report_id
+        reader.observations(report_id),
+        reader.indicators(),
+        reader.report_lines(report_id) or None,
+        report_id=report_id,
+        share_rules=rules.share_rules,
+        component_rules=rules.component_rules,
+        subject_aliases=rules.subject_aliases,
+        captions=captions,
     )

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from loaders.registry import checkup_rules
 from metrics import MetricsError, MissingColumnsError
 from metrics.audit import (
     FINDING_COLUMNS,
@@ -22,6 +23,10 @@ from metrics.audit import (
 )
 from metrics.observations import OBSERVATION_COLUMNS
 from metrics.units import UNIT_CONVERSIONS
+
+SHARE, COMPONENT, ALIASES = checkup_rules()  # the rules in data/specs (checkup_*.csv, subject_aliases.csv)
+PART_RULES = {"share_rules": SHARE, "component_rules": COMPONENT}
+AUDIT_RULES = {**PART_RULES, "subject_aliases": ALIASES}
 
 OBS_HEADER = ",".join(OBSERVATION_COLUMNS) + "\n"
 NUMERIC = {
@@ -101,7 +106,7 @@ def expected_findings(**columns: list) -> pd.DataFrame:
 
 
 def test_parts_vs_total_finds_rows_that_do_not_add_up(registry: pd.DataFrame) -> None:
-    result = check_parts_vs_total(obs(TITLES), registry)
+    result = check_parts_vs_total(obs(TITLES), registry, share_rules=SHARE, component_rules=COMPONENT)
     expected = expected_findings(
         report_id=["r"],
         check=["parts_vs_total"],
@@ -143,7 +148,7 @@ def test_parts_vs_total_share_total_row_components_and_clean_tables(registry: pd
         "r,A,2020,income_business,本校,2019,,15889.02,万元,§六,4405,x\n"
         "r,A,2020,income_other,本校,2019,,2100.12,万元,§六,4407,x\n"
     )
-    result = check_parts_vs_total(frame, registry)
+    result = check_parts_vs_total(frame, registry, share_rules=SHARE, component_rules=COMPONENT)
     assert result[["source_table", "lines", "expected", "found", "difference"]].to_dict("records") == [
         {
             "source_table": "表3/表3-8",
@@ -156,14 +161,16 @@ def test_parts_vs_total_share_total_row_components_and_clean_tables(registry: pd
 
 
 def test_parts_vs_total_empty_and_bad_input(registry: pd.DataFrame) -> None:
-    empty = check_parts_vs_total(obs(""), registry)
+    empty = check_parts_vs_total(obs(""), registry, share_rules=SHARE, component_rules=COMPONENT)
     assert list(empty.columns) == FINDING_COLUMNS and empty.empty
     with pytest.raises(MissingColumnsError, match="source_table"):
-        check_parts_vs_total(obs(TITLES).drop(columns="source_table"), registry)
+        check_parts_vs_total(
+            obs(TITLES).drop(columns="source_table"), registry, share_rules=SHARE, component_rules=COMPONENT
+        )
 
 
 def test_shares_against_counts() -> None:
-    result = check_shares(obs(TITLES))
+    result = check_shares(obs(TITLES), share_rules=SHARE)
     assert result[["source_table", "subject", "lines", "expected", "found"]].to_dict("records") == [
         {
             "source_table": "表3-7",
@@ -191,11 +198,11 @@ def test_shares_pair_a_repeated_label_by_line_and_rates_by_row() -> None:
         "r,A,2020,enroll_registered,社会扩招,2019,,90,人,表2-1,362,x\n"
         "r,A,2020,enroll_registration_rate,社会扩招,2019,,86.27,%,表2-1,362,x\n"
     )
-    result = check_shares(frame)
+    result = check_shares(frame, share_rules=SHARE)
     assert result[["source_table", "subject", "expected", "found"]].to_dict("records") == [
         {"source_table": "表2-1", "subject": "社会扩招", "expected": pytest.approx(76.271186), "found": 86.27}
     ]
-    assert check_shares(obs("")).empty
+    assert check_shares(obs(""), share_rules=SHARE).empty
 
 
 def test_shares_of_an_external_total() -> None:
@@ -207,7 +214,7 @@ def test_shares_of_an_external_total() -> None:
         "r,A,2020,income_other,本校,2019,,2100.12,万元,§六,4407,x\n"
         "r,A,2020,income_other_share,本校,2019,,15.26,%,§六,4407,x\n"
     )
-    result = check_shares(frame)
+    result = check_shares(frame, share_rules=SHARE)
     assert result[["subject", "indicator_id", "lines", "expected"]].to_dict("records") == [
         {
             "subject": "本校",
@@ -231,8 +238,10 @@ def test_unit_mismatch_wan_yuan_against_yuan(registry: pd.DataFrame) -> None:
         "r,A,2020,tech_service_income,本校,2020,,32552140,元,§五,3474,x\n"
         "r,A,2020,income_total,本校,2019,,398769200,元,表9,9000,x\n"
     )
-    assert check_shares(frame, conversions=UNIT_CONVERSIONS).empty
-    assert check_parts_vs_total(frame, registry, conversions=UNIT_CONVERSIONS).empty
+    assert check_shares(frame, conversions=UNIT_CONVERSIONS, share_rules=SHARE).empty
+    assert check_parts_vs_total(
+        frame, registry, conversions=UNIT_CONVERSIONS, share_rules=SHARE, component_rules=COMPONENT
+    ).empty
     assert check_conflicts(frame, conversions=UNIT_CONVERSIONS).empty
     off = pd.concat([frame, obs("r,A,2020,tech_service_income,本校,2020,,30000000,元,表5,5000,x\n")])
     result = check_conflicts(off, conversions=UNIT_CONVERSIONS)
@@ -375,19 +384,27 @@ def test_text_checks_empty_and_bad_input() -> None:
 
 
 def test_audit_report_combines_checks_in_report_order(registry: pd.DataFrame) -> None:
-    result = audit_report(obs(TITLES + TABLE_ROWS), registry, LINES)
+    result = audit_report(
+        obs(TITLES + TABLE_ROWS), registry, LINES, share_rules=SHARE, component_rules=COMPONENT, subject_aliases=ALIASES
+    )
     assert result[["check", "first_line"]].to_dict("records") == [
         {"check": "cohort_label", "first_line": 3},
         {"check": "text_vs_table", "first_line": 11},
         {"check": "parts_vs_total", "first_line": 2286},
         {"check": "share_vs_count", "first_line": 2290},
     ]
-    without_text = audit_report(obs(TITLES), registry)
+    without_text = audit_report(
+        obs(TITLES), registry, share_rules=SHARE, component_rules=COMPONENT, subject_aliases=ALIASES
+    )
     assert without_text["check"].tolist() == ["parts_vs_total", "share_vs_count"]
-    empty = audit_report(obs(""), registry, [])
+    empty = audit_report(obs(""), registry, [], **AUDIT_RULES)
     assert list(empty.columns) == FINDING_COLUMNS and empty.empty
     with pytest.raises(MetricsError, match="one report"):
-        audit_report(pd.concat([obs(TITLES), obs(TITLES).assign(report_id="s")]), registry, LINES)
+        audit_report(
+            pd.concat([obs(TITLES), obs(TITLES).assign(report_id="s")]),
+            registry,
+            LINES,
+        )
 
 
 # ---------------------------------------------------------------------------- the bundled report
@@ -405,7 +422,9 @@ def bundled_findings() -> pd.DataFrame:
         report_id=result.report_id, school=result.school, report_year=result.report_year
     )
     lines = path.read_text(encoding="utf-8").splitlines()
-    return audit_report(observations, read_registry(), lines)
+    return audit_report(
+        observations, read_registry(), lines, share_rules=SHARE, component_rules=COMPONENT, subject_aliases=ALIASES
+    )
 
 
 def _one(findings_frame: pd.DataFrame, check: str, table: str, subject: str | None = None) -> pd.Series:
