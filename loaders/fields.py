@@ -1,4 +1,4 @@
-"""The contracts of the stored data, declared once: every column of observations, targets, coverage.
+"""The contracts of the stored data, declared once: every column of observations, plans, targets, coverage.
 
 Belongs here: one :class:`Field` per column with its SQL type, pandas dtype and Arrow type, and the
 helpers that generate what the rest of the code needs from them — column lists, dtype maps, Arrow
@@ -53,6 +53,18 @@ OBSERVATION_FIELDS: tuple[Field, ...] = (
     Field("source_table", "VARCHAR NOT NULL", "str", "where it was read: 表2-15, 计分卡, §五, 工作表「招生」"),
     Field("source_line", "INTEGER NOT NULL", "int64", "line of the report's text (or sheet row) it was read from"),
     Field("source_text", "VARCHAR NOT NULL", "str", "that line as written (with its page or sheet)"),
+)
+
+#: One plan document (``plans``; the store adds ``sha256`` and ``loaded_at``).
+PLAN_FIELDS: tuple[Field, ...] = (
+    Field("plan_id", "VARCHAR PRIMARY KEY", "str", "the plan (data/specs/plan_specs.toml)"),
+    Field("title", "VARCHAR NOT NULL", "str", "its title"),
+    Field("issuer", "VARCHAR", "str", "who issued it"),
+    Field("scope", "VARCHAR NOT NULL", "str", "school, city or province"),
+    Field("start_year", "INTEGER", "Int64", "first year of the plan period, when stated"),
+    Field("target_year", "INTEGER", "int64", "year its targets are for"),
+    Field("source_file", "VARCHAR NOT NULL", "str", "the document's file name"),
+    Field("source_table", "VARCHAR", "str", "its table as provenance names it (附件2), when it has one"),
 )
 
 #: One plan target (``targets``).

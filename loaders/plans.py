@@ -1,13 +1,13 @@
 """Plan targets: read plan documents into ``plans`` and ``targets`` rows.
 
-Belongs here: recognising which plan a text is (by its own words, per
-``data/specs/plan_specs.toml``), reading its indicator table (the school plan's 附件2, 台州's 附表1)
-or its target sentences (温州's and 丽水's lists), parsing each 观测值 (``90%``, ``18:1``, ``1 亿元``,
-``1-2 家``, ``高于全省高职平均值 1.3 倍`` …) into comparator, value and unit, mapping each target to
-the indicator registry through the reviewed ``data/specs/target_indicator_map.csv`` and converting
-its value into the registry unit (``data/specs/units.csv``). Nothing here writes to the database.
+Belongs here: the documents — recognising which plan a text is (by its own words, per
+``data/specs/plan_specs.toml``), finding its indicator table (the school plan's 附件2, 台州's 附表1)
+or its target sentences (温州's and 丽水's lists), and turning each target into a ``targets`` row:
+its 观测值 parsed (:mod:`loaders.plan_values`), mapped to the indicator registry through the reviewed
+mapping (:mod:`loaders.plan_mapping`) and converted into the registry unit (``data/specs/units.csv``).
+The spec's shape is :mod:`loaders.plan_spec`. Nothing here writes to the database.
 
-A ``targets`` row (:data:`TARGET_COLUMNS`):
+A ``targets`` row (:data:`TARGET_COLUMNS`, declared in :mod:`loaders.fields`):
 
 - ``comparator`` is ``>=``, ``<=``, ``=``, ``range`` (``target_low``..``target_high``) or ``text``
   (no number: ``实质性运作``; ``target_value`` is null).
@@ -23,10 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
-import unicodedata
-from dataclasses import dataclass, field, replace
-from functools import cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,42 +31,56 @@ import pandas as pd
 
 from loaders import registry
 from loaders.errors import FormatError, TableError, ValueParseError
-from loaders.fields import TARGET_FIELDS, dtypes, names
-from loaders.paths import PLANS_DIR, SPECS_DIR
+from loaders.fields import PLAN_FIELDS, TARGET_FIELDS, dtypes, names
+from loaders.paths import PLANS_DIR
+from loaders.plan_mapping import (
+    MAP_COLUMNS,
+    MAP_KINDS,
+    NOTE_NO_VALUE,
+    NOTE_UNREVIEWED,
+    TARGET_MAP_CSV,
+    load_target_map,
+    split_relative_to,
+)
+from loaders.plan_spec import PLAN_SPECS, Grammar, PlanClause, PlanSpec, PlanSpecs, PlanTable, load_plan_specs
+from loaders.plan_values import DIGIT_RE, ParsedValue, parse_target_value, split_value_parts, tidy
 from loaders.text import decode_text
 
-PLAN_SPECS = SPECS_DIR / "plan_specs.toml"
-TARGET_MAP_CSV = SPECS_DIR / "target_indicator_map.csv"
+__all__ = [
+    "COMPARATORS",
+    "KINDS",
+    "MAP_COLUMNS",
+    "MAP_KINDS",
+    "NOTE_NO_VALUE",
+    "NOTE_UNREVIEWED",
+    "PLAN_COLUMNS",
+    "PLAN_DTYPES",
+    "PLAN_SPECS",
+    "TARGET_COLUMNS",
+    "TARGET_DTYPES",
+    "TARGET_MAP_CSV",
+    "ParsedValue",
+    "PlanParse",
+    "UnknownPlanError",
+    "identify_plan",
+    "load_plan_specs",
+    "load_target_map",
+    "parse_all_plans",
+    "parse_plan",
+    "parse_plan_lines",
+    "parse_target_value",
+    "split_relative_to",
+    "split_value_parts",
+    "targets_json",
+    "tidy",
+]
 
-PLAN_COLUMNS = ["plan_id", "title", "issuer", "scope", "start_year", "target_year", "source_file", "source_table"]
+PLAN_COLUMNS = names(PLAN_FIELDS)
+PLAN_DTYPES = dtypes(PLAN_FIELDS)
 TARGET_COLUMNS = names(TARGET_FIELDS)
-PLAN_DTYPES = {
-    "plan_id": "str",
-    "title": "str",
-    "issuer": "str",
-    "scope": "str",
-    "start_year": "Int64",
-    "target_year": "int64",
-    "source_file": "str",
-    "source_table": "str",
-}
 TARGET_DTYPES = dtypes(TARGET_FIELDS)
 COMPARATORS = (">=", "<=", "=", "range", "text")
 KINDS = ("absolute", "cumulative", "annual_average", "relative", "range", "text")
-MAP_KINDS = ("absolute", "cumulative", "annual_average")
-MAP_COLUMNS = ["plan_id", "label_zh", "indicator_id", "subject", "source_unit", "kind", "note"]
-
-NOTE_UNREVIEWED = "未在 target_indicator_map.csv 中审定映射"
-NOTE_NO_VALUE = "原文此行无观测值"
-
-_NUM = r"\d+(?:\.\d+)?"
-_NUM_RE = re.compile(_NUM)
-_RANGE_RE = re.compile(rf"(?P<low>{_NUM})\s*[-~～—–至]\s*(?P<high>{_NUM})")
-_RATIO_RE = re.compile(rf"(?P<num>{_NUM})\s*:\s*1(?![\d.])")
-_DIGIT_RE = re.compile(r"[0-9０-９]")
-_WIDE = r"\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
-_WIDE_GAP_RE = re.compile(rf"(?<=[{_WIDE}])\s+(?=[{_WIDE}])")
-_PAREN_TAIL_RE = re.compile(r"(?P<main>.*?)\s*[（(](?P<inner>[^（）()]*[0-9０-９][^（）()]*)[）)]\s*$")
 
 
 class UnknownPlanError(LookupError):
@@ -82,72 +93,6 @@ class UnknownPlanError(LookupError):
         super().__init__(
             f"没有编号为 {plan_id} 的规划；已有：{listed}\nno plan with id {plan_id!r}; known: {', '.join(known)}"
         )
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """How 观测值 are written: the ``[value_grammar]`` and ``[benchmarks]`` of plan_specs.toml.
-
-    Attributes:
-        units: Units a number may carry (matched longest first).
-        ceiling_words: Words that make a target a ceiling (``<=``).
-        approx_words: Words that make a target approximate (``=``).
-        ceiling_units: Units that are ceilings without a word (``:1``).
-        part_separators: Characters between several targets in one cell.
-        relative_cues: Words between a qualifier and a benchmark (``高于``).
-        qualifier_trim: Words trimmed from the end of a qualifier.
-        cumulative_words: Words that make a target cumulative (``累计``).
-        annual_average_words: Words that make a target an annual average (``年均``).
-        cumulative_units: Units of counted achievements (cumulative by default).
-        canonical_units: Unit a target is stored in when no indicator fixes it.
-        benchmarks: Benchmark as written → report subject (``全省高职平均值`` → ``高职``).
-    """
-
-    units: tuple[str, ...]
-    ceiling_words: tuple[str, ...] = ()
-    approx_words: tuple[str, ...] = ()
-    ceiling_units: tuple[str, ...] = ()
-    part_separators: str = "，,；;、"
-    relative_cues: tuple[str, ...] = ()
-    qualifier_trim: tuple[str, ...] = ()
-    cumulative_words: tuple[str, ...] = ()
-    annual_average_words: tuple[str, ...] = ()
-    cumulative_units: tuple[str, ...] = ()
-    canonical_units: dict[str, str] = field(default_factory=dict)
-    benchmarks: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PlanSpecs:
-    """The compiled plan_specs.toml: the value grammar and one spec per plan document."""
-
-    grammar: Grammar
-    plans: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class ParsedValue:
-    """One 观测值 parsed.
-
-    Attributes:
-        comparator: ``>=``, ``<=``, ``=``, ``range`` or ``text``.
-        value: The number (None for ranges and text).
-        low: Lower bound of a range.
-        high: Upper bound of a range.
-        unit: Unit as written (``万人次``, ``:1``, ``倍``); None for text.
-        qualifier: Words before the number (``国家一等奖``), trimmed.
-        benchmark: For a relative target, the benchmark as written (``全省高职平均值``).
-        is_relative: Whether the target is a multiple of a benchmark.
-    """
-
-    comparator: str
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    unit: str | None = None
-    qualifier: str = ""
-    benchmark: str | None = None
-    is_relative: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,289 +121,7 @@ class _RawTarget:
     level3: str | None = None
 
 
-# --------------------------------------------------------------------------- specs and tables
-
-
-def load_plan_specs(path: Path = PLAN_SPECS) -> PlanSpecs:
-    """Read plan_specs.toml.
-
-    Args:
-        path: The spec file.
-
-    Returns:
-        The grammar and the plan specs.
-    """
-    return _load_plan_specs_cached(Path(path))
-
-
-@cache
-def _load_plan_specs_cached(path: Path) -> PlanSpecs:
-    with open(path, "rb") as handle:
-        raw = tomllib.load(handle)
-    grammar_raw = raw["value_grammar"]
-    grammar = Grammar(
-        units=tuple(sorted(grammar_raw["units"], key=len, reverse=True)),
-        ceiling_words=tuple(grammar_raw.get("ceiling_words", ())),
-        approx_words=tuple(grammar_raw.get("approx_words", ())),
-        ceiling_units=tuple(grammar_raw.get("ceiling_units", ())),
-        part_separators=grammar_raw.get("part_separators", "，,；;、"),
-        relative_cues=tuple(sorted(grammar_raw.get("relative_cues", ()), key=len, reverse=True)),
-        qualifier_trim=tuple(sorted(grammar_raw.get("qualifier_trim", ()), key=len, reverse=True)),
-        cumulative_words=tuple(grammar_raw.get("cumulative_words", ())),
-        annual_average_words=tuple(grammar_raw.get("annual_average_words", ())),
-        cumulative_units=tuple(grammar_raw.get("cumulative_units", ())),
-        canonical_units=dict(grammar_raw.get("canonical_units", {})),
-        benchmarks=dict(raw.get("benchmarks", {})),
-    )
-    return PlanSpecs(grammar=grammar, plans=tuple(raw["plan"]))
-
-
-def load_target_map(path: Path = TARGET_MAP_CSV, registry_ids: set[str] | None = None) -> pd.DataFrame:
-    """Read the reviewed target → indicator mapping and check it.
-
-    Args:
-        path: target_indicator_map.csv (columns :data:`MAP_COLUMNS`; blanks are empty strings).
-        registry_ids: Indicator ids of the registry; when given, every mapped id must be one.
-
-    Returns:
-        The mapping, one row per (plan_id, label_zh).
-
-    Raises:
-        TableError: Columns missing, a (plan_id, label_zh) twice, an unknown indicator id or kind,
-            or an unmapped row without a note.
-    """
-    path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in MAP_COLUMNS if c not in frame.columns]
-    if missing:
-        raise TableError(
-            path.name,
-            "表头",
-            f"缺少列 {'、'.join(missing)}。",
-            f"expected columns {', '.join(MAP_COLUMNS)}; missing {', '.join(missing)}.",
-        )
-    frame = frame[MAP_COLUMNS]
-    for index, row in enumerate(frame.itertuples(index=False), start=2):
-        where = f"第 {index} 行"
-        if registry_ids is not None and row.indicator_id and row.indicator_id not in registry_ids:
-            raise TableError(
-                path.name,
-                where,
-                f"指标 {row.indicator_id} 不在指标登记表 indicators.csv 中。",
-                f"indicator {row.indicator_id!r} is not in the registry indicators.csv.",
-            )
-        if row.kind and row.kind not in MAP_KINDS:
-            raise TableError(
-                path.name,
-                where,
-                f"kind 应为 {'/'.join(MAP_KINDS)} 之一，实际为“{row.kind}”。",
-                f"kind must be one of {', '.join(MAP_KINDS)}; found {row.kind!r}.",
-            )
-        if not row.indicator_id and not row.note:
-            raise TableError(
-                path.name,
-                where,
-                f"“{row.label_zh}”未映射到指标，须在 note 中说明原因。",
-                f"{row.label_zh!r} maps to no indicator, so its note must say why; the note is empty.",
-            )
-    duplicated = frame[frame.duplicated(["plan_id", "label_zh"], keep=False)]
-    if not duplicated.empty:
-        first = duplicated.iloc[0]
-        raise TableError(
-            path.name,
-            f"第 {int(duplicated.index[0]) + 2} 行",
-            f"{first['plan_id']}“{first['label_zh']}”出现了不止一次。",
-            f"{first['plan_id']} {first['label_zh']!r} appears more than once.",
-        )
-    return frame
-
-
-def split_relative_to(relative_to: str) -> tuple[str, str]:
-    """Split a ``relative_to`` value into the benchmark series' indicator id and subject.
-
-    Args:
-        relative_to: ``"<indicator_id>@<subject>"``, e.g. ``"monthly_income@高职"``.
-
-    Returns:
-        ``(indicator_id, subject)``.
-
-    Raises:
-        ValueError: The value has no ``@``.
-    """
-    indicator_id, sep, subject = relative_to.partition("@")
-    if not sep or not indicator_id or not subject:
-        raise ValueError(f"relative_to: expected '<indicator_id>@<subject>', found {relative_to!r}")
-    return indicator_id, subject
-
-
-# --------------------------------------------------------------------------- values
-
-
-def tidy(text: str) -> str:
-    """Strip a cell and drop the spaces PDF extraction left between Chinese characters.
-
-    ``"实质性运 作"`` → ``"实质性运作"``, ``"高质量 党的建设"`` → ``"高质量党的建设"``; spaces next to
-    digits or Latin letters (``"30 家"``, ``"1+X 证书"``) stay.
-    """
-    return _WIDE_GAP_RE.sub("", text.strip())
-
-
-@cache
-def default_grammar() -> Grammar:
-    """The grammar of the project's plan_specs.toml."""
-    return load_plan_specs().grammar
-
-
-def split_value_parts(text: str, grammar: Grammar | None = None) -> list[str]:
-    """Split a 观测值 holding several targets into one text per target.
-
-    A trailing parenthesis with a number is a target of its own (``1200 亩(生均 60 平方米)``);
-    pieces between separators are split only when at least two of them hold a number, and a piece
-    without a number stays with the one before it.
-
-    Args:
-        text: The 观测值 (tidied).
-        grammar: The value grammar; defaults to :func:`default_grammar`.
-
-    Returns:
-        The parts in order (one part when nothing splits; none for empty text).
-    """
-    grammar = grammar or default_grammar()
-    text = text.strip()
-    if not text:
-        return []
-    extra: str | None = None
-    tail = _PAREN_TAIL_RE.fullmatch(text)
-    if tail and _DIGIT_RE.search(tail["main"]):
-        text, extra = tail["main"].strip(), tail["inner"].strip()
-    pieces = re.split(f"([{re.escape(grammar.part_separators)}])", text)
-    chunks = [pieces[0], *(pieces[i] + pieces[i + 1] for i in range(1, len(pieces), 2))]
-    if sum(bool(_DIGIT_RE.search(c)) for c in chunks) < 2:
-        parts = [text]
-    else:
-        parts = []
-        for index, chunk in enumerate(chunks):
-            body = chunk if index == 0 else chunk[1:]
-            if parts and (not _DIGIT_RE.search(body) or not _DIGIT_RE.search(parts[-1])):
-                parts[-1] += chunk
-            else:
-                parts.append(body.strip())
-        parts = [p.strip() for p in parts if p.strip()]
-    if extra:
-        parts.append(extra)
-    return parts
-
-
-def _trim_qualifier(text: str, grammar: Grammar) -> str:
-    text = text.strip(" ,，:：;；、")
-    changed = True
-    while changed and text:
-        changed = False
-        for word in grammar.qualifier_trim:
-            if text.endswith(word) and len(text) > len(word):
-                text = text[: -len(word)].rstrip()
-                changed = True
-    return text
-
-
-def _split_benchmark(qualifier: str, grammar: Grammar) -> tuple[str, str | None]:
-    """Split ``"薪酬高于全省高职平均值"`` at its leftmost cue into ``("薪酬", "全省高职平均值")``."""
-    best: tuple[int, int] | None = None
-    for cue in grammar.relative_cues:
-        at = qualifier.find(cue)
-        if at >= 0 and (best is None or at < best[0] or (at == best[0] and len(cue) > best[1])):
-            best = (at, len(cue))
-    if best is None:
-        return qualifier, None
-    at, length = best
-    return qualifier[:at].strip(), qualifier[at + length :].strip() or None
-
-
-def _read_unit(rest: str, grammar: Grammar) -> str:
-    rest = rest.lstrip()
-    for unit in grammar.units:
-        if rest.startswith(unit):
-            return unit
-    return ""
-
-
-def parse_target_value(
-    text: str | None, grammar: Grammar | None = None, source: str = "", where: str = ""
-) -> ParsedValue:
-    """Parse one 观测值 (a single target: split cells first with :func:`split_value_parts`).
-
-    Examples: ``"90%"`` → ``>=`` 90 ``%``; ``"18:1"`` → ``<=`` 18 ``:1``; ``"1 亿元"`` → ``>=`` 1 ``亿元``;
-    ``"1-2 家"`` → ``range`` 1..2 ``家``; ``"毕业一年后薪酬高于全省高职平均值 1.3 倍"`` → relative ``>=``
-    1.3 ``倍`` with benchmark ``全省高职平均值``; ``"实质性运作"`` → ``text``.
-
-    Args:
-        text: The 观测值; None or blank gives a ``text`` value without text.
-        grammar: The value grammar; defaults to :func:`default_grammar`.
-        source: File name, for messages.
-        where: Place in the file (``第 473 行``), for messages.
-
-    Returns:
-        The parsed value.
-
-    Raises:
-        ValueParseError: The text holds numbers but in no form this grammar knows.
-    """
-    grammar = grammar or default_grammar()
-    norm = tidy(unicodedata.normalize("NFKC", text or ""))
-    if not _DIGIT_RE.search(norm):
-        for cue in grammar.relative_cues:
-            benchmark = norm[len(cue) :].strip()
-            if norm.startswith(cue) and benchmark in grammar.benchmarks:
-                return ParsedValue(">=", value=1.0, unit="倍", benchmark=benchmark, is_relative=True)
-        return ParsedValue("text")
-    low = high = value = None
-    if ratio := _RATIO_RE.search(norm):
-        value, unit, start, end = float(ratio["num"]), ":1", ratio.start(), ratio.end()
-    elif span := _RANGE_RE.search(norm):
-        low, high = float(span["low"]), float(span["high"])
-        unit = _read_unit(norm[span.end() :], grammar)
-        start, end = span.start(), span.end()
-    else:
-        numbers = list(_NUM_RE.finditer(norm))
-        if len(numbers) != 1:
-            raise ValueParseError(
-                source,
-                where,
-                f"观测值“{text}”应含一个数（或 a-b 区间、x:1 比值），实际有 {len(numbers)} 个。",
-                f"expected one number (or a range a-b, or a ratio x:1) in {text!r}; found {len(numbers)}.",
-            )
-        number = numbers[0]
-        value, start, end = float(number.group()), number.start(), number.end()
-        unit = _read_unit(norm[end:], grammar)
-    qualifier = norm[:start].strip()
-    rest = norm[end:]
-    if unit == "倍":
-        qualifier, benchmark = _split_benchmark(qualifier, grammar)
-        return ParsedValue(
-            ">=",
-            value=value,
-            unit=unit,
-            qualifier=_trim_qualifier(qualifier, grammar),
-            benchmark=benchmark,
-            is_relative=True,
-        )
-    if low is not None:
-        comparator = "range"
-    elif unit in grammar.ceiling_units or any(w in rest or w in qualifier for w in grammar.ceiling_words):
-        comparator = "<="
-    elif any(w in rest for w in grammar.approx_words):
-        comparator = "="
-    else:
-        comparator = ">="
-    return ParsedValue(
-        comparator, value=value, low=low, high=high, unit=unit, qualifier=_trim_qualifier(qualifier, grammar)
-    )
-
-
-# --------------------------------------------------------------------------- documents
-
-
-def identify_plan(lines: list[str], source: str, specs: PlanSpecs) -> dict[str, Any]:
+def identify_plan(lines: list[str], source: str, specs: PlanSpecs) -> PlanSpec:
     """Find which plan a text is by its content (every ``identify`` pattern of one spec matches).
 
     Args:
@@ -473,18 +136,18 @@ def identify_plan(lines: list[str], source: str, specs: PlanSpecs) -> dict[str, 
         FormatError: No spec matches, or more than one does.
     """
     text = "\n".join(lines)
-    found = [spec for spec in specs.plans if all(re.search(p, text, flags=re.MULTILINE) for p in spec["identify"])]
+    found = [spec for spec in specs.plans if all(re.search(p, text, flags=re.MULTILINE) for p in spec.identify)]
     if len(found) == 1:
         return found[0]
     if not found:
-        known = "、".join(spec["title"] for spec in specs.plans)
+        known = "、".join(spec.title for spec in specs.plans)
         raise FormatError(
             source,
             "",
             f"无法识别为已知的规划文件（已知：{known}）。",
             "the text matches none of the plans in plan_specs.toml.",
         )
-    ids = ", ".join(spec["plan_id"] for spec in found)
+    ids = ", ".join(spec.plan_id for spec in found)
     raise FormatError(
         source,
         "",
@@ -493,24 +156,24 @@ def identify_plan(lines: list[str], source: str, specs: PlanSpecs) -> dict[str, 
     )
 
 
-def _table_rows(lines: list[str], source: str, table: dict[str, Any]) -> list[int]:
+def _table_rows(lines: list[str], source: str, table: PlanTable) -> list[int]:
     """Indexes of a table's data lines: after ``start`` and ``header``, until a line without a tab."""
-    start_re, header_re = re.compile(table["start"]), re.compile(table["header"])
+    start_re, header_re = re.compile(table.start), re.compile(table.header)
     start = next((i for i, line in enumerate(lines) if start_re.search(line)), None)
     if start is None:
         raise FormatError(
             source,
-            table["name"],
-            f"未找到{table['name']}（应有与 /{table['start']}/ 相符的一行）。",
-            f"no line matches /{table['start']}/, so the table {table['name']} is missing.",
+            table.name,
+            f"未找到{table.name}（应有与 /{table.start}/ 相符的一行）。",
+            f"no line matches /{table.start}/, so the table {table.name} is missing.",
         )
     header = next((i for i in range(start + 1, len(lines)) if header_re.search(lines[i])), None)
     if header is None:
         raise FormatError(
             source,
             f"第 {start + 1} 行",
-            f"{table['name']}之后未找到表头（应与 /{table['header']}/ 相符）。",
-            f"no table header matching /{table['header']}/ after {table['name']}.",
+            f"{table.name}之后未找到表头（应与 /{table.header}/ 相符）。",
+            f"no table header matching /{table.header}/ after {table.name}.",
         )
     rows = []
     for index in range(header + 1, len(lines)):
@@ -524,18 +187,18 @@ def _table_rows(lines: list[str], source: str, table: dict[str, Any]) -> list[in
         raise FormatError(
             source,
             f"第 {header + 1} 行",
-            f"{table['name']}表头之后没有数据行。",
-            f"the table {table['name']} has a header but no rows.",
+            f"{table.name}表头之后没有数据行。",
+            f"the table {table.name} has a header but no rows.",
         )
     return rows
 
 
-def _raw_from_table(lines: list[str], source: str, table: dict[str, Any]) -> list[_RawTarget]:
+def _raw_from_table(lines: list[str], source: str, table: PlanTable) -> list[_RawTarget]:
     """One raw target per table row, with the hierarchy carried down from the rows above."""
-    levels = int(table["levels"])
-    strip_re = re.compile(table["label_strip"]) if table.get("label_strip") else None
-    level1_re = re.compile(table["level1"]) if table.get("level1") else None
-    text_values = [re.compile(p) for p in table.get("text_values", [])]
+    levels = table.levels
+    strip_re = re.compile(table.label_strip) if table.label_strip else None
+    level1_re = re.compile(table.level1) if table.level1 else None
+    text_values = [re.compile(p) for p in table.text_values]
     current: list[str | None] = [None] * levels
     out: list[_RawTarget] = []
 
@@ -544,13 +207,13 @@ def _raw_from_table(lines: list[str], source: str, table: dict[str, Any]) -> lis
         return strip_re.sub("", text) if strip_re else text
 
     def value_like(cell: str) -> bool:
-        return bool(_DIGIT_RE.search(cell)) or any(p.search(cell) for p in text_values)
+        return bool(DIGIT_RE.search(cell)) or any(p.search(cell) for p in text_values)
 
     for index in _table_rows(lines, source, table):
         line = lines[index]
         where = f"第 {index + 1} 行"
         cells = [tidy(c) for c in line.split("\t")]
-        if table["layout"] == "positional":
+        if table.layout == "positional":
             if len(cells) > levels + 1:
                 raise TableError(
                     source,
@@ -574,14 +237,14 @@ def _raw_from_table(lines: list[str], source: str, table: dict[str, Any]) -> lis
                 raise TableError(
                     source,
                     where,
-                    f"{table['name']}的行应有 1 至 {levels - 1} 个指标名称单元格，实际有 {len(filled)} 个。",
-                    f"a row of {table['name']} must hold 1 to {levels - 1} indicator labels; found {len(filled)}.",
+                    f"{table.name}的行应有 1 至 {levels - 1} 个指标名称单元格，实际有 {len(filled)} 个。",
+                    f"a row of {table.name} must hold 1 to {levels - 1} indicator labels; found {len(filled)}.",
                 )
             for offset, cell in enumerate(filled):
                 current[levels - len(filled) + offset] = label(cell)
-        if not current[levels - 1] and table["layout"] == "positional":
+        if not current[levels - 1] and table.layout == "positional":
             raise TableError(
-                source, where, "该行没有指标名称。", f"the row has no label in column {levels} of {table['name']}."
+                source, where, "该行没有指标名称。", f"the row has no label in column {levels} of {table.name}."
             )
         hierarchy = [*current, None, None, None][:3]
         out.append(
@@ -598,7 +261,7 @@ def _raw_from_table(lines: list[str], source: str, table: dict[str, Any]) -> lis
     return out
 
 
-def _raw_from_clauses(lines: list[str], source: str, clauses: list[dict[str, Any]]) -> list[_RawTarget]:
+def _raw_from_clauses(lines: list[str], source: str, clauses: tuple[PlanClause, ...]) -> list[_RawTarget]:
     pieces: list[str] = []
     starts: list[tuple[int, int]] = []  # (offset in joined text, line index)
     offset = 0
@@ -611,19 +274,19 @@ def _raw_from_clauses(lines: list[str], source: str, clauses: list[dict[str, Any
     joined = "".join(pieces)
     out = []
     for clause in clauses:
-        matches = list(re.finditer(clause["pattern"], joined))
+        matches = list(re.finditer(clause.pattern, joined))
         if len(matches) != 1:
             raise TableError(
                 source,
-                clause["label"],
-                f"目标句“{clause['label']}”应出现一次（/{clause['pattern']}/），实际 {len(matches)} 次。",
-                f"expected the target sentence {clause['label']!r} once (/{clause['pattern']}/); found {len(matches)}.",
+                clause.label,
+                f"目标句“{clause.label}”应出现一次（/{clause.pattern}/），实际 {len(matches)} 次。",
+                f"expected the target sentence {clause.label!r} once (/{clause.pattern}/); found {len(matches)}.",
             )
         at = matches[0].start("value")
         line_index = max(i for off, i in starts if off <= at)
         out.append(
             _RawTarget(
-                label_zh=clause["label"],
+                label_zh=clause.label,
                 value_text=tidy(matches[0]["value"]),
                 source_line=line_index + 1,
                 source_text=lines[line_index],
@@ -699,11 +362,11 @@ def parse_plan_lines(
     """
     spec = identify_plan(lines, source, specs)
     grammar = specs.grammar
-    if "table" in spec:
-        raw = _raw_from_table(lines, source, spec["table"])
+    if spec.table is not None:
+        raw = _raw_from_table(lines, source, spec.table)
     else:
-        raw = _raw_from_clauses(lines, source, spec.get("clauses", []))
-    plan_id = spec["plan_id"]
+        raw = _raw_from_clauses(lines, source, spec.clauses)
+    plan_id = spec.plan_id
     mapping = {row.label_zh: row for row in target_map[target_map["plan_id"] == plan_id].itertuples(index=False)}
     rows = []
     for target, parsed in _expand_parts(raw, grammar, source):
@@ -752,11 +415,11 @@ def parse_plan_lines(
             {
                 "plan_id": plan_id,
                 "indicator_id": indicator_id,
-                "subject": (entry.subject if entry else "") or spec["default_subject"],
+                "subject": (entry.subject if entry else "") or spec.default_subject,
                 "comparator": parsed.comparator,
                 "target_value": value,
                 "unit": unit or None,
-                "target_year": int(spec["target_year"]),
+                "target_year": spec.target_year,
                 "relative_to": relative_to,
                 "label_zh": target.label_zh,
                 "source_line": target.source_line,
@@ -785,13 +448,13 @@ def parse_plan_lines(
         )
     plan = {
         "plan_id": plan_id,
-        "title": spec["title"],
-        "issuer": spec["issuer"],
-        "scope": spec["scope"],
-        "start_year": spec.get("start_year"),
-        "target_year": int(spec["target_year"]),
+        "title": spec.title,
+        "issuer": spec.issuer,
+        "scope": spec.scope,
+        "start_year": spec.start_year,
+        "target_year": spec.target_year,
         "source_file": source,
-        "source_table": (spec.get("table") or {}).get("label"),
+        "source_table": spec.source_table,
     }
     return PlanParse(plan=plan, targets=targets)
 

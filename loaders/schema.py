@@ -11,13 +11,13 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.fields import COVERAGE_FIELDS, OBSERVATION_FIELDS, TARGET_FIELDS, sql_columns
+from loaders.fields import COVERAGE_FIELDS, OBSERVATION_FIELDS, PLAN_FIELDS, TARGET_FIELDS, sql_columns
 from loaders.paths import default_db_path
 from loaders.registry import read_registry
 from loaders.writelog import SCHEMA as WRITE_LOG_SCHEMA
 
 #: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS indicators (
@@ -75,16 +75,9 @@ CREATE TABLE IF NOT EXISTS report_lines (
     report_key BIGINT
 );
 CREATE TABLE IF NOT EXISTS plans (
-    plan_id VARCHAR PRIMARY KEY,
-    title VARCHAR NOT NULL,
-    issuer VARCHAR,
-    scope VARCHAR NOT NULL,
-    start_year INTEGER,
-    target_year INTEGER,
-    source_file VARCHAR NOT NULL,
+{sql_columns(PLAN_FIELDS)},
     sha256 VARCHAR NOT NULL,
-    loaded_at TIMESTAMP NOT NULL,
-    source_table VARCHAR  -- the plan's table as provenance names it (附件2), when it has one
+    loaded_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS targets (
 {sql_columns(TARGET_FIELDS)}

@@ -36,7 +36,7 @@ from loaders import LoadResult, load
 from loaders.coverage import COVERAGE_COLUMNS, coverage_rows
 from loaders.errors import StoreBusyError, StoreWriteError, TableError
 from loaders.fields import COVERAGE_FIELDS, OBSERVATION_FIELDS, arrow_schema
-from loaders.plans import TARGET_COLUMNS, parse_plan
+from loaders.plans import PLAN_COLUMNS, TARGET_COLUMNS, parse_plan
 from loaders.queries import report_keys
 from loaders.report import OBSERVATION_COLUMNS
 from loaders.schema import SCHEMA_VERSION, StoreOutdatedError, connect, schema_version
@@ -427,20 +427,18 @@ def ingest_plan(con: duckdb.DuckDBPyConnection, path: Path) -> IngestOutcome:
         with write_transaction(con, plan_id):
             con.execute("DELETE FROM targets WHERE plan_id = ?", [plan_id])
             con.execute("DELETE FROM plans WHERE plan_id = ?", [plan_id])
+            row = {
+                **plan,
+                "source_file": path.name,
+                "sha256": sha256,
+                "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+            }
+            row["start_year"] = _none_if_missing(row["start_year"])
+            row["target_year"] = _none_if_missing(row["target_year"])
+            columns = [*PLAN_COLUMNS, "sha256", "loaded_at"]
             con.execute(
-                "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    plan_id,
-                    plan["title"],
-                    plan["issuer"],
-                    plan["scope"],
-                    _none_if_missing(plan["start_year"]),
-                    _none_if_missing(plan["target_year"]),
-                    path.name,
-                    sha256,
-                    datetime.now(UTC).replace(tzinfo=None),
-                    plan.get("source_table"),
-                ],
+                f"INSERT INTO plans ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [row[c] for c in columns],
             )
             con.execute(f"INSERT INTO targets SELECT {', '.join(TARGET_COLUMNS)} FROM new_targets")
     finally:

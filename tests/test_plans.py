@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
+from pydantic import ValidationError
 
 from loaders.errors import FormatError, TableError, ValueParseError
 from loaders.paths import INDICATORS_CSV, PLANS_DIR
@@ -20,6 +21,7 @@ from loaders.plans import (
     NOTE_NO_VALUE,
     NOTE_UNREVIEWED,
     PLAN_COLUMNS,
+    PLAN_SPECS,
     TARGET_COLUMNS,
     TARGET_DTYPES,
     ParsedValue,
@@ -678,3 +680,21 @@ def test_no_nan_leaks_into_json() -> None:
     text = targets_json("wenzhou_city")
     assert "NaN" not in text
     assert all(not (isinstance(v, float) and math.isnan(v)) for r in json.loads(text) for v in r.values())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('default_subject = "本校"', 'default_subjct = "本校"', "default_subjct"),  # a misspelt key
+        ("levels = 3", "levels = 7", "levels"),  # out of range
+        ("start = '^#*\\s*附件\\s*2\\s*$'", "start = '^附件(2'", "not a valid regular expression"),
+        ('ceiling_words = ["以内"', 'ceiling_word = ["以内"', "ceiling_word"),
+    ],
+)
+def test_plan_spec_mistakes_fail_loudly_by_key(tmp_path: Path, old: str, new: str, message: str) -> None:
+    text = PLAN_SPECS.read_text(encoding="utf-8")
+    assert old in text
+    broken = tmp_path / "plan_specs.toml"
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ValidationError, match=message):
+        load_plan_specs(broken)
