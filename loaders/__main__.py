@@ -271,7 +271,7 @@ def _targets(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from loaders.workbook import template_bytes
+    from loaders.workbook_write import template_bytes
 
     if args.out.suffix.lower() != ".xlsx":
         print(
@@ -282,9 +282,10 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from loaders.queries import stored_report
     from loaders.store import connect
     from loaders.tidy_csv import render_csv
-    from loaders.workbook import render_workbook, stored_report
+    from loaders.workbook_write import render_workbook
 
     suffix = args.out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):

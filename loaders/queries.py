@@ -15,6 +15,8 @@ import duckdb
 import pandas as pd
 
 from loaders.coverage import COVERAGE_COLUMNS
+from loaders.report import ParsedReport
+from loaders.rows import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 
 
 def read_plans(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -124,6 +126,38 @@ def read_coverage(con: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFram
     return con.execute(
         f"SELECT {', '.join(COVERAGE_COLUMNS)} FROM coverage WHERE {where} ORDER BY position", params
     ).df()
+
+
+def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[ParsedReport, str]:
+    """One report as stored, ready to export.
+
+    Args:
+        con: A connection (or cursor) to the store.
+        report_id: ``<school>-<report_year>``.
+
+    Returns:
+        The report (observations with :data:`OBSERVATION_COLUMNS` and the loaders' dtypes) and
+        the name of the file it was loaded from.
+
+    Raises:
+        LookupError: No such report; the message lists the reports there are.
+    """
+    found = con.execute(
+        "SELECT school, report_year, source_file FROM reports WHERE report_id = ?", [report_id]
+    ).fetchall()
+    if not found:
+        known = [row[0] for row in con.execute("SELECT report_id FROM reports ORDER BY report_id").fetchall()]
+        raise LookupError(
+            f"数据库中没有报告“{report_id}”；现有：{'、'.join(known) or '（无）'}\n"
+            f"no report '{report_id}' in the store; there are: {', '.join(known) or '(none)'}"
+        )
+    school, report_year, source_file = found[0]
+    frame = con.execute(
+        f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE report_id = ?"
+        " ORDER BY source_line, indicator_id, subject",
+        [report_id],
+    ).df()
+    return ParsedReport(school, int(report_year), frame[OBSERVATION_COLUMNS].astype(OBSERVATION_DTYPES)), source_file
 
 
 def read_indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

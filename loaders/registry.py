@@ -10,7 +10,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from loaders import units
 from loaders.paths import INDICATORS_CSV, SPECS_DIR, SUBJECT_ALIASES_CSV, UNITS_CSV
+from loaders.units import clean_factors
 
 REGISTRY_COLUMNS = ["indicator_id", "name_zh", "name_en", "unit", "direction", "domain", "kind", "definition"]
 
@@ -44,35 +46,19 @@ def subject_aliases() -> dict[tuple[str, str], str]:
 
 @cache
 def unit_factors() -> dict[tuple[str, str], float]:
-    """``(from_unit, to_unit) → factor`` from ``data/specs/units.csv``."""
+    """``(from_unit, to_unit) → factor`` from ``data/specs/units.csv``, as written and NFKC-cleaned (万㎡, 万m2)."""
     with open(UNITS_CSV, encoding="utf-8") as handle:
-        return {(row["from_unit"], row["to_unit"]): float(row["factor"]) for row in csv.DictReader(handle)}
+        pairs = {(row["from_unit"], row["to_unit"]): float(row["factor"]) for row in csv.DictReader(handle)}
+    return {**pairs, **clean_factors(pairs)}
 
 
 def unit_factor(from_unit: str, to_unit: str, factors: dict[tuple[str, str], float] | None = None) -> float | None:
-    """The factor that turns a value in ``from_unit`` into ``to_unit``.
-
-    Args:
-        from_unit: Unit of the value (``亿元``).
-        to_unit: Unit wanted (``万元``).
-        factors: ``(from_unit, to_unit) → factor``; :func:`unit_factors` (units.csv) by default.
-            A listed pair also converts backwards.
-
-    Returns:
-        The factor (10000.0 for 亿元 → 万元), 1.0 for equal units, or None when unknown.
-    """
-    if from_unit == to_unit:
-        return 1.0
-    factors = unit_factors() if factors is None else factors
-    factor = factors.get((from_unit, to_unit))
-    if factor is not None:
-        return factor
-    backwards = factors.get((to_unit, from_unit))
-    return 1.0 / backwards if backwards else None
+    """The factor between two units (:func:`loaders.units.unit_factor`); ``units.csv`` by default."""
+    return units.unit_factor(from_unit, to_unit, unit_factors() if factors is None else factors)
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float | None:
-    """Convert a value between units listed in ``units.csv``; None if no factor is known."""
+    """Convert a value between units (``units.csv`` and magnitude prefixes); None if no factor is known."""
     factor = unit_factor(from_unit, to_unit)
     return None if factor is None else value * factor
 

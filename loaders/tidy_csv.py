@@ -1,9 +1,9 @@
-"""Observations as CSV in the tidy layout, in and out, and the row checks every tidy format shares.
+"""Observations as CSV in the tidy layout, in and out.
 
 Belongs here: reading and writing ``indicator_id, subject, year, years_after, value, unit``
-(plus optional ``source_table, source_line, source_text, school, report_year``), recognising such
-a file by its header, and the per-row checks the workbook reader uses too (known indicator,
-graduate-survey subjects, conversion into the registry unit, one row per stored key).
+(plus optional ``source_table, source_line, source_text, school, report_year``) and recognising such
+a file by its header. Each record is checked by the one row validator the template workbook uses
+too (:func:`loaders.rows.read_row`).
 
 Encoding: UTF-8 with or without BOM and GB18030/GBK are detected (:func:`loaders.text.decode_text`);
 the export is UTF-8 with BOM so that Chinese Excel opens it correctly.
@@ -23,17 +23,15 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import pandas as pd
 
 from loaders.coverage import coverage_from_observations
 from loaders.errors import FormatError, LoadError, TableError, ValueParseError
-from loaders.registry import convert, out_of_range, read_registry, subject_aliases
-from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
+from loaders.report import ParsedReport
+from loaders.rows import OBSERVATION_COLUMNS, Fallback, check_unique, format_number, read_row, typed_observations
 from loaders.text import decode_text
 
 REQUIRED_COLUMNS = OBSERVATION_COLUMNS[:6]  # indicator_id … unit (loaders.fields)
@@ -46,174 +44,12 @@ DETECT_COLUMNS = {"indicator_id", "subject", "year", "value"}
 # the CSV line number and source_text the line itself).
 CSV_SOURCE_TABLE = "CSV"
 
-# Plausible data years; anything outside is a typing error.
-MIN_YEAR = 1990
-MAX_YEAR = 2100
-
 INJECTION_PREFIX = "'"
 _PROTECTED_RE = re.compile(r"^'*[=+\-@\t\r]")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
-Where = Callable[[str], str]  # column key -> place in the file, e.g. "第 5 行" or "工作表「师资」F7 单元格"
 
-
-# ---------------------------------------------------------------------------- shared row checks
-
-
-@dataclass(frozen=True)
-class IndicatorInfo:
-    """What the registry says about one indicator."""
-
-    unit: str
-    domain: str
-    name_zh: str
-
-
-@cache
-def indicator_info() -> dict[str, IndicatorInfo]:
-    """``indicator_id → IndicatorInfo`` from the registry."""
-    registry = read_registry()
-    return {
-        row.indicator_id: IndicatorInfo(row.unit, row.domain, row.name_zh) for row in registry.itertuples(index=False)
-    }
-
-
-def check_indicator(indicator: str, source: str, where: str) -> IndicatorInfo:
-    """The registry entry of an indicator id.
-
-    Args:
-        indicator: The id as written in the file.
-        source: File name, for the message.
-        where: Place in the file.
-
-    Returns:
-        The registry entry.
-
-    Raises:
-        TableError: The id is empty or not in the registry.
-    """
-    if not indicator:
-        raise TableError(source, where, "指标代码不能为空。", "the indicator id is empty.")
-    info = indicator_info().get(indicator)
-    if info is None:
-        raise TableError(
-            source,
-            where,
-            f"未知的指标代码“{indicator}”（不在 data/indicators.csv 中）。",
-            f"unknown indicator id '{indicator}' (not in data/indicators.csv).",
-        )
-    return info
-
-
-def canonical_subject(label: str, info: IndicatorInfo, source: str, where: str) -> str:
-    """The stored subject for a label: aliases resolved, graduate-survey subjects checked.
-
-    Args:
-        label: The subject as written (already stripped).
-        info: The indicator's registry entry.
-        source: File name, for the message.
-        where: Place in the file.
-
-    Returns:
-        The subject (``我校`` → ``本校``, ``总计`` → ``合计`` as in ``subject_aliases.csv``).
-
-    Raises:
-        TableError: The subject is empty, or a graduate-survey subject is not one of the four.
-    """
-    if not label:
-        raise TableError(source, where, "对象不能为空。", "the subject is empty.")
-    aliases = subject_aliases()
-    survey = info.domain == "graduate_survey"
-    subject = (survey and aliases.get(("survey", label))) or aliases.get(("all", label)) or label
-    allowed = load_spec().survey_subjects
-    if survey and subject not in allowed:
-        raise TableError(
-            source,
-            where,
-            f"毕业生调查的对象应为 {'/'.join(allowed)} 之一，实际为“{label}”。",
-            f"a graduate-survey subject must be one of {'/'.join(allowed)}, found '{label}'.",
-        )
-    return subject
-
-
-def to_registry_unit(
-    indicator: str, value: float, unit: str, info: IndicatorInfo, source: str, where: str
-) -> tuple[float, str]:
-    """A value in the registry unit of its indicator.
-
-    Args:
-        indicator: The indicator id.
-        value: The value as given.
-        unit: The unit as given; empty means the registry unit.
-        info: The indicator's registry entry.
-        source: File name, for the message.
-        where: Place in the file (the unit's).
-
-    Returns:
-        ``(value, registry unit)``; converted values are rounded to 10 decimals as the text
-        loader does.
-
-    Raises:
-        ValueParseError: No factor from the given unit to the registry unit is known, or the value
-            (after conversion) is not finite or outside the indicator's plausible range.
-    """
-    if unit and unit != info.unit:
-        converted = convert(value, unit, info.unit)
-        if converted is None:
-            raise ValueParseError(
-                source,
-                where,
-                f"{indicator} 的单位应为 {info.unit}，实际为 {unit}，无法换算（见 data/specs/units.csv）。",
-                f"{indicator} must be in {info.unit}, found {unit}, which cannot be converted"
-                " (see data/specs/units.csv).",
-            )
-        value = round(converted, 10)
-    refused = out_of_range(indicator, value)
-    if refused is not None:
-        raise ValueParseError(source, where, refused[0], refused[1])
-    return value, info.unit
-
-
-def check_year(year: int, source: str, where: str) -> int:
-    """A data year within :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueParseError(
-            source,
-            where,
-            f"年份应在 {MIN_YEAR}–{MAX_YEAR} 之间，实际为 {year}。",
-            f"the year must be within {MIN_YEAR}–{MAX_YEAR}, found {year}.",
-        )
-    return year
-
-
-def check_unique(rows: Iterable[tuple[dict[str, Any], str]], source: str) -> None:
-    """Each stored key ``(source_line, indicator_id, subject, year)`` appears once.
-
-    Args:
-        rows: ``(observation, place)`` pairs.
-        source: File name, for the message.
-
-    Raises:
-        TableError: A key appears twice; the message names both places.
-    """
-    seen: dict[tuple[Any, ...], str] = {}
-    for row, where in rows:
-        key = (row["source_line"], row["indicator_id"], row["subject"], row["year"])
-        if key in seen:
-            raise TableError(
-                source,
-                where,
-                f"与 {seen[key]} 重复：来源行 {key[0]}、指标 {key[1]}、对象 {key[2]}、年份 {key[3]} 只能出现一次。",
-                f"duplicates {seen[key]}: source line {key[0]}, indicator {key[1]}, subject {key[2]},"
-                f" year {key[3]} may appear once.",
-            )
-        seen[key] = where
-
-
-def typed_observations(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows as an observations frame with the text loader's dtypes (:data:`OBSERVATION_COLUMNS`)."""
-    frame = pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
-    return frame.astype(OBSERVATION_DTYPES)
+# ---------------------------------------------------------------------------- text safety
 
 
 def protect_text(text: str) -> str:
@@ -224,14 +60,6 @@ def protect_text(text: str) -> str:
 def unprotect_text(text: str) -> str:
     """Undo :func:`protect_text`."""
     return text[1:] if text.startswith(INJECTION_PREFIX) and _PROTECTED_RE.match(text) else text
-
-
-def format_number(value: float) -> str:
-    """A float as short exact text: ``1085`` for 1085.0, else ``repr`` (which round-trips)."""
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
 
 
 # ---------------------------------------------------------------------------- CSV in
@@ -350,6 +178,37 @@ def _header_columns(header: list[str], source: str, line: int) -> dict[str, int]
     return columns
 
 
+@dataclass(frozen=True)
+class _CsvCells:
+    """A CSV record as :class:`loaders.rows.RowCells` (every field is text; the place is the line)."""
+
+    record: list[str]
+    columns: dict[str, int]
+    source: str
+    line: int
+
+    def text(self, column: str) -> str:
+        if column not in self.columns:
+            return ""
+        value = self.record[self.columns[column]]
+        return unprotect_text(value if column == "source_text" else value.strip())
+
+    def number(self, column: str) -> tuple[float, bool]:
+        return _csv_number(self.text(column), column, self.source, self.where(column))
+
+    def integer(self, column: str) -> int:
+        return _csv_int(self.text(column), column, self.source, self.where(column))
+
+    def is_blank(self, column: str) -> bool:
+        return not self.text(column)
+
+    def where(self, column: str) -> str:
+        return f"第 {self.line} 行"
+
+    def label(self, column: str) -> str:
+        return column
+
+
 def _read_csv_row(
     record: list[str],
     header: list[str],
@@ -369,15 +228,9 @@ def _read_csv_row(
             f"应有 {len(header)} 个字段，实际为 {len(record)} 个。",
             f"expected {len(header)} fields, found {len(record)}.",
         )
-
-    def field(column: str, strip: bool = True) -> str:
-        if column not in columns:
-            return ""
-        value = record[columns[column]]
-        return unprotect_text(value.strip() if strip else value)
-
+    cells = _CsvCells(record, columns, source, line)
     for column in REPORT_COLUMNS:
-        value = field(column)
+        value = cells.text(column)
         if not value:
             continue
         first = file_values.setdefault(column, (value, line))
@@ -388,54 +241,7 @@ def _read_csv_row(
                 f"{column} 列应只有一个值：第 {first[1]} 行为“{first[0]}”，本行为“{value}”。",
                 f"column {column} must hold one value: line {first[1]} has '{first[0]}', this line '{value}'.",
             )
-    indicator = field("indicator_id")
-    info = check_indicator(indicator, source, where)
-    subject = canonical_subject(field("subject"), info, source, where)
-    year = check_year(_csv_int(field("year"), "year", source, where), source, where)
-    years_after_text = field("years_after")
-    years_after = _csv_int(years_after_text, "years_after", source, where) if years_after_text else None
-    if years_after is not None and years_after < 0:
-        raise ValueParseError(
-            source,
-            where,
-            f"years_after 不能为负数，实际为 {years_after}。",
-            f"years_after must not be negative: {years_after}.",
-        )
-    unit = field("unit")
-    value, percent = _csv_number(field("value"), "value", source, where)
-    if percent and (unit or info.unit) != "%":
-        raise ValueParseError(
-            source,
-            where,
-            f"value “{field('value')}” 带 %，但单位是 {unit or info.unit}。",
-            f"value '{field('value')}' has a % sign but the unit is {unit or info.unit}.",
-        )
-    value, unit = to_registry_unit(indicator, value, unit, info, source, where)
-
-    table, line_text = field("source_table"), field("source_line")
-    if bool(table) != bool(line_text):
-        raise TableError(
-            source,
-            where,
-            "source_table 与 source_line 须同时填写或同时留空。",
-            "source_table and source_line must both be filled or both be empty.",
-        )
-    if table:
-        source_line = _csv_int(line_text, "source_line", source, where)
-        source_text = field("source_text", strip=False)
-    else:
-        table, source_line, source_text = CSV_SOURCE_TABLE, line, raw_text
-    return {
-        "indicator_id": indicator,
-        "subject": subject,
-        "year": year,
-        "years_after": years_after,
-        "value": value,
-        "unit": unit,
-        "source_table": table,
-        "source_line": source_line,
-        "source_text": source_text,
-    }
+    return read_row(cells, source, Fallback(CSV_SOURCE_TABLE, line, raw_text))
 
 
 def _csv_number(text: str, column: str, source: str, where: str) -> tuple[float, bool]:

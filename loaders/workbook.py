@@ -1,25 +1,15 @@
-"""Excel workbooks in the report layout: the blank template, import of a filled workbook, export.
+"""Excel workbooks in, in the template layout: recognising one, and reading it back with every check.
 
-Belongs here: the workbook layout (:data:`DOMAIN_SHEETS`, :data:`COLUMNS`), writing it (empty as
-a template, or filled with one report's observations), and reading it back with every check a
-hand-filled workbook needs. The per-row checks shared with CSV live in :mod:`loaders.tidy_csv`.
-
-Layout:
-
-- ``说明``: what to fill, units, years and ``years_after``, that formulas are not evaluated.
-- ``报告信息``: school name in B2, report (data) year in B3; B4 the original file on export.
-- One sheet per registry domain (``毕业生调查``, ``招生``, …, ``经费``), header in row 1
-  (:data:`COLUMNS`), one observation per row from row 2; a list validation offers the
-  domain's indicator ids (kept on the hidden sheet ``_lists``), and on ``毕业生调查`` the four
-  survey subjects.
-- ``指标一览``: every indicator with its Chinese and English name, unit and sheet.
+Belongs here: refusing what must not be opened (macros, passwords, legacy ``.xls``, damaged zips,
+zip bombs, XML entities) before openpyxl parses anything, reading ``报告信息`` and the domain sheets
+cell by cell, and handing each row to the one row validator (:func:`loaders.rows.read_row`). The
+layout is :mod:`loaders.workbook_layout`; writing it is :mod:`loaders.workbook_write`. A workbook
+not in the layout is read as sheets of report tables (:mod:`loaders.sheets`).
 
 Safety: formulas are never evaluated (a formula cell is refused on import, naming its cell);
 workbooks with macros (``.xlsm``), password-protected or legacy ``.xls`` files, damaged zips and
 zip bombs (more than :data:`MAX_ZIP_MEMBERS` members or :data:`MAX_UNCOMPRESSED_BYTES` unpacked)
-are refused before openpyxl parses anything; openpyxl uses defusedxml against XML entity attacks.
-On export every text cell is written as a string cell (never a formula, even when it starts
-with ``=``), with Excel's quote prefix on text starting with ``= + - @``.
+are refused before openpyxl parses anything; XML entity declarations are refused outright.
 
 Numbers: Excel keeps about 16 significant digits; openpyxl writes ``%.16g``. Values with more
 digits than that (none come from the report parsers) do not survive a round trip exactly.
@@ -34,99 +24,38 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import openpyxl
-import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.coverage import coverage_from_observations
 from loaders.errors import FormatError, TableError, ValueParseError
-from loaders.registry import read_registry
-from loaders.report import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, ParsedReport, load_spec
-from loaders.tidy_csv import (
-    IndicatorInfo,
-    canonical_subject,
-    check_indicator,
-    check_unique,
-    check_year,
-    format_number,
-    indicator_info,
-    to_registry_unit,
-    typed_observations,
+from loaders.report import ParsedReport
+from loaders.rows import Fallback, check_unique, check_year, format_number, read_row, typed_observations
+from loaders.workbook_layout import (
+    COLUMN_INDEX,
+    COLUMNS,
+    DOMAIN_SHEETS,
+    HEADERS,
+    INDICATOR_SHEET,
+    INFO_SHEET,
+    LISTS_SHEET,
+    META_CELLS,
+    META_SHEET,
+    SHEET_DOMAINS,
 )
+from loaders.workbook_layout import where as _where
 
-DOMAIN_SHEETS: dict[str, str] = {
-    "graduate_survey": "毕业生调查",
-    "enrollment": "招生",
-    "student_development": "学生发展",
-    "programs": "专业与课程",
-    "faculty": "师资",
-    "conditions": "办学条件",
-    "research_service": "科研与社会服务",
-    "international": "国际交流",
-    "finance": "经费",
-}
-SHEET_DOMAINS = {sheet: domain for domain, sheet in DOMAIN_SHEETS.items()}
-INFO_SHEET = "说明"
-META_SHEET = "报告信息"
-INDICATOR_SHEET = "指标一览"
-LISTS_SHEET = "_lists"
-SURVEY_DOMAIN = "graduate_survey"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a domain sheet: the observation field, its header and its width."""
-
-    key: str
-    header_zh: str
-    width: float
-
-    @property
-    def header(self) -> str:
-        """The header cell's text, e.g. ``数值 value``."""
-        return f"{self.header_zh} {self.key}"
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("indicator_id", "指标代码", 30),
-    Column("name", "指标名称", 28),
-    Column("subject", "对象", 22),
-    Column("year", "年份", 10),
-    Column("years_after", "毕业后年数", 20),
-    Column("value", "数值", 14),
-    Column("unit", "单位", 10),
-    Column("source_table", "来源表", 18),
-    Column("source_line", "来源行", 16),
-    Column("source_text", "原文", 60),
-)
-COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS, start=1)}
-HEADERS = {column.key: column.header for column in COLUMNS}
-# Cells of 报告信息: (label cell, value cell, label).
-META_CELLS = {
-    "school": ("A2", "B2", "学校名称 school"),
-    "report_year": ("A3", "B3", "报告年度 report_year"),
-    "source_file": ("A4", "B4", "原始文件 source_file"),
-}
+__all__ = ["COLUMNS", "DOMAIN_SHEETS", "MAX_ZIP_MEMBERS", "OLE_MAGIC", "is_workbook", "read_workbook"]
 
 # Limits checked before openpyxl opens a workbook (a real one of this layout is well under 1 MB).
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # total unpacked size of all zip members
 MAX_ZIP_MEMBERS = 1000  # zip members
 MAX_SHEET_ROWS = 100_000  # rows on one domain sheet
-EXCEL_MAX_ROW = 1_048_576
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 # ---------------------------------------------------------------------------- recognising
@@ -185,7 +114,7 @@ def read_workbook(data: bytes, name: str, school: str | None, report_year: int |
     for sheet in book.worksheets:
         if sheet.title in SHEET_DOMAINS:
             data_sheets += 1
-            rows.extend(_read_sheet(sheet, SHEET_DOMAINS[sheet.title], name))
+            rows.extend(_read_sheet(sheet, name))
             percent = [
                 cell.coordinate
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=COLUMN_INDEX["value"], max_col=COLUMN_INDEX["value"])
@@ -240,10 +169,6 @@ def read_workbook(data: bytes, name: str, school: str | None, report_year: int |
         notes=notes,
         coverage=coverage_from_observations(observations),
     )
-
-
-def _where(sheet: str, cell: str) -> str:
-    return f"工作表「{sheet}」{cell} 单元格 (sheet {sheet}, {cell})"
 
 
 def _check_container(data: bytes, name: str) -> None:
@@ -383,7 +308,7 @@ def _read_meta(book: openpyxl.Workbook, source: str) -> dict[str, Any]:
     return meta
 
 
-def _read_sheet(sheet: Worksheet, domain: str, source: str) -> list[tuple[dict[str, Any], str]]:
+def _read_sheet(sheet: Worksheet, source: str) -> list[tuple[dict[str, Any], str]]:
     title = sheet.title
     if sheet.max_row > MAX_SHEET_ROWS:
         raise FormatError(
@@ -410,95 +335,48 @@ def _read_sheet(sheet: Worksheet, domain: str, source: str) -> list[tuple[dict[s
             continue
         for cell in cells:
             _refuse_formula(cell, title, source)
-        out.append(_read_row(dict(zip((c.key for c in COLUMNS), cells, strict=True)), title, domain, source))
+        out.append(_read_row(dict(zip((c.key for c in COLUMNS), cells, strict=True)), title, source))
     return out
 
 
-def _read_row(cells: dict[str, Cell], sheet: str, domain: str, source: str) -> tuple[dict[str, Any], str]:
-    def where(key: str) -> str:
-        return _where(sheet, cells[key].coordinate)
+@dataclass(frozen=True)
+class _SheetCells:
+    """A domain-sheet row as :class:`loaders.rows.RowCells`: typed cells, each named by its coordinate."""
 
-    indicator = _text(cells["indicator_id"], sheet, source).strip()
-    info = check_indicator(indicator, source, where("indicator_id"))
-    if info.domain != domain:
-        raise TableError(
-            source,
-            where("indicator_id"),
-            f"指标 {indicator}（{info.name_zh}）应填在工作表「{DOMAIN_SHEETS[info.domain]}」中，不在「{sheet}」。",
-            f"indicator {indicator} belongs on sheet {DOMAIN_SHEETS[info.domain]}, not {sheet}.",
-        )
-    subject = canonical_subject(_text(cells["subject"], sheet, source).strip(), info, source, where("subject"))
-    year = check_year(_integer(cells["year"], sheet, source, HEADERS["year"]), source, where("year"))
-    years_after = None
-    if not _is_blank(cells["years_after"].value):
-        years_after = _integer(cells["years_after"], sheet, source, HEADERS["years_after"])
-        if years_after < 0:
-            raise ValueParseError(
-                source,
-                where("years_after"),
-                f"毕业后年数不能为负数，实际为 {years_after}。",
-                f"years_after must not be negative, found {years_after}.",
-            )
-    value = _number(cells["value"], sheet, source, HEADERS["value"])
-    if "%" in (cells["value"].number_format or ""):
-        value = _shown_percent(cells["value"], value, info, indicator, sheet, source)
-    unit = _text(cells["unit"], sheet, source).strip()
-    value, unit = to_registry_unit(indicator, value, unit, info, source, where("unit"))
+    cells: dict[str, Cell]
+    sheet: str
+    source: str
 
-    table = _text(cells["source_table"], sheet, source).strip()
-    has_line = not _is_blank(cells["source_line"].value)
-    if bool(table) != has_line:
-        missing = "source_line" if table else "source_table"
-        raise TableError(
-            source,
-            where(missing),
-            "来源表与来源行须同时填写或同时留空。",
-            "source_table and source_line must both be filled or both be empty.",
-        )
+    def text(self, column: str) -> str:
+        text = _text(self.cells[column], self.sheet, self.source)
+        return text if column == "source_text" else text.strip()
+
+    def number(self, column: str) -> tuple[float, bool]:
+        cell = self.cells[column]
+        value = _number(cell, self.sheet, self.source, HEADERS[column])
+        if "%" in (cell.number_format or ""):
+            return round(value * 100, 10), True  # 0.9836 shown as 98.36% → 98.36
+        return value, False
+
+    def integer(self, column: str) -> int:
+        return _integer(self.cells[column], self.sheet, self.source, HEADERS[column])
+
+    def is_blank(self, column: str) -> bool:
+        return _is_blank(self.cells[column].value)
+
+    def where(self, column: str) -> str:
+        return _where(self.sheet, self.cells[column].coordinate)
+
+    def label(self, column: str) -> str:
+        return HEADERS[column]
+
+
+def _read_row(cells: dict[str, Cell], sheet: str, source: str) -> tuple[dict[str, Any], str]:
     row_number = cells["indicator_id"].row
-    if table:
-        source_line = _integer(cells["source_line"], sheet, source, HEADERS["source_line"])
-        if source_line < 1:
-            raise ValueParseError(
-                source,
-                where("source_line"),
-                f"来源行应为正整数，实际为 {source_line}。",
-                f"source_line must be ≥ 1: {source_line}.",
-            )
-        source_text = _text(cells["source_text"], sheet, source)
-    else:
-        table, source_line = sheet, row_number
-        shown = [_render(cells[c.key].value) for c in COLUMNS[:7]]
-        source_text = " | ".join(text for text in shown if text)
-    observation = {
-        "indicator_id": indicator,
-        "subject": subject,
-        "year": year,
-        "years_after": years_after,
-        "value": value,
-        "unit": unit,
-        "source_table": table,
-        "source_line": source_line,
-        "source_text": source_text,
-    }
+    shown = [_render(cells[c.key].value) for c in COLUMNS[:7]]
+    fallback = Fallback(sheet, row_number, " | ".join(text for text in shown if text))
+    observation = read_row(_SheetCells(cells, sheet, source), source, fallback, sheet_of=DOMAIN_SHEETS, sheet=sheet)
     return observation, _where(sheet, f"A{row_number}")
-
-
-def _shown_percent(cell: Cell, value: float, info: IndicatorInfo, indicator: str, sheet: str, source: str) -> float:
-    """A percent-formatted cell read as the percent Excel shows (0.9836 shown as 98.36% → 98.36).
-
-    Raises:
-        ValueParseError: The indicator is not a percentage (a count or an amount in a percent cell).
-    """
-    if info.unit not in ("%", "分"):
-        raise ValueParseError(
-            source,
-            _where(sheet, cell.coordinate),
-            f"单元格为百分比格式，但 {indicator}（{info.name_zh}）的单位是 {info.unit}，"
-            "不是百分比；请改为常规数字格式。",
-            f"the cell has a percent format, but {indicator} is in {info.unit}, not a percentage; use a plain number.",
-        )
-    return round(value * 100, 10)
 
 
 def _refuse_merged(sheet: Worksheet, source: str, max_col: int) -> None:
@@ -607,327 +485,3 @@ def _kind_en(value: object) -> str:
     if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
         return "a date/time"
     return "text"
-
-
-# ---------------------------------------------------------------------------- writing
-
-_INSTRUCTIONS = [
-    "高职质量年度报告数据填报模板 / Quality-report data workbook",
-    "",
-    "用途：为另一所学校或另一年度填写质量年度报告中的数据，导入后即可与其他报告比较。",
-    "Purpose: fill in a quality report's figures for another school or year; once imported they are compared "
-    "with the other reports.",
-    "",
-    "1. 在「报告信息」中填写学校名称（B2）和报告年度（B3，数据年度，如 2020）。",
-    "   Fill in the school's name (B2) and the report's data year (B3, e.g. 2020) on 报告信息.",
-    "2. 每个领域一个工作表（毕业生调查、招生、学生发展、专业与课程、师资、办学条件、科研与社会服务、国际交流、经费），"
-    "从第 2 行起每行填一个数值。",
-    "   One sheet per domain; one figure per row from row 2.",
-    "3. 各列 / Columns:",
-    "   指标代码 indicator_id：从下拉列表选择本工作表的指标；全部指标的名称、单位和所属工作表见「指标一览」。",
-    "      Pick one of the sheet's indicators from the list; 指标一览 lists every indicator with its unit and sheet.",
-    "   指标名称：仅供阅读，导入时不读取。 For reading only; ignored on import.",
-    "   对象 subject：数值所指的对象，如 本校、专业名称、合计；「毕业生调查」只能填 全省/本科/高职/本校。",
-    "      What the figure is about (本校, a programme, 合计 …); on 毕业生调查 one of 全省/本科/高职/本校.",
-    "   年份 year：数值所属年份；毕业生调查填毕业届别（2019 届填 2019）。",
-    "      The year the figure is for; for graduate surveys the cohort (2019 for the class of 2019).",
-    "   毕业后年数 years_after：毕业生调查中毕业一年后填 1、三年后填 3，毕业当年（就业去向）填 0；其他指标留空。",
-    "      Graduate surveys: 1 for one year after graduation, 3 for three years, 0 at graduation; blank otherwise.",
-    "   数值 value：只填数字（数值格式），不带单位、% 或文字；百分比填 94.31，不填 0.9431 或“94.31%”。",
-    "      Numbers only, no unit, % sign or words; a percentage as 94.31, not 0.9431 or '94.31%'.",
-    "   单位 unit：留空即按「指标一览」中的单位；填了其他单位（如 元 而非 万元）则按 data/specs/units.csv 换算，"
-    "无法换算时报错。",
-    "      Blank means the indicator's unit (see 指标一览); another unit is converted by data/specs/units.csv, "
-    "or refused when no factor is known.",
-    "   来源表 / 来源行 / 原文 source_table / source_line / source_text：数据出处（如 表2-15、第 1277 行及该行原文）；"
-    "两者须同时填写或同时留空，留空时导入记为本工作表、本行及该行内容。",
-    "      Where the figure comes from; fill both table and line or neither — when blank, the import records this "
-    "sheet, this row and the row's cells.",
-    "4. 不计算公式：含公式的单元格会被拒绝，请粘贴数值（选择性粘贴 → 数值）。",
-    "   Formulas are never evaluated: a cell holding a formula is refused; paste values instead.",
-    "5. 不要合并单元格，不要修改表头或插入列；带宏（.xlsm）或设有打开密码的工作簿不予读取。",
-    "   Do not merge cells or change the headers; workbooks with macros (.xlsm) or a password are refused.",
-    "6. 以 = + - @ 开头的文字按文本保存和读取，不会被当作公式。",
-    "   Text starting with = + - @ is kept as text and never run as a formula.",
-    "7. 导入：python -m loaders ingest 文件.xlsx；"
-    "导出已导入的报告：python -m loaders export --report 学校-年度 文件.xlsx。",
-    "   Import: python -m loaders ingest FILE.xlsx; "
-    "export a loaded report: python -m loaders export --report ID FILE.xlsx.",
-    "",
-    "示例 / Examples (指标代码 | 指标名称 | 对象 | 年份 | 毕业后年数 | 数值 | 单位):",
-    "   毕业生调查: employment_rate | 就业率 | 本校 | 2019 | 1 | 98.82 | %",
-    "   师资: fulltime_teachers | 专任教师总数 | 本校 | 2020 | (空 blank) | 533 | 人",
-    "   经费: income_total | 学校收入总计 | 本校 | 2020 | (空 blank) | 39876.92 | 万元",
-]
-
-
-def render_workbook(
-    observations: pd.DataFrame,
-    school: str | None = None,
-    report_year: int | None = None,
-    source_file: str | None = None,
-) -> bytes:
-    """The workbook layout, filled with one report's observations (empty for the template).
-
-    Args:
-        observations: Rows with :data:`loaders.report.OBSERVATION_COLUMNS` (may be empty).
-        school: School name for ``报告信息`` B2.
-        report_year: Data year for ``报告信息`` B3.
-        source_file: The file the observations came from, for ``报告信息`` B4.
-
-    Returns:
-        The ``.xlsx`` bytes; :func:`read_workbook` gives back the same observations.
-
-    Raises:
-        ValueError: An observation's indicator is not in the registry.
-    """
-    info = indicator_info()
-    unknown = sorted(set(observations["indicator_id"]) - set(info))
-    if unknown:
-        raise ValueError(f"indicators not in the registry: {', '.join(unknown)}")
-    book = openpyxl.Workbook()
-    _write_instructions(book.active)
-    _write_meta(book.create_sheet(META_SHEET), school, report_year, source_file)
-    domains = observations["indicator_id"].map(lambda indicator: info[indicator].domain)
-    list_refs = _list_ranges(info)
-    for domain, title in DOMAIN_SHEETS.items():
-        sheet = book.create_sheet(title)
-        _write_data_sheet(sheet, domain, observations[domains == domain], info, list_refs)
-    _write_indicator_sheet(book.create_sheet(INDICATOR_SHEET))
-    _write_lists(book.create_sheet(LISTS_SHEET), info)
-    book.active = 0
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def template_bytes() -> bytes:
-    """The blank template: the layout with no data rows."""
-    return render_workbook(pd.DataFrame(columns=OBSERVATION_COLUMNS))
-
-
-def _set_text(cell: Cell, text: str) -> None:
-    """Write text as a string cell, never a formula or an error value."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-    cell.data_type = "s"
-    if text.startswith(_FORMULA_PREFIXES):
-        cell.quotePrefix = True
-
-
-def _write_instructions(sheet: Worksheet) -> None:
-    sheet.title = INFO_SHEET
-    sheet.column_dimensions["A"].width = 130
-    for row, line in enumerate(_INSTRUCTIONS, start=1):
-        cell = sheet.cell(row=row, column=1)
-        _set_text(cell, line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet["A1"].font = Font(bold=True, size=14)
-
-
-def _write_meta(sheet: Worksheet, school: str | None, report_year: int | None, source_file: str | None) -> None:
-    _set_text(sheet["A1"], "报告信息 / Report information")
-    sheet["A1"].font = Font(bold=True, size=14)
-    values = {"school": school, "report_year": report_year, "source_file": source_file}
-    for key, (label_ref, value_ref, label) in META_CELLS.items():
-        _set_text(sheet[label_ref], label)
-        sheet[label_ref].font = _HEADER_FONT
-        value = values[key]
-        if isinstance(value, int):
-            sheet[value_ref] = value
-        elif value:
-            _set_text(sheet[value_ref], value)
-    _set_text(sheet["A6"], "B2、B3 必填；B4 仅在导出时记录原始文件，导入时不读取。")
-    _set_text(sheet["A7"], "B2 and B3 are required; B4 records the original file on export and is ignored on import.")
-    sheet.column_dimensions["A"].width = 26
-    sheet.column_dimensions["B"].width = 50
-    year = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True)
-    year.error = "请填写 4 位年份 / a 4-digit year"
-    year.showErrorMessage = True
-    sheet.add_data_validation(year)
-    year.add("B3")
-
-
-def _list_ranges(info: dict[str, IndicatorInfo]) -> dict[str, str]:
-    """``domain → range on _lists`` of its indicator ids, plus ``"subject"`` for survey subjects."""
-    refs = {}
-    for index, domain in enumerate(DOMAIN_SHEETS, start=1):
-        count = sum(1 for item in info.values() if item.domain == domain)
-        letter = get_column_letter(index)
-        refs[domain] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(count, 1) + 1}"
-    letter = get_column_letter(len(DOMAIN_SHEETS) + 1)
-    refs["subject"] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(load_spec().survey_subjects) + 1}"
-    return refs
-
-
-def _write_lists(sheet: Worksheet, info: dict[str, IndicatorInfo]) -> None:
-    for index, domain in enumerate(DOMAIN_SHEETS, start=1):
-        _set_text(sheet.cell(row=1, column=index), domain)
-        ids = [indicator for indicator, item in info.items() if item.domain == domain]
-        for row, indicator in enumerate(ids, start=2):
-            _set_text(sheet.cell(row=row, column=index), indicator)
-    column = len(DOMAIN_SHEETS) + 1
-    _set_text(sheet.cell(row=1, column=column), "survey_subject")
-    for row, subject in enumerate(load_spec().survey_subjects, start=2):
-        _set_text(sheet.cell(row=row, column=column), subject)
-    sheet.sheet_state = "hidden"
-
-
-def _validation(kind: str, column: str, error: str, **kwargs: Any) -> DataValidation:
-    validation = DataValidation(type=kind, allow_blank=True, showErrorMessage=True, **kwargs)
-    validation.error = error
-    validation.errorTitle = "输入无效 / invalid entry"
-    validation.add(f"{column}2:{column}{EXCEL_MAX_ROW}")
-    return validation
-
-
-def _write_data_sheet(
-    sheet: Worksheet, domain: str, rows: pd.DataFrame, info: dict[str, IndicatorInfo], list_refs: dict[str, str]
-) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        _set_text(cell, column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _WRAP
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    letter = {column.key: get_column_letter(index) for index, column in enumerate(COLUMNS, start=1)}
-    validations = [
-        _validation(
-            "list",
-            letter["indicator_id"],
-            "请从下拉列表选择本工作表的指标代码（全部指标见「指标一览」）/ pick one of this sheet's indicators.",
-            formula1=list_refs[domain],
-        ),
-        _validation(
-            "whole",
-            letter["year"],
-            "年份为 1990–2100 的整数 / a year",
-            operator="between",
-            formula1="1990",
-            formula2="2100",
-        ),
-        _validation(
-            "whole",
-            letter["years_after"],
-            "毕业后年数为 0 或正整数 / 0 or more",
-            operator="greaterThanOrEqual",
-            formula1="0",
-        ),
-        _validation(
-            "decimal",
-            letter["value"],
-            "只填数字 / numbers only",
-            operator="between",
-            formula1="-1E+307",
-            formula2="1E+307",
-        ),
-        _validation(
-            "whole",
-            letter["source_line"],
-            "来源行为正整数 / a line number",
-            operator="greaterThanOrEqual",
-            formula1="1",
-        ),
-    ]
-    if domain == SURVEY_DOMAIN:
-        subjects = load_spec().survey_subjects
-        validations.append(
-            _validation(
-                "list",
-                letter["subject"],
-                f"毕业生调查的对象为 {'/'.join(subjects)} 之一 / one of {'/'.join(subjects)}",
-                formula1=list_refs["subject"],
-            )
-        )
-    for validation in validations:
-        sheet.add_data_validation(validation)
-    for row_number, row in enumerate(rows.itertuples(index=False), start=2):
-        _write_row(sheet, row_number, row, info)
-
-
-def _write_row(sheet: Worksheet, row_number: int, row: Any, info: dict[str, IndicatorInfo]) -> None:
-    def cell(key: str) -> Cell:
-        return sheet.cell(row=row_number, column=COLUMN_INDEX[key])
-
-    _set_text(cell("indicator_id"), row.indicator_id)
-    _set_text(cell("name"), info[row.indicator_id].name_zh)
-    _set_text(cell("subject"), row.subject)
-    cell("year").value = int(row.year)
-    if not pd.isna(row.years_after):
-        cell("years_after").value = int(row.years_after)
-    cell("value").value = float(row.value)
-    _set_text(cell("unit"), row.unit)
-    _set_text(cell("source_table"), row.source_table)
-    cell("source_line").value = int(row.source_line)
-    if row.source_text:
-        _set_text(cell("source_text"), row.source_text)
-
-
-def _write_indicator_sheet(sheet: Worksheet) -> None:
-    headers = [
-        ("指标代码 indicator_id", 30),
-        ("中文名称 name_zh", 30),
-        ("英文名称 name_en", 40),
-        ("单位 unit", 10),
-        ("工作表 sheet", 16),
-        ("方向 direction", 14),
-        ("定义 definition", 70),
-    ]
-    for index, (header, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=index)
-        _set_text(cell, header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    registry = read_registry()
-    order = {domain: index for index, domain in enumerate(DOMAIN_SHEETS)}
-    registry = registry.assign(_order=registry["domain"].map(order)).sort_values("_order", kind="stable")
-    for row_number, row in enumerate(registry.itertuples(index=False), start=2):
-        values = [
-            row.indicator_id,
-            row.name_zh,
-            row.name_en,
-            row.unit,
-            DOMAIN_SHEETS.get(row.domain, row.domain),
-            row.direction,
-            row.definition,
-        ]
-        for index, value in enumerate(values, start=1):
-            _set_text(sheet.cell(row=row_number, column=index), value)
-
-
-# ---------------------------------------------------------------------------- the store
-
-
-def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[ParsedReport, str]:
-    """One report as stored, ready to export.
-
-    Args:
-        con: A connection (or cursor) to the store.
-        report_id: ``<school>-<report_year>``.
-
-    Returns:
-        The report (observations with :data:`OBSERVATION_COLUMNS` and the loaders' dtypes) and
-        the name of the file it was loaded from.
-
-    Raises:
-        LookupError: No such report; the message lists the reports there are.
-    """
-    found = con.execute(
-        "SELECT school, report_year, source_file FROM reports WHERE report_id = ?", [report_id]
-    ).fetchall()
-    if not found:
-        known = [row[0] for row in con.execute("SELECT report_id FROM reports ORDER BY report_id").fetchall()]
-        raise LookupError(
-            f"数据库中没有报告“{report_id}”；现有：{'、'.join(known) or '（无）'}\n"
-            f"no report '{report_id}' in the store; there are: {', '.join(known) or '(none)'}"
-        )
-    school, report_year, source_file = found[0]
-    frame = con.execute(
-        f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE report_id = ?"
-        " ORDER BY source_line, indicator_id, subject",
-        [report_id],
-    ).df()
-    return ParsedReport(school, int(report_year), frame[OBSERVATION_COLUMNS].astype(OBSERVATION_DTYPES)), source_file

@@ -1,43 +1,32 @@
-"""Unit conversion for values that name the same quantity in different units (元, 万元, 亿元 …).
+"""Unit conversion of metric frames: values that name the same quantity in different units (元, 万元, 亿元 …).
 
-Belongs here: the factor between two unit strings, and converting a value column of a frame into
-the units a caller asks for. A conversion is known when the pair is in the conversions frame the
-caller passes (default :data:`UNIT_CONVERSIONS`), or when both units are the same base unit with a
-Chinese magnitude prefix (``万人次`` → ``人次`` is × 10 000). Nothing here reads a file.
+Belongs here: converting a value, or a frame's value columns, into the units a caller asks for. The
+factor between two units comes from the one converter, :func:`loaders.units.unit_factor`: the pairs
+in the conversions frame the caller passes (default :data:`UNIT_CONVERSIONS`, the project's
+``data/specs/units.csv``), their reverses, and magnitude prefixes (``万人次`` → ``人次`` is × 10 000).
 """
 
 from __future__ import annotations
 
-import io
-import unicodedata
-
 import pandas as pd
 
+from loaders.registry import unit_factors
+from loaders.units import clean_factors, clean_unit, unit_factor
 from metrics.errors import MissingColumnsError, UnitMismatchError
 
-#: Explicit factors: ``value_in_to_unit = value_in_from_unit * factor``. Pairs made only of a
-#: magnitude prefix (万元 ↔ 元) need no row here; they are derived from :data:`MAGNITUDES`.
-UNIT_CONVERSIONS = pd.read_csv(
-    io.StringIO("from_unit,to_unit,factor\n％,%,1\n：1,:1,1\nm²/生,m2/生,1\n平方米/生,m2/生,1\n"),
-    dtype={"from_unit": "str", "to_unit": "str", "factor": "float64"},
-)
+#: The project's factors (``data/specs/units.csv``): ``value_in_to_unit = value_in_from_unit * factor``.
+UNIT_CONVERSIONS = pd.DataFrame(
+    [(a, b, f) for (a, b), f in unit_factors().items()], columns=["from_unit", "to_unit", "factor"]
+).astype({"from_unit": "str", "to_unit": "str", "factor": "float64"})
 
-#: Chinese magnitude prefixes and their factors.
-MAGNITUDES = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+_clean = clean_unit
 
 
-def _split_magnitude(unit: str) -> tuple[float, str]:
-    """Split ``"万元"`` into ``(10000.0, "元")``; a unit without prefix gives ``(1.0, unit)``."""
-    if len(unit) > 1 and unit[0] in MAGNITUDES:
-        return MAGNITUDES[unit[0]], unit[1:]
-    return 1.0, unit
-
-
-def _clean(unit: object) -> str:
-    """NFKC-normalise a unit string (``％`` → ``%``); missing units become ``""``."""
-    if unit is None or (isinstance(unit, float) and pd.isna(unit)) or unit is pd.NA:
-        return ""
-    return unicodedata.normalize("NFKC", str(unit)).strip()
+def _factors(conversions: pd.DataFrame | None) -> dict[tuple[str, str], float]:
+    if conversions is None:
+        return unit_factors()
+    pairs = zip(conversions["from_unit"], conversions["to_unit"], conversions["factor"], strict=True)
+    return clean_factors({(a, b): f for a, b, f in pairs})
 
 
 def find_unit_factor(from_unit: str, to_unit: str, conversions: pd.DataFrame | None = None) -> float | None:
@@ -52,21 +41,7 @@ def find_unit_factor(from_unit: str, to_unit: str, conversions: pd.DataFrame | N
     Returns:
         The factor (``10000.0`` for 万元 → 元), or None when the units cannot be converted.
     """
-    table = UNIT_CONVERSIONS if conversions is None else conversions
-    source, target = _clean(from_unit), _clean(to_unit)
-    if source == target:
-        return 1.0
-    for frm, to, factor in zip(table["from_unit"], table["to_unit"], table["factor"], strict=True):
-        frm, to = _clean(frm), _clean(to)
-        if (frm, to) == (source, target):
-            return float(factor)
-        if (frm, to) == (target, source) and factor:
-            return 1.0 / float(factor)
-    source_scale, source_base = _split_magnitude(source)
-    target_scale, target_base = _split_magnitude(target)
-    if source_base == target_base and source_base:
-        return source_scale / target_scale
-    return None
+    return unit_factor(from_unit, to_unit, _factors(conversions))
 
 
 def convert_value(
@@ -126,9 +101,10 @@ def convert_to_units(
         return out
     wanted = out["indicator_id"].map(units)
     wanted = wanted.where(wanted.notna(), out["unit"])
+    table = _factors(conversions)
     factors = []
     for row_index, (indicator_id, have, want) in enumerate(zip(out["indicator_id"], out["unit"], wanted, strict=True)):
-        factor = find_unit_factor(have, want, conversions)
+        factor = unit_factor(have, want, table)
         if factor is None:
             place = [str(indicator_id)]
             for column in ("source_table", "source_line"):

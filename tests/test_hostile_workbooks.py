@@ -20,7 +20,8 @@ import pytest
 from loaders import load, load_bytes
 from loaders.errors import FormatError, TableError
 from loaders.isolate import load_bytes_isolated
-from loaders.workbook import MAX_ZIP_MEMBERS, render_workbook
+from loaders.workbook import MAX_ZIP_MEMBERS
+from loaders.workbook_write import render_workbook
 from tests.helpers import assert_rejected
 
 DATA_SHEET = "xl/worksheets/sheet3.xml"  # 毕业生调查, the first data sheet

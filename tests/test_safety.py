@@ -39,7 +39,7 @@ from loaders.store import (
 )
 from loaders.synthetic import file_name, render_report
 from loaders.uploads import keep, kept_uploads
-from loaders.workbook import render_workbook
+from loaders.workbook_write import render_workbook
 from tests.helpers import app_test, data_page, shown_as_markdown, store_content, unescaped, unlocked
 
 BUNDLED_ID = "温州职业技术学院-2020"

@@ -19,21 +19,17 @@ from loaders.__main__ import main
 from loaders.errors import FormatError, TableError, ValueParseError
 from loaders.registry import read_registry
 from loaders.report import OBSERVATION_COLUMNS
+from loaders.rows import indicator_info
 from loaders.store import connect, read_observations, rebuild
-from loaders.tidy_csv import indicator_info
 from loaders.workbook import (
     COLUMNS,
     DOMAIN_SHEETS,
-    INDICATOR_SHEET,
-    INFO_SHEET,
-    LISTS_SHEET,
     MAX_ZIP_MEMBERS,
-    META_SHEET,
     OLE_MAGIC,
     is_workbook,
-    render_workbook,
-    template_bytes,
 )
+from loaders.workbook_layout import INDICATOR_SHEET, INFO_SHEET, LISTS_SHEET, META_SHEET
+from loaders.workbook_write import render_workbook, template_bytes
 from tests.helpers import assert_rejected
 
 REPORT_ID = "温州职业技术学院-2020"
@@ -558,5 +554,5 @@ def test_percent_formatted_cells_are_read_as_the_percent_shown(tmp_path: Path, c
         book["师资"]["F2"].number_format = "0%"
 
     path.write_bytes(_edit(template_bytes(), count_as_percent))
-    with pytest.raises(ValueParseError, match="单元格为百分比格式，但 fulltime_teachers"):
+    with pytest.raises(ValueParseError, match="按百分比填写（百分比格式或带 %），但 fulltime_teachers"):
         load(path)
