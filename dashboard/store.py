@@ -35,7 +35,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import store
-from loaders.errors import StoreDamagedError
+from loaders.errors import BilingualError, StoreDamagedError
 from loaders.guard import Recovery, StoreGuard, move_aside, recover
 from loaders.leftovers import remove_leftovers
 from loaders.paths import default_db_path, uploads_dir
@@ -50,8 +50,8 @@ VERSION_SQL = (
 )
 
 
-class StoreUnavailableError(Exception):
-    """The store cannot be opened; the message (Chinese line, English line) says what to do."""
+class StoreUnavailableError(BilingualError):
+    """The store cannot be opened; the message (Chinese, English) says what to do."""
 
 
 class _StaleVersionError(Exception):
@@ -77,17 +77,17 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         if not path.exists():
             raise StoreUnavailableError(
                 f"只读模式下找不到数据库文件 {path.name}。"
-                "请由数据维护者发布该文件（python -m loaders rebuild --db …）。\n"
+                "请由数据维护者发布该文件（python -m loaders rebuild --db …）。",
                 f"Read-only mode: the database file {path.name} does not exist. Publish it first"
-                " (python -m loaders rebuild --db …)."
+                " (python -m loaders rebuild --db …).",
             )
         try:
             con = store.connect(path, read_only=True)
             _check(con)
         except store.StoreOutdatedError as exc:
-            raise StoreUnavailableError(str(exc)) from exc
+            raise StoreUnavailableError(exc.zh, exc.en) from exc
         except duckdb.Error as exc:
-            raise StoreUnavailableError(_unavailable_message(path, exc, readonly=True)) from exc
+            raise StoreUnavailableError(*_unavailable_message(path, exc, readonly=True)) from exc
     else:
         remove_leftovers(path, uploads_dir())  # of builds and uploads killed before this start
         if not path.exists():
@@ -102,7 +102,7 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
             con = store.connect(path)
         except duckdb.Error as exc:
             if _is_lock_error(exc):
-                raise StoreUnavailableError(_unavailable_message(path, exc, readonly=False)) from exc
+                raise StoreUnavailableError(*_unavailable_message(path, exc, readonly=False)) from exc
             kept = move_aside(path)
             _LOG.warning("store %s could not be opened (%s): moved to %s, rebuilding from data/", path, exc, kept)
             store.rebuild(path, isolate=True)
@@ -122,21 +122,21 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in str(exc).lower()
 
 
-def _unavailable_message(path: Path, exc: Exception, *, readonly: bool) -> str:
+def _unavailable_message(path: Path, exc: Exception, *, readonly: bool) -> tuple[str, str]:
     if _is_lock_error(exc):
         return (
-            f"数据库文件 {path.name} 正被另一个程序以写入方式打开（如正在运行的导入命令）。请待其结束后刷新页面。\n"
+            f"数据库文件 {path.name} 正被另一个程序以写入方式打开（如正在运行的导入命令）。请待其结束后刷新页面。",
             f"The database file {path.name} is open for writing by another program (an import, perhaps)."
-            " Reload this page when it has finished."
+            " Reload this page when it has finished.",
         )
     if readonly:
         return (
             f"只读模式下无法打开数据库文件 {path.name}（文件已损坏或不是数据库）。请重新发布该文件"
-            "（python -m loaders rebuild --db …），然后重启本服务。\n"
+            "（python -m loaders rebuild --db …），然后重启本服务。",
             f"Read-only mode: the database file {path.name} cannot be opened (damaged, or not a database)."
-            " Publish it again (python -m loaders rebuild --db …) and restart this service."
+            " Publish it again (python -m loaders rebuild --db …) and restart this service.",
         )
-    return f"无法打开数据库文件 {path.name}。\nThe database file {path.name} cannot be opened."
+    return f"无法打开数据库文件 {path.name}。", f"The database file {path.name} cannot be opened."
 
 
 _OPENED: list[duckdb.DuckDBPyConnection] = []
@@ -190,7 +190,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
     except StoreUnavailableError as exc:
         from dashboard.ui import plain
 
-        st.error("  \n".join(plain(line) for line in str(exc).splitlines()), icon=":material/database:")
+        st.error("  \n".join(plain(line) for line in exc.message.splitlines()), icon=":material/database:")
         st.stop()
         raise  # st.stop() raises; this is for type checkers
 

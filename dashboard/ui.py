@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from loaders.errors import BilingualError
 from viz.exports import Provenance, reader_table, render_csv, render_xlsx, safe_file_name
 from viz.i18n import t
 from viz.markup import plain
@@ -58,11 +59,8 @@ def show_error(exc: Exception, lang: str) -> None:
 
     The message is shown as text (see :func:`viz.markup.plain`): it names files and quotes cells.
     """
-    message = getattr(exc, "message", None) or str(exc)
-    lines = message.splitlines()
-    if len(lines) == 2:  # loaders' errors: Chinese line, English line
-        lines = [lines[0] if lang == "zh" else lines[1]]
-    text = "  \n".join(plain(line) for line in lines)
+    message = exc.text(lang) if isinstance(exc, BilingualError) else str(exc)
+    text = "  \n".join(plain(line) for line in message.splitlines())
     st.error(f"**{t('error_title', lang)}**\n\n{text}", icon=":material/error:")
     st.stop()
 

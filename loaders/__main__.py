@@ -36,6 +36,7 @@ import duckdb
 
 from loaders import LoadError, LoadResult, load
 from loaders.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
+from loaders.errors import BilingualError, UnknownReportError
 from loaders.paths import REPORTS_DIR, default_db_path
 
 EXTRACT_KEYS = ["indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line"]
@@ -297,8 +298,8 @@ def _export(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
     try:
         report, source_file = stored_report(con, args.report)
-    except LookupError as exc:
-        print(exc.args[0], file=sys.stderr)
+    except UnknownReportError as exc:
+        print(exc.message, file=sys.stderr)
         return 2
     finally:
         con.close()
@@ -382,11 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except LoadError as exc:
+    except BilingualError as exc:  # a file not loaded, an unknown plan or report, an outdated store
         print(exc.message, file=sys.stderr)
-        return 2
-    except LookupError as exc:  # e.g. an unknown plan id
-        print(str(exc), file=sys.stderr)
         return 2
     except duckdb.IOException as exc:
         print(

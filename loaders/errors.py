@@ -8,7 +8,38 @@ to a planner as it is and a log can be read by an engineer.
 from __future__ import annotations
 
 
-class LoadError(Exception):
+class BilingualError(Exception):
+    """Base of every error a planner may see: what went wrong in Chinese and in English.
+
+    Pages show :meth:`text` in the reader's language; logs and the command line print
+    :attr:`message` (Chinese line, then English line). Loaders, metrics, exports and the store all
+    raise subclasses, so one ``except BilingualError`` shows any of them properly.
+
+    Args:
+        zh: What went wrong, in Chinese.
+        en: The same, in English.
+    """
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh = zh
+        self.en = en
+        super().__init__(self.message)
+
+    def __reduce__(self) -> tuple:
+        """Pickle by the two texts (a parsing process sends its errors back whole)."""
+        return (type(self), (self.zh, self.en))
+
+    def text(self, lang: str) -> str:
+        """The message in one language (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def message(self) -> str:
+        """Both languages: the Chinese line, then the English line."""
+        return f"{self.text('zh')}\n{self.text('en')}"
+
+
+class LoadError(BilingualError):
     """A source file could not be loaded; nothing from it was written.
 
     Args:
@@ -21,20 +52,19 @@ class LoadError(Exception):
     def __init__(self, source: str, where: str, zh: str, en: str) -> None:
         self.source = source
         self.where = where
-        self.zh = zh
-        self.en = en
-        super().__init__(self.message)
+        super().__init__(zh, en)
 
     def __reduce__(self) -> tuple:
         """Pickle by the four fields (a parsing process sends its errors back whole)."""
         return (type(self), (self.source, self.where, self.zh, self.en))
 
-    @property
-    def message(self) -> str:
-        """Both languages on one line each: ``file, place: zh`` then ``file, place: en``."""
-        place = f"{self.source}，{self.where}" if self.where else self.source
-        place_en = f"{self.source}, {self.where}" if self.where else self.source
-        return f"{place}：{self.zh}\n{place_en}: {self.en}"
+    def text(self, lang: str) -> str:
+        """``file, place: what`` in one language."""
+        if lang == "zh":
+            place = f"{self.source}，{self.where}" if self.where else self.source
+            return f"{place}：{self.zh}"
+        place = f"{self.source}, {self.where}" if self.where else self.source
+        return f"{place}: {self.en}"
 
 
 class EncodingError(LoadError):
@@ -78,3 +108,18 @@ class StoreDamagedError(LoadError):
     Nothing was written; the message says what was done about it (the file moved aside and the
     store rebuilt from ``data/`` and the kept uploads).
     """
+
+
+class UnknownReportError(BilingualError, LookupError):
+    """A report id was asked for that the store does not hold; the message lists those it does."""
+
+    def __init__(self, report_id: str, known: list[str]) -> None:
+        self.report_id = report_id
+        self.known = list(known)
+        super().__init__(
+            f"数据库中没有报告“{report_id}”；现有：{'、'.join(known) or '（无）'}",
+            f"no report '{report_id}' in the store; there are: {', '.join(known) or '(none)'}",
+        )
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.report_id, self.known))

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from loaders import registry
-from loaders.errors import FormatError, TableError, ValueParseError
+from loaders.errors import BilingualError, FormatError, TableError, ValueParseError
 from loaders.fields import PLAN_FIELDS, TARGET_FIELDS, dtypes, names
 from loaders.paths import PLANS_DIR
 from loaders.plan_mapping import (
@@ -83,7 +83,7 @@ COMPARATORS = (">=", "<=", "=", "range", "text")
 KINDS = ("absolute", "cumulative", "annual_average", "relative", "range", "text")
 
 
-class UnknownPlanError(LookupError):
+class UnknownPlanError(BilingualError, LookupError):
     """A plan id was asked for that no plan document defines."""
 
     def __init__(self, plan_id: str, known: list[str]) -> None:
@@ -91,8 +91,11 @@ class UnknownPlanError(LookupError):
         self.known = known
         listed = "、".join(known) or "（无）"
         super().__init__(
-            f"没有编号为 {plan_id} 的规划；已有：{listed}\nno plan with id {plan_id!r}; known: {', '.join(known)}"
+            f"没有编号为 {plan_id} 的规划；已有：{listed}", f"no plan with id {plan_id!r}; known: {', '.join(known)}"
         )
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.plan_id, self.known))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from loaders.coverage import COVERAGE_COLUMNS
+from loaders.errors import UnknownReportError
 from loaders.report import ParsedReport
 from loaders.rows import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 
@@ -140,17 +141,14 @@ def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[Parse
         the name of the file it was loaded from.
 
     Raises:
-        LookupError: No such report; the message lists the reports there are.
+        UnknownReportError: No such report; the message lists the reports there are.
     """
     found = con.execute(
         "SELECT school, report_year, source_file FROM reports WHERE report_id = ?", [report_id]
     ).fetchall()
     if not found:
         known = [row[0] for row in con.execute("SELECT report_id FROM reports ORDER BY report_id").fetchall()]
-        raise LookupError(
-            f"数据库中没有报告“{report_id}”；现有：{'、'.join(known) or '（无）'}\n"
-            f"no report '{report_id}' in the store; there are: {', '.join(known) or '(none)'}"
-        )
+        raise UnknownReportError(report_id, known)
     school, report_year, source_file = found[0]
     frame = con.execute(
         f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE report_id = ?"

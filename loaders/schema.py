@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.errors import BilingualError
 from loaders.fields import COVERAGE_FIELDS, OBSERVATION_FIELDS, PLAN_FIELDS, TARGET_FIELDS, sql_columns
 from loaders.paths import default_db_path
 from loaders.registry import read_registry
@@ -92,7 +93,7 @@ JOIN indicators i USING (indicator_id);
 """
 
 
-class StoreOutdatedError(Exception):
+class StoreOutdatedError(BilingualError):
     """The store file was written by an older version of the loaders; it must be rebuilt from ``data/``.
 
     The message (a Chinese and an English line) says how. No migration is attempted: everything
@@ -120,9 +121,9 @@ def connect(db_path: Path | str | None = None, read_only: bool = False) -> duckd
         if version not in (None, SCHEMA_VERSION):
             raise StoreOutdatedError(
                 f"数据库文件 {path.name} 的结构为第 {version} 版，当前程序需要第 {SCHEMA_VERSION} 版。"
-                "请重建：python -m loaders rebuild（数据来自 data/ 与保留的上传文件，不会丢失）。\n"
+                "请重建：python -m loaders rebuild（数据来自 data/ 与保留的上传文件，不会丢失）。",
                 f"The store {path.name} has schema version {version}; this program needs {SCHEMA_VERSION}."
-                " Rebuild it: python -m loaders rebuild (everything comes from data/ and the kept uploads)."
+                " Rebuild it: python -m loaders rebuild (everything comes from data/ and the kept uploads).",
             )
         if not read_only:
             con.execute(SCHEMA)

@@ -6,8 +6,9 @@
 
 Each takes ``--db PATH`` (default: ``$QUALITY_DB`` or ``data/quality.duckdb``; built from
 ``data/`` by the loaders when missing). This module is the one place in ``metrics`` that reads:
-it gets its frames through :func:`read_frames` and :func:`store_reader` (the loaders' store); the
-check-up asks :mod:`metrics.queries` exactly as the dashboard does, on the report's stored text.
+it gets its frames through :func:`store_reader` (the loaders' :class:`~loaders.queries.StoreReader`,
+as the dashboard and the pack command do); the check-up asks :mod:`metrics.queries` exactly as the
+dashboard does, on the report's stored text.
 
 Exit status: 0 done, 2 bad input (unknown plan, report or indicator; missing columns), 3 the
 store cannot be opened.
@@ -21,7 +22,6 @@ import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +37,6 @@ from metrics.targets import STATUSES, compute_attainment
 
 class StoreUnavailableError(MetricsError):
     """The store file exists but cannot be opened (locked by the dashboard, or corrupt)."""
-
-
-@dataclass
-class Frames:
-    """Everything the CLI computes on."""
-
-    observations: pd.DataFrame
-    indicators: pd.DataFrame
-    targets: pd.DataFrame
-    plans: pd.DataFrame
 
 
 @contextmanager
@@ -66,46 +56,13 @@ def store_reader(db_path: Path | None) -> Iterator[Any]:
     try:
         con = store.connect(path, read_only=True)
     except Exception as exc:  # duckdb's own exception types; metrics does not import duckdb
-        raise StoreUnavailableError(f"{path}: expected a readable DuckDB store, found: {exc}") from exc
+        raise StoreUnavailableError(
+            f"无法以只读方式打开数据库 {path}：{exc}", f"{path}: expected a readable DuckDB store, found: {exc}"
+        ) from exc
     try:
         yield store.StoreReader(con)
     finally:
         con.close()
-
-
-def read_frames(db_path: Path | None, *, with_targets: bool = False) -> Frames:
-    """Read the frames from the loaders' store (and plans and targets when asked).
-
-    Args:
-        db_path: The DuckDB file; the loaders' default when None. Built when missing.
-        with_targets: Also read plans and targets.
-
-    Returns:
-        The frames.
-
-    Raises:
-        StoreUnavailableError: The store cannot be opened.
-    """
-    from loaders import store
-    from loaders.paths import default_db_path
-
-    path = Path(db_path or default_db_path())
-    if not path.exists():
-        print(f"数据库不存在，正在由 data/ 构建 / building the store from data/: {path}", file=sys.stderr)
-        store.rebuild(path)
-    try:
-        con = store.connect(path, read_only=True)
-    except Exception as exc:  # duckdb's own exception types; metrics does not import duckdb
-        raise StoreUnavailableError(f"{path}: expected a readable DuckDB store, found: {exc}") from exc
-    try:
-        observations = store.read_observations(con)
-        indicators = store.read_indicators(con)
-        targets = plans = pd.DataFrame()
-        if with_targets:
-            targets, plans = store.read_targets(con), store.read_plans(con)
-    finally:
-        con.close()
-    return Frames(observations=observations, indicators=indicators, targets=targets, plans=plans)
 
 
 def _plain(value: object) -> object:
@@ -141,25 +98,21 @@ def _emit(payload: dict, tables: dict[str, pd.DataFrame], as_json: bool) -> None
 
 
 def _compare(args: argparse.Namespace) -> int:
-    frames = read_frames(args.db)
+    with store_reader(args.db) as reader:
+        observations, indicators = reader.observations(), reader.indicators()
     benchmarks = compare_to_benchmark(
-        frames.observations, frames.indicators, indicator_id=args.indicator, year=args.year, school=args.school
+        observations, indicators, indicator_id=args.indicator, year=args.year, school=args.school
     )
-    peers = rank_within_peers(frames.observations, frames.indicators, indicator_id=args.indicator, year=args.year)
+    peers = rank_within_peers(observations, indicators, indicator_id=args.indicator, year=args.year)
     _emit({"indicator_id": args.indicator, "year": args.year}, {"benchmarks": benchmarks, "peers": peers}, args.json)
     return 0
 
 
 def _attainment(args: argparse.Namespace) -> int:
-    frames = read_frames(args.db, with_targets=True)
-    table = compute_attainment(
-        frames.targets,
-        frames.observations,
-        frames.indicators,
-        plan_id=args.plan,
-        plans=frames.plans,
-        school=args.school,
-    )
+    with store_reader(args.db) as reader:
+        targets, plans = reader.targets(), reader.plans()
+        observations, indicators = reader.observations(), reader.indicators()
+    table = compute_attainment(targets, observations, indicators, plan_id=args.plan, plans=plans, school=args.school)
     counts = {status: int((table["status"] == status).sum()) for status in STATUSES}
     counts = {status: n for status, n in counts.items() if n}
     _emit({"plan_id": args.plan, "school": args.school, "status_counts": counts}, {"targets": table}, args.json)
@@ -170,7 +123,10 @@ def _audit(args: argparse.Namespace) -> int:
     with store_reader(args.db) as reader:
         reports = sorted(reader.reports()["report_id"].dropna().unique())
         if args.report is not None and args.report not in reports:
-            raise MetricsError(f"observations: expected report {args.report!r}; loaded reports: {', '.join(reports)}")
+            raise MetricsError(
+                f"没有报告“{args.report}”；已载入：{'、'.join(reports) or '（无）'}。",
+                f"observations: expected report {args.report!r}; loaded reports: {', '.join(reports)}",
+            )
         chosen = [args.report] if args.report else reports
         from loaders.registry import checkup_rules
 
@@ -225,10 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except StoreUnavailableError as exc:
-        print(f"无法打开数据库（可能正被仪表盘占用）/ cannot open the store: {exc}", file=sys.stderr)
+        print(f"无法打开数据库（可能正被仪表盘占用）/ cannot open the store:\n{exc.message}", file=sys.stderr)
         return 3
     except MetricsError as exc:
-        print(f"输入有误 / bad input: {exc}", file=sys.stderr)
+        print(f"输入有误 / bad input:\n{exc.message}", file=sys.stderr)
         return 2
 
 

@@ -659,7 +659,10 @@ def audit_report(
     """
     rows = prepare(observations, report_id)
     if lines is not None and rows["report_id"].nunique() > 1:
-        raise MetricsError("observations: expected one report when lines are given, found several; pass report_id")
+        raise MetricsError(
+            "给出正文时只能核对一份报告，实际有多份；请指定 report_id。",
+            "observations: expected one report when lines are given, found several; pass report_id",
+        )
     parts = [
         check_parts_vs_total(
             rows,

@@ -225,7 +225,10 @@ def check_text_against_tables(
     if rows.empty:
         return to_frame([])
     if rows["report_id"].nunique() > 1:
-        raise MetricsError("observations: expected one report for a text check, found several; pass report_id")
+        raise MetricsError(
+            "核对正文需要一份报告的数据，实际有多份；请指定 report_id。",
+            "observations: expected one report for a text check, found several; pass report_id",
+        )
     report = str(rows["report_id"].iloc[0])
     captions = find_captions(lines, caption_pattern=caption_pattern) if captions is None else captions
     if captions.empty:

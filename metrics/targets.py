@@ -164,7 +164,10 @@ def judge_met(value: float, comparator: str, target: float, low: float, high: fl
         return math.isclose(value, target, rel_tol=1e-9, abs_tol=_TOLERANCE)
     if comparator == "range":
         return (_missing(low) or value >= low - _TOLERANCE) and (_missing(high) or value <= high + _TOLERANCE)
-    raise MetricsError(f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}")
+    raise MetricsError(
+        f"目标的比较方式应为 {'、'.join(_MEASURABLE_COMPARATORS)} 之一，实际为“{comparator}”。",
+        f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}",
+    )
 
 
 def compute_progress(value: float, comparator: str, target: float, low: float, high: float) -> tuple[float, float]:
@@ -208,7 +211,10 @@ def compute_progress(value: float, comparator: str, target: float, low: float, h
         if math.isclose(value, target, rel_tol=1e-9, abs_tol=_TOLERANCE):
             return 100.0, 0.0
         return ratio(min(value, target), max(value, target)), abs(target - value)
-    raise MetricsError(f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}")
+    raise MetricsError(
+        f"目标的比较方式应为 {'、'.join(_MEASURABLE_COMPARATORS)} 之一，实际为“{comparator}”。",
+        f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}",
+    )
 
 
 def judge_pace(ratio: float) -> str:
@@ -554,7 +560,10 @@ def compute_attainment(
     schools: Sequence[str] = sorted(observations["school"].dropna().unique())
     if school is None:
         if len(schools) > 1:
-            raise MetricsError(f"observations: expected one school or school=..., found {len(schools)}: {schools}")
+            raise MetricsError(
+                f"数据含 {len(schools)} 所学校（{'、'.join(schools)}），请指定一所。",
+                f"observations: expected one school or school=..., found {len(schools)}: {schools}",
+            )
         school = schools[0] if schools else ""
     start_year, _ = _plan_years(plans, plan_id)
     measurable_ids = plan_targets["indicator_id"].dropna().astype(str)
