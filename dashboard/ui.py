@@ -343,6 +343,7 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
     attainment table of the chosen plan."""
     from dashboard import frames, store
     from viz.frames import attainment_table
+    from viz.sections import plan_provenance
 
     lang = filters.lang
     plans = store.plans()
@@ -353,12 +354,7 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
     def tables() -> dict:
         if attainment is None or attainment.empty:
             return {}
-        provenance = Provenance(
-            f"{plan_title}；{filters.school}",
-            ("附件2",) if plan_scope == "school" else (),
-            filters.describe(plan_title),
-            filters_short=f"{filters.school}_{filters.year}",
-        )
+        provenance = plan_provenance(plan_title, plan_scope, filters.school, filters.year, filters.benchmark, lang)
         title = "规划目标达成" if lang == "zh" else "plan_attainment"
         return {f"targets/{title}": (attainment_table(attainment, lang), provenance)}
 

@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from viz.exports import Provenance
 from viz.frames import attainment_table
 from viz.pack import PackTable, build_pack
-from viz.sections import SECTIONS, Context, build_context, describe_filters
+from viz.sections import SECTIONS, Context, build_context, plan_provenance
 
 
 class PackError(Exception):
@@ -78,14 +78,28 @@ def load_context(
     )
 
 
-def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None) -> dict[str, PackTable]:
-    """The plan-target table of the 规划对标 page for the whole-dashboard pack (empty without plans)."""
+def load_attainment(
+    con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None
+) -> tuple[pd.DataFrame, str, str] | None:
+    """The attainment of a plan's targets by the context's school, as the 规划对标 page computes it.
+
+    Args:
+        con: A connection to the store.
+        ctx: The charts' context (school, its reports, the registry).
+        plan_id: The plan (the first loaded plan when None).
+
+    Returns:
+        ``(attainment rows, plan title, plan scope)``, or None when no plan is loaded.
+
+    Raises:
+        PackError: There is no plan ``plan_id``.
+    """
     from loaders.store import read_plans, read_targets
     from metrics.targets import compute_attainment
 
     plans = read_plans(con)
     if plans.empty:
-        return {}
+        return None
     plan_id = plan_id or str(plans["plan_id"].iloc[0])
     plan = plans[plans["plan_id"] == plan_id]
     if plan.empty:
@@ -99,15 +113,18 @@ def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str
         plans=plans,
         school=ctx.school,
     )
-    table = attainment_table(attainment, ctx.lang)
-    provenance = Provenance(
-        f"{plan['title']}；{ctx.school}",
-        ("附件2",) if plan["scope"] == "school" else (),
-        describe_filters(ctx.school, ctx.year, ctx.benchmark, ctx.lang, str(plan["title"])),
-        filters_short=f"{ctx.school}_{ctx.year}",
-    )
-    title = "规划目标达成" if ctx.lang == "zh" else "plan_attainment"
-    return {f"targets/{title}": (table, provenance)}
+    return attainment, str(plan["title"]), str(plan["scope"])
+
+
+def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None) -> dict[str, PackTable]:
+    """The plan-target table of the 规划对标 page for the whole-dashboard pack (empty without plans)."""
+    loaded = load_attainment(con, ctx, plan_id)
+    if loaded is None:
+        return {}
+    attainment, title, scope = loaded
+    provenance = plan_provenance(title, scope, ctx.school, ctx.year, ctx.benchmark, ctx.lang)
+    name = "规划目标达成" if ctx.lang == "zh" else "plan_attainment"
+    return {f"targets/{name}": (attainment_table(attainment, ctx.lang), provenance)}
 
 
 def _progress(fraction: float, message: str) -> None:

@@ -42,6 +42,19 @@ EMPLOYER_DIMENSIONS = [
     "employer_sat_teamwork",
     "employer_sat_communication",
 ]
+#: The overview's headline cards (and the deck's KPI slide), in display order.
+HEADLINE_INDICATORS = [
+    "employment_rate",
+    "monthly_income",
+    "alma_mater_satisfaction",
+    "major_relevance",
+    "entrepreneurship_rate",
+    "employer_satisfaction",
+    "student_teacher_ratio",
+    "dual_qualified_ratio",
+    "tech_service_income",
+    "nondegree_training_income",
+]
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,8 @@ class ChartItem:
         data: The figure's data (for CSV/xlsx), with provenance columns where known.
         provenance: Source, tables and filters.
         width: ``half`` or ``full`` column on the page.
+        indicators: The benchmarked indicators the chart compares (their rows of the context's
+            comparison say what the chart shows in words, see :func:`viz.sentences.takeaway`).
     """
 
     key: str
@@ -112,6 +127,7 @@ class ChartItem:
     data: pd.DataFrame
     provenance: Provenance
     width: str = "half"
+    indicators: tuple[str, ...] = ()
 
     @property
     def file_stem(self) -> str:
@@ -146,6 +162,28 @@ def describe_filters(school: str, year: int, benchmark: str, lang: str, plan_tit
     if plan_title:
         parts.append(f"{t('plan', lang)}{colon}{plan_title}")
     return sep.join(parts)
+
+
+def plan_provenance(plan_title: str, plan_scope: str, school: str, year: int, benchmark: str, lang: str) -> Provenance:
+    """Where the plan-target table's figures come from: the plan, the school and the filters.
+
+    Args:
+        plan_title: The plan's title.
+        plan_scope: ``school`` (the school's own plan, whose targets are in its 附件2) or another scope.
+        school: School name.
+        year: Report data year.
+        benchmark: Benchmark subject.
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        The provenance of the attainment table (the dashboard's pack, the CLI and the office files).
+    """
+    return Provenance(
+        f"{plan_title}；{school}",
+        ("附件2",) if plan_scope == "school" else (),
+        describe_filters(school, year, benchmark, lang, plan_title),
+        filters_short=f"{school}_{year}",
+    )
 
 
 def build_context(
@@ -214,7 +252,7 @@ def outcomes_charts(ctx: Context) -> list[ChartItem]:
             unit=ctx.unit(indicator_id),
             empty_message=t("no_data", lang),
         )
-        items.append(ChartItem(indicator_id, name, figure, frame, _provenance(ctx, frame)))
+        items.append(ChartItem(indicator_id, name, figure, frame, _provenance(ctx, frame), indicators=(indicator_id,)))
     employer = benchmark_chart_frame(
         comparison[comparison["indicator_id"].isin(EMPLOYER_DIMENSIONS)], lang, ctx.benchmark, category="indicator"
     )
@@ -229,7 +267,17 @@ def outcomes_charts(ctx: Context) -> list[ChartItem]:
         unit="分",
         empty_message=t("no_data", lang),
     )
-    items.append(ChartItem("employer", title, figure, employer, _provenance(ctx, employer), "full"))
+    items.append(
+        ChartItem(
+            "employer",
+            title,
+            figure,
+            employer,
+            _provenance(ctx, employer),
+            "full",
+            indicators=tuple(EMPLOYER_DIMENSIONS),
+        )
+    )
     for indicator_id, title_key in (
         ("industry_employment_count", "destinations_industry"),
         ("employer_type_count", "destinations_employer"),
