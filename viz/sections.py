@@ -92,6 +92,11 @@ class Context:
         object.__setattr__(self, "_names", dict(zip(ids, self.registry[column].astype(str), strict=True)))
         object.__setattr__(self, "_units", dict(zip(ids, self.registry["unit"].astype(str), strict=True)))
 
+    @property
+    def names(self) -> dict[str, str]:
+        """``indicator_id`` → name in the reader's language, for every registry indicator."""
+        return self._names
+
     def name(self, indicator_id: str) -> str:
         """An indicator's name in the reader's language."""
         return self._names.get(indicator_id, indicator_id)
