@@ -102,7 +102,7 @@ def render_appendix(dossier: Dossier, progress: Progress | None = None, *, png: 
             current_page = page
         png_error = _chart(document, item, dossier, numbers, png_error, skip_takeaway=set(item.indicators) <= described)
         report((position + 1) / (len(charts) + 1), item.title)
-    if png and png_error:
+    if png_error:
         _note(document, t("office_png_missing", lang, reason=png_error.replace("\n", " ")))
     targets = dossier.measurable_targets()
     if not targets.empty:

@@ -45,8 +45,8 @@ from viz.theme import SCHOOL_COLOUR, STATUS_COLOURS
 #: The deck's typeface: named for Latin and East Asian text (see the module docstring).
 FONT = "微软雅黑"
 _FONT_HINTS = {"panose": "020B0503020204020204", "pitchFamily": "34", "charset": "-122"}
-SLIDE_WIDTH = Inches(13.333)
-SLIDE_HEIGHT = Inches(7.5)
+SLIDE_WIDTH = Emu(12192000)  # PowerPoint's own 16:9 (13.333 × 7.5 in)
+SLIDE_HEIGHT = Emu(6858000)
 MARGIN = Inches(0.5)
 TEXT_COLOUR = "1D2433"
 MUTED_COLOUR = "5B6577"
