@@ -13,9 +13,12 @@ import pytest
 from bench.server import CHROMIUM, LAUNCH_ARGS, free_port, serving
 from loaders.paths import ROOT
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (bash manage.sh test installs it)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (bash manage.sh test installs it)"
+    ),
+]
 PAGES = ["", "outcomes", "enrollment", "faculty", "research", "targets", "compare", "data"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
