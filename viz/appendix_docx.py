@@ -31,7 +31,7 @@ from docx.shared import Cm, Pt, RGBColor
 from viz.charts import format_value
 from viz.dossier import Dossier
 from viz.frames import cohort_label, frame_unit, wide_frame
-from viz.i18n import benchmark_name, status_name, t, unit_name
+from viz.i18n import benchmark_name, status_name, t, unit_name, unit_note
 from viz.markup import plain
 from viz.pack import source_note
 from viz.sections import ChartItem
@@ -287,7 +287,8 @@ def _headline_table(document, dossier: Dossier, numbers: dict[str, int]) -> None
         unit = card["unit"] if isinstance(card["unit"], str) else ctx.unit(indicator_id)
         name = ctx.name(indicator_id)
         if pd.notna(card["years_after"]) and pd.notna(card["year"]):
-            name += f"（{cohort_label(int(card['year']), card['years_after'], lang)}）"
+            cohort = cohort_label(int(card["year"]), card["years_after"], lang)
+            name += f"（{cohort}）" if lang == "zh" else f" ({cohort})"
         gap = "—"
         if pd.notna(card["difference"]):
             gap = f"{card['difference']:+,.2f} {_unit(str(card['difference_unit']), lang)}"
@@ -295,7 +296,7 @@ def _headline_table(document, dossier: Dossier, numbers: dict[str, int]) -> None
         rows.append(
             [name, _unit(unit, lang), _number(card["value"], unit), _number(card["benchmark_value"], unit), gap, status]
         )
-    _table(document, header, rows, [4.0, 1.0, 1.8, 1.8, 2.3, 2.4], numeric_from=2)
+    _table(document, header, rows, [3.6, 1.4, 1.8, 1.8, 2.3, 2.3], numeric_from=2)
     _note(document, f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{ctx.source}")
 
 
@@ -315,9 +316,12 @@ def _scorecard_table(document, dossier: Dossier, numbers: dict[str, int]) -> Non
             gap = f"{row['difference']:+,.2f} {_unit(str(row['difference_unit']), lang)}"
         rows.append([str(row["indicator"]), str(row["cohort"]), _unit(unit, lang), _number(row["value"], unit),
                      _number(row["benchmark_value"], unit), gap])  # fmt: skip
-    _table(document, header, rows, [3.3, 2.7, 0.9, 1.8, 1.8, 2.3], numeric_from=3)
-    tables = "、".join(dict.fromkeys(str(v) for v in dossier.scorecard["source_table"]))
-    _note(document, f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{ctx.source}，{tables}")
+    _table(document, header, rows, [3.0, 2.6, 1.3, 1.7, 1.7, 2.2], numeric_from=3)
+    tables = ("、" if lang == "zh" else ", ").join(dict.fromkeys(str(v) for v in dossier.scorecard["source_table"]))
+    _note(
+        document,
+        f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{ctx.source}{'，' if lang == 'zh' else ', '}{tables}",
+    )
 
 
 def _chart(
@@ -346,7 +350,7 @@ def _chart(
             _note(document, item.provenance.caption(lang))
     table = wide_frame(item.data, lang)
     unit = frame_unit(item.data)
-    title = item.title + (f"（{t('unit', lang)}：{unit_name(unit, lang)}）" if unit and "series" in item.data else "")
+    title = item.title + (unit_note(unit, lang) if unit and "series" in item.data else "")
     _caption(document, "表", numbers, title, lang)
     rows = [
         [str(record[0]), *(_number(value, unit) for value in record[1:])] for record in table.itertuples(index=False)

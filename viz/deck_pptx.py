@@ -494,7 +494,8 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
         run = value_axis.axis_title.text_frame.paragraphs[0].runs[0]
         _style(run.font, size=12, lang=lang, colour=MUTED_COLOUR)
     category_axis = chart.category_axis
-    category_axis.tick_labels.font.size = Pt(11 if len(categories) > 12 else 12)
+    # Smaller names when there are many, so that every one fits (LibreOffice hides those that overlap).
+    category_axis.tick_labels.font.size = Pt(12 if len(categories) <= 8 else 11 if len(categories) <= 12 else 9)
     category_axis.format.line.color.rgb = _rgb("B8C2CF")
     category_axis.has_major_gridlines = False
     _every_label(category_axis)

@@ -432,6 +432,11 @@ def status_name(status: str, lang: str) -> str:
     return STATUS_NAMES.get(status, {}).get(lang, status)
 
 
+def unit_note(unit: str, lang: str) -> str:
+    """``（单位：%）`` / `` (unit: %)`` after a table's title."""
+    return f"（单位：{unit}）" if lang == "zh" else f" (unit: {unit_name(unit, 'en')})"
+
+
 def unit_name(unit: str, lang: str) -> str:
     """A unit as the reader writes it: stored units are Chinese; English names for ``en``."""
     return UNIT_NAMES_EN.get(unit, unit) if lang == "en" else unit

@@ -29,7 +29,7 @@ from viz.charts import format_value
 from viz.dossier import Dossier
 from viz.exports import safe_file_name
 from viz.frames import frame_unit, wide_frame
-from viz.i18n import benchmark_name, status_name, t, unit_name
+from viz.i18n import benchmark_name, status_name, t, unit_note
 from viz.markup import plain
 from viz.pack import source_note
 from viz.sections import ChartItem
@@ -223,7 +223,7 @@ def _chart_block(item: ChartItem, plot_id: str, dossier: Dossier) -> str:
     takeaway = dossier.takeaway(item)
     table = wide_frame(item.data, lang)
     unit = frame_unit(item.data)
-    unit_note = f"（{t('unit', lang)}{sep}{unit_name(unit, lang)}）" if unit and "series" in item.data else ""
+    note = unit_note(unit, lang) if unit and "series" in item.data else ""
     lines = source_note(provenance, lang).split("\n", 1)
     return "".join(
         [
@@ -231,7 +231,7 @@ def _chart_block(item: ChartItem, plot_id: str, dossier: Dossier) -> str:
             f'<p class="takeaway">{_e(takeaway)}</p>' if takeaway else "",
             f'<div class="plot" id="{plot_id}" role="img" aria-label="{_e(item.title)}"></div>',
             f"<figcaption>{_e(source)}<br>{_e(t('filters', lang))}{_e(sep)}{_e(provenance.filters)}</figcaption>",
-            f"<details><summary>{_e(t('office_data_table', lang))}{_e(unit_note)}</summary>",
+            f"<details><summary>{_e(t('office_data_table', lang))}{_e(note)}</summary>",
             _table_html([str(c) for c in table.columns], [_row(r, unit) for r in table.itertuples(index=False)]),
             f'<p class="source">{_e(lines[1].strip())}</p>' if len(lines) > 1 else "",
             "</details></figure>",
@@ -262,6 +262,7 @@ def _table_html(header: list[str], rows: list[list[tuple[str, bool]]]) -> str:
 def _kpi_section(dossier: Dossier) -> str:
     lang = dossier.lang
     ctx = dossier.context
+    sep = "：" if lang == "zh" else ": "
     cards = []
     for card in dossier.headline.to_dict("records"):
         indicator_id = str(card["indicator_id"])
@@ -280,9 +281,8 @@ def _kpi_section(dossier: Dossier) -> str:
             gap = f"{card['difference']:+,.2f} {unit_text}"
             parts.append(f'<div><span class="{css}">{_e(gap)}</span> {_e(vs)}</div>')
         if isinstance(card["status"], str):
-            parts.append(
-                f'<div class="source">{_e(t("plan_status", lang))}：{_e(status_name(card["status"], lang))}</div>'
-            )
+            status = f"{t('plan_status', lang)}{sep}{status_name(card['status'], lang)}"
+            parts.append(f'<div class="source">{_e(status)}</div>')
         cards.append(f'<div class="card">{"".join(parts)}</div>')
     return f'<section id="kpi"><h2>{_e(t("headline", lang))}</h2><div class="cards">{"".join(cards)}</div></section>'
 
