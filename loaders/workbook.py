@@ -17,7 +17,9 @@ Layout:
 Safety: formulas are never evaluated (a formula cell is refused on import, naming its cell);
 workbooks with macros (``.xlsm``), password-protected or legacy ``.xls`` files, damaged zips and
 zip bombs (more than :data:`MAX_ZIP_MEMBERS` members or :data:`MAX_UNCOMPRESSED_BYTES` unpacked)
-are refused before openpyxl parses anything; openpyxl uses defusedxml against XML entity attacks.
+and parts that declare a DTD or entities (XML entity attacks) are refused before openpyxl parses
+anything, whichever XML parser openpyxl uses (lxml when installed, else defusedxml, which refuses
+them too).
 On export every text cell is written as a string cell (never a formula, even when it starts
 with ``=``), with Excel's quote prefix on text starting with ``= + - @``.
 
@@ -291,6 +293,8 @@ def _check_container(data: bytes, name: str) -> None:
             if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
                 raise damaged
             content_types = archive.read("[Content_Types].xml")
+            if any(_declares_entities(archive, member) for member in members):
+                raise _entity_refusal(name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
         raise damaged from exc
     if (
@@ -307,6 +311,43 @@ def _check_container(data: bytes, name: str) -> None:
         )
 
 
+#: A DTD or an entity declaration, as a workbook part may encode it (Office writes UTF-8; XML allows UTF-16).
+_DTD_MARKS = tuple(
+    mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_SCAN_CHUNK = 1 << 20
+
+
+def _declares_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether a part of the workbook declares a DTD or an entity (no Office file does; attacks do).
+
+    Checked here, on the bytes, rather than left to the XML parser: openpyxl parses with lxml when
+    lxml is installed (python-pptx brings it) and with defusedxml otherwise, and only defusedxml
+    refuses a DTD (lxml merely leaves entities unresolved). Every part is read in 1 MB chunks; the
+    total was bounded by :data:`MAX_UNCOMPRESSED_BYTES` before.
+    """
+    if member.is_dir():
+        return False
+    overlap = max(len(mark) for mark in _DTD_MARKS) - 1
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            window = tail + chunk
+            if any(mark in window for mark in _DTD_MARKS):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
+def _entity_refusal(name: str) -> FormatError:
+    return FormatError(
+        name,
+        "",
+        "工作簿的 XML 中含有实体（DTD）声明，可能是 XML 实体攻击，出于安全原因拒绝读取。",
+        "the workbook's XML declares entities (a DTD), as XML entity attacks do; refused for safety.",
+    )
+
+
 def _open_workbook(data: bytes, name: str, data_only: bool = False) -> openpyxl.Workbook:
     try:
         with warnings.catch_warnings():
@@ -316,12 +357,7 @@ def _open_workbook(data: bytes, name: str, data_only: bool = False) -> openpyxl.
             )
     except Exception as exc:  # openpyxl raises many kinds on malformed parts; all mean "damaged"
         if _is_entity_attack(exc):
-            raise FormatError(
-                name,
-                "",
-                "工作簿的 XML 中含有实体（DTD）声明，可能是 XML 实体攻击，出于安全原因拒绝读取。",
-                "the workbook's XML declares entities (a DTD), as XML entity attacks do; refused for safety.",
-            ) from exc
+            raise _entity_refusal(name) from exc
         raise FormatError(
             name,
             "",
