@@ -282,10 +282,12 @@ def test_appendix_without_pictures_keeps_its_tables_and_says_why(db: Path) -> No
 HOSTILE = "<script>alert(1)</script>"
 
 
-def _hostile_dossier(whole: Dossier) -> Dossier:
+def _hostile_dossier(whole: Dossier, extra: str | None = None) -> Dossier:
+    categories = [HOSTILE, "</script><img src=x onerror=alert(2)>", "正常", *([extra] if extra else [])]
     frame = pd.DataFrame(
-        {"category": [HOSTILE, "</script><img src=x onerror=alert(2)>", "正常"], "value": [3.0, 2.0, 1.0],
-         "unit": ["人"] * 3, "source_table": ["表9-9"] * 3, "source_line": [1, 2, 3]}
+        {"category": categories, "value": [3.0, 2.0, 1.0, 0.5][: len(categories)],
+         "unit": ["人"] * len(categories), "source_table": ["表9-9"] * len(categories),
+         "source_line": list(range(1, len(categories) + 1))}
     )  # fmt: skip
     figure = horizontal_bars(frame, title="<b>标题</b>", value_label="人数", unit="人")
     provenance = Provenance('报告"<i>x</i>', ("表9-9",), "学校：<a href=x>y</a>", frame)
@@ -338,6 +340,17 @@ def _open_offline(browser, path: Path):
     page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     page.goto(path.as_uri())
     return page, refused, problems
+
+
+def test_deck_and_appendix_keep_text_from_data_as_text(whole: Dossier) -> None:
+    dossier = _hostile_dossier(whole, extra="制\x0b造\x00业")  # control characters XML cannot hold
+    deck = Presentation(io.BytesIO(render_deck(dossier)))
+    chart = next(shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart)
+    assert list(chart.plots[0].categories)[-1] == HOSTILE  # the largest, on top: as typed
+    assert "制造业" in list(chart.plots[0].categories)
+    assert "<b>标题</b>" in [_slide_texts(slide)[0] for slide in deck.slides]
+    document = Document(io.BytesIO(render_appendix(dossier, png=False)))
+    assert [HOSTILE, "3"] in _table_rows(document) and ["制造业", "0.50"] in _table_rows(document)
 
 
 @pytest.mark.browser

@@ -383,7 +383,7 @@ def chart_series(figure: go.Figure) -> tuple[str, list[str], list[dict]]:
     for trace in traces:
         labels = trace.y if horizontal else trace.x
         values = trace.x if horizontal else trace.y
-        keys = [html.unescape(str(label)) for label in (labels if labels is not None else [])]
+        keys = [_literal(label) for label in (labels if labels is not None else [])]
         categories += [key for key in keys if key not in categories]
         colour = trace.line.color if kind == "line" else trace.marker.color
         texts = [str(text) for text in (trace.text or []) if str(text)]
@@ -397,7 +397,7 @@ def chart_series(figure: go.Figure) -> tuple[str, list[str], list[dict]]:
         colours = list(colour) if isinstance(colour, list | tuple) else ([colour] if colour else [])
         series.append(
             {
-                "name": html.unescape(str(trace.name or "")),
+                "name": _literal(trace.name or ""),
                 "values": [by_key.get(key) for key in categories],
                 "colours": colours,
                 "labelled": bool(texts),
@@ -405,6 +405,11 @@ def chart_series(figure: go.Figure) -> tuple[str, list[str], list[dict]]:
             }
         )
     return kind, categories, series
+
+
+def _literal(text: object) -> str:
+    """A label of a figure (made literal for Plotly) as the text it stands for, fit for XML."""
+    return plain(html.unescape(str(text)), "office")
 
 
 def _axis_title(figure: go.Figure, horizontal: bool) -> str:
