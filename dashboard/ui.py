@@ -323,8 +323,42 @@ def pack_button(
         )
 
 
+def office_buttons(make_dossier: Callable[[], object], *, label: str, filters, key: str) -> None:
+    """Download buttons for a view's PowerPoint deck, Word appendix and offline HTML file.
+
+    Each file is made only when its button is clicked (a callable with ``on_click="ignore"``),
+    by :func:`viz.documents.render_document` from the dossier ``make_dossier`` returns; the
+    Word appendix draws its pictures on the server when Chromium is there.
+
+    Args:
+        make_dossier: Returns the :class:`viz.dossier.Dossier` of the view (called on click).
+        label: What the view is, for the file names (the page's title, or 汇报材料).
+        filters: The active filters (school and year for the file names, the language).
+        key: Unique key on the page.
+    """
+    from viz.documents import DOCUMENTS, OFFICE_FORMATS, document_file_name, render_document
+
+    lang = filters.lang
+    with st.container(horizontal=True):
+        for kind in OFFICE_FORMATS:
+            spec = DOCUMENTS[kind]
+            st.download_button(
+                t(spec.label, lang),
+                data=lambda kind=kind: render_document(kind, make_dossier(), png=png_available()),
+                file_name=document_file_name(label, filters.school, filters.year, kind),
+                mime=spec.mime,
+                key=f"{kind}_{key}",
+                on_click="ignore",
+                icon=spec.icon,
+                help=t("office_help", lang),
+            )
+
+
 def page_pack(page: str, items: list, filters) -> None:
-    """The pack button at the end of a page: every chart of ``page`` for the current filters."""
+    """The pack button at the end of a page, and the page's deck, Word appendix and offline HTML."""
+    from dashboard import frames
+    from viz.dossier import Dossier
+
     lang = filters.lang
     st.divider()
     pack_button(
@@ -334,28 +368,30 @@ def page_pack(page: str, items: list, filters) -> None:
         file_name=f"{safe_file_name(t('page_' + page, lang))}_{safe_file_name(filters.school)}_{filters.year}.zip",
         filters=filters.describe(),
     )
+    office_buttons(
+        lambda: Dossier(frames.context(filters), {page: items}), label=t(f"page_{page}", lang), filters=filters,
+        key=f"office_{page}",
+    )  # fmt: skip
 
 
 def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
-    """The whole-dashboard pack for the chosen school and year: every page's charts and the
-    attainment table of the chosen plan."""
+    """The whole-dashboard pack for the chosen school and year (every page's charts and the
+    attainment table of the chosen plan), and the whole dashboard's deck, Word appendix and HTML."""
     from dashboard import frames, store
+    from viz.dossier import Dossier
     from viz.frames import attainment_table, plan_tables
+    from viz.sections import plan_provenance
 
     lang = filters.lang
     plans = store.plans()
     plan = plans[plans["plan_id"] == filters.plan_id]
     plan_title = str(plan["title"].iloc[0]) if not plan.empty else ""
+    tables_of_plan = plan_tables(plan.iloc[0]) if not plan.empty else ()
 
     def tables() -> dict:
         if attainment is None or attainment.empty:
             return {}
-        provenance = Provenance(
-            f"{plan_title}；{filters.school}",
-            plan_tables(plan.iloc[0]) if not plan.empty else (),
-            filters.describe(plan_title),
-            filters_short=f"{filters.school}_{filters.year}",
-        )
+        provenance = plan_provenance(plan_title, tables_of_plan, filters.school, filters.year, filters.benchmark, lang)
         title = "规划目标达成" if lang == "zh" else "plan_attainment"
         return {f"targets/{title}": (attainment_table(attainment, lang), provenance)}
 
@@ -368,6 +404,18 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
         tables=tables,
         whole=True,
     )
+
+    def dossier() -> Dossier:
+        return Dossier(
+            frames.context(filters),
+            frames.all_section_items(filters),
+            attainment,
+            plan_title,
+            tables_of_plan,
+            whole=True,
+        )
+
+    office_buttons(dossier, label=t("pack_all_title", lang), filters=filters, key="office_all")
 
 
 #: Printing a page from the browser: A4, no sidebar or buttons, one chart per row, charts kept

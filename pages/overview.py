@@ -11,20 +11,7 @@ from metrics.errors import MetricsError
 from viz.charts import format_value
 from viz.frames import cohort_label, headline_cards
 from viz.i18n import benchmark_name, status_name, t
-from viz.sections import report_label
-
-HEADLINE = [
-    "employment_rate",
-    "monthly_income",
-    "alma_mater_satisfaction",
-    "major_relevance",
-    "entrepreneurship_rate",
-    "employer_satisfaction",
-    "student_teacher_ratio",
-    "dual_qualified_ratio",
-    "tech_service_income",
-    "nondegree_training_income",
-]
+from viz.sections import HEADLINE_INDICATORS, report_label
 
 f = current()
 lang = f.lang
@@ -38,7 +25,7 @@ try:
         findings = frames.audit(f.report_id)
 except MetricsError as exc:
     show_error(exc, lang)
-cards = headline_cards(comparison, store.observations(f.report_id), attainment, HEADLINE, f.benchmark)
+cards = headline_cards(comparison, store.observations(f.report_id), attainment, HEADLINE_INDICATORS, f.benchmark)
 
 st.subheader(t("headline", lang))
 columns = st.columns(5)

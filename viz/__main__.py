@@ -1,11 +1,12 @@
-"""``python -m viz pack``: the report pack of a page, or of the whole dashboard, from the shell.
+"""``python -m viz pack``: the report pack, deck, Word appendix or offline HTML of a page or of the whole dashboard.
 
-The one place in :mod:`viz` that reads the store: it asks :mod:`metrics.queries` with a
-:class:`loaders.queries.StoreReader` the questions the dashboard asks with its cached reader, and
-builds the same :class:`viz.sections.Context`, so the pack holds the charts a planner saw.
+The one place in :mod:`viz` that reads the store: it reads through :mod:`loaders.store`,
+compares with :func:`metrics.compare.compare_to_benchmark` and builds the same
+:class:`viz.sections.Context` the dashboard builds, so the pack holds the charts a planner saw.
 
     python -m viz pack --page outcomes|enrollment|faculty|research|all --school S --year Y \\
-        [--lang zh|en] [--benchmark 高职|全省|本科] [--plan ID] [--db PATH] [--no-png] --out FILE.zip
+        [--lang zh|en] [--benchmark 高职|全省|本科] [--plan ID] [--db PATH] [--no-png] \\
+        [--format zip|pptx|docx|html] --out FILE.zip|.pptx|.docx|.html
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from viz.exports import Provenance
-from viz.frames import attainment_table, plan_tables
-from viz.pack import PackTable, build_pack
-from viz.sections import SECTIONS, Context, build_context, describe_filters
+from loaders.errors import BilingualError
+from viz.documents import DOCUMENTS, render_document
+from viz.dossier import Dossier
+from viz.frames import plan_tables
+from viz.pack import PackTable
+from viz.sections import SECTIONS, Context, build_context
 
 
-class PackError(Exception):
-    """A pack cannot be made as asked (no such school or year, store busy …); message zh + en."""
+class PackError(BilingualError):
+    """A pack cannot be made as asked (no such school or year, no such plan)."""
 
 
 def load_context(
@@ -49,18 +53,19 @@ def load_context(
 
     reports = read_reports(con)
     if reports.empty:
-        raise PackError("数据库中没有报告。\nNo report is loaded.")
+        raise PackError("数据库中没有报告。", "No report is loaded.")
     school = school or str(reports["school"].iloc[0])
     mine = reports[reports["school"] == school]
     if mine.empty:
         known = "、".join(reports["school"].unique())
-        raise PackError(f"没有“{school}”的报告（已载入：{known}）。\nNo report of {school!r} (loaded: {known}).")
+        raise PackError(f"没有“{school}”的报告（已载入：{known}）。", f"No report of {school!r} (loaded: {known}).")
     year = year or int(mine["report_year"].max())
     report = mine[mine["report_year"] == year]
     if report.empty:
         years = ", ".join(str(y) for y in sorted(mine["report_year"].unique()))
         raise PackError(
-            f"没有{school} {year} 年的报告（已载入年度：{years}）。\nNo {year} report of {school} (loaded: {years})."
+            f"没有{school} {year} 年的报告（已载入年度：{years}）。",
+            f"No {year} report of {school} (loaded: {years}).",
         )
     report_id = str(report["report_id"].iloc[0])
     reader = StoreReader(con)  # the same questions the dashboard asks (metrics.queries), on this connection
@@ -76,29 +81,73 @@ def load_context(
     )
 
 
-def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None) -> dict[str, PackTable]:
-    """The plan-target table of the 规划对标 page for the whole-dashboard pack (empty without plans)."""
+def load_attainment(
+    con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None
+) -> tuple[pd.DataFrame, str, tuple[str, ...]] | None:
+    """The attainment of a plan's targets by the context's school, as the 规划对标 page computes it.
+
+    Args:
+        con: A connection to the store.
+        ctx: The charts' context (school, its reports, the registry).
+        plan_id: The plan (the first loaded plan when None).
+
+    Returns:
+        ``(attainment rows, plan title, the plan's tables as provenance names them)``, or None without plans.
+
+    Raises:
+        PackError: There is no plan ``plan_id``.
+    """
     from loaders.queries import StoreReader, read_plans
     from metrics import queries
 
     plans = read_plans(con)
     if plans.empty:
-        return {}
+        return None
     plan_id = plan_id or str(plans["plan_id"].iloc[0])
     plan = plans[plans["plan_id"] == plan_id]
     if plan.empty:
-        raise PackError(f"没有规划“{plan_id}”。\nNo plan {plan_id!r}.")
+        raise PackError(f"没有规划“{plan_id}”。", f"No plan {plan_id!r}.")
     plan = plan.iloc[0]
     attainment = queries.attainment(StoreReader(con), plan_id, ctx.school)
-    table = attainment_table(attainment, ctx.lang)
-    provenance = Provenance(
-        f"{plan['title']}；{ctx.school}",
-        plan_tables(plan),
-        describe_filters(ctx.school, ctx.year, ctx.benchmark, ctx.lang, str(plan["title"])),
-        filters_short=f"{ctx.school}_{ctx.year}",
-    )
-    title = "规划目标达成" if ctx.lang == "zh" else "plan_attainment"
-    return {f"targets/{title}": (table, provenance)}
+    return attainment, str(plan["title"]), plan_tables(plan)
+
+
+def load_dossier(con: duckdb.DuckDBPyConnection, ctx: Context, page: str, plan_id: str | None) -> Dossier:
+    """The view the dashboard shows for ``page`` (``all``: the whole dashboard, with the plan's targets).
+
+    Args:
+        con: A connection to the store.
+        ctx: The charts' context.
+        page: A key of :data:`viz.sections.SECTIONS`, or ``all``.
+        plan_id: The plan of the whole dashboard's targets (the first loaded plan when None).
+
+    Returns:
+        The dossier every format of :data:`viz.documents.DOCUMENTS` is made from.
+
+    Raises:
+        PackError: There is no plan ``plan_id``.
+    """
+    if page != "all":
+        return Dossier(ctx, {page: SECTIONS[page](ctx)})
+    loaded = load_attainment(con, ctx, plan_id)
+    attainment, title, tables = loaded if loaded is not None else (None, "", ())
+    return Dossier(ctx, {name: build(ctx) for name, build in SECTIONS.items()}, attainment, title, tables, whole=True)
+
+
+def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None) -> dict[str, PackTable]:
+    """The plan-target table of the 规划对标 page for the whole-dashboard pack (empty without plans)."""
+    loaded = load_attainment(con, ctx, plan_id)
+    if loaded is None:
+        return {}
+    return dict(Dossier(ctx, {}, *loaded, whole=True).pack_tables())
+
+
+def output_format(requested: str | None, out: Path) -> str:
+    """The format asked for, else the one the output file's extension names (``.pptx`` …), else ``zip``."""
+    if requested:
+        return requested
+    suffix = out.suffix.lower().lstrip(".")
+    return next((kind for kind, spec in DOCUMENTS.items() if spec.extension == suffix), "zip")
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -107,9 +156,14 @@ def _progress(fraction: float, message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m viz", description="图表包 / report packs")
+    parser = argparse.ArgumentParser(
+        prog="python -m viz", description="图表包与办公文件 / report packs and office files"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    pack = commands.add_parser("pack", help="一页或整个仪表盘的图表包 / the pack of a page or of every page")
+    pack = commands.add_parser(
+        "pack",
+        help="一页或整个仪表盘的图表包、PPT、Word 附录或离线网页 / a page's or every page's pack, deck, appendix, HTML",
+    )
     pack.add_argument("--page", required=True, choices=[*SECTIONS, "all"], help="页面 / page (all: every page)")
     pack.add_argument("--school", help="学校（默认：最新报告的学校）/ school (default: the newest report's)")
     pack.add_argument("--year", type=int, help="报告年度（默认：最新）/ report year (default: the newest)")
@@ -117,8 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--benchmark", choices=["高职", "全省", "本科"], default="高职")
     pack.add_argument("--plan", help="规划 id（--page all 时的规划对标表）/ plan id for the targets table")
     pack.add_argument("--db", type=Path, help="DuckDB 文件 / store file (default: $QUALITY_DB or data/quality.duckdb)")
-    pack.add_argument("--no-png", action="store_true", help="只要 CSV 和 Excel / data files only")
-    pack.add_argument("--out", type=Path, required=True, help="zip 文件 / the zip to write")
+    pack.add_argument(
+        "--format",
+        choices=list(DOCUMENTS),
+        help="zip 图表包、pptx 演示文稿、docx Word 附录、html 离线网页（默认按 --out 的扩展名）"
+        " / zip pack, pptx deck, docx appendix, html offline file (default: from --out's extension)",
+    )
+    pack.add_argument(
+        "--no-png", action="store_true", help="不画 PNG（图表包只要 CSV/Excel，Word 附录不含图片）/ no PNGs"
+    )
+    pack.add_argument("--out", type=Path, required=True, help="输出文件 / the file to write")
     args = parser.parse_args(argv)
 
     from loaders.paths import default_db_path
@@ -139,19 +201,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         ctx = load_context(con, school=args.school, year=args.year, lang=args.lang, benchmark=args.benchmark)
-        pages = list(SECTIONS) if args.page == "all" else [args.page]
-        items = {page: SECTIONS[page](ctx) for page in pages}
-        tables = attainment_tables(con, ctx, args.plan) if args.page == "all" else {}
+        dossier = load_dossier(con, ctx, args.page, args.plan)
     except PackError as exc:
-        print(exc, file=sys.stderr)
+        print(exc.message, file=sys.stderr)
         return 1
     finally:
         con.close()
-    data = build_pack(items, tables, args.lang, _progress, png=not args.no_png)
+    kind = output_format(args.format, args.out)
+    data = render_document(kind, dossier, _progress, png=not args.no_png)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
-    count = sum(len(v) for v in items.values())
-    print(f"{args.out}  {len(data) / 1e6:.1f} MB  ({count} charts / 张图, {len(tables)} tables / 张表)")
+    count = sum(len(v) for v in dossier.pages.values())
+    tables = len(dossier.pack_tables())
+    print(f"{args.out}  {len(data) / 1e6:.1f} MB  {kind}  ({count} charts / 张图, {tables} tables / 张表)")
     return 0
 
 

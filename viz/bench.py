@@ -8,9 +8,12 @@ Measures, on a fresh store built from ``data/`` in a temporary folder:
   back to back as the pack draws them (kaleido reloads its tab after each image before the next
   can be drawn),
 * CSV and xlsx per chart,
-* the whole-dashboard report pack (every page's charts as PNG, CSV and xlsx, plus the plan table).
+* the whole-dashboard report pack (every page's charts as PNG, CSV and xlsx, plus the plan table),
+* the whole dashboard's office files (:data:`viz.documents.OFFICE_FORMATS`): the PowerPoint deck,
+  the Word appendix (its pictures drawn by the same Chromium) and the offline HTML file
+  (``--office-only`` measures just these, the appendix then starting Chromium itself).
 
-Targets: warm PNG < 0.5 s per chart; whole-dashboard pack < 30 s.
+Targets: warm PNG < 0.5 s per chart; whole-dashboard pack < 30 s; each office file < 20 s.
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m viz.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="renders per chart for the warm PNG figures")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between single exports")
+    parser.add_argument("--office-only", action="store_true", help="only the office files of the whole dashboard")
     args = parser.parse_args(argv)
+    if args.office_only:
+        return office(cold=True)
 
     from loaders.store import connect, rebuild
     from viz.__main__ import attainment_tables, load_context
@@ -116,6 +122,45 @@ def main(argv: list[str] | None = None) -> int:
         f"整个仪表盘的图表包 / whole-dashboard pack: {pack_seconds:.1f} s for {len(charts)} charts"
         f" ({len(pack) / 1e6:.1f} MB; target < 30 s)"
     )
+    return office(cold=False)
+
+
+def office(*, cold: bool) -> int:
+    """Time each office file of the whole dashboard (built from a fresh store); print a line each.
+
+    Args:
+        cold: No PNG has been drawn in this process yet (the Word appendix starts Chromium).
+
+    Returns:
+        The exit status.
+    """
+    from loaders.store import connect, rebuild
+    from viz.__main__ import load_context, load_dossier
+    from viz.documents import DOCUMENTS, OFFICE_FORMATS, render_document
+    from viz.png import png_available
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "quality.duckdb"
+        rebuild(db)
+        started = time.perf_counter()
+        con = connect(db, read_only=True)
+        try:
+            ctx = load_context(con, school=None, year=None, lang="zh", benchmark="高职")
+            dossier = load_dossier(con, ctx, "all", None)
+        finally:
+            con.close()
+        assemble = time.perf_counter() - started
+    print(
+        f"\n整个仪表盘的办公文件 / the whole dashboard's office files"
+        f" ({len(dossier.charts())} charts; target < 20 s each)"
+    )
+    print(f"  {'charts and frames from the store':<34} {assemble:6.2f} s")
+    for kind in OFFICE_FORMATS:
+        started = time.perf_counter()
+        data = render_document(kind, dossier, png=png_available())
+        seconds = time.perf_counter() - started
+        note = " (starts Chromium)" if kind == "docx" and cold and png_available() else ""
+        print(f"  {DOCUMENTS[kind].extension:<34} {seconds:6.2f} s  {len(data) / 1e6:5.1f} MB{note}")
     return 0
 
 

@@ -225,6 +225,81 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+def frame_unit(frame: pd.DataFrame) -> str:
+    """The unit of a chart's values when every row has the same one (else ``""``)."""
+    if "unit" not in frame.columns:
+        return ""
+    units = frame["unit"].dropna().astype(str).unique()
+    return str(units[0]) if len(units) == 1 else ""
+
+
+def wide_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A chart's data laid out as a report's table: a row per category (or year), a column per series.
+
+    Args:
+        frame: A chart's data (``category`` or ``year``, optional ``series``, ``value``).
+        lang: ``zh`` or ``en`` for the first column's header (and the value column's, with its unit,
+            when there are no series).
+
+    Returns:
+        The table with numbers as numbers (NaN where a series has no value), rows and columns in
+        the order they first appear; the input is not modified.
+    """
+    from viz.exports import value_header
+    from viz.i18n import t
+
+    key = "category" if "category" in frame.columns else "year"
+    label = t(key, lang)
+    if frame.empty:
+        return pd.DataFrame(columns=[label])
+    if "series" not in frame.columns:
+        return pd.DataFrame(
+            {label: frame[key].tolist(), value_header(frame_unit(frame), lang): frame["value"].tolist()}
+        )
+    series = list(dict.fromkeys(frame["series"]))
+    rows: dict[object, dict[object, object]] = {}
+    for record in frame.to_dict("records"):
+        rows.setdefault(record[key], {})[record["series"]] = record["value"]
+    return pd.DataFrame(
+        [[row_key, *(values.get(name) for name in series)] for row_key, values in rows.items()],
+        columns=[label, *series],
+    )
+
+
+def scorecard_frame(
+    comparison: pd.DataFrame, names: dict[str, str], benchmark: str, lang: str, indicator_ids: list[str]
+) -> pd.DataFrame:
+    """The 计分卡 rows of a report: indicator, cohort, unit, the school's value, the benchmark's, the gap.
+
+    Args:
+        comparison: :func:`metrics.compare.compare_to_benchmark` rows of the report.
+        names: ``indicator_id`` → name in ``lang``.
+        benchmark: The benchmark subject compared with.
+        lang: ``zh`` or ``en`` (cohort labels).
+        indicator_ids: Indicators in display order (ids without rows are left out).
+
+    Returns:
+        Columns ``indicator_id, indicator, cohort, unit, value, benchmark_value, difference,
+        difference_unit, source_table, source_line``; one row per indicator and cohort, one year
+        after graduation first, newest cohort first.
+    """
+    columns = [
+        "indicator_id", "indicator", "cohort", "unit", "value", "benchmark_value", "difference",
+        "difference_unit", "source_table", "source_line",
+    ]  # fmt: skip
+    rows = comparison[(comparison["benchmark"] == benchmark) & comparison["indicator_id"].isin(indicator_ids)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    order = {indicator_id: position for position, indicator_id in enumerate(indicator_ids)}
+    rows = rows.assign(_order=rows["indicator_id"].map(order))
+    rows = rows.sort_values(["_order", "years_after", "year"], ascending=[True, True, False], kind="stable")
+    out = rows.assign(
+        indicator=rows["indicator_id"].map(lambda i: names.get(i, i)),
+        cohort=[cohort_label(int(y), a, lang) for y, a in zip(rows["year"], rows["years_after"], strict=True)],
+    )
+    return out[columns].reset_index(drop=True)
+
+
 def headline_cards(
     comparison: pd.DataFrame,
     observations: pd.DataFrame,

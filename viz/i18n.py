@@ -255,6 +255,51 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "服务器上没有 Chromium：图表包只含 CSV 和 Excel。",
         "en": "No Chromium on the server: the pack holds CSV and Excel only.",
     },
+    # office files (issue 17): PowerPoint deck, Word appendix, offline HTML
+    "office_title": {
+        "zh": "{school} {year} 年质量年度报告对标分析",
+        "en": "{school}: quality report {year} against benchmarks",
+    },
+    "office_page_title": {
+        "zh": "{school} {year} 年质量年度报告 · {page}",
+        "en": "{school}: quality report {year} · {page}",
+    },
+    "office_charts": {"zh": "{n} 张图", "en": "{n} charts"},
+    "office_created": {"zh": "生成时间：{when}", "en": "Made: {when}"},
+    "office_skipped": {"zh": "没有数据、未放入的图表：{names}", "en": "Charts left out (no data): {names}"},
+    "office_targets": {"zh": "规划目标达成：{plan}", "en": "Plan targets: {plan}"},
+    "download_pptx": {"zh": "下载 PPT（可编辑图表）", "en": "Download PowerPoint (editable charts)"},
+    "download_docx": {"zh": "下载 Word 附录", "en": "Download Word appendix"},
+    "download_html": {"zh": "下载离线网页", "en": "Download offline HTML"},
+    "office_help": {
+        "zh": "PPT：每张图一页，图表可在 PowerPoint/WPS 中编辑；Word：计分卡、编号的表和图、逐项文字，"
+        "可直接粘贴进年报；离线网页：一个 HTML 文件，无需服务器或网络即可打开，图表可交互。",
+        "en": "PowerPoint: a slide per chart, charts editable in PowerPoint/WPS; Word: scorecard, numbered tables and"
+        " figures and a sentence per indicator to paste into the report; offline HTML: one file that opens without a"
+        " server or network, charts interactive.",
+    },
+    "office_data_table": {"zh": "数据表", "en": "Data table"},
+    "office_offline_note": {
+        "zh": "本文件可离线打开，无需服务器或网络；图表可缩放、悬停查看数值，工具栏相机按钮可下载 PNG。",
+        "en": "This file opens offline, without a server or network; zoom and hover on the charts, and the"
+        " toolbar's camera button downloads a PNG.",
+    },
+    "office_appendix": {"zh": "{title}：数据附录", "en": "{title}: data appendix"},
+    "office_scorecard": {
+        "zh": "计分卡：本校与{benchmark}平均",
+        "en": "Scorecard: the school and the {benchmark} average",
+    },
+    "office_findings": {"zh": "主要发现", "en": "Findings"},
+    "office_cohort": {"zh": "届别", "en": "Cohort"},
+    "office_no_png_asked": {"zh": "未要求生成图片。", "en": "Pictures were not requested."},
+    "office_png_missing": {
+        "zh": "本附录未含图表图片：{reason}表格与文字不受影响。",
+        "en": "This appendix has no chart pictures: {reason} Tables and sentences are complete.",
+    },
+    "office_targets_summary": {
+        "zh": "《{plan}》共 {total} 项目标，其中 {n} 项可用年报数据衡量：{parts}。",
+        "en": "{plan} sets {total} targets; {n} can be measured with the reports: {parts}.",
+    },
     # presentation mode
     "page_present": {"zh": "演示", "en": "Present"},
     "present_title": {"zh": "演示模式", "en": "Presentation mode"},
@@ -385,6 +430,11 @@ def domain_name(domain: str, lang: str) -> str:
 def status_name(status: str, lang: str) -> str:
     """Display name of an attainment status."""
     return STATUS_NAMES.get(status, {}).get(lang, status)
+
+
+def unit_note(unit: str, lang: str) -> str:
+    """``（单位：%）`` / `` (unit: %)`` after a table's title."""
+    return f"（单位：{unit}）" if lang == "zh" else f" (unit: {unit_name(unit, 'en')})"
 
 
 def unit_name(unit: str, lang: str) -> str:

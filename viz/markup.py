@@ -8,7 +8,9 @@ and tick labels, hover text, annotations: ``<b>``, ``<span style=…>``, ``<a hr
 entities). It is applied at the edge — where a value enters a Markdown string or a figure — and
 nowhere else: tables (``st.dataframe``), ``st.text``, ``st.code``, widget options and the
 CSV/xlsx downloads show text as it is and need nothing (the downloads make formulas inert, see
-:func:`viz.exports.neutralise`).
+:func:`viz.exports.neutralise`). The Office files (pptx, docx) store text in XML through lxml,
+which escapes ``< > &`` itself but refuses control characters XML 1.0 cannot hold: ``"office"``
+drops those.
 """
 
 from __future__ import annotations
@@ -22,15 +24,19 @@ from typing import Literal
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&/@=\"'])")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _HTML_RE = re.compile("[&<>\"']")
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline, carriage return; lone surrogates;
+# U+FFFE/U+FFFF): lxml raises on them, so a stray one in a report would stop a deck being made.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def plain(text: object, markup: Literal["markdown", "html"] = "markdown") -> str:
+def plain(text: object, markup: Literal["markdown", "html", "office"] = "markdown") -> str:
     """``text`` made literal for a renderer: every character shows as itself, nothing is markup.
 
     Args:
         text: A value from a file (converted with ``str``).
         markup: ``"markdown"`` for Streamlit's Markdown (backslash escapes), ``"html"`` for Plotly's
-            text and HTML (character entities).
+            text and HTML (character entities), ``"office"`` for text in a pptx or docx (characters
+            XML cannot hold are dropped; lxml escapes the rest).
 
     Returns:
         The escaped text; a reader sees the original characters (``<script>`` shows as
@@ -38,4 +44,6 @@ def plain(text: object, markup: Literal["markdown", "html"] = "markdown") -> str
     """
     if markup == "html":
         return _HTML_RE.sub(lambda match: _HTML_SPECIAL[match.group(0)], str(text))
+    if markup == "office":
+        return _NOT_XML.sub("", str(text))
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -84,7 +84,7 @@ def build_pack(
                 if png and png_error is None:
                     png_error = _add_png(archive, stem, item, lang, entries)
                 table = reader_table(item.data, lang)
-                note = _source_note(item.provenance, lang)
+                note = source_note(item.provenance, lang)
                 archive.writestr(f"{stem}.csv", render_csv(table, item.provenance))
                 archive.writestr(f"{stem}.xlsx", render_xlsx(table, item.provenance, lang=lang))
                 entries += [(f"{stem}.csv", "csv", note), (f"{stem}.xlsx", "xlsx", note)]
@@ -93,7 +93,7 @@ def build_pack(
                 number += 1
                 stem = f"{page}/{number:02d}_{safe_file_name(title, 60)}"
                 report(done / total if total else 1.0, title)
-                note = _source_note(provenance, lang) if provenance is not None else ""
+                note = source_note(provenance, lang) if provenance is not None else ""
                 archive.writestr(f"{stem}.csv", render_csv(frame, provenance))
                 archive.writestr(f"{stem}.xlsx", render_xlsx(frame, provenance, lang=lang))
                 entries += [(f"{stem}.csv", "csv", note), (f"{stem}.xlsx", "xlsx", note)]
@@ -116,7 +116,7 @@ def _add_png(archive: zipfile.ZipFile, stem: str, item: ChartItem, lang: str, en
         return exc.message
     # PNGs are compressed already: store them as they are.
     archive.writestr(f"{stem}.png", image, compress_type=zipfile.ZIP_STORED)
-    entries.append((f"{stem}.png", "png", _source_note(item.provenance, lang)))
+    entries.append((f"{stem}.png", "png", source_note(item.provenance, lang)))
     return None
 
 
@@ -130,8 +130,8 @@ def _group_tables(tables: Mapping[str, PackTable]) -> dict[str, list[tuple[str, 
     return grouped
 
 
-def _source_note(provenance: Provenance, lang: str) -> str:
-    """The caption plus the lines each table's figures were read from."""
+def source_note(provenance: Provenance, lang: str) -> str:
+    """The caption plus the lines each table's figures were read from (``表2-15: 1271, 1273``)."""
     note = provenance.caption(lang)
     rows = provenance.rows
     if rows is None or rows.empty or "source_line" not in rows or "source_table" not in rows:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from loaders.errors import BilingualError
 from viz.exports import RENDERERS, Provenance
 from viz.markup import plain
 from viz.theme import FONT_FAMILY
@@ -44,15 +45,8 @@ _LOCK = threading.Lock()
 _state: dict[str, object] = {"started": False, "broken": None}
 
 
-class PngUnavailableError(RuntimeError):
-    """No PNG can be drawn on this server (no Chromium, kaleido missing, or the browser hung).
-
-    ``message`` has a Chinese line and an English line, as the loaders' errors do.
-    """
-
-    def __init__(self, zh: str, en: str) -> None:
-        self.message = f"{zh}\n{en}"
-        super().__init__(self.message)
+class PngUnavailableError(BilingualError, RuntimeError):
+    """No PNG can be drawn on this server (no Chromium, kaleido missing, or the browser hung)."""
 
 
 def browser_path() -> str | None:

@@ -42,6 +42,19 @@ EMPLOYER_DIMENSIONS = [
     "employer_sat_teamwork",
     "employer_sat_communication",
 ]
+#: The overview's headline cards (and the deck's KPI slide), in display order.
+HEADLINE_INDICATORS = [
+    "employment_rate",
+    "monthly_income",
+    "alma_mater_satisfaction",
+    "major_relevance",
+    "entrepreneurship_rate",
+    "employer_satisfaction",
+    "student_teacher_ratio",
+    "dual_qualified_ratio",
+    "tech_service_income",
+    "nondegree_training_income",
+]
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,11 @@ class Context:
         object.__setattr__(self, "_names", dict(zip(ids, self.registry[column].astype(str), strict=True)))
         object.__setattr__(self, "_units", dict(zip(ids, self.registry["unit"].astype(str), strict=True)))
 
+    @property
+    def names(self) -> dict[str, str]:
+        """``indicator_id`` → name in the reader's language, for every registry indicator."""
+        return self._names
+
     def name(self, indicator_id: str) -> str:
         """An indicator's name in the reader's language."""
         return self._names.get(indicator_id, indicator_id)
@@ -104,6 +122,8 @@ class ChartItem:
         data: The figure's data (for CSV/xlsx), with provenance columns where known.
         provenance: Source, tables and filters.
         width: ``half`` or ``full`` column on the page.
+        indicators: The benchmarked indicators the chart compares (their rows of the context's
+            comparison say what the chart shows in words, see :func:`viz.sentences.takeaway`).
     """
 
     key: str
@@ -112,6 +132,7 @@ class ChartItem:
     data: pd.DataFrame
     provenance: Provenance
     width: str = "half"
+    indicators: tuple[str, ...] = ()
 
     @property
     def file_stem(self) -> str:
@@ -146,6 +167,30 @@ def describe_filters(school: str, year: int, benchmark: str, lang: str, plan_tit
     if plan_title:
         parts.append(f"{t('plan', lang)}{colon}{plan_title}")
     return sep.join(parts)
+
+
+def plan_provenance(
+    plan_title: str, plan_tables: tuple[str, ...], school: str, year: int, benchmark: str, lang: str
+) -> Provenance:
+    """Where the plan-target table's figures come from: the plan, the school and the filters.
+
+    Args:
+        plan_title: The plan's title.
+        plan_tables: The plan's tables as provenance names them (``("附件2",)``; from the plan spec).
+        school: School name.
+        year: Report data year.
+        benchmark: Benchmark subject.
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        The provenance of the attainment table (the dashboard's pack, the CLI and the office files).
+    """
+    return Provenance(
+        f"{plan_title}；{school}",
+        plan_tables,
+        describe_filters(school, year, benchmark, lang, plan_title),
+        filters_short=f"{school}_{year}",
+    )
 
 
 def build_context(
@@ -214,7 +259,7 @@ def outcomes_charts(ctx: Context) -> list[ChartItem]:
             unit=ctx.unit(indicator_id),
             empty_message=t("no_data", lang),
         )
-        items.append(ChartItem(indicator_id, name, figure, frame, _provenance(ctx, frame)))
+        items.append(ChartItem(indicator_id, name, figure, frame, _provenance(ctx, frame), indicators=(indicator_id,)))
     employer = benchmark_chart_frame(
         comparison[comparison["indicator_id"].isin(EMPLOYER_DIMENSIONS)], lang, ctx.benchmark, category="indicator"
     )
@@ -229,7 +274,17 @@ def outcomes_charts(ctx: Context) -> list[ChartItem]:
         unit="分",
         empty_message=t("no_data", lang),
     )
-    items.append(ChartItem("employer", title, figure, employer, _provenance(ctx, employer), "full"))
+    items.append(
+        ChartItem(
+            "employer",
+            title,
+            figure,
+            employer,
+            _provenance(ctx, employer),
+            "full",
+            indicators=tuple(EMPLOYER_DIMENSIONS),
+        )
+    )
     for indicator_id, title_key in (
         ("industry_employment_count", "destinations_industry"),
         ("employer_type_count", "destinations_employer"),
