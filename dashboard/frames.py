@@ -15,7 +15,8 @@ from dashboard import store
 from dashboard.state import Filters
 from loaders.registry import checkup_rules
 from metrics import queries
-from viz.sections import SECTIONS, Context, build_context
+from viz.catalogue import SECTIONS
+from viz.sections import Context, build_context
 
 
 def comparison(report_id: str, school: str) -> pd.DataFrame:
@@ -63,7 +64,7 @@ def context(filters: Filters) -> Context:
 
 
 def section_items(page: str, filters: Filters) -> list:
-    """The charts of a domain page (:data:`viz.sections.SECTIONS`), built once per data version and view.
+    """The charts of a domain page (:data:`viz.catalogue.SECTIONS`), built once per data version and view.
 
     Building Plotly figures costs far more than reading their rows (13 figures on the outcomes
     page), so the built :class:`viz.sections.ChartItem` s are kept (``st.cache_resource``: shared
@@ -71,7 +72,7 @@ def section_items(page: str, filters: Filters) -> list:
     charts depend on (report, benchmark, language), so changing the plan or the peers reuses them.
 
     Args:
-        page: A key of :data:`viz.sections.SECTIONS` (``outcomes``, ``enrollment``, ``faculty``, ``research``).
+        page: A key of :data:`viz.catalogue.SECTIONS` (``outcomes``, ``enrollment``, ``faculty``, ``research``).
         filters: The active filters.
 
     Returns:
@@ -85,7 +86,7 @@ def section_items(page: str, filters: Filters) -> list:
 
 
 def all_section_items(filters: Filters) -> dict[str, list]:
-    """Every domain page's charts (:func:`section_items`), in :data:`viz.sections.SECTIONS` order."""
+    """Every domain page's charts (:func:`section_items`), in :data:`viz.catalogue.SECTIONS` order."""
     return {page: section_items(page, filters) for page in SECTIONS}
 
 

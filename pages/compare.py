@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import store
+from dashboard.components import chart, indicator_name, indicator_unit, show_error
+from dashboard.downloads import download_row
 from dashboard.state import current
-from dashboard.ui import chart, download_row, indicator_name, indicator_unit, show_error
 from metrics.compare import rank_within_peers
 from metrics.errors import MetricsError
 from metrics.trends import build_series

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, frames, planner, store
+from dashboard.components import show_error
 from dashboard.coverage_view import show_coverage, years_text
+from dashboard.downloads import download_row
 from dashboard.state import current
-from dashboard.ui import download_row, plain, show_error
 from loaders import LoadError
 from loaders.coverage import coverage_frame
 from loaders.paths import REPORTS_DIR
@@ -18,6 +19,7 @@ from loaders.settings import setting
 from metrics.errors import MetricsError
 from viz.exports import Provenance
 from viz.i18n import t
+from viz.markup import plain
 from viz.sections import report_label
 
 f = current()

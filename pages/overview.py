@@ -5,13 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames, store
+from dashboard.components import show_error, status_counts
+from dashboard.downloads import dashboard_pack
 from dashboard.state import current
-from dashboard.ui import dashboard_pack, plain, show_error, status_counts
 from metrics.errors import MetricsError
+from viz.catalogue import HEADLINE_INDICATORS
 from viz.charts import format_value
 from viz.frames import cohort_label, headline_cards
 from viz.i18n import benchmark_name, status_name, t
-from viz.sections import HEADLINE_INDICATORS, report_label
+from viz.markup import plain
+from viz.sections import report_label
 
 f = current()
 lang = f.lang

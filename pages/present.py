@@ -9,12 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames
+from dashboard.components import modebar_config, show_error
 from dashboard.state import current
-from dashboard.ui import arrow_keys, hide_chrome, modebar_config, plain, show_error
+from dashboard.static import arrow_keys, hide_chrome
 from metrics.errors import MetricsError
+from viz.catalogue import SECTIONS
 from viz.deck import format_deck, parse_deck, parse_slide, presentation_figure, slide_id
 from viz.i18n import t
-from viz.sections import SECTIONS
+from viz.markup import plain
 
 DECK, PAGES, SLIDE, SHOWING = "_present_deck", "_present_pages", "_present_slide", "_presenting"
 

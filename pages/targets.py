@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames, store
+from dashboard.components import show_error, status_counts, target_bullets
+from dashboard.downloads import download_row
 from dashboard.state import current
-from dashboard.ui import download_row, plain, show_error, status_counts, target_bullets
 from metrics.errors import MetricsError
 from viz.exports import Provenance
 from viz.frames import attainment_table, plan_tables
 from viz.i18n import STATUS_NAMES, domain_name, status_name, t
+from viz.markup import plain
 
 f = current()
 lang = f.lang

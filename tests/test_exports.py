@@ -23,9 +23,9 @@ from PIL import Image, ImageChops
 from loaders.store import connect, read_observations, rebuild
 from viz import png as png_module
 from viz.__main__ import load_context
+from viz.catalogue import SECTIONS
 from viz.exports import RENDERERS, Provenance, reader_table, render_csv, render_xlsx
 from viz.png import PngUnavailableError, png_available, render_png, with_caption
-from viz.sections import SECTIONS
 from viz.theme import SCHOOL_COLOUR, TEMPLATE_NAME
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -17,9 +17,10 @@ from PIL import Image
 from loaders.paths import ROOT
 from loaders.store import connect, read_observations, rebuild
 from viz.__main__ import attainment_tables, load_context
+from viz.catalogue import SECTIONS
 from viz.pack import build_pack
 from viz.png import png_available
-from viz.sections import SECTIONS, describe_filters, report_label
+from viz.sections import describe_filters, report_label
 
 SCHOOL = "温州职业技术学院"
 CLI = [sys.executable, "-m", "viz", "pack"]

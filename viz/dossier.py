@@ -16,17 +16,11 @@ from functools import cached_property
 
 import pandas as pd
 
+from viz.catalogue import EMPLOYER_DIMENSIONS, HEADLINE_INDICATORS, SURVEY_INDICATORS
 from viz.exports import Provenance
 from viz.frames import attainment_table, headline_cards, scorecard_frame
 from viz.i18n import t
-from viz.sections import (
-    EMPLOYER_DIMENSIONS,
-    HEADLINE_INDICATORS,
-    SURVEY_INDICATORS,
-    ChartItem,
-    Context,
-    plan_provenance,
-)
+from viz.sections import ChartItem, Context, plan_provenance
 from viz.sentences import describe_comparison, takeaway
 
 #: The indicators the Word appendix's scorecard and sentences cover: those the outcomes page charts.
@@ -39,7 +33,7 @@ class Dossier:
 
     Attributes:
         context: The charts' context (school, year, language, benchmark, comparison, registry).
-        pages: Page id → its charts in page order (:data:`viz.sections.SECTIONS`).
+        pages: Page id → its charts in page order (:data:`viz.catalogue.SECTIONS`).
         attainment: The chosen plan's :func:`metrics.targets.compute_attainment` rows (whole
             dashboard only; None without a plan).
         plan_title: The chosen plan's title.

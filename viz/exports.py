@@ -130,12 +130,14 @@ def _inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render_csv(frame: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
+def render_csv(frame: pd.DataFrame, provenance: Provenance | None = None, *, lang: str = "zh") -> bytes:
     """CSV as UTF-8 with BOM (so Chinese Excel opens it correctly), formula-safe.
 
     Args:
         frame: The table to export (headers already in the reader's language).
         provenance: Unused in the CSV body (a CSV has one table); kept for the common signature.
+        lang: Unused too (the headers already are in the reader's language); every renderer of
+            :data:`RENDERERS` takes it, so the dashboard calls them all the same way.
 
     Returns:
         The file's bytes.

@@ -54,7 +54,7 @@ def build_pack(
 
     Args:
         items_by_page: Page id (``outcomes`` …) → its charts in page order
-            (see :data:`viz.sections.SECTIONS`).
+            (see :data:`viz.catalogue.SECTIONS`).
         tables: Extra tables, ``"<page>/<title>"`` (or ``"<title>"``) → frame, or
             ``(frame, provenance)``; written as CSV and xlsx after the page's charts.
         lang: Language of headers, captions and file titles.

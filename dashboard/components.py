@@ -1,0 +1,203 @@
+"""What pages are made of: a chart with its caption and downloads, KPI cards, target bullets, errors.
+
+Belongs here: Streamlit rendering of one element at a time. Files a planner takes away (downloads,
+packs, office documents) are :mod:`dashboard.downloads`; the print and presentation styles are
+static files under ``dashboard/assets`` (:mod:`dashboard.static`). Only pages (through
+:func:`show_error`) turn exceptions into messages; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.downloads import download_row
+from loaders.errors import BilingualError
+from viz.exports import Provenance, reader_table, safe_file_name
+from viz.i18n import t
+from viz.markup import plain
+from viz.png import WIDTH_FULL, WIDTH_HALF
+
+
+def modebar_config(filename: str) -> dict:
+    """Plotly's browser-side toolbar: no logo, PNG download at 2× with a meaningful file name."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": safe_file_name(filename)},
+    }
+
+
+def chart(
+    figure: go.Figure,
+    provenance: Provenance,
+    *,
+    data: pd.DataFrame | None,
+    name: str,
+    lang: str,
+    key: str,
+    png_width: int = WIDTH_HALF,
+) -> None:
+    """Show a chart with its source caption and PNG, CSV and Excel downloads.
+
+    Args:
+        figure: The figure (built with the shared template).
+        provenance: Source, tables and filters; shown as the caption.
+        data: The chart's data for the downloads (None or empty: PNG only).
+        name: Base of the download file names (indicator_school_year).
+        lang: Interface language.
+        key: Unique widget key on the page.
+        png_width: Width in CSS pixels of the server-side PNG.
+    """
+    st.plotly_chart(figure, theme=None, width="stretch", key=f"chart_{key}", config=modebar_config(name))
+    st.caption(plain(provenance.caption(lang)))
+    table = reader_table(data, lang) if data is not None and not data.empty else None
+    download_row(table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width)
+
+
+def show_error(exc: Exception, lang: str) -> None:
+    """Show an error in the reader's language and stop the page (no traceback).
+
+    The message is shown as text (see :func:`viz.markup.plain`): it names files and quotes cells.
+    """
+    message = exc.text(lang) if isinstance(exc, BilingualError) else str(exc)
+    text = "  \n".join(plain(line) for line in message.splitlines())
+    st.error(f"**{t('error_title', lang)}**\n\n{text}", icon=":material/error:")
+    st.stop()
+
+
+def render_items(items: list, lang: str) -> None:
+    """Lay out :class:`viz.sections.ChartItem` s: half-width ones two to a row, full-width alone."""
+    row = None
+    slot = 0
+    for item in items:
+        if item.width == "full":
+            chart(
+                item.figure, item.provenance, data=item.data, name=item.file_stem, lang=lang, key=item.key,
+                png_width=WIDTH_FULL,
+            )  # fmt: skip
+            row = None
+            continue
+        if row is None or slot == 2:
+            row = st.columns(2)
+            slot = 0
+        with row[slot]:
+            chart(item.figure, item.provenance, data=item.data, name=item.file_stem, lang=lang, key=item.key)
+        slot += 1
+
+
+def indicator_name(indicators: pd.DataFrame, indicator_id: str, lang: str) -> str:
+    """The registry name of an indicator in the reader's language."""
+    row = indicators.loc[indicators["indicator_id"] == indicator_id]
+    if row.empty:
+        return indicator_id
+    return str(row["name_zh" if lang == "zh" else "name_en"].iloc[0])
+
+
+def indicator_unit(indicators: pd.DataFrame, indicator_id: str) -> str:
+    """The registry unit of an indicator."""
+    row = indicators.loc[indicators["indicator_id"] == indicator_id]
+    return "" if row.empty else str(row["unit"].iloc[0])
+
+
+def kpi_row(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    indicator_ids: list[str],
+    *,
+    subject: str,
+    lang: str,
+) -> None:
+    """A row of plain KPI cards (value and unit) for indicators of one report and subject."""
+    from viz.charts import format_value
+
+    columns = st.columns(len(indicator_ids))
+    for column, indicator_id in zip(columns, indicator_ids, strict=True):
+        rows = observations[(observations["indicator_id"] == indicator_id) & (observations["subject"] == subject)]
+        rows = rows.sort_values("source_line")
+        unit = indicator_unit(indicators, indicator_id)
+        value = rows["value"].iloc[0] if not rows.empty else None
+        column.metric(
+            indicator_name(indicators, indicator_id, lang),
+            format_value(value, unit),
+            help=(
+                plain(f"{rows['source_table'].iloc[0]} · {t('line', lang)} {rows['source_line'].iloc[0]}")
+                if not rows.empty
+                else None
+            ),
+            border=True,
+        )
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _bullet(**arguments: object) -> go.Figure:
+    """:func:`viz.charts.bullet`, built once per arguments and shared by every session (not to be changed).
+
+    A plan page draws dozens of bullets; building each figure again on every rerun cost more
+    than the rest of the page.
+    """
+    from viz.charts import bullet
+
+    return bullet(**arguments)
+
+
+def target_bullets(rows: pd.DataFrame, *, lang: str, per_row: int = 3, key: str) -> None:
+    """Bullet charts (value, target, status) for measurable attainment rows, with captions.
+
+    Args:
+        rows: Rows of :func:`metrics.targets.compute_attainment`.
+        lang: Interface language.
+        per_row: Charts per row.
+        key: Widget key prefix.
+    """
+    from viz.charts import format_value
+    from viz.i18n import status_name
+
+    measurable = rows[rows["status"] != "not_measurable"]
+    if measurable.empty:
+        st.info(t("no_targets_here", lang))
+        return
+    columns = st.columns(per_row)
+    for position, row in enumerate(measurable.itertuples(index=False)):
+        target = row.target_value if pd.notna(row.target_value) else None
+        value = row.current_value if pd.notna(row.current_value) else None
+        with columns[position % per_row]:
+            st.plotly_chart(
+                _bullet(
+                    title=str(row.label_zh),
+                    value=value,
+                    target=target,
+                    unit=str(row.unit) if pd.notna(row.unit) else "",
+                    status=str(row.status),
+                    lower_is_better=row.comparator == "<=",
+                    value_label=t("school_row", lang),
+                    target_label=t("target", lang),
+                ),
+                theme=None,
+                width="stretch",
+                key=f"{key}_{position}",
+                config=modebar_config(f"{row.label_zh}_{t('target', lang)}"),
+            )
+            needed = (
+                f"；{t('growth_needed', lang)} {format_value(row.growth_needed_pct, '%')}"
+                if pd.notna(row.growth_needed_pct) and row.status not in ("met",)
+                else ""
+            )
+            st.caption(
+                plain(
+                    f"{status_name(str(row.status), lang)} · {t('target', lang)} {row.target_year}{needed}"
+                    f" · {t('source', lang)}：{row.source_table or '—'}"
+                )
+            )
+
+
+def status_counts(attainment: pd.DataFrame, lang: str) -> None:
+    """Cards with the number of targets per status (met, on track, … not measurable)."""
+    from viz.i18n import STATUS_NAMES, status_name
+
+    counts = attainment["status"].value_counts()
+    present = [s for s in STATUS_NAMES if s in counts.index]
+    if not present:
+        return
+    for column, status in zip(st.columns(len(present)), present, strict=True):
+        column.metric(status_name(status, lang), int(counts[status]), border=True)
