@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from loaders.fields import TARGET_FIELDS, names
 from metrics.errors import MetricsError, PlanNotFoundError
 from metrics.observations import (
     SCHOOL_SUBJECT,
@@ -43,20 +44,10 @@ STATUSES = ("met", "on_track", "at_risk", "off_track", "no_trend", "no_data", "n
 ON_TRACK_RATIO = 0.95
 AT_RISK_RATIO = 0.6
 
-TARGET_REQUIRED = [
-    "plan_id",
-    "indicator_id",
-    "subject",
-    "comparator",
-    "target_value",
-    "target_low",
-    "target_high",
-    "unit",
-    "target_year",
-    "relative_to",
-    "label_zh",
-    "kind",
-]
+#: What attainment needs of a target: every target column but where it was written and how.
+TARGET_REQUIRED = names(
+    TARGET_FIELDS, exclude=("source_line", "source_text", "level1", "level2", "level3", "value_text", "note")
+)
 
 ATTAINMENT_COLUMNS = [
     "plan_id",
