@@ -4,14 +4,16 @@ Belongs here: everything that sets a school's observed values beside a plan's ta
 per target. The status is one of :data:`STATUSES`:
 
 - ``met`` — the latest value (or the sum / average a cumulative / 年均 target asks for) meets it;
-- ``on_track`` / ``at_risk`` / ``off_track`` — not met, two or more observed years: the observed
-  compound growth is set against the growth needed to reach the target by its year (the Open SDG
-  method: ratio ≥ 0.95 on track, ≥ 0.6 at risk, else off track); for cumulative and 年均 targets,
+- ``in_progress`` — not met, the target year still ahead and only one year observed: no growth is
+  guessed (nothing says it is failing), but the growth needed per year and the value needed next
+  year are given;
+- ``on_track`` / ``off_track`` — not met, the target year ahead, two or more observed years: the
+  observed compound growth is set against the growth needed to reach the target by its year (the
+  Open SDG ratio; at least :data:`ON_TRACK_RATIO` is on track); for cumulative and 年均 targets,
   whose totals do not grow by compounding, the ratio is the plan-period total reached if the
-  latest year's value held for the remaining years, over the total needed. A target year that
-  has passed unmet is off track;
-- ``no_trend`` — not met and only one year observed: no growth is guessed, but the growth needed
-  per year and the value needed next year are still given;
+  latest year's value held for the remaining years, over the total needed;
+- ``not_met`` — the target year has come (the latest observed year is the target year or later)
+  and the target is not met;
 - ``no_data`` — measurable, but the loaded reports carry no value for it;
 - ``not_measurable`` — the target is text, or no registry indicator measures it.
 
@@ -37,11 +39,10 @@ from metrics.observations import (
 from metrics.trends import TREND_REQUIRED, build_series, compute_cagr
 from metrics.units import convert_value
 
-STATUSES = ("met", "on_track", "at_risk", "off_track", "no_trend", "no_data", "not_measurable")
+STATUSES = ("met", "on_track", "in_progress", "off_track", "not_met", "no_data", "not_measurable")
 
-#: Open SDG's default thresholds for the ratio of observed to required growth.
+#: Open SDG's threshold for the ratio of observed to required growth: at least this is on track.
 ON_TRACK_RATIO = 0.95
-AT_RISK_RATIO = 0.6
 
 TARGET_REQUIRED = [
     "plan_id",
@@ -218,21 +219,17 @@ def compute_progress(value: float, comparator: str, target: float, low: float, h
 
 
 def judge_pace(ratio: float) -> str:
-    """Turn the ratio of observed to required growth into a status (Open SDG thresholds).
+    """Turn the ratio of observed to required growth into a status (Open SDG threshold).
 
     Args:
         ratio: Observed compound growth divided by the growth required to reach the target.
 
     Returns:
-        ``on_track`` (≥ 0.95), ``at_risk`` (≥ 0.6) or ``off_track`` (below, or NaN).
+        ``on_track`` (≥ :data:`ON_TRACK_RATIO`) or ``off_track`` (below, or NaN).
     """
     if _missing(ratio):
         return "off_track"
-    if ratio >= ON_TRACK_RATIO:
-        return "on_track"
-    if ratio >= AT_RISK_RATIO:
-        return "at_risk"
-    return "off_track"
+    return "on_track" if ratio >= ON_TRACK_RATIO else "off_track"
 
 
 def _aim(comparator: str, target: float, low: float, high: float, value: float) -> float:
@@ -468,11 +465,11 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
                 row["next_year_value_needed"] = level * (1 + needed)
 
     if years_left is not None and years_left <= 0:
-        row["status"] = "off_track"
+        row["status"] = "not_met"
         notes.append(f"目标年 {target_year} 已到，未达成")
     elif row["n_years"] < 2:
-        row["status"] = "no_trend"
-        notes.append("仅一年观测值，无法判断趋势")
+        row["status"] = "in_progress"
+        notes.append("目标年未到，仅一年观测值，不判断趋势")
     elif needed_total is not None:
         # If the latest year's value held for the remaining years, how much of the total is reached?
         so_far = current if kind == "cumulative" else float(in_period_sum or 0.0)

@@ -36,9 +36,9 @@ QUALITATIVE = ["#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad", "#16a085", "#7f8c8d",
 STATUS_COLOURS = {
     "met": "#2e8b57",
     "on_track": "#7cb342",
-    "at_risk": "#f0a202",
-    "off_track": "#c0392b",
-    "no_trend": "#e67e22",
+    "in_progress": "#5d6d7e",  # neutral: nothing says it is failing yet
+    "off_track": "#e08a1e",
+    "not_met": "#c0392b",
     "no_data": "#95a5a6",
     "not_measurable": "#bdc3c7",
 }
