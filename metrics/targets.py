@@ -75,6 +75,10 @@ ATTAINMENT_COLUMNS = [
     "unit",
     "target_year",
     "relative_to",
+    "value_text",
+    "reference_value",
+    "reference_unit",
+    "target_equivalent",
     "years_after",
     "current_year",
     "current_value",
@@ -101,6 +105,8 @@ _DTYPES = {
     "target_low": "float64",
     "target_high": "float64",
     "target_year": "Int64",
+    "reference_value": "float64",
+    "target_equivalent": "float64",
     "years_after": "Int64",
     "current_year": "Int64",
     "current_value": "float64",
@@ -126,8 +132,9 @@ _TOLERANCE = 1e-9
 class _Series:
     """The observed series a target is judged on, already in the target's unit."""
 
-    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line
+    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line (, reference)
     years_after: object
+    reference_unit: str = ""  # the unit of the benchmark a relative target is a multiple of
 
 
 def _missing(value: object) -> bool:
@@ -312,7 +319,7 @@ def _observed_series(
         paired = paired[paired["bench_value"] != 0]
         if paired.empty:
             return None
-        paired = paired.assign(value=paired["value"] / paired["bench_value"])
+        paired = paired.assign(value=paired["value"] / paired["bench_value"], reference=paired["bench_value"])
         paired = paired.sort_values(["report_year", "source_line"], ascending=[False, True], kind="stable")
         paired = paired.drop_duplicates(["year", "years_after"]).sort_values("year", kind="stable")
         series = paired
@@ -332,10 +339,10 @@ def _observed_series(
             )
     years_after = _pick_years_after(series)
     chosen = _restrict(series, years_after).sort_values("year", kind="stable")
-    return _Series(
-        frame=chosen[["year", "value", "years_after", "report_id", "source_table", "source_line"]],
-        years_after=years_after,
-    )
+    columns = ["year", "value", "years_after", "report_id", "source_table", "source_line"]
+    if relative_to:
+        return _Series(chosen[[*columns, "reference"]], years_after, str(bench["unit"].iloc[0]))
+    return _Series(frame=chosen[columns], years_after=years_after)
 
 
 def _plan_years(plans: pd.DataFrame | None, plan_id: str) -> tuple[int | None, int | None]:
@@ -368,6 +375,7 @@ def _base_row(target: pd.Series) -> dict:
         "unit": _text(target.get("unit")),
         "target_year": target.get("target_year"),
         "relative_to": _text(target.get("relative_to")),
+        "value_text": _text(target.get("value_text")),
         "n_years": 0,
         "target_source_line": target.get("source_line"),
     }
@@ -390,6 +398,9 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
     row["years_after"] = observed.years_after
     latest = series.iloc[-1]
     row.update(report_id=latest["report_id"], source_table=latest["source_table"], source_line=latest["source_line"])
+    if "reference" in series.columns:  # a multiple of a benchmark: the target in the benchmark's own unit too
+        row.update(reference_value=float(latest["reference"]), reference_unit=observed.reference_unit)
+        row["target_equivalent"] = goal * float(latest["reference"])
     notes: list[str] = []
 
     # Sums and averages over the plan period are judged on totals; levels on compound growth.
@@ -512,7 +523,9 @@ def compute_attainment(
     with the other. Kinds:
 
     - ``relative`` (``relative_to = "monthly_income@高职"``): the value is the school's value
-      divided by that benchmark series' value from the **same report** and year;
+      divided by that benchmark series' value from the **same report** and year
+      (``reference_value``, in ``reference_unit``); ``target_equivalent`` is the target in that
+      unit (1.3 × 4,885.36 元 = 6,350.97 元);
     - ``cumulative`` (累计): the sum of the years inside the plan period
       (``plans.start_year`` … ``target_year``); no year inside it gives ``no_data``;
     - ``annual_average`` (年均): the average of the years inside the plan period (of all observed

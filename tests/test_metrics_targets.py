@@ -150,6 +150,11 @@ def test_single_report_targets(registry: pd.DataFrame) -> None:
     # The survey target uses the one-year-after series and the first table (表2-17, not 表1).
     income = result.iloc[3]
     assert (income["years_after"], income["source_table"], income["source_line"]) == (1, "表2-17", 1320)
+    # The target in the benchmark's own terms: 1.3 × 全省高职 4,885.36 元 (表2-17, line 1318) = 6,350.968 元.
+    assert (income["reference_value"], income["reference_unit"]) == (4885.36, "元")
+    assert income["target_equivalent"] == pytest.approx(6350.968)
+    assert income["value_text"] == "1.3 倍"
+    assert math.isnan(result.iloc[0]["target_equivalent"]) and result.iloc[0]["reference_unit"] == ""
     # 3255.214 is stated for 2019 (§五) and 2020 (表4): one figure, not a flat two-year trend.
     assert result.iloc[4]["source_table"] == "表4"
 
