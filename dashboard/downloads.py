@@ -207,13 +207,15 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
     attainment table of the chosen plan), and the whole dashboard's deck, Word appendix and HTML."""
     from dashboard import frames, store
     from viz.dossier import Dossier
-    from viz.frames import attainment_table, plan_tables
+    from viz.frames import plan_tables
+    from viz.names import plan_title as plan_name
     from viz.sections import plan_provenance
+    from viz.target_tables import attainment_table
 
     lang = filters.lang
     plans = store.plans()
     plan = plans[plans["plan_id"] == filters.plan_id]
-    plan_title = str(plan["title"].iloc[0]) if not plan.empty else ""
+    plan_title = plan_name(filters.plan_id, str(plan["title"].iloc[0]), lang) if not plan.empty else ""
     tables_of_plan = plan_tables(plan.iloc[0]) if not plan.empty else ()
 
     def tables() -> dict:
@@ -221,7 +223,8 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
             return {}
         provenance = plan_provenance(plan_title, tables_of_plan, filters.school, filters.year, filters.benchmark, lang)
         title = "规划目标达成" if lang == "zh" else "plan_attainment"
-        return {f"targets/{title}": (attainment_table(attainment, lang), provenance)}
+        indicator_names = frames.context(filters).names
+        return {f"targets/{title}": (attainment_table(attainment, lang, indicator_names), provenance)}
 
     pack_button(
         lambda: frames.all_section_items(filters),

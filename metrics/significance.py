@@ -6,7 +6,7 @@ larger than that error — statistically significant — and large enough to mat
 :data:`MATERIAL_PP` percentage points). The reports print the respondents of every row of the survey
 tables (表2-15: 本校 3,318, 全省 253,991); where a report gives none, the answer is ``no_sample``.
 
-Method (said in words by :data:`METHOD_ZH` / :data:`METHOD_EN` wherever a verdict is shown):
+Method (said in words wherever a verdict is shown: ``sig_method`` in :mod:`viz.i18n`):
 
 - the school's rate: the 95 % Wilson score interval (better than the textbook ``p ± 1.96·SE`` near 0 or
   100 %, where most employment rates are);
@@ -40,18 +40,6 @@ ALPHA = 0.05
 
 #: Verdicts, in the order a legend lists them.
 VERDICTS = ("significant", "immaterial", "not_significant", "no_sample")
-
-METHOD_ZH = (
-    "95% 置信区间：Wilson 方法，样本为报告所列作答人数。差异检验：双样本 z 检验（未合并方差；"
-    "本校毕业生也在全省样本中，按独立样本计算偏保守）；基准无样本量时按定值作单样本检验。"
-    f"“显著”指 p < 0.05 且差距 ≥ {MATERIAL_PP:g} 个百分点。"
-)
-METHOD_EN = (
-    "95% confidence interval: Wilson score, on the respondents the report prints. Gap test: two-sample z test"
-    " (unpooled; the school's graduates are also in the provincial sample, so treating them as independent is"
-    " conservative); a benchmark without a sample size is taken as a fixed value (one-sample score test)."
-    f" 'Significant' means p < 0.05 and a gap of at least {MATERIAL_PP:g} percentage points."
-)
 
 GAP_COLUMNS = [
     "report_id",

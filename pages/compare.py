@@ -54,12 +54,12 @@ provenance = Provenance(
 if has_trend(frame):
     figure = trend_lines(
         frame, title=name, subtitle=subject, value_label=name, unit=unit, x_label=t("year", lang),
-        empty_message=t("no_data", lang),
+        empty_message=t("no_data", lang), lang=lang,
     )  # fmt: skip
 else:
     figure = benchmark_bars(
         frame, title=name, subtitle=subject, value_label=name, unit=unit, series="bar_series",
-        empty_message=t("no_data", lang),
+        empty_message=t("no_data", lang), lang=lang,
     )  # fmt: skip
 chart(figure, provenance, data=frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
 

@@ -43,8 +43,11 @@ class Provenance:
     filters_short: str = ""
 
     def caption(self, lang: str = "zh") -> str:
-        """The one-line caption under a chart: source, tables, filters."""
-        tables = "、".join(dict.fromkeys(self.tables)) if lang == "zh" else ", ".join(dict.fromkeys(self.tables))
+        """The one-line caption under a chart: source, tables (named in ``lang``), filters."""
+        from viz.names import table_name
+
+        names = dict.fromkeys(table_name(table, lang) for table in self.tables)
+        tables = "、".join(names) if lang == "zh" else ", ".join(names)
         if lang == "zh":
             text = f"来源：{self.source}" + (f"，{tables}" if tables else "")
             return text + (f"；筛选：{self.filters}" if self.filters else "")

@@ -63,6 +63,34 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
     "growth_needed": {"zh": "需年均增长", "en": "growth needed per year"},
+    "targets_without_data": {
+        "zh": "已载入的报告中没有数据的目标（{n} 项）：",
+        "en": "Targets the loaded reports carry no figure for ({n}):",
+    },
+    # significance of a survey rate's gap (metrics.significance)
+    "sig_significant": {"zh": "差异显著", "en": "significant"},
+    "sig_immaterial": {"zh": "差距不足 2 个百分点", "en": "under 2 pp"},
+    "sig_not_significant": {"zh": "差异不显著", "en": "not significant"},
+    "sig_no_sample": {"zh": "报告未给出样本量", "en": "no sample size in the report"},
+    "sig_interval": {
+        "zh": "95% 置信区间 {low}–{high}（作答 {n} 人）",
+        "en": "95% confidence interval {low}–{high} ({n} respondents)",
+    },
+    "sig_gap": {"zh": "较{benchmark} {gap}，p {p}：{verdict}", "en": "vs {benchmark} {gap}, p {p}: {verdict}"},
+    "sig_error_bars": {
+        "zh": "误差线：95% 置信区间（悬停看检验方法）",
+        "en": "Error bars: 95% confidence interval (hover for the test)",
+    },
+    "sig_method": {
+        "zh": "方法：95% 置信区间用 Wilson 方法，样本为报告所列作答人数；差异用双样本 z 检验（未合并方差；"
+        "本校毕业生也在全省样本中，按独立样本计算偏保守）；基准无样本量时按定值作单样本检验。"
+        "“差异显著”指 p < 0.05 且差距 ≥ 2 个百分点。",
+        "en": "Method: 95% confidence interval by the Wilson score method, on the respondents the report prints;"
+        " the gap by a two-sample z test (unpooled; the school's graduates are also in the provincial sample,"
+        " so treating the samples as independent is conservative); a benchmark without a sample size is taken"
+        " as a fixed value (one-sample score test). Significant: p < 0.05 and a gap of at least 2 percentage"
+        " points.",
+    },
     # overview
     "overview_title": {"zh": "总览：{school} {year}", "en": "Overview: {school} {year}"},
     "headline": {"zh": "核心指标", "en": "Headline indicators"},
@@ -169,8 +197,9 @@ TEXT: dict[str, dict[str, str]] = {
     "measurable_charts": {"zh": "可测量目标：现状与目标", "en": "Measurable targets: value and target"},
     "unmeasurable": {"zh": "暂无法用年报数据衡量的目标", "en": "Targets the reports cannot measure"},
     "current_value": {"zh": "现值", "en": "Current"},
-    "current_year": {"zh": "现值年份", "en": "Year"},
-    "target_text": {"zh": "目标（原文）", "en": "Target (as written)"},
+    "current_year": {"zh": "年份", "en": "Year"},
+    "target_text": {"zh": "目标（原文）", "en": "As written in the plan"},
+    "comparator": {"zh": "比较", "en": "Comparison"},
     "progress": {"zh": "进度", "en": "Progress"},
     "next_year_needed": {"zh": "明年需达到", "en": "Needed next year"},
     "note": {"zh": "说明", "en": "Note"},
@@ -216,7 +245,7 @@ TEXT: dict[str, dict[str, str]] = {
     "training_volume": {"zh": "非学历培训服务（人日）", "en": "Non-degree training (person-days)"},
     "top_projects_missing": {
         "zh": "报告的项目清单（表5-1、5-2）未结构化载入，此处不列出。",
-        "en": "The report's project lists (表5-1, 5-2) are not loaded as figures and are not shown.",
+        "en": "The report's project lists (Tables 5-1 and 5-2) are not loaded as figures and are not shown.",
     },
     # data page
     "data_title": {"zh": "数据：已载入的报告与规划", "en": "Data: loaded reports and plans"},
@@ -420,7 +449,9 @@ UNIT_NAMES_EN = {
     "人次": "person-times",
     "人日": "person-days",
     "元": "yuan",
-    "万元": "10k yuan",
+    "元/生": "yuan per student",
+    "万元": "10,000 yuan",
+    "亿元": "100 million yuan",
     "分": "points",
     "项": "items",
     "个": "count",
@@ -428,6 +459,8 @@ UNIT_NAMES_EN = {
     "家": "organisations",
     "课时": "class hours",
     "学时": "class hours",
+    "课次": "classes",
+    "倍": "×",
     "百分点": "pp",
 }
 
@@ -437,6 +470,16 @@ def t(key: str, lang: str, **values: object) -> str:
     entry = TEXT.get(key)
     text = key if entry is None else entry.get(lang) or entry["zh"]
     return text.format(**values) if values else text
+
+
+def colon(lang: str) -> str:
+    """``：`` in Chinese, ``: `` in English."""
+    return "：" if lang == "zh" else ": "
+
+
+def status_help(status: str, lang: str) -> str:
+    """What an attainment status means (a tooltip beside its name)."""
+    return STATUS_HELP.get(status, {}).get(lang, "")
 
 
 def benchmark_name(subject: str, lang: str) -> str:
