@@ -18,8 +18,9 @@ from viz.sections import describe_filters
 
 BENCHMARKS = ("高职", "全省", "本科")
 PARAMS = ("school", "year", "benchmark", "plan", "lang", "peers")
-#: Parameters a page owns (the presentation deck, its slide); kept when the filters rewrite the URL.
-PAGE_PARAMS = ("deck", "slide", "present")
+#: Parameters a page owns (the presentation deck, its slide, the Data page's tab); kept when the
+#: filters rewrite the URL.
+PAGE_PARAMS = ("deck", "slide", "present", "tab")
 
 
 @dataclass(frozen=True)

@@ -346,6 +346,51 @@ def scorecard_frame(
     return out[columns].reset_index(drop=True)
 
 
+def benchmark_matrix(
+    comparison: pd.DataFrame, names: dict[str, str], lang: str, indicator_ids: list[str] | None = None
+) -> pd.DataFrame:
+    """The school against every benchmark at once: one row per indicator and cohort.
+
+    Args:
+        comparison: :func:`metrics.compare.compare_to_benchmark` rows of a report.
+        names: ``indicator_id`` → name in ``lang``.
+        lang: ``zh`` or ``en``.
+        indicator_ids: Indicators in display order (every benchmarked one, in report order, when None).
+
+    Returns:
+        Columns 指标, 届别, 单位, 本校, then one per benchmark (全省高职, 全省高校, 全省本科) in the
+        reader's language; numbers as numbers (missing empty). Empty with those columns when none.
+    """
+    from viz.i18n import t, unit_name
+
+    order = ["高职", "全省", "本科"]
+    columns = [t("indicator", lang), t("office_cohort", lang), t("unit", lang), series_name(SCHOOL, lang)]
+    columns += [series_name(b, lang) for b in order]
+    if comparison.empty:
+        return pd.DataFrame(columns=columns)
+    ids = indicator_ids or list(dict.fromkeys(comparison["indicator_id"]))
+    rows = comparison[comparison["indicator_id"].isin(ids)]
+    position = {indicator_id: i for i, indicator_id in enumerate(ids)}
+    rows = rows.assign(_order=rows["indicator_id"].map(position))
+    rows = rows.sort_values(["_order", "years_after", "year"], ascending=[True, True, False], kind="stable")
+    out = []
+    for (indicator_id, year, years_after), group in rows.groupby(
+        ["indicator_id", "year", "years_after"], sort=False, dropna=False
+    ):
+        first = group.iloc[0]
+        values = dict(zip(group["benchmark"], group["benchmark_value"], strict=True))
+        out.append(
+            [
+                names.get(indicator_id, indicator_id),
+                cohort_label(int(year), years_after, lang),
+                unit_name(str(first["unit"]), lang),
+                first["value"],
+                *(values.get(b) for b in order),
+            ]
+        )
+    return pd.DataFrame(out, columns=columns)
+
+
 def comparison_series(
     series: pd.DataFrame, schools: list[str], subject: str, with_benchmarks: bool, lang: str
 ) -> pd.DataFrame:

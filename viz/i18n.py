@@ -6,6 +6,16 @@ is a key here. A missing key falls back to the key itself so a gap is visible, n
 
 from __future__ import annotations
 
+from viz.vocabulary import (
+    BENCHMARK_NAMES,
+    CHECK_NAMES,
+    DOMAIN_NAMES,
+    LOG_WORDS,
+    STATUS_HELP,
+    STATUS_NAMES,
+    UNIT_NAMES_EN,
+)
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 TEXT: dict[str, dict[str, str]] = {
@@ -121,11 +131,22 @@ TEXT: dict[str, dict[str, str]] = {
         " You see a preview first; nothing is written until you confirm.",
     },
     "upload_disabled": {
-        "zh": "通过仪表盘载入数据需要规划人员密码。管理员可在环境变量 PLANNER_PASSWORD 或 Streamlit secrets"
-        " 的 planner_password 中设置；未设置时仅可查看。",
-        "en": "Loading data through the dashboard needs the planner password (PLANNER_PASSWORD or the"
-        " planner_password secret); without one the dashboard is view-only.",
+        "zh": "上传需要规划人员密码，请联系管理员。",
+        "en": "Uploading needs the planner password; please ask the administrator.",
     },
+    "template_download": {"zh": "下载填报模板", "en": "Download the Excel template"},
+    "template_help": {
+        "zh": "空白的 Excel 填报模板：按说明填写另一所学校或另一年度的数据，再在这里上传。",
+        "en": "The blank Excel template: fill it in for another school or year as its first sheet explains,"
+        " then upload it here.",
+    },
+    "upload_rejected": {
+        "zh": "未能载入“{name}”：{reason}\n\n请上传质量年报的文本（.txt）、PDF、填报模板（.xlsx）或整理好的 CSV；"
+        "数据库没有任何改动。",
+        "en": "“{name}” was not loaded: {reason}\n\nPlease upload a quality report as text (.txt), PDF, the"
+        " filled-in template (.xlsx) or a tidy CSV; nothing was changed.",
+    },
+    "local_time": {"zh": "北京时间", "en": "Beijing time"},
     "password": {"zh": "规划人员密码", "en": "Planner password"},
     "unlock": {"zh": "解锁", "en": "Unlock"},
     "wrong_password": {"zh": "密码不正确。", "en": "Wrong password."},
@@ -183,9 +204,18 @@ TEXT: dict[str, dict[str, str]] = {
     "with_benchmarks": {"zh": "同时显示全省基准", "en": "Show the provincial benchmarks"},
     "peer_ranking": {"zh": "同组学校排名", "en": "Ranking within the peer group"},
     "no_peers": {
-        "zh": "在左侧选择“对比学校”即可并列比较；目前只载入了一所学校。",
-        "en": "Choose peer schools in the sidebar to compare; only one school is loaded now.",
+        "zh": "在左侧“对比学校”中选择其他已载入的学校，即可在此并列排名。",
+        "en": "Choose other loaded schools under “Peer schools” in the sidebar to rank them here.",
     },
+    "one_school": {
+        "zh": "目前只载入了一所学校，暂无同组排名。要加入其他学校，请到“数据 → 载入新数据”上传其质量年报"
+        "（文本、PDF、Excel 模板或 CSV）；载入后左侧会出现“对比学校”。",
+        "en": "Only one school is loaded, so there is no peer ranking yet. To add a school, upload its quality"
+        " report under Data → Load data (text, PDF, the Excel template or CSV); “Peer schools” then appears in"
+        " the sidebar.",
+    },
+    "add_school_link": {"zh": "数据 → 载入新数据", "en": "Data → Load data"},
+    "against_every_benchmark": {"zh": "本校与各基准", "en": "The school against every benchmark"},
     "rank": {"zh": "排名", "en": "Rank"},
     "percentile": {"zh": "百分位", "en": "Percentile"},
     "group_median": {"zh": "组中位数", "en": "Group median"},
@@ -253,7 +283,16 @@ TEXT: dict[str, dict[str, str]] = {
     "plans": {"zh": "规划", "en": "Plans"},
     "figures": {"zh": "数据项", "en": "Figures"},
     "targets_count": {"zh": "目标数", "en": "Targets"},
-    "loaded_at": {"zh": "载入时间（UTC）", "en": "Loaded at (UTC)"},
+    "loaded_at": {"zh": "载入时间（北京时间）", "en": "Loaded at (Beijing time)"},
+    "issuer": {"zh": "发布单位", "en": "Issued by"},
+    "scope": {"zh": "范围", "en": "Scope"},
+    "scope_school": {"zh": "学校", "en": "School"},
+    "scope_city": {"zh": "城市", "en": "City"},
+    "scope_province": {"zh": "省", "en": "Province"},
+    "format_text": {"zh": "文本", "en": "Text"},
+    "format_pdf": {"zh": "PDF", "en": "PDF"},
+    "format_xlsx": {"zh": "Excel", "en": "Excel"},
+    "format_csv": {"zh": "CSV", "en": "CSV"},
     "source_file": {"zh": "来源文件", "en": "Source file"},
     "format": {"zh": "格式", "en": "Format"},
     "provenance_lookup": {"zh": "数据溯源：任选一个数据项", "en": "Provenance: pick any figure"},
@@ -382,7 +421,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Every upload, replacement, deletion, wrong password and store recovery: time, action, report,"
         " file hash and outcome (newest first).",
     },
-    "log_logged_at": {"zh": "时间（UTC）", "en": "Time (UTC)"},
+    "log_logged_at": {"zh": "时间（北京时间）", "en": "Time (Beijing time)"},
     "log_action": {"zh": "操作", "en": "Action"},
     "log_report_id": {"zh": "报告", "en": "Report"},
     "log_file_sha256": {"zh": "文件 SHA-256", "en": "File SHA-256"},
@@ -391,85 +430,22 @@ TEXT: dict[str, dict[str, str]] = {
     "store_recovered": {"zh": "数据库已自动恢复", "en": "The store was recovered"},
 }
 
-#: Benchmark series of the graduate survey, in display order.
-BENCHMARK_NAMES = {
-    "高职": {"zh": "全省高职", "en": "Zhejiang vocational"},
-    "全省": {"zh": "全省高校", "en": "All Zhejiang HEIs"},
-    "本科": {"zh": "全省本科", "en": "Zhejiang undergraduate"},
-}
-
-DOMAIN_NAMES = {
-    "graduate_survey": {"zh": "毕业生调查", "en": "Graduate survey"},
-    "enrollment": {"zh": "招生", "en": "Enrollment"},
-    "student_development": {"zh": "学生发展", "en": "Student development"},
-    "programs": {"zh": "专业与课程", "en": "Programmes and courses"},
-    "faculty": {"zh": "师资", "en": "Faculty"},
-    "conditions": {"zh": "办学条件", "en": "Facilities and funding"},
-    "research_service": {"zh": "科研与社会服务", "en": "Research and service"},
-    "international": {"zh": "国际交流", "en": "International"},
-    "finance": {"zh": "经费", "en": "Finance"},
-}
-
-STATUS_NAMES = {
-    "met": {"zh": "已达成", "en": "Met"},
-    "on_track": {"zh": "按进度可达成", "en": "On track"},
-    "in_progress": {"zh": "推进中", "en": "In progress"},
-    "off_track": {"zh": "进度滞后", "en": "Off track"},
-    "not_met": {"zh": "未达成", "en": "Not met"},
-    "no_data": {"zh": "暂无数据", "en": "No data"},
-    "not_measurable": {"zh": "年报无法衡量", "en": "Not measurable from the reports"},
-}
-#: What each status means, for tooltips and legends (the same words wherever a status is shown).
-STATUS_HELP = {
-    "met": {"zh": "最新数据已达到目标", "en": "The latest figure meets the target"},
-    "on_track": {
-        "zh": "两年以上数据：实际年均增速达到所需增速（≥ 95%）",
-        "en": "Two or more years of data: observed growth at least 95% of the growth needed",
-    },
-    "in_progress": {
-        "zh": "目标年未到，只有一年数据，尚不能判断趋势",
-        "en": "Target year still ahead and one year of data: too early to judge a trend",
-    },
-    "off_track": {
-        "zh": "两年以上数据：实际年均增速低于所需增速",
-        "en": "Two or more years of data: observed growth below the growth needed",
-    },
-    "not_met": {"zh": "目标年已到，未达到目标", "en": "The target year has come and the target is not met"},
-    "no_data": {"zh": "已载入的报告中没有这一指标", "en": "The loaded reports carry no figure for it"},
-    "not_measurable": {
-        "zh": "目标为文字表述，或年报没有对应指标",
-        "en": "The target is text, or no report indicator measures it",
-    },
-}
-
-
-#: Units as stored (Chinese) and their English names, for headers of English exports.
-UNIT_NAMES_EN = {
-    "人": "people",
-    "人次": "person-times",
-    "人日": "person-days",
-    "元": "yuan",
-    "元/生": "yuan per student",
-    "万元": "10,000 yuan",
-    "亿元": "100 million yuan",
-    "分": "points",
-    "项": "items",
-    "个": "count",
-    "门": "courses",
-    "家": "organisations",
-    "课时": "class hours",
-    "学时": "class hours",
-    "课次": "classes",
-    "倍": "×",
-    "百分点": "pp",
-}
-
 
 def t(key: str, lang: str, **values: object) -> str:
     """The text for ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``."""
     entry = TEXT.get(key)
     text = key if entry is None else entry.get(lang) or entry["zh"]
     return text.format(**values) if values else text
+
+
+def check_name(check: str, lang: str) -> str:
+    """A check-up check in words (``conflicting_values`` → 同一数据前后不一致)."""
+    return CHECK_NAMES.get(check, {}).get(lang, check)
+
+
+def log_word(word: str, lang: str) -> str:
+    """A write-log action or outcome in words (``refused`` → 已拒绝)."""
+    return LOG_WORDS.get(word, {}).get(lang, word)
 
 
 def colon(lang: str) -> str:
