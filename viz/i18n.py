@@ -80,7 +80,7 @@ TEXT: dict[str, dict[str, str]] = {
     # significance of a survey rate's gap (metrics.significance)
     "sig_significant": {"zh": "差异显著", "en": "significant"},
     "sig_immaterial": {"zh": "差距不足 2 个百分点", "en": "under 2 pp"},
-    "sig_not_significant": {"zh": "差异不显著", "en": "not significant"},
+    "sig_not_significant": {"zh": "在抽样误差内", "en": "within sampling error"},
     "sig_no_sample": {"zh": "报告未给出样本量", "en": "no sample size in the report"},
     "sig_interval": {
         "zh": "95% 置信区间 {low}–{high}（作答 {n} 人）",

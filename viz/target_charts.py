@@ -175,7 +175,7 @@ def target_progress(
     figure = go.Figure(
         go.Bar(
             x=measured["progress_pct"],
-            y=[wrap_label(label, 12) for label in labels],
+            y=[wrap_label(label, 24) for label in labels],  # one line where it fits: the rows are close
             orientation="h",
             marker_color=[STATUS_COLOURS.get(s, SCHOOL_COLOUR) for s in statuses],
             text=[
