@@ -17,15 +17,24 @@ from loaders.errors import BilingualError
 from viz.exports import Provenance, reader_table, safe_file_name
 from viz.i18n import t
 from viz.markup import plain
-from viz.png import WIDTH_FULL, WIDTH_HALF
+from viz.png import WIDTH_FULL, WIDTH_HALF, png_available
 
 
 def modebar_config(filename: str) -> dict:
-    """Plotly's browser-side toolbar: no logo, PNG download at 2× with a meaningful file name."""
-    return {
+    """Plotly's browser-side toolbar: no logo, PNG download at 2× with a meaningful file name.
+
+    The toolbar's camera saves the chart as the browser draws it, without its source line; where the
+    server can draw PNGs, the 下载 PNG button (chart and source line) replaces it, so no PNG leaves
+    the dashboard without saying where its figures come from. Without Chromium on the server the
+    camera stays as the only way to a picture.
+    """
+    config = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": safe_file_name(filename)},
     }
+    if png_available():
+        config["modeBarButtonsToRemove"] = ["toImage"]
+    return config
 
 
 def chart(
@@ -51,8 +60,15 @@ def chart(
     """
     st.plotly_chart(figure, theme=None, width="stretch", key=f"chart_{key}", config=modebar_config(name))
     st.caption(plain(provenance.caption(lang)))
-    table = reader_table(data, lang) if data is not None and not data.empty else None
-    download_row(table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width)
+    from viz.frames import frame_unit, wide_frame
+
+    has_data = data is not None and not data.empty
+    table = reader_table(data, lang) if has_data else None
+    wide = wide_frame(data, lang, by_subject=True) if has_data else None
+    download_row(
+        table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width, wide=wide,
+        unit=frame_unit(data) if has_data else "",
+    )  # fmt: skip
 
 
 #: The planners' time zone: times are stored in UTC and shown in Beijing time.

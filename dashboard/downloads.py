@@ -37,6 +37,8 @@ def download_row(
     key: str,
     figure: go.Figure | None = None,
     png_width: int = WIDTH_HALF,
+    wide: pd.DataFrame | None = None,
+    unit: str = "",
 ) -> None:
     """Download buttons: CSV and Excel of a table and, for a chart, a server-side PNG.
 
@@ -53,6 +55,8 @@ def download_row(
         key: Unique widget key on the page.
         figure: The chart, for the PNG button.
         png_width: Width in CSS pixels of the PNG.
+        wide: The same figures as a report's table, for the Excel file's second sheet.
+        unit: The unit of ``wide``'s values (its number format).
     """
     filename = safe_file_name(name)
     row = st.container(horizontal=True)
@@ -71,6 +75,8 @@ def download_row(
             make = partial(render, figure, provenance, lang=lang, width=png_width)
         elif not has_table:
             continue
+        elif kind == "xlsx":
+            make = partial(render, data, provenance, lang=lang, wide=wide, unit=unit)
         else:
             make = partial(render, data, provenance, lang=lang)
         row.download_button(

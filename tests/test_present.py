@@ -97,6 +97,8 @@ def test_every_chart_has_a_2x_modebar_png_with_a_meaningful_name(db: Path, monke
     at.switch_page("pages/outcomes.py").run()
     config = json.loads(at.get("plotly_chart")[0].proto.config)
     assert config["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "就业率_温州职业技术学院_2020"}
+    # The server's PNG (with the source line) replaces the toolbar's camera (without it) where it can be drawn.
+    assert ("toImage" in config.get("modeBarButtonsToRemove", [])) == png_available()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("下载 PNG") == (13 if png_available() else 0)
     assert labels.count("下载 CSV") == 13 and labels.count("下载 Excel") == 13

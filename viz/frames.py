@@ -279,13 +279,15 @@ def frame_unit(frame: pd.DataFrame) -> str:
     return str(units[0]) if len(units) == 1 else ""
 
 
-def wide_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def wide_frame(frame: pd.DataFrame, lang: str, *, by_subject: bool = False) -> pd.DataFrame:
     """A chart's data laid out as a report's table: a row per category (or year), a column per series.
 
     Args:
         frame: A chart's data (``category`` or ``year``, optional ``series``, ``value``).
         lang: ``zh`` or ``en`` for the first column's header (and the value column's, with its unit,
             when there are no series).
+        by_subject: For a benchmark chart (its rows have a ``role``: 本校, 高职 …), a row per subject
+            (本校, 全省高职 …) and a column per cohort — the layout of the report's own survey tables.
 
     Returns:
         The table with numbers as numbers (NaN where a series has no value), rows and columns in
@@ -302,13 +304,16 @@ def wide_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         return pd.DataFrame(
             {label: frame[key].tolist(), value_header(frame_unit(frame), lang): frame["value"].tolist()}
         )
-    series = list(dict.fromkeys(frame["series"]))
+    row_key, column_key = (key, "series")
+    if by_subject and "role" in frame.columns:
+        row_key, column_key, label = "series", key, t("subject", lang)
+    columns = list(dict.fromkeys(frame[column_key]))
     rows: dict[object, dict[object, object]] = {}
     for record in frame.to_dict("records"):
-        rows.setdefault(record[key], {})[record["series"]] = record["value"]
+        rows.setdefault(record[row_key], {})[record[column_key]] = record["value"]
     return pd.DataFrame(
-        [[row_key, *(values.get(name) for name in series)] for row_key, values in rows.items()],
-        columns=[label, *series],
+        [[name, *(values.get(column) for column in columns)] for name, values in rows.items()],
+        columns=[label, *columns],
     )
 
 

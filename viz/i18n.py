@@ -302,6 +302,11 @@ TEXT: dict[str, dict[str, str]] = {
     "series": {"zh": "系列", "en": "Series"},
     "source_table": {"zh": "来源表", "en": "Source table"},
     "source_line": {"zh": "来源行", "en": "Source line"},
+    "report_name": {"zh": "报告", "en": "Report"},
+    "ci_low": {"zh": "95% 置信下限（%）", "en": "95% CI low (%)"},
+    "ci_high": {"zh": "95% 置信上限（%）", "en": "95% CI high (%)"},
+    "significance": {"zh": "与基准的差异", "en": "Gap to the benchmark"},
+    "wide_sheet": {"zh": "宽表", "en": "Wide"},
     "download_png": {"zh": "下载 PNG", "en": "Download PNG"},
     "png_unavailable": {
         "zh": "服务器上没有可用的 Chromium，无法生成 PNG；可用图表右上角工具栏的相机按钮在浏览器中下载。",

@@ -153,6 +153,8 @@ def plan_provenance(
         plan_tables,
         describe_filters(school, year, benchmark, lang, plan_title),
         filters_short=f"{school}_{year}",
+        school=school,
+        report=plan_title,
     )
 
 
@@ -218,4 +220,7 @@ def survey_gaps(comparison: pd.DataFrame, observations: pd.DataFrame) -> pd.Data
 def chart_provenance(ctx: Context, frame: pd.DataFrame) -> Provenance:
     """A chart's provenance: the report, the tables its rows come from, the filters."""
     tables = tuple(frame["source_table"].astype(str)) if "source_table" in frame and not frame.empty else ()
-    return Provenance(ctx.source, tables, ctx.filters, frame, filters_short=f"{ctx.school}_{ctx.year}")
+    return Provenance(
+        ctx.source, tables, ctx.filters, frame, filters_short=f"{ctx.school}_{ctx.year}", school=ctx.school,
+        report=ctx.source,
+    )  # fmt: skip
