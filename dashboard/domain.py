@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import kpi_row, render_items, show_error, target_bullets
+from dashboard.components import indicator_names, kpi_row, render_items, show_error, target_bullets
 from dashboard.downloads import page_pack
 from dashboard.state import current
 from metrics.errors import MetricsError
@@ -42,7 +42,8 @@ def render_domain_page(page_id: str) -> None:
             st.header(t("against_targets", f.lang))
             attainment = frames.attainment(f.plan_id, f.school)
             domain = set(registry.loc[registry["domain"].isin(spec.target_domains), "indicator_id"])
-            target_bullets(attainment[attainment["indicator_id"].isin(domain)], lang=f.lang, key=page_id)
+            rows = attainment[attainment["indicator_id"].isin(domain)]
+            target_bullets(rows, lang=f.lang, names=indicator_names(registry, f.lang), key=page_id)
     except MetricsError as exc:
         show_error(exc, f.lang)
     page_pack(page_id, items, f)

@@ -37,6 +37,8 @@ def download_row(
     key: str,
     figure: go.Figure | None = None,
     png_width: int = WIDTH_HALF,
+    wide: pd.DataFrame | None = None,
+    unit: str = "",
 ) -> None:
     """Download buttons: CSV and Excel of a table and, for a chart, a server-side PNG.
 
@@ -53,6 +55,8 @@ def download_row(
         key: Unique widget key on the page.
         figure: The chart, for the PNG button.
         png_width: Width in CSS pixels of the PNG.
+        wide: The same figures as a report's table, for the Excel file's second sheet.
+        unit: The unit of ``wide``'s values (its number format).
     """
     filename = safe_file_name(name)
     row = st.container(horizontal=True)
@@ -71,6 +75,8 @@ def download_row(
             make = partial(render, figure, provenance, lang=lang, width=png_width)
         elif not has_table:
             continue
+        elif kind == "xlsx":
+            make = partial(render, data, provenance, lang=lang, wide=wide, unit=unit)
         else:
             make = partial(render, data, provenance, lang=lang)
         row.download_button(
@@ -207,13 +213,15 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
     attainment table of the chosen plan), and the whole dashboard's deck, Word appendix and HTML."""
     from dashboard import frames, store
     from viz.dossier import Dossier
-    from viz.frames import attainment_table, plan_tables
+    from viz.frames import plan_tables
+    from viz.names import plan_title as plan_name
     from viz.sections import plan_provenance
+    from viz.target_tables import attainment_table
 
     lang = filters.lang
     plans = store.plans()
     plan = plans[plans["plan_id"] == filters.plan_id]
-    plan_title = str(plan["title"].iloc[0]) if not plan.empty else ""
+    plan_title = plan_name(filters.plan_id, str(plan["title"].iloc[0]), lang) if not plan.empty else ""
     tables_of_plan = plan_tables(plan.iloc[0]) if not plan.empty else ()
 
     def tables() -> dict:
@@ -221,7 +229,8 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
             return {}
         provenance = plan_provenance(plan_title, tables_of_plan, filters.school, filters.year, filters.benchmark, lang)
         title = "规划目标达成" if lang == "zh" else "plan_attainment"
-        return {f"targets/{title}": (attainment_table(attainment, lang), provenance)}
+        indicator_names = frames.context(filters).names
+        return {f"targets/{title}": (attainment_table(attainment, lang, indicator_names), provenance)}
 
     pack_button(
         lambda: frames.all_section_items(filters),

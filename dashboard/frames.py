@@ -16,7 +16,7 @@ from dashboard.state import Filters
 from loaders.registry import checkup_rules
 from metrics import queries
 from viz.catalogue import SECTIONS
-from viz.sections import Context, build_context
+from viz.sections import Context, build_context, survey_gaps
 
 
 def comparison(report_id: str, school: str) -> pd.DataFrame:
@@ -37,6 +37,16 @@ def attainment(plan_id: str, school: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _attainment(data: str, plan_id: str, school: str) -> pd.DataFrame:
     return queries.attainment(store, plan_id, school)
+
+
+def gaps(report_id: str, school: str) -> pd.DataFrame:
+    """The 95 % interval of each survey rate of a report and whether its gaps to the benchmarks are significant."""
+    return _gaps(store.version(), report_id, school)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _gaps(data: str, report_id: str, school: str) -> pd.DataFrame:
+    return survey_gaps(comparison(report_id, school), store.observations(report_id))
 
 
 def audit(report_id: str) -> pd.DataFrame:
@@ -60,6 +70,7 @@ def context(filters: Filters) -> Context:
         registry=store.indicators(),
         comparison=comparison(filters.report_id, filters.school),
         history=store.school_observations([filters.school]),
+        gaps=gaps(filters.report_id, filters.school),
     )
 
 

@@ -20,8 +20,9 @@ def asset(name: str) -> str:
 
 
 def print_styles() -> None:
-    """Make every page print cleanly to A4 (``print.css``, ``print_fit.js``); call once per run."""
-    st.html(f"<style>{asset('print.css')}</style>")
+    """Every page's styles: on screen (``screen.css``: wrapping labels, even KPI cards) and printed to A4
+    (``print.css``, ``print_fit.js``); call once per run."""
+    st.html(f"<style>{asset('screen.css')}{asset('print.css')}</style>")
     st.html(f"<script>{asset('print_fit.js')}</script>", unsafe_allow_javascript=True)
 
 

@@ -4,14 +4,16 @@ Belongs here: everything that sets a school's observed values beside a plan's ta
 per target. The status is one of :data:`STATUSES`:
 
 - ``met`` — the latest value (or the sum / average a cumulative / 年均 target asks for) meets it;
-- ``on_track`` / ``at_risk`` / ``off_track`` — not met, two or more observed years: the observed
-  compound growth is set against the growth needed to reach the target by its year (the Open SDG
-  method: ratio ≥ 0.95 on track, ≥ 0.6 at risk, else off track); for cumulative and 年均 targets,
+- ``in_progress`` — not met, the target year still ahead and only one year observed: no growth is
+  guessed (nothing says it is failing), but the growth needed per year and the value needed next
+  year are given;
+- ``on_track`` / ``off_track`` — not met, the target year ahead, two or more observed years: the
+  observed compound growth is set against the growth needed to reach the target by its year (the
+  Open SDG ratio; at least :data:`ON_TRACK_RATIO` is on track); for cumulative and 年均 targets,
   whose totals do not grow by compounding, the ratio is the plan-period total reached if the
-  latest year's value held for the remaining years, over the total needed. A target year that
-  has passed unmet is off track;
-- ``no_trend`` — not met and only one year observed: no growth is guessed, but the growth needed
-  per year and the value needed next year are still given;
+  latest year's value held for the remaining years, over the total needed;
+- ``not_met`` — the target year has come (the latest observed year is the target year or later)
+  and the target is not met;
 - ``no_data`` — measurable, but the loaded reports carry no value for it;
 - ``not_measurable`` — the target is text, or no registry indicator measures it.
 
@@ -38,11 +40,10 @@ from metrics.observations import (
 from metrics.trends import TREND_REQUIRED, build_series, compute_cagr
 from metrics.units import convert_value
 
-STATUSES = ("met", "on_track", "at_risk", "off_track", "no_trend", "no_data", "not_measurable")
+STATUSES = ("met", "on_track", "in_progress", "off_track", "not_met", "no_data", "not_measurable")
 
-#: Open SDG's default thresholds for the ratio of observed to required growth.
+#: Open SDG's threshold for the ratio of observed to required growth: at least this is on track.
 ON_TRACK_RATIO = 0.95
-AT_RISK_RATIO = 0.6
 
 #: What attainment needs of a target: every target column but where it was written and how.
 TARGET_REQUIRED = names(
@@ -65,6 +66,10 @@ ATTAINMENT_COLUMNS = [
     "unit",
     "target_year",
     "relative_to",
+    "value_text",
+    "reference_value",
+    "reference_unit",
+    "target_equivalent",
     "years_after",
     "current_year",
     "current_value",
@@ -91,6 +96,8 @@ _DTYPES = {
     "target_low": "float64",
     "target_high": "float64",
     "target_year": "Int64",
+    "reference_value": "float64",
+    "target_equivalent": "float64",
     "years_after": "Int64",
     "current_year": "Int64",
     "current_value": "float64",
@@ -116,8 +123,9 @@ _TOLERANCE = 1e-9
 class _Series:
     """The observed series a target is judged on, already in the target's unit."""
 
-    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line
+    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line (, reference)
     years_after: object
+    reference_unit: str = ""  # the unit of the benchmark a relative target is a multiple of
 
 
 def _missing(value: object) -> bool:
@@ -209,21 +217,17 @@ def compute_progress(value: float, comparator: str, target: float, low: float, h
 
 
 def judge_pace(ratio: float) -> str:
-    """Turn the ratio of observed to required growth into a status (Open SDG thresholds).
+    """Turn the ratio of observed to required growth into a status (Open SDG threshold).
 
     Args:
         ratio: Observed compound growth divided by the growth required to reach the target.
 
     Returns:
-        ``on_track`` (≥ 0.95), ``at_risk`` (≥ 0.6) or ``off_track`` (below, or NaN).
+        ``on_track`` (≥ :data:`ON_TRACK_RATIO`) or ``off_track`` (below, or NaN).
     """
     if _missing(ratio):
         return "off_track"
-    if ratio >= ON_TRACK_RATIO:
-        return "on_track"
-    if ratio >= AT_RISK_RATIO:
-        return "at_risk"
-    return "off_track"
+    return "on_track" if ratio >= ON_TRACK_RATIO else "off_track"
 
 
 def _aim(comparator: str, target: float, low: float, high: float, value: float) -> float:
@@ -306,7 +310,7 @@ def _observed_series(
         paired = paired[paired["bench_value"] != 0]
         if paired.empty:
             return None
-        paired = paired.assign(value=paired["value"] / paired["bench_value"])
+        paired = paired.assign(value=paired["value"] / paired["bench_value"], reference=paired["bench_value"])
         paired = paired.sort_values(["report_year", "source_line"], ascending=[False, True], kind="stable")
         paired = paired.drop_duplicates(["year", "years_after"]).sort_values("year", kind="stable")
         series = paired
@@ -326,10 +330,10 @@ def _observed_series(
             )
     years_after = _pick_years_after(series)
     chosen = _restrict(series, years_after).sort_values("year", kind="stable")
-    return _Series(
-        frame=chosen[["year", "value", "years_after", "report_id", "source_table", "source_line"]],
-        years_after=years_after,
-    )
+    columns = ["year", "value", "years_after", "report_id", "source_table", "source_line"]
+    if relative_to:
+        return _Series(chosen[[*columns, "reference"]], years_after, str(bench["unit"].iloc[0]))
+    return _Series(frame=chosen[columns], years_after=years_after)
 
 
 def _plan_years(plans: pd.DataFrame | None, plan_id: str) -> tuple[int | None, int | None]:
@@ -362,6 +366,7 @@ def _base_row(target: pd.Series) -> dict:
         "unit": _text(target.get("unit")),
         "target_year": target.get("target_year"),
         "relative_to": _text(target.get("relative_to")),
+        "value_text": _text(target.get("value_text")),
         "n_years": 0,
         "target_source_line": target.get("source_line"),
     }
@@ -384,6 +389,9 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
     row["years_after"] = observed.years_after
     latest = series.iloc[-1]
     row.update(report_id=latest["report_id"], source_table=latest["source_table"], source_line=latest["source_line"])
+    if "reference" in series.columns:  # a multiple of a benchmark: the target in the benchmark's own unit too
+        row.update(reference_value=float(latest["reference"]), reference_unit=observed.reference_unit)
+        row["target_equivalent"] = goal * float(latest["reference"])
     notes: list[str] = []
 
     # Sums and averages over the plan period are judged on totals; levels on compound growth.
@@ -459,11 +467,11 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
                 row["next_year_value_needed"] = level * (1 + needed)
 
     if years_left is not None and years_left <= 0:
-        row["status"] = "off_track"
+        row["status"] = "not_met"
         notes.append(f"目标年 {target_year} 已到，未达成")
     elif row["n_years"] < 2:
-        row["status"] = "no_trend"
-        notes.append("仅一年观测值，无法判断趋势")
+        row["status"] = "in_progress"
+        notes.append("目标年未到，仅一年观测值，不判断趋势")
     elif needed_total is not None:
         # If the latest year's value held for the remaining years, how much of the total is reached?
         so_far = current if kind == "cumulative" else float(in_period_sum or 0.0)
@@ -506,7 +514,9 @@ def compute_attainment(
     with the other. Kinds:
 
     - ``relative`` (``relative_to = "monthly_income@高职"``): the value is the school's value
-      divided by that benchmark series' value from the **same report** and year;
+      divided by that benchmark series' value from the **same report** and year
+      (``reference_value``, in ``reference_unit``); ``target_equivalent`` is the target in that
+      unit (1.3 × 4,885.36 元 = 6,350.97 元);
     - ``cumulative`` (累计): the sum of the years inside the plan period
       (``plans.start_year`` … ``target_year``); no year inside it gives ``no_data``;
     - ``annual_average`` (年均): the average of the years inside the plan period (of all observed

@@ -23,6 +23,7 @@ from viz.catalogue import SECTIONS
 from viz.documents import DOCUMENTS, render_document
 from viz.dossier import Dossier
 from viz.frames import plan_tables
+from viz.names import plan_title
 from viz.pack import PackTable
 from viz.sections import Context, build_context
 
@@ -110,7 +111,7 @@ def load_attainment(
         raise PackError(f"没有规划“{plan_id}”。", f"No plan {plan_id!r}.")
     plan = plan.iloc[0]
     attainment = queries.attainment(StoreReader(con), plan_id, ctx.school)
-    return attainment, str(plan["title"]), plan_tables(plan)
+    return attainment, plan_title(plan_id, str(plan["title"]), ctx.lang), plan_tables(plan)
 
 
 def load_dossier(con: duckdb.DuckDBPyConnection, ctx: Context, page: str, plan_id: str | None) -> Dossier:

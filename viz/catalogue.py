@@ -29,7 +29,8 @@ from viz.frames import (
     subject_frame,
     totals_by_year,
 )
-from viz.i18n import benchmark_name, t
+from viz.i18n import benchmark_name, colon, t
+from viz.names import subject_name
 from viz.sections import ChartItem, Context, chart_provenance
 
 PAGES_SPEC = SPECS_DIR / "pages.toml"
@@ -144,7 +145,7 @@ def _value_label(spec: ChartSpec, ctx: Context) -> str:
 
 
 def _benchmark_subtitle(ctx: Context) -> str:
-    return f"{ctx.subtitle} · {t('benchmark', ctx.lang)}：{benchmark_name(ctx.benchmark, ctx.lang)}"
+    return f"{ctx.subtitle} · {t('benchmark', ctx.lang)}{colon(ctx.lang)}{benchmark_name(ctx.benchmark, ctx.lang)}"
 
 
 def _comparison(ctx: Context, spec: ChartSpec) -> pd.DataFrame:
@@ -152,15 +153,27 @@ def _comparison(ctx: Context, spec: ChartSpec) -> pd.DataFrame:
     return rows.assign(name=rows["indicator_id"].map(ctx.name))
 
 
+def _significance_note(frame: pd.DataFrame, spec: ChartSpec, ctx: Context) -> str:
+    """What the chart says about sampling error: its error bars, or that the report gives no sample size."""
+    if frame.empty or ctx.gaps.empty or spec.indicators[0] not in set(ctx.gaps["indicator_id"]):
+        return ""
+    if "ci_low" in frame.columns and frame["ci_low"].notna().any():
+        return t("sig_error_bars", ctx.lang)
+    return t("sig_no_sample", ctx.lang)
+
+
 def _benchmark(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
-    frame = benchmark_chart_frame(_comparison(ctx, spec), ctx.lang, ctx.benchmark).assign(unit=spec.unit)
+    comparison = _comparison(ctx, spec)
+    frame = benchmark_chart_frame(comparison, ctx.lang, ctx.benchmark, gaps=ctx.gaps).assign(unit=spec.unit)
+    note = _significance_note(frame, spec, ctx)
     figure = benchmark_bars(
         frame,
         title=_title(spec, ctx),
-        subtitle=_benchmark_subtitle(ctx),
+        subtitle=_benchmark_subtitle(ctx) + (f"\n{note}" if note else ""),
         value_label=_value_label(spec, ctx),
         unit=spec.unit,
         empty_message=t("no_data", ctx.lang),
+        lang=ctx.lang,
     )
     return frame, figure
 
@@ -189,6 +202,7 @@ def _dimensions(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
         value_label=_value_label(spec, ctx),
         unit=spec.unit,
         empty_message=t("no_data", ctx.lang),
+        lang=ctx.lang,
     )
     return frame, figure
 
@@ -201,11 +215,19 @@ def _bars(spec: ChartSpec, ctx: Context, frame: pd.DataFrame) -> object:
         value_label=_value_label(spec, ctx),
         unit=spec.unit,
         empty_message=t("no_data", ctx.lang),
+        lang=ctx.lang,
     )
 
 
+def _named(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """The report's row labels (categories) in the reader's language (:func:`viz.names.subject_name`)."""
+    if ctx.lang == "zh" or frame.empty:
+        return frame
+    return frame.assign(category=frame["category"].map(lambda s: subject_name(s, ctx.lang)))
+
+
 def _subjects(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
-    frame = subject_frame(ctx.observations, spec.indicators[0])
+    frame = _named(subject_frame(ctx.observations, spec.indicators[0]), ctx)
     return frame, _bars(spec, ctx, frame)
 
 
@@ -222,11 +244,12 @@ def _grouped(spec: ChartSpec, ctx: Context, frame: pd.DataFrame, title: str) -> 
         value_label=_value_label(spec, ctx),
         unit=spec.unit,
         empty_message=t("no_data", ctx.lang),
+        lang=ctx.lang,
     )
 
 
 def _series(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
-    frame = long_frame(ctx.observations, {i: ctx.name(i) for i in spec.indicators})
+    frame = _named(long_frame(ctx.observations, {i: ctx.name(i) for i in spec.indicators}), ctx)
     return frame, _grouped(spec, ctx, frame, _title(spec, ctx))
 
 
@@ -237,7 +260,7 @@ def _regions(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
     totals = set(shares.loc[(shares["value"] - 100).abs() < 0.005, "subject"])
     labels = {i: t(name, ctx.lang) for i, name in zip(spec.indicators, spec.series, strict=True)}
     frame = long_frame(table, labels)
-    frame = frame[~frame["category"].isin(totals)].reset_index(drop=True)
+    frame = _named(frame[~frame["category"].isin(totals)].reset_index(drop=True), ctx)
     title = _title(spec, ctx)
     if spec.title_prefix and ctx.lang == "zh":
         title = f"{t(spec.title_prefix, ctx.lang)}：{title}"
@@ -255,6 +278,7 @@ def _trend(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
         unit=spec.unit,
         x_label=t("year", ctx.lang),
         empty_message=t("one_year_only", ctx.lang),
+        lang=ctx.lang,
     )
     return frame, figure
 

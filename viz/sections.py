@@ -32,6 +32,8 @@ class Context:
         registry: The indicator registry.
         comparison: :func:`metrics.compare.compare_to_benchmark` rows of the report.
         history: Observations of all the school's reports (for year-over-year charts).
+        gaps: :func:`metrics.significance.assess_gaps` rows of the report: the 95 % interval of each
+            survey rate and whether its gap to each benchmark is significant.
     """
 
     school: str
@@ -44,6 +46,7 @@ class Context:
     registry: pd.DataFrame
     comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         # Looked up for every row of a comparison: a dict, not a filter of the registry each time.
@@ -146,10 +149,12 @@ def plan_provenance(
         The provenance of the attainment table (the dashboard's pack, the CLI and the office files).
     """
     return Provenance(
-        f"{plan_title}；{school}",
+        f"{plan_title}{'；' if lang == 'zh' else '; '}{school}",
         plan_tables,
         describe_filters(school, year, benchmark, lang, plan_title),
         filters_short=f"{school}_{year}",
+        school=school,
+        report=plan_title,
     )
 
 
@@ -163,6 +168,7 @@ def build_context(
     registry: pd.DataFrame,
     comparison: pd.DataFrame,
     history: pd.DataFrame,
+    gaps: pd.DataFrame | None = None,
 ) -> Context:
     """The :class:`Context` of one school and report year, from frames already read.
 
@@ -178,10 +184,14 @@ def build_context(
         registry: The indicator registry.
         comparison: :func:`metrics.compare.compare_to_benchmark` rows of the selected report.
         history: Observations of all reports (only the school's are kept).
+        gaps: :func:`metrics.significance.assess_gaps` of the comparison; worked out here (from the
+            report's respondents, ``data/specs/sample_sizes.csv``) when None.
 
     Returns:
         The context.
     """
+    if gaps is None:
+        gaps = survey_gaps(comparison, observations)
     return Context(
         school=school,
         year=year,
@@ -193,10 +203,24 @@ def build_context(
         registry=registry,
         comparison=comparison,
         history=history[history["school"] == school],
+        gaps=gaps,
     )
+
+
+def survey_gaps(comparison: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """The significance of every survey rate's gaps (:func:`metrics.significance.assess_gaps`) of a report."""
+    from loaders.registry import sample_sizes
+    from metrics.significance import GAP_COLUMNS, assess_gaps
+
+    if comparison.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    return assess_gaps(comparison, observations, sample_sizes())
 
 
 def chart_provenance(ctx: Context, frame: pd.DataFrame) -> Provenance:
     """A chart's provenance: the report, the tables its rows come from, the filters."""
     tables = tuple(frame["source_table"].astype(str)) if "source_table" in frame and not frame.empty else ()
-    return Provenance(ctx.source, tables, ctx.filters, frame, filters_short=f"{ctx.school}_{ctx.year}")
+    return Provenance(
+        ctx.source, tables, ctx.filters, frame, filters_short=f"{ctx.school}_{ctx.year}", school=ctx.school,
+        report=ctx.source,
+    )  # fmt: skip
