@@ -71,7 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Only one report year is loaded: no trend to draw yet.",
     },
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
-    "growth_needed": {"zh": "需年均增长", "en": "growth needed per year"},
+    "growth_needed": {"zh": "需年均增长", "en": "Growth needed / yr"},
     "targets_without_data": {
         "zh": "已载入的报告中没有数据的目标（{n} 项）：",
         "en": "Targets the loaded reports carry no figure for ({n}):",
@@ -227,7 +227,7 @@ TEXT: dict[str, dict[str, str]] = {
     "current_value": {"zh": "现值", "en": "Current"},
     "current_year": {"zh": "年份", "en": "Year"},
     "target_text": {"zh": "目标（原文）", "en": "As written in the plan"},
-    "comparator": {"zh": "比较", "en": "Comparison"},
+    "comparator": {"zh": "比较", "en": "≥ / ≤"},
     "progress": {"zh": "进度", "en": "Progress"},
     "next_year_needed": {"zh": "明年需达到", "en": "Needed next year"},
     "note": {"zh": "说明", "en": "Note"},
@@ -256,7 +256,7 @@ TEXT: dict[str, dict[str, str]] = {
     "registration_rate_by_channel": {"zh": "各口径报到率", "en": "Registration rate by channel"},
     "intake_mix": {"zh": "录取新生生源类型", "en": "Admitted students by prior schooling"},
     "intake_regions": {"zh": "新生生源地区", "en": "New students by origin"},
-    "intake_3yr": {"zh": "近三年报到新生生源类型", "en": "Registered students by prior schooling, three years"},
+    "intake_3yr": {"zh": "近三年报到新生生源类型", "en": "Registered by prior schooling, 3 years"},
     # faculty
     "faculty_title": {"zh": "师资：结构、双师与生师比", "en": "Faculty: structure, dual-qualified share, ratio"},
     "by_title": {"zh": "专任教师职称结构", "en": "Full-time teachers by title"},
