@@ -8,10 +8,10 @@ from dashboard import store
 from dashboard.navigation import st_pages
 from dashboard.state import sidebar_filters
 from dashboard.static import print_styles
-from viz.i18n import t
+from viz.i18n import both, t
 
 st.set_page_config(
-    page_title="高职质量年报对标 · Quality report benchmarks",
+    page_title=" · ".join(both("app_title")),
     page_icon=":material/insights:",
     layout="wide",
 )

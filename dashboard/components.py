@@ -189,7 +189,7 @@ def kpi_row(
 ) -> None:
     """A row of plain KPI cards (value and unit) for indicators of one report and subject."""
     from viz.charts import format_value
-    from viz.i18n import colon
+    from viz.i18n import colon, unit_name
     from viz.names import table_name
 
     columns = st.columns(len(indicator_ids))
@@ -203,9 +203,15 @@ def kpi_row(
             table = table_name(rows["source_table"].iloc[0], lang)
             line = rows["source_line"].iloc[0]
             where = f"{t('source', lang)}{colon(lang)}{table} · {t('line', lang)} {line} · {int(rows['year'].iloc[0])}"
+        # The unit goes with the name (which wraps), so the value is never cut to "4,830 peo…".
+        tight = unit in ("%", ":1") or not unit
+        name = indicator_name(indicators, indicator_id, lang)
+        if not tight:
+            shown_unit = unit_name(unit, lang)
+            name = f"{name}（{shown_unit}）" if lang == "zh" else f"{name} ({shown_unit})"
         column.metric(
-            plain(indicator_name(indicators, indicator_id, lang)),
-            format_value(value, unit, lang=lang),
+            plain(name),
+            format_value(value, unit, lang=lang, with_unit=tight),
             help=plain(where) if where else None,
             border=True,
         )

@@ -13,6 +13,7 @@ import streamlit as st
 
 from loaders.coverage import KIND_TEXT, STATUS_TEXT
 from viz.i18n import t
+from viz.names import english_references
 
 #: Order in which statuses are listed: what needs attention first.
 STATUS_ORDER = ["missing", "partial", "found", "not_read", "info"]
@@ -35,7 +36,7 @@ def coverage_table(frame: pd.DataFrame, lang: str, *, attention_only: bool) -> p
     frame = frame.assign(_order=frame["status"].map(order)).sort_values(["_order", "position"], kind="stable")
     column = 0 if lang == "zh" else 1
     name = frame["name_zh"] if lang == "zh" else frame["name_en"]
-    problems = frame["problems_zh"] if lang == "zh" else frame["problems_en"]
+    problems = frame["problems_zh"] if lang == "zh" else frame["problems_en"].map(english_references)
     return pd.DataFrame(
         {
             t("coverage_status", lang): frame["status"].map(lambda s: STATUS_TEXT.get(s, (s, s))[column]),
@@ -43,7 +44,9 @@ def coverage_table(frame: pd.DataFrame, lang: str, *, attention_only: bool) -> p
                 ("★ " if core else "") + str(n) for core, n in zip(frame["core"], name, strict=True)
             ],
             t("coverage_kind", lang): frame["kind"].map(lambda k: KIND_TEXT.get(k, (k, k))[column]),
-            t("table", lang): frame["source_table"].replace("", "—"),
+            t("table", lang): frame["source_table"]
+            .map(lambda x: english_references(x) if lang == "en" else x)
+            .replace("", "—"),
             t("line", lang): [str(int(n)) if pd.notna(n) else "—" for n in frame["line"]],
             t("figures", lang): frame["n_values"],
             t("coverage_problems", lang): problems.str.replace("；", "\n").str.replace("; ", "\n"),

@@ -228,7 +228,7 @@ def dashboard_pack(filters, attainment: pd.DataFrame | None) -> None:
         if attainment is None or attainment.empty:
             return {}
         provenance = plan_provenance(plan_title, tables_of_plan, filters.school, filters.year, filters.benchmark, lang)
-        title = "规划目标达成" if lang == "zh" else "plan_attainment"
+        title = t("attainment_file", lang)
         indicator_names = frames.context(filters).names
         return {f"targets/{title}": (attainment_table(attainment, lang, indicator_names), provenance)}
 

@@ -22,6 +22,7 @@ from loaders.settings import max_upload_bytes
 from loaders.store import IngestOutcome
 from loaders.uploads import forget_report, ingest_upload
 from loaders.writelog import record
+from viz.i18n import both
 
 _PARSED = "_upload_parsed"
 
@@ -67,8 +68,7 @@ def load(result: LoadResult, data: bytes) -> IngestOutcome:
         error = LoadError(
             result.source_file,
             "",
-            f"无法保存上传文件的副本（{exc.strerror}），未写入任何内容。",
-            f"the upload's copy cannot be saved ({exc.strerror}); nothing was written.",
+            *both("upload_copy_failed", reason=exc.strerror),
         )
         _log("upload", "refused", report_id=result.report_id, file_sha256=result.sha256, detail=error.message)
         raise error from exc

@@ -86,20 +86,15 @@ def kpi_line(cards: pd.DataFrame, benchmark: str, lang: str) -> str:
     targeted = cards[cards["status"].notna()]
     met = int((targeted["status"] == "met").sum())
     name = benchmark_name(benchmark, lang)
-    if lang == "zh":
-        text = f"可与{name}比较的 {len(compared)} 项核心指标中 {better} 项优于{name}"
-        return text + (f"；有规划目标的 {len(targeted)} 项中已达成 {met} 项。" if len(targeted) else "。")
-    text = f"{better} of the {len(compared)} headline indicators compared with {name} are better than it"
-    return text + (f"; {met} of the {len(targeted)} with a plan target met it." if len(targeted) else ".")
+    values = {"name": name, "compared": len(compared), "better": better, "targeted": len(targeted), "met": met}
+    return t("kpi_line_targets" if len(targeted) else "kpi_line", lang, **values)
 
 
 def plan_line(item: ChartItem, lang: str) -> str:
     """``19 项可衡量目标有数据：已达成 6，推进中 7。`` (counts of the plan slide's statuses)."""
     counts = item.data["status"].value_counts()
     parts = [f"{status_name(s, lang)} {int(counts[s])}" for s in STATUS_NAMES if s in counts.index]
-    if lang == "zh":
-        return f"{len(item.data)} 项目标有数据：" + "，".join(parts) + "。"
-    return f"{len(item.data)} targets with data: " + ", ".join(parts) + "."
+    return t("plan_line", lang, n=len(item.data), counts=("，" if lang == "zh" else ", ").join(parts))
 
 
 def slide_line(item: object, f: Filters) -> str:

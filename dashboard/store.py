@@ -40,6 +40,7 @@ from loaders.guard import Recovery, StoreGuard, move_aside, recover
 from loaders.leftovers import remove_leftovers
 from loaders.paths import default_db_path, uploads_dir
 from loaders.settings import read_only, setting
+from viz.i18n import both, t
 
 _LOG = logging.getLogger(__name__)
 
@@ -75,12 +76,7 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
     path = Path(db_path)
     if readonly:
         if not path.exists():
-            raise StoreUnavailableError(
-                f"只读模式下找不到数据库文件 {path.name}。"
-                "请由数据维护者发布该文件（python -m loaders rebuild --db …）。",
-                f"Read-only mode: the database file {path.name} does not exist. Publish it first"
-                " (python -m loaders rebuild --db …).",
-            )
+            raise StoreUnavailableError(*both("store_missing_readonly", name=path.name))
         try:
             con = store.connect(path, read_only=True)
             _check(con)
@@ -124,19 +120,10 @@ def _is_lock_error(exc: Exception) -> bool:
 
 def _unavailable_message(path: Path, exc: Exception, *, readonly: bool) -> tuple[str, str]:
     if _is_lock_error(exc):
-        return (
-            f"数据库文件 {path.name} 正被另一个程序以写入方式打开（如正在运行的导入命令）。请待其结束后刷新页面。",
-            f"The database file {path.name} is open for writing by another program (an import, perhaps)."
-            " Reload this page when it has finished.",
-        )
+        return both("store_locked", name=path.name)
     if readonly:
-        return (
-            f"只读模式下无法打开数据库文件 {path.name}（文件已损坏或不是数据库）。请重新发布该文件"
-            "（python -m loaders rebuild --db …），然后重启本服务。",
-            f"Read-only mode: the database file {path.name} cannot be opened (damaged, or not a database)."
-            " Publish it again (python -m loaders rebuild --db …) and restart this service.",
-        )
-    return f"无法打开数据库文件 {path.name}。", f"The database file {path.name} cannot be opened."
+        return both("store_damaged_readonly", name=path.name)
+    return both("store_unopenable", name=path.name)
 
 
 _OPENED: list[duckdb.DuckDBPyConnection] = []
@@ -224,12 +211,7 @@ def watch_store() -> None:
         if reason is None:
             return
         if read_only():
-            st.error(
-                "数据库文件在服务运行期间被改动。只读副本不会自行修复：请重新发布该文件并重启本服务。\n\n"
-                "The database file changed while being served. A read-only replica does not repair it: publish"
-                " the file again and restart this service.",
-                icon=":material/database:",
-            )
+            st.error("\n\n".join(both("store_changed_readonly")), icon=":material/database:")
             st.stop()
         _recover(watch, reason)
     finally:
@@ -257,7 +239,10 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
             recovery = _recover(watch, reason)
             zh, en = recovery.message()
             raise StoreDamagedError(
-                watch.path.name, "", f"本次未写入任何内容。{zh}请重新操作。", f"nothing was written; {en} Please retry."
+                watch.path.name,
+                "",
+                t("store_nothing_written", "zh", reason=zh),
+                t("store_nothing_written", "en", reason=en),
             )
         try:
             return action(cursor())

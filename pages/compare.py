@@ -92,7 +92,10 @@ if not f.peers:
         matrix,
         hide_index=True,
         width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in matrix.columns[3:]},
+        column_config={  # every column visible on a 1366-px screen beside the sidebar (≈ 900 px)
+            **dict(zip(matrix.columns[:3], (st.column_config.Column(width=w) for w in (220, 150, 56)), strict=False)),
+            **{c: st.column_config.NumberColumn(format="%,.2f", width=112) for c in matrix.columns[3:]},
+        },
     )
     download_row(
         matrix,

@@ -22,7 +22,7 @@ from viz.charts import format_value
 from viz.exports import Provenance
 from viz.i18n import check_name, colon, log_word, t
 from viz.markup import plain
-from viz.names import plan_issuer, plan_title, subject_name, table_name
+from viz.names import english_references, plan_issuer, plan_title, subject_name, table_name
 from viz.sections import report_label
 
 f = current()
@@ -53,13 +53,14 @@ with loaded:
         ),
         hide_index=True,
         width="stretch",
-        column_config={
-            t("school", lang): st.column_config.TextColumn(width=150),
-            t("report_year", lang): st.column_config.TextColumn(width=70),
-            t("year_basis", lang): st.column_config.TextColumn(width=230),
-            t("title_year", lang): st.column_config.TextColumn(width=70),
-            t("format", lang): st.column_config.TextColumn(width=70),
-            t("figures", lang): st.column_config.NumberColumn(width=70),
+        column_config={  # every column visible on a 1366-px screen beside the sidebar (≈ 890 px)
+            t("school", lang): st.column_config.TextColumn(width=130),
+            t("report_year", lang): st.column_config.TextColumn(width=60),
+            t("year_basis", lang): st.column_config.TextColumn(width=170),
+            t("title_year", lang): st.column_config.TextColumn(width=60),
+            t("source_file", lang): st.column_config.TextColumn(width=170),
+            t("format", lang): st.column_config.TextColumn(width=56),
+            t("figures", lang): st.column_config.NumberColumn(width=60),
             t("loaded_at", lang): st.column_config.TextColumn(width=130),
         },
     )
@@ -86,10 +87,12 @@ with loaded:
         hide_index=True,
         width="stretch",
         column_config={
-            t("plan", lang): st.column_config.TextColumn(width=300),
-            t("scope", lang): st.column_config.TextColumn(width=60),
-            t("year", lang): st.column_config.TextColumn(width=60),
-            t("targets_count", lang): st.column_config.NumberColumn(width=70),
+            t("plan", lang): st.column_config.TextColumn(width=240),
+            t("issuer", lang): st.column_config.TextColumn(width=180),
+            t("scope", lang): st.column_config.TextColumn(width=56),
+            t("year", lang): st.column_config.TextColumn(width=52),
+            t("source_file", lang): st.column_config.TextColumn(width=150),
+            t("targets_count", lang): st.column_config.NumberColumn(width=60),
             t("loaded_at", lang): st.column_config.TextColumn(width=130),
         },
     )
@@ -159,9 +162,13 @@ with checkup:
         table = pd.DataFrame(
             {
                 t("check", lang): findings["check"].map(lambda c: check_name(c, lang)),
-                t("table", lang): findings["source_table"].map(lambda x: table_name(x, lang)),
+                t("table", lang): findings["source_table"].map(
+                    lambda x: english_references(x) if lang == "en" else x  # 表2-14/表1 → Table 2-14/Table 1
+                ),
                 t("lines", lang): findings["lines"],
-                t("message", lang): findings["message" if lang == "zh" else "message_en"],
+                t("message", lang): findings["message"]
+                if lang == "zh"
+                else findings["message_en"].map(english_references),
             }
         )
         st.dataframe(

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import indicator_names, show_error, status_counts, target_bullets
+from dashboard.components import indicator_names, show_error, status_counts, target_bullets, target_name
 from dashboard.downloads import download_row
 from dashboard.state import current
 from metrics.errors import MetricsError
@@ -62,15 +62,15 @@ measured = shown[shown["status"] != "not_measurable"]
 screen = target_screen_table(measured, lang, names)
 widths = {  # all columns visible on a 1366-px screen beside the sidebar (≈ 940 px)
     t("indicator", lang): 150,
-    t("target_text", lang): 140,
-    t("comparator", lang): 48,
-    t("target", lang): 80,
-    t("current_value", lang): 92,
-    t("current_year", lang): 52,
-    t("progress", lang): 100,
+    t("target_text", lang): 110,
+    t("comparator", lang): 44,
+    t("target", lang): 84,
+    t("current_value", lang): 100,
+    t("current_year", lang): 48,
+    t("progress", lang): 92,
     t("status", lang): 80,
-    t("growth_needed", lang): 82,
-    t("next_year_needed", lang): 92,
+    t("growth_needed", lang): 72,
+    t("next_year_needed", lang): 100,
 }
 for group, rows in screen.groupby("group", sort=False, dropna=False):
     label = plan_term(group, lang) if isinstance(group, str) and group else t("general_group", lang)
@@ -98,7 +98,7 @@ rest = attainment[attainment["status"] == "not_measurable"]
 why = rest["note"].where(rest["note"] != "", status_help("not_measurable", lang)) if lang == "zh" else None
 st.dataframe(
     {
-        t("indicator", lang): rest["label_zh"].tolist(),
+        t("indicator", lang): [target_name(r, names, lang) for r in rest.itertuples(index=False)],
         t("target_text", lang): rest["value_text"].replace("", "—").tolist(),
         t("year", lang): ["—" if pd.isna(y) else str(int(y)) for y in rest["target_year"].tolist()],
         t("note", lang): why.tolist() if why is not None else [status_help("not_measurable", lang)] * len(rest),

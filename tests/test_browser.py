@@ -190,3 +190,66 @@ def test_a_page_prints_to_a4_without_the_sidebar(server: str, browser, tmp_path:
     assert "语言 Language" not in text and "下载 PNG" not in text  # no sidebar, no buttons
     assert 3 <= len(document) <= 10
     document[0].render(scale=1).to_pil().save(SCREENSHOTS / "print_outcomes_p1.png")
+
+
+def test_the_deck_fills_a_1920x1080_projector(server: str, browser) -> None:
+    """Presenting at 1920×1080: the chart takes ≥ 80 % of the screen's height, ticks ≥ 24 px, the source
+    line ≥ 18 px, no Plotly toolbar, and a takeaway line written from the data."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        page.goto(f"{server}/present?lang=zh&deck=outcomes:employment_rate&slide=1&present=1")
+        page.wait_for_selector(".st-key-present_counter", timeout=60_000)  # a slide has no page title
+        page.wait_for_selector(".js-plotly-plot .gtitle", timeout=60_000)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        page.wait_for_timeout(1500)
+        chart = page.locator("[data-testid='stPlotlyChart']").first.bounding_box()
+        assert chart is not None and chart["height"] >= 0.8 * 1080, chart
+        assert chart["y"] + chart["height"] <= 1080 + 1  # on the screen, not below it
+        ticks = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'))"
+            ".map(t => parseFloat(getComputedStyle(t).fontSize))"
+        )
+        assert ticks and min(ticks) >= 24, ticks
+        captions = page.locator("[data-testid='stCaptionContainer']")
+        source = next(c for c in captions.all() if c.inner_text().startswith("来源"))
+        assert float(source.evaluate("e => parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize)")) >= 18
+        assert (
+            page.locator(".modebar-container .modebar").count() == 0 or not page.locator(".modebar").first.is_visible()
+        )
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert "本校2019届毕业一年后就业率 98.82%，高于全省高职 2.14 个百分点（差异显著）。" in main
+        page.screenshot(path=str(SCREENSHOTS / "present_1920x1080.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", ["", "outcomes", "enrollment", "faculty", "research", "compare"])
+def test_english_pages_show_no_chinese_outside_school_names(server: str, browser, name: str) -> None:
+    """What a reader sees in English (text, chart labels, table headers) holds no Chinese but the school's
+    name; pages with the plans' or the report's own wording are checked by tests/test_views.py."""
+    import re
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{server}/{name}?lang=en")
+        _settle(page)
+        if name:
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        else:
+            page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
+        page.wait_for_timeout(1000)
+        text = page.locator("[data-testid='stAppViewContainer']").inner_text()
+        charts = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot text')).map(t => t.textContent).join('\\n')"
+        )
+        headers = page.evaluate(
+            '() => Array.from(document.querySelectorAll(\'[data-testid="stDataFrame"] [role="columnheader"]\'))'
+            ".map(h => h.textContent).join('\\n')"
+        )
+    finally:
+        page.close()
+    shown = "\n".join((text, charts, headers)).replace("温州职业技术学院", "").replace("语言 Language", "")
+    shown = shown.replace("中文", "")  # the language switch names Chinese in Chinese
+    chinese = sorted({line.strip()[:80] for line in shown.splitlines() if re.search(r"[\u3400-\u9fff]", line)})
+    assert chinese == [], f"/{name}: " + "\n".join(chinese)

@@ -37,6 +37,10 @@ DEFAULT_HEIGHT = 480
 BAR_PX = 28
 #: Pixels of a chart that are not bars: title, subtitle, value axis and legend.
 FRAME_PX = 230
+#: Height of a row of a distribution chart whose label fits one line, and of one wrapped onto two
+#: (two lines of 18 px type and the gap to the next label).
+ROW_PX = 40
+ROW_TWO_LINES_PX = 54
 
 COUNT_UNITS = {"人", "个", "项", "门", "人次", "人日", "课时", "学时", "课次", "家"}
 #: Units whose derived figures (a target restated in them, a value needed next year) are whole numbers.
@@ -143,13 +147,18 @@ def _title(title: str, subtitle: str) -> dict:
     return {"text": _html(title), "subtitle": {"text": lines, "font": {"size": 15, "color": "#5b6577"}}}
 
 
-def axis_title(label: str, unit: str, lang: str = "zh") -> str:
-    """``就业率（%）`` / ``Employment rate (%)``: the value axis names its unit."""
-    if not unit:
-        return _html(label)
-    name = unit_name(unit, lang)
-    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
-    return _html(f"{label}（{name}）" if chinese else f"{label} ({name})")
+def axis_title(label: str, unit: str, lang: str = "zh", wrap: float | None = None) -> str:
+    """``就业率（%）`` / ``Employment rate (%)``: the value axis names its unit.
+
+    ``wrap``: break a title wider than this many ems onto two lines (a chart without a legend below).
+    """
+    name = unit_name(unit, lang) if unit else ""
+    if not name or name.casefold() == label.casefold():  # "People", not "People (people)"
+        text = label
+    else:
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
+        text = f"{label}（{name}）" if chinese else f"{label} ({name})"
+    return wrap_label(text, wrap) if wrap else _html(text)
 
 
 #: Pixels between the bottom of the plot area and the legend: the tick labels and the axis title.
@@ -171,6 +180,12 @@ def legend_below(figure: go.Figure, gap_px: float = LEGEND_GAP_PX) -> go.Figure:
     plot = max(height - top - bottom, 120)
     figure.update_layout(legend={"y": -gap_px / plot, "yanchor": "top"})
     return figure
+
+
+def _rows_height(labels: list) -> int:
+    """Tall enough for one bar per label, a label on two lines getting room for both (never overlapping)."""
+    rows = sum(ROW_TWO_LINES_PX if isinstance(label, str) and "<br>" in label else ROW_PX for label in labels)
+    return max(320, rows + 210)
 
 
 def _bars_height(n_categories: int, n_bars: int) -> int:
@@ -281,6 +296,7 @@ def benchmark_bars(
             text=texts,
             textposition="auto",
             insidetextanchor="start",  # by the category label, clear of the error bar at the bar's end
+            textangle=0,  # never turned on its side in a thin bar
             textfont={"size": 15},
             insidetextfont={"color": "#ffffff" if position < labelled_series else "#1d2433"},
             cliponaxis=False,
@@ -347,16 +363,18 @@ def horizontal_bars(
     if frame.empty:
         return empty_figure(empty_message, title)
     rows = frame.sort_values(value, ascending=False).head(max_rows)
+    labels = _labels(rows[category], 10)
     colours = [SCHOOL_COLOUR if highlight is None or c == highlight else "#9fb3cc" for c in rows[category]]
     figure = go.Figure(
         go.Bar(
             x=rows[value],
-            y=_labels(rows[category], 10),
+            y=labels,
             orientation="h",
             marker_color=colours,
             text=[format_value(v, unit, with_unit=False) for v in rows[value]],
             textposition="auto",
             insidetextanchor="end",
+            textangle=0,  # never turned on its side in a thin bar
             insidetextfont={"color": "#ffffff"},
             cliponaxis=False,
             hovertemplate=f"%{{y}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
@@ -365,8 +383,8 @@ def horizontal_bars(
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
-        height=max(320, 42 * len(rows) + 170),
-        xaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": _value_range(rows[value])},
+        height=_rows_height(labels),
+        xaxis={"title": {"text": axis_title(value_label, unit, lang, wrap=24)}, "range": _value_range(rows[value])},
         yaxis={"autorange": "reversed"},  # the largest on top
         showlegend=False,
     )
@@ -401,6 +419,7 @@ def grouped_bars(
             text=[format_value(v, unit, with_unit=False) for v in part[value]],
             textposition="auto",
             insidetextanchor="end",
+            textangle=0,  # never turned on its side in a thin bar
             textfont={"size": 15},
             insidetextfont={"color": "#ffffff"},
             cliponaxis=False,

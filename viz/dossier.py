@@ -141,5 +141,5 @@ class Dossier:
         provenance = self.plan_provenance()
         if table is None or provenance is None:
             return {}
-        title = "规划目标达成" if self.lang == "zh" else "plan_attainment"
+        title = t("attainment_file", self.lang)
         return {f"targets/{title}": (table, provenance)}

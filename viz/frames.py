@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from viz.i18n import t
+
 SCHOOL = "本校"
 SERIES_NAMES = {
     "本校": {"zh": "本校", "en": "School"},
@@ -15,7 +17,14 @@ SERIES_NAMES = {
     "全省": {"zh": "全省高校", "en": "All Zhejiang HEIs"},
     "本科": {"zh": "全省本科", "en": "Zhejiang undergraduate"},
 }
-YEARS_AFTER = {1: {"zh": "毕业一年后", "en": "1 yr after"}, 3: {"zh": "毕业三年后", "en": "3 yrs after"}}
+#: Years after graduation → the i18n key of its words.
+YEARS_AFTER = {1: "one_year_after", 3: "three_years_after"}
+
+
+def years_after_name(years_after: object, lang: str) -> str:
+    """``毕业一年后`` / ``1 yr after``; empty when unknown."""
+    key = YEARS_AFTER.get(int(years_after)) if pd.notna(years_after) else None
+    return t(key, lang) if key else ""
 
 
 def series_name(subject: str, lang: str) -> str:
@@ -25,7 +34,7 @@ def series_name(subject: str, lang: str) -> str:
 
 def cohort_label(year: int, years_after: object, lang: str) -> str:
     """``2019届·毕业一年后`` / ``class of 2019, 1 yr after``."""
-    after = YEARS_AFTER.get(int(years_after), {}).get(lang, "") if pd.notna(years_after) else ""
+    after = years_after_name(years_after, lang)
     if lang == "zh":
         return f"{year}届" + (f"·{after}" if after else "")
     return f"class of {year}" + (f", {after}" if after else "")
@@ -429,7 +438,11 @@ def comparison_series(
     rows["series"] = [
         base
         + (
-            f"（{YEARS_AFTER.get(int(r.years_after), {}).get(lang, '')}）"
+            (
+                f"（{years_after_name(r.years_after, lang)}）"
+                if lang == "zh"
+                else f" ({years_after_name(r.years_after, lang)})"
+            )
             if several_after and pd.notna(r.years_after)
             else ""
         )

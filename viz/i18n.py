@@ -49,8 +49,8 @@ TEXT: dict[str, dict[str, str]] = {
     "filters": {"zh": "筛选", "en": "Filters"},
     "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
     "download_xlsx": {"zh": "下载 Excel", "en": "Download Excel"},
-    "one_year_after": {"zh": "毕业一年后", "en": "1 year after graduation"},
-    "three_years_after": {"zh": "毕业三年后", "en": "3 years after graduation"},
+    "one_year_after": {"zh": "毕业一年后", "en": "1 yr after"},
+    "three_years_after": {"zh": "毕业三年后", "en": "3 yrs after"},
     "cohort": {"zh": "{year}届", "en": "class of {year}"},
     "school_row": {"zh": "本校", "en": "School"},
     "value": {"zh": "数值", "en": "Value"},
@@ -63,7 +63,6 @@ TEXT: dict[str, dict[str, str]] = {
     "line": {"zh": "行", "en": "Line"},
     "raw_text": {"zh": "原文", "en": "Raw text"},
     "count": {"zh": "人数", "en": "Count"},
-    "share": {"zh": "占比", "en": "Share"},
     "target": {"zh": "目标", "en": "Target"},
     "status": {"zh": "状态", "en": "Status"},
     "error_title": {"zh": "出错了", "en": "Something went wrong"},
@@ -72,7 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Only one report year is loaded: no trend to draw yet.",
     },
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
-    "growth_needed": {"zh": "需年均增长", "en": "growth needed per year"},
+    "growth_needed": {"zh": "需年均增长", "en": "Growth needed / yr"},
     "targets_without_data": {
         "zh": "已载入的报告中没有数据的目标（{n} 项）：",
         "en": "Targets the loaded reports carry no figure for ({n}):",
@@ -146,7 +145,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "“{name}” was not loaded: {reason}\n\nPlease upload a quality report as text (.txt), PDF, the"
         " filled-in template (.xlsx) or a tidy CSV; nothing was changed.",
     },
-    "local_time": {"zh": "北京时间", "en": "Beijing time"},
     "password": {"zh": "规划人员密码", "en": "Planner password"},
     "unlock": {"zh": "解锁", "en": "Unlock"},
     "wrong_password": {"zh": "密码不正确。", "en": "Wrong password."},
@@ -229,7 +227,7 @@ TEXT: dict[str, dict[str, str]] = {
     "current_value": {"zh": "现值", "en": "Current"},
     "current_year": {"zh": "年份", "en": "Year"},
     "target_text": {"zh": "目标（原文）", "en": "As written in the plan"},
-    "comparator": {"zh": "比较", "en": "Comparison"},
+    "comparator": {"zh": "比较", "en": "≥ / ≤"},
     "progress": {"zh": "进度", "en": "Progress"},
     "next_year_needed": {"zh": "明年需达到", "en": "Needed next year"},
     "note": {"zh": "说明", "en": "Note"},
@@ -244,7 +242,6 @@ TEXT: dict[str, dict[str, str]] = {
         " one and three years after graduation.",
     },
     "employer_dimensions": {"zh": "用人单位满意度（按能力维度）", "en": "Employer satisfaction by dimension"},
-    "dimension": {"zh": "能力维度", "en": "Dimension"},
     "score": {"zh": "得分", "en": "Score"},
     "destinations_industry": {"zh": "就业行业流向", "en": "Employment by industry"},
     "destinations_employer": {"zh": "就业单位类型", "en": "Employment by employer type"},
@@ -256,11 +253,10 @@ TEXT: dict[str, dict[str, str]] = {
     "people": {"zh": "人数", "en": "People"},
     # enrollment
     "enrollment_title": {"zh": "招生：计划、录取与报到", "en": "Enrollment: plan, admitted, registered"},
-    "channel": {"zh": "招生口径", "en": "Channel"},
     "registration_rate_by_channel": {"zh": "各口径报到率", "en": "Registration rate by channel"},
     "intake_mix": {"zh": "录取新生生源类型", "en": "Admitted students by prior schooling"},
     "intake_regions": {"zh": "新生生源地区", "en": "New students by origin"},
-    "intake_3yr": {"zh": "近三年报到新生生源类型", "en": "Registered students by prior schooling, three years"},
+    "intake_3yr": {"zh": "近三年报到新生生源类型", "en": "Registered by prior schooling, 3 years"},
     # faculty
     "faculty_title": {"zh": "师资：结构、双师与生师比", "en": "Faculty: structure, dual-qualified share, ratio"},
     "by_title": {"zh": "专任教师职称结构", "en": "Full-time teachers by title"},
@@ -295,8 +291,37 @@ TEXT: dict[str, dict[str, str]] = {
     "format_csv": {"zh": "CSV", "en": "CSV"},
     "source_file": {"zh": "来源文件", "en": "Source file"},
     "format": {"zh": "格式", "en": "Format"},
-    "provenance_lookup": {"zh": "数据溯源：任选一个数据项", "en": "Provenance: pick any figure"},
-    "figures_per_table": {"zh": "按表统计", "en": "Figures per table"},
+    # the store: why the data cannot be read or written (shown as they are, both languages)
+    "store_missing_readonly": {
+        "zh": "只读模式下找不到数据库文件 {name}。请由数据维护者发布该文件（python -m loaders rebuild --db …）。",
+        "en": "Read-only mode: the database file {name} does not exist. Publish it first"
+        " (python -m loaders rebuild --db …).",
+    },
+    "store_locked": {
+        "zh": "数据库文件 {name} 正被另一个程序以写入方式打开（如正在运行的导入命令）。请待其结束后刷新页面。",
+        "en": "The database file {name} is open for writing by another program (an import, perhaps)."
+        " Reload this page when it has finished.",
+    },
+    "store_damaged_readonly": {
+        "zh": "只读模式下无法打开数据库文件 {name}（文件已损坏或不是数据库）。请重新发布该文件"
+        "（python -m loaders rebuild --db …），然后重启本服务。",
+        "en": "Read-only mode: the database file {name} cannot be opened (damaged, or not a database)."
+        " Publish it again (python -m loaders rebuild --db …) and restart this service.",
+    },
+    "store_unopenable": {"zh": "无法打开数据库文件 {name}。", "en": "The database file {name} cannot be opened."},
+    "store_changed_readonly": {
+        "zh": "数据库文件在服务运行期间被改动。只读副本不会自行修复：请重新发布该文件并重启本服务。",
+        "en": "The database file changed while being served. A read-only replica does not repair it: publish"
+        " the file again and restart this service.",
+    },
+    "store_nothing_written": {
+        "zh": "本次未写入任何内容。{reason}请重新操作。",
+        "en": "nothing was written; {reason} Please retry.",
+    },
+    "upload_copy_failed": {
+        "zh": "无法保存上传文件的副本（{reason}），未写入任何内容。",
+        "en": "the upload's copy cannot be saved ({reason}); nothing was written.",
+    },
     # exports (issue 6)
     "category": {"zh": "类别", "en": "Category"},
     "series": {"zh": "系列", "en": "Series"},
@@ -341,6 +366,7 @@ TEXT: dict[str, dict[str, str]] = {
     "office_created": {"zh": "生成时间：{when}", "en": "Made: {when}"},
     "office_skipped": {"zh": "没有数据、未放入的图表：{names}", "en": "Charts left out (no data): {names}"},
     "office_targets": {"zh": "规划目标达成：{plan}", "en": "Plan targets: {plan}"},
+    "attainment_file": {"zh": "规划目标达成", "en": "plan_attainment"},
     "download_pptx": {"zh": "下载 PPT（可编辑图表）", "en": "Download PowerPoint (editable charts)"},
     "download_docx": {"zh": "下载 Word 附录", "en": "Download Word appendix"},
     "download_html": {"zh": "下载离线网页", "en": "Download offline HTML"},
@@ -388,6 +414,17 @@ TEXT: dict[str, dict[str, str]] = {
     "present_prev": {"zh": "上一张", "en": "Previous"},
     "present_next": {"zh": "下一张", "en": "Next"},
     "present_empty": {"zh": "还没有选择图表。", "en": "No chart chosen yet."},
+    "kpi_line": {
+        "zh": "可与{name}比较的 {compared} 项核心指标中 {better} 项优于{name}。",
+        "en": "{better} of the {compared} headline indicators compared with {name} are better than it.",
+    },
+    "kpi_line_targets": {
+        "zh": "可与{name}比较的 {compared} 项核心指标中 {better} 项优于{name}；"
+        "有规划目标的 {targeted} 项中已达成 {met} 项。",
+        "en": "{better} of the {compared} headline indicators compared with {name} are better than it; {met} of the"
+        " {targeted} with a plan target met it.",
+    },
+    "plan_line": {"zh": "{n} 项目标有数据：{counts}。", "en": "{n} targets with data: {counts}."},
     # data page: view-only copies, upload limits, deleting a report
     "read_only": {
         "zh": "这是只读的数据副本（QUALITY_DB_READONLY=1）：可以浏览，不能载入、替换或删除数据。"
@@ -434,6 +471,11 @@ TEXT: dict[str, dict[str, str]] = {
     "log_detail": {"zh": "说明", "en": "Detail"},
     "store_recovered": {"zh": "数据库已自动恢复", "en": "The store was recovered"},
 }
+
+
+def both(key: str, **values: object) -> tuple[str, str]:
+    """``(zh, en)`` texts of ``key``: for a :class:`loaders.errors.BilingualError` or a message for any reader."""
+    return t(key, "zh", **values), t(key, "en", **values)
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -94,3 +94,30 @@ def table_name(table: object, lang: str) -> str:
         if text.startswith(prefix):
             return english + text[len(prefix) :].strip()
     return {"计分卡": "Scorecard"}.get(text, text)
+
+
+#: A table or section named inside a sentence (``表2-14``, ``§五``, ``§六(三)``, ``附件2``).
+_TABLE_IN_TEXT = re.compile(
+    r"§\s*[一二三四五六七八九十]+(?:[（(][一二三四五六七八九十]+[）)])?|(?:附表|附件|表)\s*\d+(?:-\d+)*"
+)
+#: A number followed by a stored unit (``526 人``, ``3,255.21 万元``).
+_NUMBER_AND_UNIT = re.compile(r"(\d[\d,.]*\s*)(人次|人日|人时|万元|亿元|元/生|元|人|个|项|门|家|分)(?![\u4e00-\u9fff])")
+
+
+def english_references(text: object) -> str:
+    """An English sentence made by the loaders or metrics, with the tables and units it names in English.
+
+    ``表2-14 line 1256 says 3463 人`` → ``Table 2-14 line 1256 says 3463 people``. Quoted row labels
+    and other data values stay as the report wrote them.
+    """
+    from viz.vocabulary import UNIT_NAMES_EN
+
+    sentence = "" if text is None else str(text)
+    sentence = _TABLE_IN_TEXT.sub(lambda m: table_name(m[0].replace(" ", ""), "en"), sentence)
+    sentence = sentence.replace("合计行", "合计 row")  # 合计 is the report's own row label
+
+    def unit(match: re.Match) -> str:
+        times = "× " if match[2] in ("万元", "亿元") else ""  # 3,255.21 × 10,000 yuan
+        return f"{match[1].rstrip()} {times}{UNIT_NAMES_EN.get(match[2], match[2])}"
+
+    return _NUMBER_AND_UNIT.sub(unit, sentence)

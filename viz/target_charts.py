@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from viz.charts import _html, empty_figure, format_value, rounded, wrap_label
+from viz.charts import _html, empty_figure, format_value, wrap_label
 from viz.i18n import status_name, t, unit_name
 from viz.theme import SCHOOL_COLOUR, STATUS_COLOURS, TARGET_COLOUR, TEMPLATE_NAME
 
@@ -98,9 +98,11 @@ def bullet(
             y=[_html(value_label)],
             orientation="h",
             marker_color=STATUS_COLOURS.get(status, SCHOOL_COLOUR),
-            text=[format_value(value, unit, lang=lang)],
+            # the unit is on the axis; a bare number fits on its bar (``3,255.21``, not ``… × 10,000 yuan``)
+            text=[format_value(value, unit, lang=lang, with_unit=unit in ("%", ":1"))],
             textposition="auto",
-            insidetextanchor="end",
+            insidetextanchor="start",  # clear of the target's line, which is near or past the bar's end
+            textangle=0,  # never turned on its side in a thin bar
             insidetextfont={"color": "#ffffff", "size": 17},
             outsidetextfont={"size": 17},
             cliponaxis=False,
@@ -121,7 +123,7 @@ def bullet(
             yanchor="bottom",
             xanchor="left" if right_side else "right",
             showarrow=False,
-            text=_html(f"{target_label} {comparator_symbol(comparator)} {rounded(target, unit, lang=lang)}"),
+            text=_html(f"{target_label} {target_phrase(comparator, target, unit, lang)}"),
             font={"color": TARGET_COLOUR, "size": 15},
         )
     if not _missing(benchmark):
@@ -132,15 +134,17 @@ def bullet(
             marker={"symbol": "diamond", "size": 16, "color": "#4a5a70"},
             name=_html(f"{benchmark_label} {format_value(benchmark, unit, lang=lang)}"),
         )
+    heading = wrap_label(title, 16)
+    two_lines = 24 if "<br>" in heading else 0  # a title on two lines pushes the subtitle down
     figure.update_layout(
         template=TEMPLATE_NAME,
         title={
-            "text": wrap_label(title, 16),
+            "text": heading,
             "font": {"size": 17},
             "subtitle": {"text": _html(subtitle), "font": {"size": 14, "color": "#5b6577"}},
         },
-        height=230,
-        margin={"l": 20, "r": 20, "t": 100, "b": 40},
+        height=250 + two_lines,
+        margin={"l": 20, "r": 20, "t": 124 + two_lines, "b": 40},  # title, subtitle, then the target's label
         xaxis={"range": [0, top], "title": {"text": _html(unit_name(unit, lang))}},
         yaxis={"showticklabels": False},
         showlegend=not _missing(benchmark),
@@ -184,6 +188,7 @@ def target_progress(
             ],
             textposition="auto",
             insidetextanchor="end",
+            textangle=0,  # never turned on its side in a thin bar
             insidetextfont={"color": "#ffffff"},
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
