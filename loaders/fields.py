@@ -110,6 +110,19 @@ COVERAGE_FIELDS: tuple[Field, ...] = (
 )
 
 
+#: One row of a list table (``list_rows``; the store adds ``report_id`` and ``report_key``): an item of
+#: a table such as 表2-13 (awards) or 表5-1 (projects), read by :mod:`loaders.lists` and counted.
+LIST_ROW_FIELDS: tuple[Field, ...] = (
+    Field("list_id", "VARCHAR NOT NULL", "str", "the list's spec id ([[list]] in report_tables.toml)"),
+    Field("source_table", "VARCHAR NOT NULL", "str", "the table: 表2-13"),
+    Field("row_number", "INTEGER NOT NULL", "int64", "the row's position (its serial number)"),
+    Field("source_line", "INTEGER NOT NULL", "int64", "line of the report's text the row starts on"),
+    Field("last_line", "INTEGER NOT NULL", "int64", "line it ends on (cells wrap over lines)"),
+    Field("text", "VARCHAR NOT NULL", "str", "the row's cells joined by spaces"),
+    Field("fields", "VARCHAR NOT NULL", "str", "the fields read from it (JSON: level, quantity …)"),
+)
+
+
 def names(fields: tuple[Field, ...]) -> list[str]:
     """The column names, in order."""
     return [field.name for field in fields]

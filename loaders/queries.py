@@ -16,6 +16,7 @@ import pandas as pd
 
 from loaders.coverage import COVERAGE_COLUMNS
 from loaders.errors import UnknownReportError
+from loaders.fields import LIST_ROW_FIELDS, names
 from loaders.report import ParsedReport
 from loaders.rows import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 
@@ -158,6 +159,17 @@ def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[Parse
     return ParsedReport(school, int(report_year), frame[OBSERVATION_COLUMNS].astype(OBSERVATION_DTYPES)), source_file
 
 
+def read_list_rows(con: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFrame:
+    """The rows of a report's list tables (:data:`loaders.fields.LIST_ROW_FIELDS`), table by table, in order."""
+    keys = report_keys(con, "report_id = ?", [report_id])
+    where, params = (
+        ("report_key = ? AND report_id = ?", [keys[0], report_id]) if keys else ("report_id = ?", [report_id])
+    )
+    return con.execute(
+        f"SELECT {', '.join(names(LIST_ROW_FIELDS))} FROM list_rows WHERE {where} ORDER BY source_line", params
+    ).df()
+
+
 def read_indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The indicator registry as stored."""
     return con.execute("SELECT * FROM indicators ORDER BY domain, indicator_id").df()
@@ -203,3 +215,7 @@ class StoreReader:
     def coverage(self, report_id: str) -> pd.DataFrame:
         """What was read from a report."""
         return read_coverage(self.con, report_id)
+
+    def list_rows(self, report_id: str) -> pd.DataFrame:
+        """The rows of a report's list tables."""
+        return read_list_rows(self.con, report_id)

@@ -36,7 +36,7 @@ from tests.helpers import (
 )
 
 BUNDLED_ID = "温州职业技术学院-2020"
-BUNDLED_ROWS = 764
+BUNDLED_ROWS = 802
 HEADER = "school,report_year,indicator_id,subject,year,years_after,value,unit,source_table,source_line,source_text"
 
 
