@@ -211,7 +211,7 @@ def test_deck_has_a_title_a_kpi_and_plan_target_slides_in_chinese_fonts(deck) ->
     kpi = slides[1][0]
     assert kpi.startswith("核心指标") and "98.82" in kpi and "+2.14 百分点" in kpi and "14.02" in kpi
     plan = [text for text, slide in slides if text.startswith("规划对标")]
-    assert len(plan) == 2  # 19 measurable targets, 10 to a slide
+    assert len(plan) == 4  # 33 measurable targets, 10 to a slide
     tables = [shape.table for _, slide in slides for shape in slide.shapes if shape.has_table]
     cells = [cell.text for table in tables for row in table.rows for cell in row.cells]
     assert "生师比" in cells and "≤ 18.00:1" in cells and "14.02:1" in cells and "已达成" in cells

@@ -201,7 +201,7 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
     Returns:
         A table whose first column is the plan's top level (for grouping).
     """
-    from viz.i18n import status_name, t
+    from viz.i18n import basis_name, status_name, t
 
     level = attainment["level1"].fillna("") if "level1" in attainment else pd.Series("", index=attainment.index)
     second = attainment["level2"].fillna("") if "level2" in attainment else pd.Series("", index=attainment.index)
@@ -216,6 +216,8 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("unit", lang): attainment["unit"],
             t("current_value", lang): attainment["current_value"],
             t("current_year", lang): attainment["current_year"],
+            t("basis", lang): _column(attainment, "basis").map(lambda b: basis_name(b, lang) if b else ""),
+            t("source_place", lang): _places(attainment, lang),
             t("progress", lang): attainment["progress_pct"],
             t("status", lang): attainment["status"].map(lambda s: status_name(s, lang)),
             t("growth_needed", lang) + " (%)": attainment["growth_needed_pct"],
@@ -223,6 +225,26 @@ def attainment_table(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("note", lang): attainment["note"],
         }
     )
+
+
+def _column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column, empty strings where it is missing (or the frame lacks it)."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    return frame[column].fillna("").astype(str)
+
+
+def _places(attainment: pd.DataFrame, lang: str) -> pd.Series:
+    """Where each current value was read: ``表2-1 第 364 行``; a hand entry or no value: its table alone."""
+    from viz.i18n import t
+
+    tables, lines = _column(attainment, "source_table"), attainment.get("source_line")
+    places = []
+    for position, table in enumerate(tables):
+        line = None if lines is None else lines.iloc[position]
+        has_line = line is not None and not pd.isna(line) and int(line) > 0
+        places.append(t("line_ref", lang, table=table, line=int(line)) if table and has_line else table)
+    return pd.Series(places, index=attainment.index, dtype="str")
 
 
 def frame_unit(frame: pd.DataFrame) -> str:

@@ -6,6 +6,8 @@ is a key here. A missing key falls back to the key itself so a gap is visible, n
 
 from __future__ import annotations
 
+from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 TEXT: dict[str, dict[str, str]] = {
@@ -408,6 +410,14 @@ UNIT_NAMES_EN = {
     "学时": "class hours",
     "百分点": "pp",
 }
+
+
+TEXT.update(PLAN_TEXT)
+
+
+def basis_name(basis: str, lang: str) -> str:
+    """Display name of what a value rests on (table, derived, entered, narrative)."""
+    return BASIS_NAMES.get(basis, {}).get(lang, basis)
 
 
 def t(key: str, lang: str, **values: object) -> str:
