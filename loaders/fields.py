@@ -123,6 +123,24 @@ LIST_ROW_FIELDS: tuple[Field, ...] = (
 )
 
 
+#: A value a planner entered by hand (填报) for a plan's target (``entries``; kept in the uploads folder too).
+ENTRY_FIELDS: tuple[Field, ...] = (
+    Field("entry_id", "VARCHAR PRIMARY KEY", "str", "the entry's id"),
+    Field("plan_id", "VARCHAR NOT NULL", "str", "the plan"),
+    Field("label_zh", "VARCHAR NOT NULL", "str", "the target, by its label in the plan"),
+    Field("indicator_id", "VARCHAR NOT NULL", "str", "the indicator the target maps to ('' when none)"),
+    Field("school", "VARCHAR NOT NULL", "str", "the school the value is for"),
+    Field("year", "INTEGER NOT NULL", "int64", "the year the value is for"),
+    Field("value", "DOUBLE NOT NULL", "float64", "the value, in the target's unit"),
+    Field("unit", "VARCHAR NOT NULL", "str", "the target's unit"),
+    Field("source_document", "VARCHAR NOT NULL", "str", "the document the value was taken from (状态数据表 …)"),
+    Field("note", "VARCHAR NOT NULL", "str", "the planner's note"),
+    Field("author", "VARCHAR NOT NULL", "str", "who entered it"),
+    Field("entered_at", "VARCHAR NOT NULL", "str", "when it was first entered (UTC, ISO 8601)"),
+    Field("updated_at", "VARCHAR NOT NULL", "str", "when it was last changed (UTC, ISO 8601)"),
+)
+
+
 def names(fields: tuple[Field, ...]) -> list[str]:
     """The column names, in order."""
     return [field.name for field in fields]

@@ -14,6 +14,7 @@ import duckdb
 from loaders.errors import BilingualError
 from loaders.fields import (
     COVERAGE_FIELDS,
+    ENTRY_FIELDS,
     LIST_ROW_FIELDS,
     OBSERVATION_FIELDS,
     PLAN_FIELDS,
@@ -89,6 +90,11 @@ CREATE TABLE IF NOT EXISTS list_rows (
     report_id VARCHAR NOT NULL,
 {sql_columns(LIST_ROW_FIELDS)},
     report_key BIGINT
+);
+-- Values planners entered by hand for plan targets (填报; loaders/entries.py). Kept in the uploads
+-- folder too (entries.json), from where a rebuild takes them back.
+CREATE TABLE IF NOT EXISTS entries (
+{sql_columns(ENTRY_FIELDS)}
 );
 CREATE TABLE IF NOT EXISTS plans (
 {sql_columns(PLAN_FIELDS)},

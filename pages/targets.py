@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames, store
+from dashboard.entry_form import entries_section
 from dashboard.state import current
 from dashboard.ui import download_row, plain, show_error, status_counts, target_bullets
 from metrics.errors import MetricsError
@@ -65,6 +66,7 @@ for group, rows in table.groupby(group_column, sort=False, dropna=False):
         )
 download_row(table, provenance, name=f"{plan['title']}_{f.school}", lang=lang, key="attainment")
 st.caption(plain(provenance.caption(lang)))
+st.caption(t("basis_help", lang))
 
 st.header(t("measurable_charts", lang))
 target_bullets(shown, lang=lang, key="plan")
@@ -85,3 +87,5 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+entries_section(plan, f.school, attainment, f.describe(plan["title"]), lang)
