@@ -13,9 +13,11 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.state import Filters
+from loaders.minimums import national_minimums
 from loaders.registry import checkup_rules
 from metrics import queries
-from viz.sections import SECTIONS, Context, build_context
+from viz.minimums import minimum_item
+from viz.sections import SECTIONS, Context, build_context, describe_filters, report_label
 
 
 def comparison(report_id: str, school: str) -> pd.DataFrame:
@@ -36,6 +38,25 @@ def attainment(plan_id: str, school: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _attainment(data: str, plan_id: str, school: str) -> pd.DataFrame:
     return queries.attainment(store, plan_id, school)
+
+
+def minimums(report_id: str, school: str) -> tuple[pd.DataFrame, str]:
+    """The report's figures against the national minimum standards, and the school type held to."""
+    return _minimums(store.version(), report_id, school)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _minimums(data: str, report_id: str, school: str) -> tuple[pd.DataFrame, str]:
+    return queries.minimums(store, report_id, school, national_minimums())
+
+
+def minimum_items(filters: Filters) -> list:
+    """The faculty page's chart of the national minimums (a third benchmark; see :mod:`viz.minimums`)."""
+    result, school_type = minimums(filters.report_id, filters.school)
+    source = report_label(filters.school, filters.year, filters.lang)
+    describe = describe_filters(filters.school, filters.year, filters.benchmark, filters.lang)
+    return [minimum_item(result, school=filters.school, school_type=school_type, source=source, filters=describe,
+                         lang=filters.lang)]  # fmt: skip
 
 
 def audit(report_id: str) -> pd.DataFrame:

@@ -23,6 +23,10 @@ kpi_row(
 try:
     items = frames.section_items("faculty", f)
     render_items(items, f.lang)
+    # 国家基本办学条件 (教发〔2004〕2号): a third benchmark beside the province and the plan (viz/minimums.py)
+    minimum_charts = frames.minimum_items(f)
+    render_items(minimum_charts, f.lang)
+    items = [*items, *minimum_charts]
     if f.plan_id:
         st.header(t("against_targets", f.lang))
         attainment = frames.attainment(f.plan_id, f.school)

@@ -11,6 +11,7 @@ from metrics.errors import MetricsError
 from viz.charts import format_value
 from viz.frames import cohort_label, headline_cards
 from viz.i18n import benchmark_name, status_name, t
+from viz.minimums import minimums_sentence
 from viz.sections import HEADLINE_INDICATORS, report_label
 
 f = current()
@@ -64,6 +65,12 @@ if attainment is not None:
     st.subheader(t("attainment_summary", lang))
     status_counts(attainment, lang)
     st.page_link("pages/targets.py", label=t("page_targets", lang), icon=":material/flag:")
+
+st.subheader(t("minimums_title", lang))
+minimum_result, school_type = frames.minimums(f.report_id, f.school)
+st.markdown(plain(minimums_sentence(minimum_result, lang)))
+st.caption(f"{t('minimum_school_type', lang, kind=plain(school_type or '—'))} · {t('minimums_help', lang)}")
+st.page_link("pages/faculty.py", label=t("page_faculty", lang), icon=":material/school:")
 
 st.subheader(t("findings", lang))
 if findings.empty:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import store as app_store
 from loaders.entries import check_entry, delete_entry, read_entries_file, save_entry, target_of
 from loaders.errors import TableError, ValueParseError
 from loaders.queries import StoreReader, read_entries
 from loaders.store import connect, rebuild
 from loaders.writelog import read_log
-from dashboard import store as app_store
 from metrics import queries
 from tests.helpers import PASSWORD, app_test, unescaped
 
