@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import store
 from dashboard.navigation import st_pages
 from dashboard.state import sidebar_filters
-from dashboard.ui import print_styles
+from dashboard.static import print_styles
 from viz.i18n import t
 
 st.set_page_config(

@@ -147,7 +147,7 @@ def time_pages(
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import frames, ui
+    from dashboard import components, frames
     from dashboard import store as app_store
 
     logging.disable(logging.WARNING)  # AppTest outside a server warns "no runtime" on every cached call
@@ -164,7 +164,7 @@ def time_pages(
                 at.run()  # the frame and the default page; not timed
                 st.cache_data.clear()
                 frames._section_items.clear()  # built charts are kept too (st.cache_resource)
-                ui._bullet.clear()
+                components._bullet.clear()
                 started = time.perf_counter()
                 at.switch_page(page).run()
                 results[page].cold.append(time.perf_counter() - started)

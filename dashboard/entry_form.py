@@ -14,11 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, entering, store
-from dashboard.ui import download_row, plain, show_error
+from dashboard.components import show_error
+from dashboard.downloads import download_row
 from loaders.errors import LoadError
 from viz.entries import entries_table
 from viz.exports import Provenance
 from viz.i18n import t
+from viz.markup import plain
 
 
 def entries_section(plan: pd.Series, school: str, attainment: pd.DataFrame, describe: str, lang: str) -> None:

@@ -16,8 +16,8 @@ from dashboard.state import Filters
 from loaders.minimums import national_minimums
 from loaders.registry import checkup_rules
 from metrics import queries
-from viz.minimums import minimum_item
-from viz.sections import SECTIONS, Context, build_context, describe_filters, report_label
+from viz.catalogue import SECTIONS
+from viz.sections import Context, build_context, survey_gaps
 
 
 def comparison(report_id: str, school: str) -> pd.DataFrame:
@@ -50,13 +50,14 @@ def _minimums(data: str, report_id: str, school: str) -> tuple[pd.DataFrame, str
     return queries.minimums(store, report_id, school, national_minimums())
 
 
-def minimum_items(filters: Filters) -> list:
-    """The faculty page's chart of the national minimums (a third benchmark; see :mod:`viz.minimums`)."""
-    result, school_type = minimums(filters.report_id, filters.school)
-    source = report_label(filters.school, filters.year, filters.lang)
-    describe = describe_filters(filters.school, filters.year, filters.benchmark, filters.lang)
-    return [minimum_item(result, school=filters.school, school_type=school_type, source=source, filters=describe,
-                         lang=filters.lang)]  # fmt: skip
+def gaps(report_id: str, school: str) -> pd.DataFrame:
+    """The 95 % interval of each survey rate of a report and whether its gaps to the benchmarks are significant."""
+    return _gaps(store.version(), report_id, school)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _gaps(data: str, report_id: str, school: str) -> pd.DataFrame:
+    return survey_gaps(comparison(report_id, school), store.observations(report_id))
 
 
 def audit(report_id: str) -> pd.DataFrame:
@@ -80,11 +81,13 @@ def context(filters: Filters) -> Context:
         registry=store.indicators(),
         comparison=comparison(filters.report_id, filters.school),
         history=store.school_observations([filters.school]),
+        gaps=gaps(filters.report_id, filters.school),
+        minimums=minimums(filters.report_id, filters.school),
     )
 
 
 def section_items(page: str, filters: Filters) -> list:
-    """The charts of a domain page (:data:`viz.sections.SECTIONS`), built once per data version and view.
+    """The charts of a domain page (:data:`viz.catalogue.SECTIONS`), built once per data version and view.
 
     Building Plotly figures costs far more than reading their rows (13 figures on the outcomes
     page), so the built :class:`viz.sections.ChartItem` s are kept (``st.cache_resource``: shared
@@ -92,7 +95,7 @@ def section_items(page: str, filters: Filters) -> list:
     charts depend on (report, benchmark, language), so changing the plan or the peers reuses them.
 
     Args:
-        page: A key of :data:`viz.sections.SECTIONS` (``outcomes``, ``enrollment``, ``faculty``, ``research``).
+        page: A key of :data:`viz.catalogue.SECTIONS` (``outcomes``, ``enrollment``, ``faculty``, ``research``).
         filters: The active filters.
 
     Returns:
@@ -106,7 +109,7 @@ def section_items(page: str, filters: Filters) -> list:
 
 
 def all_section_items(filters: Filters) -> dict[str, list]:
-    """Every domain page's charts (:func:`section_items`), in :data:`viz.sections.SECTIONS` order."""
+    """Every domain page's charts (:func:`section_items`), in :data:`viz.catalogue.SECTIONS` order."""
     return {page: section_items(page, filters) for page in SECTIONS}
 
 

@@ -13,12 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from viz.i18n import LANGUAGES, benchmark_name, t
+from viz.names import plan_title
 from viz.sections import describe_filters
 
 BENCHMARKS = ("高职", "全省", "本科")
 PARAMS = ("school", "year", "benchmark", "plan", "lang", "peers")
-#: Parameters a page owns (the presentation deck, its slide); kept when the filters rewrite the URL.
-PAGE_PARAMS = ("deck", "slide", "present")
+#: Parameters a page owns (the presentation deck, its slide, the Data page's tab); kept when the
+#: filters rewrite the URL.
+PAGE_PARAMS = ("deck", "slide", "present", "tab")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
     plan_id = ""
     if plan_ids:
         _valid("f_plan", plan_ids, plan_ids[0])
-        titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
+        titles = {i: plan_title(i, title, lang) for i, title in zip(plans["plan_id"], plans["title"], strict=True)}
         plan_id = st.sidebar.selectbox(t("plan", lang), plan_ids, format_func=titles.get, key="f_plan")
     others = [s for s in schools if s != school]
     peers: list[str] = []

@@ -191,7 +191,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
     try:
         return _connection(str(default_db_path()), read_only()).cursor()
     except StoreUnavailableError as exc:
-        from dashboard.ui import plain
+        from viz.markup import plain
 
         st.error("  \n".join(plain(line) for line in exc.message.splitlines()), icon=":material/database:")
         st.stop()

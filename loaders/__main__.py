@@ -37,9 +37,10 @@ import duckdb
 from loaders import LoadError, LoadResult, load
 from loaders.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
 from loaders.errors import BilingualError, UnknownReportError
+from loaders.fields import OBSERVATION_FIELDS, names
 from loaders.paths import REPORTS_DIR, default_db_path
 
-EXTRACT_KEYS = ["indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line"]
+EXTRACT_KEYS = names(OBSERVATION_FIELDS, exclude=("source_text",))
 
 
 def _extract(args: argparse.Namespace) -> int:

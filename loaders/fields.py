@@ -141,9 +141,12 @@ ENTRY_FIELDS: tuple[Field, ...] = (
 )
 
 
-def names(fields: tuple[Field, ...]) -> list[str]:
-    """The column names, in order."""
-    return [field.name for field in fields]
+def names(fields: tuple[Field, ...], *, exclude: tuple[str, ...] = ()) -> list[str]:
+    """The column names, in order, without those in ``exclude`` (each of which must be a column)."""
+    unknown = set(exclude) - {field.name for field in fields}
+    if unknown:
+        raise KeyError(f"not columns: {', '.join(sorted(unknown))}")
+    return [field.name for field in fields if field.name not in exclude]
 
 
 def dtypes(fields: tuple[Field, ...]) -> dict[str, str]:

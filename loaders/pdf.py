@@ -13,7 +13,7 @@ printed pages: 13 s → see ``python -m loaders.bench --pdf``).
 How the text comes out:
 
 * **Lines.** Characters are grouped into lines by their vertical position, words joined by single
-  spaces (a space character or a gap wider than :data:`X_TOLERANCE`), top to bottom. Rotated text
+  spaces (a space or a gap wider than :data:`loaders.pdf_lines.X_TOLERANCE`), top to bottom. Rotated text
   (watermarks, margin notes) is left out.
 * **Ruled tables.** Ruling lines (thin filled rectangles as Chromium and WPS print borders, or
   stroked lines as Word and reportlab draw them) that cross each other make a table; its rows are
@@ -35,6 +35,10 @@ so a "zip bomb" PDF is refused without ever being held in memory) and wall time
 Provenance: pages are concatenated in order; ``source_line`` is the 1-based number of the line in
 that extracted text, and ``source_text`` is that line prefixed with its page, e.g.
 ``[第 31 页] 本校 3518 3318 94.31% 98.82% 24.47%``. Problems the parser reports name the page too.
+
+Size: ~580 lines — the page model (characters, rules, ruled tables), the limits an untrusted PDF
+is read under and the PDF-only errors belong together; the character-to-line geometry is
+:mod:`loaders.pdf_lines`.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ import pandas as pd
 
 from loaders.coverage import locate
 from loaders.errors import FormatError, LoadError
+from loaders.pdf_lines import group_lines, group_words, join_wrapped, mend_borderless
 from loaders.report import ParsedReport, frame_from_table, parse_report_lines
 from loaders.settings import setting
 
@@ -61,24 +66,15 @@ HEADER_WINDOW = 1024
 PAGE_MARGIN_SHARE = 0.1
 # A page whose characters are mostly unmapped glyphs has no usable text.
 CID_GARBAGE_SHARE = 0.5
-# Characters whose tops differ by at most this (points) are on one line; a gap wider than
-# X_TOLERANCE between two characters with no space character between them separates words.
-Y_TOLERANCE = 3.0
-X_TOLERANCE = 3.0
 # A ruling line is at most this thick (points) and at least RULE_MIN_LENGTH long.
 RULE_MAX_THICKNESS = 2.0
 RULE_MIN_LENGTH = 4.0
-# A wrapped part of a table cell's label is at most this many characters (a longer line is a sentence).
-MAX_FRAGMENT = 15
 # Rules closer than this (points) are the same rule; a rule this close to another's end touches it.
 RULE_SNAP = 2.0
 
 _PAGE_NUMBER_RE = re.compile(r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)$")
-_NUMERIC_WORD_RE = re.compile(r"^[\d.,]+(?:%|％|:1)?$")
-_DASH_CELLS = frozenset({"—", "——", "-", "--", "–", "/"})
 _LINE_LOCATION_RE = re.compile(r"第 (\d+) 行")
 _STREAM_RE = re.compile(rb"stream\r?\n")
-_CAPTION_START_RE = re.compile(r"^(?:附\s*)?表\s*\d")
 
 
 @dataclass(frozen=True)
@@ -442,7 +438,7 @@ def _table_rows(table: _Table, chars: list[tuple[str, float, float, float, float
                 if edges[k] <= cx < edges[k + 1]:
                     cells[k].append(char)
                     break
-        texts = [_join_wrapped("\n".join(text for _, text in _group_lines(cell))) for cell in cells if cell]
+        texts = [join_wrapped("\n".join(text for _, text in group_lines(cell))) for cell in cells if cell]
         text = " ".join(t for t in texts if t)
         if text:
             rows.append((top, text))
@@ -459,8 +455,8 @@ def _page_lines(page: _Page) -> list[tuple[float, str]]:
         inside = [c for c in outside if _in_table(c, table)]
         outside = [c for c in outside if not _in_table(c, table)]
         rows.extend(_table_rows(table, inside))
-    words = _group_words(outside)
-    words = _mend_borderless(words)
+    words = group_words(outside)
+    words = mend_borderless(words)
     items = [(line[0][3], " ".join(w[0] for w in line)) for line in words if line] + rows
     items.sort(key=lambda item: item[0])
     items = [item for item in items if item[1]]
@@ -474,192 +470,6 @@ def _page_lines(page: _Page) -> list[tuple[float, str]]:
 def _in_table(char: tuple[str, float, float, float, float], table: _Table) -> bool:
     cx, cy = (char[1] + char[2]) / 2, (char[3] + char[4]) / 2
     return table.x0 <= cx <= table.x1 and table.top <= cy < table.bottom
-
-
-def _group_lines(chars: list[tuple[str, float, float, float, float]]) -> list[tuple[float, str]]:
-    """Characters into ``(top, text)`` lines: same top within a tolerance; words split by spaces or gaps."""
-    return [(line[0][3], " ".join(w[0] for w in line)) for line in _group_words(chars) if line]
-
-
-Word = tuple[str, float, float, float, float]  # text, x0, x1, top, bottom
-
-
-def _group_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[Word]]:
-    """Characters into lines of words, top to bottom; each word with its box."""
-    lines: list[list[tuple[str, float, float, float, float]]] = []
-    current: list[tuple[str, float, float, float, float]] = []
-    for char in sorted(chars, key=lambda c: c[3]):
-        if current and char[3] - current[0][3] > Y_TOLERANCE:
-            lines.append(current)
-            current = []
-        current.append(char)
-    if current:
-        lines.append(current)
-    out = []
-    for line in lines:
-        words: list[Word] = []
-        text, x0, x1 = "", 0.0, 0.0
-        top = min(c[3] for c in line)
-        bottom = max(c[4] for c in line)
-        gap = False
-        for char in sorted(line, key=lambda c: c[1]):
-            if not char[0].strip():
-                gap = True
-                continue
-            if text and (gap or char[1] > x1 + X_TOLERANCE):
-                words.append((text, x0, x1, top, bottom))
-                text = ""
-            if not text:
-                x0 = char[1]
-            text += char[0]
-            x1 = char[2]
-            gap = False
-        if text:
-            words.append((text, x0, x1, top, bottom))
-        if words:
-            out.append(words)
-    return out
-
-
-def _numeric(word: Word) -> bool:
-    return bool(_NUMERIC_WORD_RE.match(word[0]))
-
-
-def _number_run(line: list[Word]) -> int:
-    """Where a line's trailing cells (numbers, and dashes for empty cells) start; ``len(line)`` when
-    the line ends in text or its trailing cells hold no number at all."""
-    run = len(line)
-    while run > 0 and (_numeric(line[run - 1]) or line[run - 1][0] in _DASH_CELLS):
-        run -= 1
-    return run if any(_numeric(w) for w in line[run:]) else len(line)
-
-
-def _mend_borderless(lines: list[list[Word]]) -> list[list[Word]]:
-    """Join what a borderless table split over lines (see the module docstring).
-
-    A line of label text only (no numbers), lying left of a row's first number and within about a
-    line's height of it, is a wrapped part of that row's label (the cell is taller than the row's
-    numbers): it is joined to the nearest such row, above it as a prefix or below as a suffix.
-    """
-    lines = _join_header_blocks(lines)
-    first_number: list[float | None] = []
-    for line in lines:
-        run = _number_run(line)
-        # a table row: two cells or more, or one after a short label (not a sentence ending in a figure)
-        row = run < len(line) and (len(line) - run >= 2 or sum(len(w[0]) for w in line[:run]) <= MAX_FRAGMENT)
-        first_number.append(line[run][1] if row else None)
-    label_only = [
-        number is None and _number_run(line) == len(line) and sum(len(w[0]) for w in line) <= MAX_FRAGMENT
-        for number, line in zip(first_number, lines, strict=True)
-    ]
-    attach: dict[int, int] = {}
-
-    def fragment(i: int, j: int) -> float | None:
-        """Distance (in line heights) from label fragment ``i`` to row ``j``, when ``i`` can be one."""
-        if not 0 <= i < len(lines) or not label_only[i] or i in attach or first_number[j] is None:
-            return None
-        if lines[i][-1][2] >= first_number[j]:
-            return None  # reaches into the numbers: a sentence or a header, not a label fragment
-        height = max(w[4] - w[3] for w in lines[j])
-        return abs(lines[i][0][3] - lines[j][0][3]) / height
-
-    for j in range(len(lines)):
-        if first_number[j] is None:
-            continue
-        # A cell centred on its row: its label lines sit in pairs at equal distances above and below
-        # the numbers (half a line for two lines, one line for three …). Text that merely flows (one
-        # short line at a full line's distance, on one side) is not a cell.
-        has_label = _number_run(lines[j]) > 0
-        previous = 0.0
-        for k in range(1, 4):
-            above, below = fragment(j - k, j), fragment(j + k, j)
-            if above is None or below is None or abs(above - below) > 0.3:
-                break
-            limit = (1.8 if has_label else 0.9) if k == 1 else previous + 1.8
-            if max(above, below) > limit:
-                break
-            attach[j - k] = attach[j + k] = j
-            previous = max(above, below)
-        else:
-            continue
-        if k == 1:  # no pair: one fragment half a line away (the other half of a two-line label)
-            above, below = fragment(j - 1, j), fragment(j + 1, j)
-            if above is not None and above <= 0.9 and not has_label:
-                attach[j - 1] = j
-            elif below is not None and below <= 0.9:
-                attach[j + 1] = j
-    if not attach:
-        return lines
-    out: list[list[Word]] = []
-    for j, line in enumerate(lines):
-        if j in attach:
-            continue
-        parts_above = [lines[i] for i in sorted(attach) if attach[i] == j and i < j]
-        parts_below = [lines[i] for i in sorted(attach) if attach[i] == j and i > j]
-        if not parts_above and not parts_below:
-            out.append(line)
-            continue
-        run = _number_run(line)
-        label = "".join(w[0] for part in parts_above for w in part) + "".join(w[0] for w in line[:run])
-        label += "".join(w[0] for part in parts_below for w in part)
-        x0 = min(w[1] for part in [*parts_above, *parts_below, line] for w in part)
-        out.append([(label, x0, line[run][1] - 1, line[0][3], line[0][4]), *line[run:]])
-    return out
-
-
-def _join_header_blocks(lines: list[list[Word]]) -> list[list[Word]]:
-    """Header lines that wrap — a compact block of lines without numbers right above a table's first
-    row, after a caption or at the top of a page — are rebuilt into one line, column by column from
-    the words' positions (each column's words top to bottom)."""
-    out: list[list[Word]] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if _number_run(line) < len(line):  # a row: is there a wrapped header block right above it?
-            height = max(w[4] - w[3] for w in line)
-            start = len(out)
-            while start > 0 and _number_run(out[start - 1]) == len(out[start - 1]):
-                above, below = out[start - 1], out[start] if start < len(out) else line
-                if _CAPTION_START_RE.match(" ".join(w[0] for w in above)):
-                    break
-                if below[0][3] - above[0][4] >= height * 0.8:
-                    break
-                start -= 1
-            block = out[start:]
-            opens = start == 0 or _CAPTION_START_RE.match(" ".join(w[0] for w in out[start - 1]))
-            if start > 0 and not opens:
-                gap = block[0][0][3] - out[start - 1][0][4] if block else 0.0
-                opens = gap >= height * 1.5  # the top of a page, below a running title
-            merged = _rebuild_header(block) if opens and len(block) >= 2 else None
-            if merged is not None:
-                del out[start:]
-                out.append(merged)
-        out.append(line)
-        index += 1
-    return out
-
-
-def _rebuild_header(block: list[list[Word]]) -> list[Word] | None:
-    """One header line from wrapped header lines, or None when they do not look like table columns."""
-    if len({round(part[0][1]) for part in block}) == 1:
-        return None  # a flowing layout (every line at the margin) is left as it is
-    columns: list[list[Word]] = []
-    for word in sorted((w for part in block for w in part), key=lambda w: w[1]):
-        for column in columns:
-            if word[1] < max(w[2] for w in column) - 1 and word[2] > min(w[1] for w in column) + 1:
-                column.append(word)
-                break
-        else:
-            columns.append([word])
-    # a header of wrapped cells has at most one word of each line in a column
-    if len(columns) < 2 or any(len({w[3] for w in column}) < len(column) for column in columns):
-        return None
-    merged = []
-    for column in sorted(columns, key=lambda c: min(w[1] for w in c)):
-        ordered = sorted(column, key=lambda w: (w[3], w[1]))
-        text = _join_wrapped("\n".join(w[0] for w in ordered))
-        merged.append((text, min(w[1] for w in column), max(w[2] for w in column), block[0][0][3], block[-1][0][4]))
-    return merged
 
 
 def _drop_running_lines(
@@ -703,17 +513,6 @@ def _has_text(chars: list[tuple[str, float, float, float, float]]) -> bool:
 def _is_undecodable(chars: list[tuple[str, float, float, float, float]]) -> bool:
     visible = [char[0] for char in chars if char[0].strip()]
     return sum(text == "\ufffd" or "\ue000" <= text <= "\uf8ff" for text in visible) > CID_GARBAGE_SHARE * len(visible)
-
-
-def _join_wrapped(cell: str) -> str:
-    """Join a cell's wrapped lines: no space between Chinese characters, one space otherwise."""
-    parts = [" ".join(part.split()) for part in cell.splitlines()]
-    parts = [part for part in parts if part]
-    joined = parts[0] if parts else ""
-    for part in parts[1:]:
-        glue = "" if not joined[-1].isascii() or not part[0].isascii() else " "
-        joined += glue + part
-    return joined
 
 
 # ------------------------------------------------------------------ messages

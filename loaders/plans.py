@@ -17,6 +17,9 @@ A ``targets`` row (:data:`TARGET_COLUMNS`, declared in :mod:`loaders.fields`):
 - ``relative_to`` is ``"<indicator_id>@<subject>"`` for a relative target whose benchmark is a
   series the reports carry (``monthly_income@高职``: 全省高职平均值); see :func:`split_relative_to`.
 - ``indicator_id`` is null when the reports measure no such quantity; ``note`` then says why.
+
+Size: ~560 lines — a plan's table and its target sentences, and turning each into a row, are one
+reading of one document; the spec, the value grammar and the mapping are their own modules.
 """
 
 from __future__ import annotations

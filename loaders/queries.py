@@ -93,11 +93,8 @@ def read_observations(
 
 
 def report_keys(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> list[int]:
-    """The ``report_key`` s of the reports matching ``where``; empty when none (or the store has no keys)."""
-    try:
-        rows = con.execute(f"SELECT report_key FROM reports WHERE {where}", params).fetchall()
-    except duckdb.BinderException:  # a store written before report_key, opened read-only
-        return []
+    """The ``report_key`` s of the reports matching ``where``; empty when none (or a report has none yet)."""
+    rows = con.execute(f"SELECT report_key FROM reports WHERE {where}", params).fetchall()
     keys = [row[0] for row in rows]
     return [] if any(key is None for key in keys) else keys
 

@@ -182,3 +182,18 @@ def checkup_rules() -> CheckupRules:
         pd.read_csv(SPECS_DIR / "checkup_component_rules.csv", **options),
         aliases,
     )
+
+
+@cache
+def sample_sizes() -> dict[str, str]:
+    """``indicator_id`` of a survey rate → ``indicator_id`` of its sample size, from ``data/specs/sample_sizes.csv``.
+
+    Only the rates listed there get a confidence interval and a significance verdict
+    (:func:`metrics.significance.assess_gaps`); both ids must be in the registry.
+    """
+    with open(SPECS_DIR / "sample_sizes.csv", encoding="utf-8") as handle:
+        pairs = {row["indicator_id"]: row["sample_indicator"] for row in csv.DictReader(handle)}
+    unknown = sorted({i for pair in pairs.items() for i in pair} - set(registry_units()))
+    if unknown:
+        raise ValueError(f"data/specs/sample_sizes.csv: indicators not in data/indicators.csv: {', '.join(unknown)}")
+    return pairs

@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS store_meta (
 -- observations and report_lines carry no PRIMARY KEY/FOREIGN KEY constraint: at 10 million rows the
 -- index costs more time and memory than it is worth. Every write checks the same rules itself
 -- (see _check_new_rows): the key (report_id, source_line, indicator_id, subject, year) is unique and
--- every indicator_id is in ``indicators``. Older store files keep their constraints; both work.
+-- every indicator_id is in ``indicators``.
 --
 -- report_key (an integer per report, repeated on its rows) is what reads filter on: DuckDB skips
 -- whole row groups by the min/max of a column, which for text keeps only the first bytes (all

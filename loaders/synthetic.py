@@ -14,6 +14,10 @@ under ``data/``: :func:`write_reports` refuses a target inside the bundled data 
 Values are plausible and internally consistent: totals are the sums of their rows, shares and
 rates are computed from the counts, the provincial benchmark rows of a cohort are the same in
 every school's report, and figures stated twice (appendix and tables) agree.
+
+Size: ~700 lines, most of them one function (:func:`render_report`) that writes the report's
+tables in the order the real report prints them; splitting it by table would scatter the shared
+random state and the figures one table reuses from another (totals, shares, the appendix).
 """
 
 from __future__ import annotations

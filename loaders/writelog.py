@@ -108,13 +108,8 @@ def record(
 
 
 def read_log(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
-    """The newest ``limit`` entries, newest first (no table in an old store: none)."""
-    try:
-        return con.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM write_log ORDER BY logged_at DESC LIMIT ?", [int(limit)]
-        ).df()
-    except duckdb.CatalogException:
-        return pd.DataFrame(columns=list(COLUMNS))
+    """The newest ``limit`` entries, newest first."""
+    return con.execute(f"SELECT {', '.join(COLUMNS)} FROM write_log ORDER BY logged_at DESC LIMIT ?", [int(limit)]).df()
 
 
 def file_entries(path: Path) -> list[LogEntry]:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from loaders.fields import OBSERVATION_FIELDS, names
 from metrics.observations import (
     BENCHMARK_SUBJECTS,
     SCHOOL_SUBJECT,
@@ -22,18 +23,8 @@ from metrics.observations import (
 )
 from metrics.units import convert_to_units
 
-COMPARE_REQUIRED = [
-    "report_id",
-    "school",
-    "indicator_id",
-    "subject",
-    "year",
-    "years_after",
-    "value",
-    "unit",
-    "source_table",
-    "source_line",
-]
+#: What a comparison needs: the report and school, and every observation column but the line's text.
+COMPARE_REQUIRED = ["report_id", "school", *names(OBSERVATION_FIELDS, exclude=("source_text",))]
 
 BENCHMARK_COLUMNS = [
     "report_id",

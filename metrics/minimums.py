@@ -10,9 +10,11 @@ document's text for it was not available). Pure: frames in, frames out.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
+from metrics.derive import with_derived
 from metrics.observations import SCHOOL_SUBJECT, TOTAL_LABELS, require_columns, select_observations, with_basis
 from metrics.units import find_unit_factor
 
@@ -95,6 +97,25 @@ def compare_to_minimums(
         {"qualified": "float64", "restricted": "float64", "value": "float64", "year": "Int64", "source_line": "Int64",
          "share_of_minimum_pct": "float64"}
     )  # fmt: skip
+
+
+def school_minimums(
+    observations: pd.DataFrame, indicators: pd.DataFrame, benchmarks: Any, school: str
+) -> tuple[pd.DataFrame, str]:
+    """One report's figures (with those the registry derives) against the minimums of its school's type.
+
+    Args:
+        observations: One report's observations (as stored; derived figures are added here).
+        indicators: The registry (with its formulas).
+        benchmarks: ``loaders.minimums.national_minimums()`` (thresholds, school → type).
+        school: The school.
+
+    Returns:
+        :func:`compare_to_minimums` rows and the school type held to (``""`` when the school has none).
+    """
+    school_type = benchmarks.school_types.get(school, ("", ""))[0]
+    derived = with_derived(observations, indicators)
+    return compare_to_minimums(derived, indicators, benchmarks.thresholds, school_type or None), school_type
 
 
 def count_minimums(result: pd.DataFrame) -> dict[str, int]:

@@ -13,9 +13,8 @@ import pandas as pd
 
 from metrics.errors import MetricsError
 
-#: Open SDG's default thresholds for the ratio of observed to required growth.
+#: Open SDG's threshold for the ratio of observed to required growth: at least this is on track.
 ON_TRACK_RATIO = 0.95
-AT_RISK_RATIO = 0.6
 
 MEASURABLE_COMPARATORS = (">=", ">", "<=", "<", "=", "range")
 _TOLERANCE = 1e-9
@@ -110,21 +109,17 @@ def compute_progress(value: float, comparator: str, target: float, low: float, h
 
 
 def judge_pace(ratio: float) -> str:
-    """Turn the ratio of observed to required growth into a status (Open SDG thresholds).
+    """Turn the ratio of observed to required growth into a status (Open SDG threshold).
 
     Args:
         ratio: Observed compound growth divided by the growth required to reach the target.
 
     Returns:
-        ``on_track`` (≥ 0.95), ``at_risk`` (≥ 0.6) or ``off_track`` (below, or NaN).
+        ``on_track`` (≥ :data:`ON_TRACK_RATIO`) or ``off_track`` (below, or NaN).
     """
     if _missing(ratio):
         return "off_track"
-    if ratio >= ON_TRACK_RATIO:
-        return "on_track"
-    if ratio >= AT_RISK_RATIO:
-        return "at_risk"
-    return "off_track"
+    return "on_track" if ratio >= ON_TRACK_RATIO else "off_track"
 
 
 def _aim(comparator: str, target: float, low: float, high: float, value: float) -> float:

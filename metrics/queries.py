@@ -17,7 +17,7 @@ import pandas as pd
 from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark
 from metrics.derive import with_derived
-from metrics.minimums import compare_to_minimums
+from metrics.minimums import school_minimums
 from metrics.targets import compute_attainment
 
 
@@ -56,7 +56,7 @@ def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
 
 
 def minimums(reader: Reader, report_id: str, school: str, benchmarks: Any) -> tuple[pd.DataFrame, str]:
-    """A report's figures against the national minimum standards of its school's type (:func:`compare_to_minimums`).
+    """A report's figures against the national minimum standards of its school's type (:func:`school_minimums`).
 
     Args:
         reader: The store's reads.
@@ -67,10 +67,7 @@ def minimums(reader: Reader, report_id: str, school: str, benchmarks: Any) -> tu
     Returns:
         The comparison and the school type it was held to (``""`` when the school has none listed).
     """
-    school_type = benchmarks.school_types.get(school, ("", ""))[0]
-    indicators = reader.indicators()
-    observations = with_derived(reader.observations(report_id), indicators)
-    return compare_to_minimums(observations, indicators, benchmarks.thresholds, school_type or None), school_type
+    return school_minimums(reader.observations(report_id), reader.indicators(), benchmarks, school)
 
 
 def checkup(reader: Reader, report_id: str, rules: Any) -> pd.DataFrame:

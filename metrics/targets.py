@@ -4,14 +4,16 @@ Belongs here: everything that sets a school's observed values beside a plan's ta
 per target. The status is one of :data:`STATUSES`:
 
 - ``met`` — the latest value (or the sum / average a cumulative / 年均 target asks for) meets it;
-- ``on_track`` / ``at_risk`` / ``off_track`` — not met, two or more observed years: the observed
-  compound growth is set against the growth needed to reach the target by its year (the Open SDG
-  method: ratio ≥ 0.95 on track, ≥ 0.6 at risk, else off track); for cumulative and 年均 targets,
+- ``in_progress`` — not met, the target year still ahead and only one year observed: no growth is
+  guessed (nothing says it is failing), but the growth needed per year and the value needed next
+  year are given;
+- ``on_track`` / ``off_track`` — not met, the target year ahead, two or more observed years: the
+  observed compound growth is set against the growth needed to reach the target by its year (the
+  Open SDG ratio; at least :data:`ON_TRACK_RATIO` is on track); for cumulative and 年均 targets,
   whose totals do not grow by compounding, the ratio is the plan-period total reached if the
-  latest year's value held for the remaining years, over the total needed. A target year that
-  has passed unmet is off track;
-- ``no_trend`` — not met and only one year observed: no growth is guessed, but the growth needed
-  per year and the value needed next year are still given;
+  latest year's value held for the remaining years, over the total needed;
+- ``not_met`` — the target year has come (the latest observed year is the target year or later)
+  and the target is not met;
 - ``no_data`` — measurable, but the loaded reports carry no value for it;
 - ``not_measurable`` — the target is text, or no registry indicator measures it.
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from loaders.fields import TARGET_FIELDS, names
 from metrics.entries import SERIES_FRAME_COLUMNS, entered_series, merge_series
 from metrics.errors import MetricsError, PlanNotFoundError
 from metrics.observations import (
@@ -37,7 +40,6 @@ from metrics.observations import (
     with_basis,
 )
 from metrics.progress import (  # the scalar rules, re-exported for callers that import them from here
-    AT_RISK_RATIO,  # noqa: F401
     MEASURABLE_COMPARATORS,
     ON_TRACK_RATIO,  # noqa: F401
     _aim,
@@ -50,23 +52,13 @@ from metrics.progress import (  # the scalar rules, re-exported for callers that
 from metrics.trends import TREND_REQUIRED, build_series, compute_cagr
 from metrics.units import convert_value
 
-STATUSES = ("met", "on_track", "at_risk", "off_track", "no_trend", "no_data", "not_measurable")
+STATUSES = ("met", "on_track", "in_progress", "off_track", "not_met", "no_data", "not_measurable")
 
 
-TARGET_REQUIRED = [
-    "plan_id",
-    "indicator_id",
-    "subject",
-    "comparator",
-    "target_value",
-    "target_low",
-    "target_high",
-    "unit",
-    "target_year",
-    "relative_to",
-    "label_zh",
-    "kind",
-]
+#: What attainment needs of a target: every target column but where it was written and how.
+TARGET_REQUIRED = names(
+    TARGET_FIELDS, exclude=("source_line", "source_text", "level1", "level2", "level3", "value_text", "note")
+)
 
 ATTAINMENT_COLUMNS = [
     "plan_id",
@@ -84,6 +76,10 @@ ATTAINMENT_COLUMNS = [
     "unit",
     "target_year",
     "relative_to",
+    "value_text",
+    "reference_value",
+    "reference_unit",
+    "target_equivalent",
     "years_after",
     "current_year",
     "current_value",
@@ -111,6 +107,8 @@ _DTYPES = {
     "target_low": "float64",
     "target_high": "float64",
     "target_year": "Int64",
+    "reference_value": "float64",
+    "target_equivalent": "float64",
     "years_after": "Int64",
     "current_year": "Int64",
     "current_value": "float64",
@@ -133,8 +131,9 @@ _DTYPES = {
 class _Series:
     """The observed series a target is judged on, already in the target's unit."""
 
-    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line, basis
+    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line, basis (, reference)
     years_after: object
+    reference_unit: str = ""  # the unit of the benchmark a relative target is a multiple of
 
 
 def _pick_years_after(series: pd.DataFrame) -> object:
@@ -206,7 +205,7 @@ def _observed_series(
         paired = paired[paired["bench_value"] != 0]
         if paired.empty:
             return None
-        paired = paired.assign(value=paired["value"] / paired["bench_value"])
+        paired = paired.assign(value=paired["value"] / paired["bench_value"], reference=paired["bench_value"])
         paired = paired.sort_values(["report_year", "source_line"], ascending=[False, True], kind="stable")
         paired = paired.drop_duplicates(["year", "years_after"]).sort_values("year", kind="stable")
         series = paired
@@ -226,6 +225,8 @@ def _observed_series(
             )
     years_after = _pick_years_after(series)
     chosen = _restrict(series, years_after).sort_values("year", kind="stable")
+    if relative_to:
+        return _Series(chosen[[*SERIES_FRAME_COLUMNS, "reference"]], years_after, str(bench["unit"].iloc[0]))
     return _Series(frame=chosen[SERIES_FRAME_COLUMNS], years_after=years_after)
 
 
@@ -259,6 +260,7 @@ def _base_row(target: pd.Series) -> dict:
         "unit": _text(target.get("unit")),
         "target_year": target.get("target_year"),
         "relative_to": _text(target.get("relative_to")),
+        "value_text": _text(target.get("value_text")),
         "n_years": 0,
         "target_source_line": target.get("source_line"),
     }
@@ -286,6 +288,10 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
         source_line=latest["source_line"],
         basis=latest["basis"],
     )
+    if "reference" in series.columns and not _missing(latest["reference"]):
+        # a multiple of a benchmark: the target in the benchmark's own unit too
+        row.update(reference_value=float(latest["reference"]), reference_unit=observed.reference_unit)
+        row["target_equivalent"] = goal * float(latest["reference"])
     notes: list[str] = []
 
     # Sums and averages over the plan period are judged on totals; levels on compound growth.
@@ -361,11 +367,11 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
                 row["next_year_value_needed"] = level * (1 + needed)
 
     if years_left is not None and years_left <= 0:
-        row["status"] = "off_track"
+        row["status"] = "not_met"
         notes.append(f"目标年 {target_year} 已到，未达成")
     elif row["n_years"] < 2:
-        row["status"] = "no_trend"
-        notes.append("仅一年观测值，无法判断趋势")
+        row["status"] = "in_progress"
+        notes.append("目标年未到，仅一年观测值，不判断趋势")
     elif needed_total is not None:
         # If the latest year's value held for the remaining years, how much of the total is reached?
         so_far = current if kind == "cumulative" else float(in_period_sum or 0.0)
@@ -409,7 +415,9 @@ def compute_attainment(
     with the other. Kinds:
 
     - ``relative`` (``relative_to = "monthly_income@高职"``): the value is the school's value
-      divided by that benchmark series' value from the **same report** and year;
+      divided by that benchmark series' value from the **same report** and year
+      (``reference_value``, in ``reference_unit``); ``target_equivalent`` is the target in that
+      unit (1.3 × 4,885.36 元 = 6,350.97 元);
     - ``cumulative`` (累计): the sum of the years inside the plan period
       (``plans.start_year`` … ``target_year``); no year inside it gives ``no_data``;
     - ``annual_average`` (年均): the average of the years inside the plan period (of all observed
@@ -485,7 +493,10 @@ def compute_attainment(
             if not _missing(target["indicator_id"]):
                 observed = _observed_series(school_obs, indicators, target, school, conversions)
             merged = merge_series(None if observed is None else observed.frame, entered)
-            series = _Series(merged, observed.years_after if observed is not None else pd.NA)
+            if observed is None:
+                series = _Series(merged, pd.NA)
+            else:
+                series = _Series(merged, observed.years_after, observed.reference_unit)
             row.update(_assess(target, series, start_year))
         rows.append(row)
     out = pd.DataFrame(rows, columns=ATTAINMENT_COLUMNS)

@@ -8,69 +8,90 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, frames, planner, store
+from dashboard.components import local_times, show_error
 from dashboard.coverage_view import show_coverage, years_text
+from dashboard.downloads import download_row
 from dashboard.state import current
-from dashboard.ui import download_row, plain, show_error
+from dashboard.upload_preview import confirm_upload
 from loaders import LoadError
-from loaders.coverage import coverage_frame
 from loaders.paths import REPORTS_DIR
 from loaders.settings import setting
+from loaders.workbook_write import template_bytes
 from metrics.errors import MetricsError
+from viz.charts import format_value
 from viz.exports import Provenance
-from viz.i18n import t
+from viz.i18n import check_name, colon, log_word, t
+from viz.markup import plain
+from viz.names import plan_issuer, plan_title, subject_name, table_name
 from viz.sections import report_label
 
 f = current()
 lang = f.lang
 st.title(t("data_title", lang))
-loaded, read, lookup, checkup, upload = st.tabs(
-    [
-        t("tab_loaded", lang),
-        t("tab_coverage", lang),
-        t("tab_provenance", lang),
-        t("tab_findings", lang),
-        t("tab_upload", lang),
-    ]
-)
+labels = [t(key, lang) for key in ("tab_loaded", "tab_coverage", "tab_provenance", "tab_findings", "tab_upload")]
+# A link to 数据 → 载入新数据 (the compare page's, for a second school) opens the upload tab.
+opened = labels[4] if st.query_params.get("tab") == "upload" else None
+loaded, read, lookup, checkup, upload = st.tabs(labels, default=opened)
+sep = colon(lang)
 
 with loaded:
     st.subheader(t("reports", lang))
     reports = store.reports()
     basis = "year_basis_zh" if lang == "zh" else "year_basis_en"
     st.dataframe(
-        reports[
-            ["school", "report_year", basis, "title_year", "source_file", "format", "n_observations", "loaded_at"]
-        ].rename(
-            columns={
-                "school": t("school", lang),
-                "report_year": t("report_year", lang),
-                basis: t("year_basis", lang),
-                "title_year": t("title_year", lang),
-                "source_file": t("source_file", lang),
-                "format": t("format", lang),
-                "n_observations": t("figures", lang),
-                "loaded_at": t("loaded_at", lang),
+        pd.DataFrame(
+            {
+                t("school", lang): reports["school"],
+                t("report_year", lang): reports["report_year"].astype(str),
+                t("year_basis", lang): reports[basis],
+                t("title_year", lang): reports["title_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
+                t("source_file", lang): reports["source_file"],
+                t("format", lang): reports["format"].map(lambda x: t(f"format_{x}", lang)),
+                t("figures", lang): reports["n_observations"],
+                t("loaded_at", lang): local_times(reports["loaded_at"]),
             }
         ),
         hide_index=True,
         width="stretch",
+        column_config={
+            t("school", lang): st.column_config.TextColumn(width=150),
+            t("report_year", lang): st.column_config.TextColumn(width=70),
+            t("year_basis", lang): st.column_config.TextColumn(width=230),
+            t("title_year", lang): st.column_config.TextColumn(width=70),
+            t("format", lang): st.column_config.TextColumn(width=70),
+            t("figures", lang): st.column_config.NumberColumn(width=70),
+            t("loaded_at", lang): st.column_config.TextColumn(width=130),
+        },
     )
     st.subheader(t("plans", lang))
     plans = store.plans()
     counts = store.targets().groupby("plan_id").size().rename("n_targets")
     plans = plans.join(counts, on="plan_id")
     st.dataframe(
-        plans[["title", "issuer", "scope", "target_year", "source_file", "n_targets", "loaded_at"]].rename(
-            columns={
-                "title": t("plan", lang),
-                "target_year": t("year", lang),
-                "source_file": t("source_file", lang),
-                "n_targets": t("targets_count", lang),
-                "loaded_at": t("loaded_at", lang),
+        pd.DataFrame(
+            {
+                t("plan", lang): [
+                    plan_title(i, x, lang) for i, x in zip(plans["plan_id"], plans["title"], strict=True)
+                ],
+                t("issuer", lang): [
+                    plan_issuer(i, x, lang) for i, x in zip(plans["plan_id"], plans["issuer"], strict=True)
+                ],
+                t("scope", lang): plans["scope"].map(lambda x: t(f"scope_{x}", lang)),
+                t("year", lang): plans["target_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
+                t("source_file", lang): plans["source_file"],
+                t("targets_count", lang): plans["n_targets"].fillna(0).astype(int),
+                t("loaded_at", lang): local_times(plans["loaded_at"]),
             }
         ),
         hide_index=True,
         width="stretch",
+        column_config={
+            t("plan", lang): st.column_config.TextColumn(width=300),
+            t("scope", lang): st.column_config.TextColumn(width=60),
+            t("year", lang): st.column_config.TextColumn(width=60),
+            t("targets_count", lang): st.column_config.NumberColumn(width=70),
+            t("loaded_at", lang): st.column_config.TextColumn(width=130),
+        },
     )
 
 with read:
@@ -94,25 +115,28 @@ with read:
 with lookup:
     observations = store.observations(f.report_id)
     tables = list(dict.fromkeys(observations["source_table"]))
-    table = st.selectbox(t("pick_table", lang), tables, key="prov_table")
+    table = st.selectbox(
+        t("pick_table", lang), tables, key="prov_table", format_func=lambda name: table_name(name, lang)
+    )
     rows = observations[observations["source_table"] == table].reset_index(drop=True)
     name_column = "name_zh" if lang == "zh" else "name_en"
     choice = st.selectbox(
         t("pick_figure", lang),
         rows.index.tolist(),
         format_func=lambda i: (
-            f"{rows.at[i, name_column]} · {rows.at[i, 'subject']} · {rows.at[i, 'year']}"
-            f" = {rows.at[i, 'value']:g} {rows.at[i, 'unit']}"
+            f"{rows.at[i, name_column]} · {subject_name(rows.at[i, 'subject'], lang)} · {rows.at[i, 'year']}"
+            f" = {format_value(rows.at[i, 'value'], rows.at[i, 'unit'], lang=lang)}"
         ),
         key="prov_figure",
     )
     if choice is not None:
         row = rows.loc[choice]
         left, right = st.columns(2)
-        left.metric(str(row[name_column]), f"{row['value']:g} {row['unit']}", border=True)
+        left.metric(str(row[name_column]), format_value(row["value"], row["unit"], lang=lang), border=True)
         right.markdown(  # values from the file are shown as typed (plain), never as Markdown
-            f"**{t('source_file', lang)}**：{plain(row['source_file'])}  \n"
-            f"**{t('table', lang)}**：{plain(row['source_table'])}  \n**{t('line', lang)}**：{row['source_line']}"
+            f"**{t('source_file', lang)}**{sep}{plain(row['source_file'])}  \n"
+            f"**{t('table', lang)}**{sep}{plain(table_name(row['source_table'], lang))}  \n"
+            f"**{t('line', lang)}**{sep}{row['source_line']}"
         )
         lines = store.report_lines(f.report_id)
         if lines:
@@ -134,13 +158,23 @@ with checkup:
         st.warning(t("findings_count", lang, n=len(findings)))
         table = pd.DataFrame(
             {
-                t("check", lang): findings["check"],
-                t("table", lang): findings["source_table"],
+                t("check", lang): findings["check"].map(lambda c: check_name(c, lang)),
+                t("table", lang): findings["source_table"].map(lambda x: table_name(x, lang)),
                 t("lines", lang): findings["lines"],
                 t("message", lang): findings["message" if lang == "zh" else "message_en"],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                t("check", lang): st.column_config.TextColumn(width=150),
+                t("table", lang): st.column_config.TextColumn(width=80),
+                t("lines", lang): st.column_config.TextColumn(width=90),
+                t("message", lang): st.column_config.TextColumn(width="large"),
+            },
+        )
         download_row(
             table,
             Provenance(report_label(f.school, f.year, lang), tuple(findings["source_table"]), f.describe()),
@@ -151,6 +185,16 @@ with checkup:
 
 with upload:
     st.caption(t("upload_help", lang))
+    st.download_button(
+        t("template_download", lang),
+        data=template_bytes,
+        file_name="质量年报填报模板.xlsx" if lang == "zh" else "quality_report_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="template_download",
+        on_click="ignore",
+        icon=":material/download:",
+        help=t("template_help", lang),
+    )
     if store.is_read_only():
         st.info(t("read_only", lang), icon=":material/visibility:")
     elif auth.planner_password() is None:
@@ -169,58 +213,31 @@ with upload:
     else:
         recovery = store.last_recovery()
         if recovery is not None:
+            when = local_times(pd.Series([recovery.at]))[0]
             st.warning(
-                f"**{t('store_recovered', lang)}** · {recovery.at:%Y-%m-%d %H:%M:%S} UTC\n\n"
-                + plain(recovery.message()[0 if lang == "zh" else 1]),
+                f"**{t('store_recovered', lang)}** · {when}\n\n" + plain(recovery.message()[0 if lang == "zh" else 1]),
                 icon=":material/database:",
             )
         st.caption(t("upload_limit", lang, mb=f"{setting('max_upload_mb'):g}"))
-        uploaded = st.file_uploader(t("choose_file", lang), type=["txt", "pdf", "xlsx", "csv"], key="upload")
+        # Any file is accepted here and judged by its content: a wrong one gets one clear message in the
+        # reader's language (the browser's own type filter would only show a small icon and keep an
+        # earlier message on the page).
+        uploaded = st.file_uploader(t("choose_file", lang), key="upload")
+        result = None
         if uploaded is not None:
             data = uploaded.getvalue()
             try:  # in a child process, under size, memory and time limits
                 with st.spinner(t("parsing", lang)):
                     result = planner.parse(data, uploaded.name)
             except LoadError as exc:
-                show_error(exc, lang)
-            st.subheader(t("preview", lang))
-            existing = reports[reports["report_id"] == result.report_id]
-            if not existing.empty and (existing["n_observations"].iloc[0] > 0):
-                st.warning(t("replaces", lang))
-            st.text(  # plain text: nothing from the file is read as Markdown or HTML
-                f"{t('school_label', lang)}: {result.school} · {result.report_year} · {result.format_used}"
-                f" · {len(result.observations)} · {t('file_label', lang)}: {result.source_file}"
-            )
-            for note in result.notes:
-                st.text(note)
-            if result.years is not None:
-                st.text(
-                    years_text(
-                        result.report_year, getattr(result.years, f"basis_{lang}"), result.years.title_year, lang
-                    )
+                reason = exc.text(lang)
+                for prefix in (f"{uploaded.name}：", f"{uploaded.name}: "):  # the message names the file; so do we
+                    reason = reason.removeprefix(prefix)
+                st.error(
+                    t("upload_rejected", lang, name=plain(uploaded.name), reason=plain(reason)), icon=":material/block:"
                 )
-            if result.coverage:
-                st.caption(t("preview_coverage", lang))
-                show_coverage(coverage_frame(result.coverage), lang, key="preview")
-            st.dataframe(result.observations, hide_index=True, width="stretch", height=300)
-            if st.button(t("confirm_load", lang), type="primary"):
-                with st.spinner(t("confirm_load", lang)):
-                    try:  # busy, a value the database refuses, a store changed underneath: a message
-                        outcome = planner.load(result, data)
-                    except LoadError as exc:
-                        show_error(exc, lang)
-                if outcome.action == "unchanged":
-                    st.info(t("unchanged", lang))
-                else:
-                    st.success(
-                        t(
-                            "loaded_ok",
-                            lang,
-                            report=plain(result.report_id),
-                            action=outcome.action,
-                            n=outcome.n_observations,
-                        )
-                    )
+        if result is not None:
+            confirm_upload(result, data, reports, lang)
 
         st.subheader(t("delete_title", lang))
         report_ids = reports["report_id"].tolist()
@@ -243,8 +260,15 @@ with upload:
         st.subheader(t("write_log", lang))
         st.caption(t("write_log_help", lang))
         log = store.write_log()
+        shown = log.assign(
+            logged_at=local_times(log["logged_at"]),
+            action=log["action"].map(lambda x: log_word(x, lang)),
+            outcome=log["outcome"].map(lambda x: log_word(x, lang)),
+            file_sha256=log["file_sha256"].fillna("").str[:12],
+        )
         st.dataframe(
-            log.rename(columns={column: t(f"log_{column}", lang) for column in log.columns}),
+            shown.rename(columns={column: t(f"log_{column}", lang) for column in log.columns}),
             hide_index=True,
             width="stretch",
+            column_config={t("log_detail", lang): st.column_config.TextColumn(width="large")},
         )

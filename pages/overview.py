@@ -5,14 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames, store
+from dashboard.components import kpi_card, show_error, status_counts
+from dashboard.downloads import dashboard_pack
 from dashboard.state import current
-from dashboard.ui import dashboard_pack, plain, show_error, status_counts
 from metrics.errors import MetricsError
-from viz.charts import format_value
-from viz.frames import cohort_label, headline_cards
-from viz.i18n import benchmark_name, status_name, t
+from viz.cards import card_text, headline_cards
+from viz.catalogue import HEADLINE_INDICATORS
+from viz.exports import Provenance
+from viz.i18n import colon, t
+from viz.markup import plain
 from viz.minimums import minimums_sentence
-from viz.sections import HEADLINE_INDICATORS, report_label
+from viz.names import table_name
+from viz.sections import report_label
 
 f = current()
 lang = f.lang
@@ -26,40 +30,22 @@ try:
         findings = frames.audit(f.report_id)
 except MetricsError as exc:
     show_error(exc, lang)
-cards = headline_cards(comparison, store.observations(f.report_id), attainment, HEADLINE_INDICATORS, f.benchmark)
+gaps = frames.gaps(f.report_id, f.school)
+cards = headline_cards(comparison, store.observations(f.report_id), attainment, HEADLINE_INDICATORS, f.benchmark, gaps)
 
 st.subheader(t("headline", lang))
-columns = st.columns(5)
-for position, card in enumerate(cards.itertuples(index=False)):
-    meta = registry.loc[card.indicator_id]
-    unit = card.unit if isinstance(card.unit, str) else meta["unit"]
-    name = meta["name_zh"] if lang == "zh" else meta["name_en"]
-    label = f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
-    delta = None
-    notes = []
-    if card.difference == card.difference:  # not NaN: a survey indicator with a benchmark
-        difference_unit = card.difference_unit if card.difference_unit != "百分点" or lang == "zh" else "pp"
-        delta = f"{card.difference:+,.2f} {difference_unit}"
-        notes.append(t("vs", lang, benchmark=benchmark_name(f.benchmark, lang)))
-    if isinstance(card.status, str):
-        notes.append(f"{t('plan_status', lang)}：{status_name(card.status, lang)}")
-    help_parts = [f"{t('source', lang)}：{card.source_table} · {t('line', lang)} {card.source_line}"]
-    if card.years_after == card.years_after and card.years_after is not None:
-        help_parts.insert(0, cohort_label(int(card.year), card.years_after, lang))
-    if isinstance(card.status, str):
-        target = format_value(card.target_value, unit)
-        help_parts.append(f"{t('target', lang)}：{card.comparator} {target}")
-    with columns[position % 5]:
-        st.metric(
-            plain(label),
-            format_value(card.value, unit, with_unit=False),
-            delta=delta,
+with st.container(horizontal=True, key="kpi_cards"):
+    for card in cards.to_dict("records"):
+        meta = registry.loc[card["indicator_id"]]
+        text = card_text(card, meta["name_zh" if lang == "zh" else "name_en"], meta["unit"], f.benchmark, lang)
+        table = table_name(card["source_table"], lang)
+        where = f"{t('source', lang)}{colon(lang)}{table} · {t('line', lang)} {card['source_line']}"
+        kpi_card(
+            text,
+            help_text=where if isinstance(card["source_table"], str) else "",
+            key=card["indicator_id"],
             delta_color="inverse" if meta["direction"] == "lower" else "normal",
-            help="\n\n".join(plain(part) for part in help_parts),
-            border=True,
         )
-        if notes:
-            st.caption(" · ".join(notes))
 
 if attainment is not None:
     st.subheader(t("attainment_summary", lang))
@@ -78,7 +64,7 @@ if findings.empty:
 else:
     st.warning(t("findings_count", lang, n=len(findings)), icon=":material/report:")
     st.page_link("pages/data.py", label=t("see_findings", lang), icon=":material/fact_check:")
-st.caption(plain(f"{t('source', lang)}：{report_label(f.school, f.year, lang)}；{f.describe()}"))
+st.caption(plain(Provenance(report_label(f.school, f.year, lang), (), f.describe()).caption(lang)))
 
 st.subheader(t("pack_all_title", lang))
 st.caption(t("pack_help", lang))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import frames
+from dashboard.components import show_error
+from dashboard.slides import DECK_PAGES, draw_slide, slides
 from dashboard.state import current
-from dashboard.ui import arrow_keys, hide_chrome, modebar_config, plain, show_error
+from dashboard.static import arrow_keys, hide_chrome
 from metrics.errors import MetricsError
-from viz.deck import format_deck, parse_deck, parse_slide, presentation_figure, slide_id
+from viz.deck import format_deck, parse_deck, parse_slide
 from viz.i18n import t
-from viz.sections import SECTIONS
 
 DECK, PAGES, SLIDE, SHOWING = "_present_deck", "_present_pages", "_present_slide", "_presenting"
 
@@ -24,18 +24,17 @@ ss = st.session_state
 
 
 def charts(pages: list[str]) -> dict[str, tuple[str, object]]:
-    """``page:key`` → (page, chart) for the pages asked (the domain pages' cached charts that have data)."""
+    """``page:key`` → (page, slide) for the pages asked (see :func:`dashboard.slides.slides`)."""
     try:
-        built = {page: frames.section_items(page, f) for page in pages}
+        return slides(pages, f)
     except MetricsError as exc:
         show_error(exc, lang)
-    return {slide_id(page, item.key): (page, item) for page in pages for item in built[page] if not item.data.empty}
 
 
 if "_present_seeded" not in ss:  # a session's first visit: the URL (a shared link) decides
     ss["_present_seeded"] = True
     wanted = [part.split(":", 1)[0] for part in st.query_params.get("deck", "").split(",")]
-    pages = [page for page in dict.fromkeys(wanted) if page in SECTIONS] or ["outcomes"]
+    pages = [page for page in dict.fromkeys(wanted) if page in DECK_PAGES] or ["outcomes"]
     available = charts(pages)
     ss[PAGES] = ss["_present_deck_pages"] = pages
     ss[DECK] = parse_deck(st.query_params.get("deck"), available) or list(available)
@@ -63,7 +62,7 @@ if not ss[SHOWING]:
     ss["present_pages"] = ss[PAGES]
     pages = st.multiselect(
         t("present_pages", lang),
-        list(SECTIONS),
+        list(DECK_PAGES),
         format_func=lambda page: t(f"page_{page}", lang),
         key="present_pages",
         on_change=_copy,
@@ -108,14 +107,7 @@ else:
         st.stop()
     ss[SLIDE] = number = parse_slide(ss[SLIDE], len(deck))
     page, item = available[deck[number - 1]]
-    st.plotly_chart(
-        presentation_figure(item.figure),
-        theme=None,
-        width="stretch",
-        key="present_chart",
-        config=modebar_config(item.file_stem),
-    )
-    st.caption(plain(item.provenance.caption(lang)))
+    draw_slide(item, f)
     with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="center"):
         st.button(
             t("present_prev", lang),

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
+from dashboard.components import indicator_names, show_error, status_counts, target_bullets
+from dashboard.downloads import download_row
 from dashboard.entry_form import entries_section
 from dashboard.state import current
-from dashboard.ui import download_row, plain, show_error, status_counts, target_bullets
 from metrics.errors import MetricsError
 from viz.exports import Provenance
-from viz.frames import attainment_table, plan_tables
-from viz.i18n import STATUS_NAMES, domain_name, status_name, t
+from viz.frames import plan_tables
+from viz.i18n import STATUS_NAMES, colon, domain_name, status_help, status_name, t
+from viz.markup import plain
+from viz.names import plan_issuer, plan_term, plan_title
+from viz.target_tables import attainment_table, target_screen_table
 
 f = current()
 lang = f.lang
@@ -21,13 +26,15 @@ if not f.plan_id:
     st.stop()
 plans = store.plans()
 plan = plans[plans["plan_id"] == f.plan_id].iloc[0]
-st.subheader(plain(plan["title"]))
-st.caption(plain(f"{plan['issuer']} · {plan['source_file']}"))
+title = plan_title(f.plan_id, str(plan["title"]), lang)
+st.subheader(plain(title))
+st.caption(plain(f"{plan_issuer(f.plan_id, str(plan['issuer']), lang)} · {plan['source_file']}"))
 try:
     attainment = frames.attainment(f.plan_id, f.school)
 except MetricsError as exc:
     show_error(exc, lang)
 registry = store.indicators()
+names = indicator_names(registry, lang)
 domains = attainment["indicator_id"].map(registry.set_index("indicator_id")["domain"]).fillna("")
 attainment = attainment.assign(domain=domains)
 
@@ -40,6 +47,7 @@ chosen_status = left.multiselect(
     statuses,
     default=[s for s in statuses if s != "not_measurable"],
     format_func=lambda s: status_name(s, lang),
+    help="\n\n".join(f"**{status_name(s, lang)}**{colon(lang)}{status_help(s, lang)}" for s in statuses),
 )
 domain_options = sorted(set(attainment["domain"]))
 chosen_domain = right.multiselect(
@@ -50,42 +58,55 @@ chosen_domain = right.multiselect(
 )
 shown = attainment[attainment["status"].isin(chosen_status) & attainment["domain"].isin(chosen_domain)]
 
-provenance = Provenance(f"{plan['title']}；{f.school}", plan_tables(plan), f.describe(plan["title"]))
-table = attainment_table(shown, lang)
-group_column = table.columns[0]
-for group, rows in table.groupby(group_column, sort=False, dropna=False):
-    label = group if isinstance(group, str) and group else t("general_group", lang)
-    with st.expander(plain(f"{label}（{len(rows)}）"), expanded=True):
-        st.dataframe(
-            rows.drop(columns=group_column),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                t("progress", lang): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
-            },
-        )
-download_row(table, provenance, name=f"{plan['title']}_{f.school}", lang=lang, key="attainment")
+provenance = Provenance(f"{title}{'；' if lang == 'zh' else '; '}{f.school}", plan_tables(plan), f.describe(title))
+measured = shown[shown["status"] != "not_measurable"]
+screen = target_screen_table(measured, lang, names)
+widths = {  # all columns visible on a 1366-px screen beside the sidebar (≈ 940 px)
+    t("indicator", lang): 150,
+    t("target_text", lang): 140,
+    t("comparator", lang): 48,
+    t("target", lang): 80,
+    t("current_value", lang): 92,
+    t("current_year", lang): 52,
+    t("progress", lang): 100,
+    t("status", lang): 80,
+    t("growth_needed", lang): 82,
+    t("next_year_needed", lang): 92,
+}
+for group, rows in screen.groupby("group", sort=False, dropna=False):
+    label = plan_term(group, lang) if isinstance(group, str) and group else t("general_group", lang)
+    st.markdown(f"**{plain(label)}**（{len(rows)}）" if lang == "zh" else f"**{plain(label)}** ({len(rows)})")
+    st.dataframe(
+        rows.drop(columns="group"),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            **{name: st.column_config.Column(width=width) for name, width in widths.items()},
+            t("progress", lang): st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%.0f%%", width=widths[t("progress", lang)]
+            ),
+        },
+    )
+table = attainment_table(shown, lang, names)
+download_row(table, provenance, name=f"{title}_{f.school}", lang=lang, key="attainment")
 st.caption(plain(provenance.caption(lang)))
 st.caption(t("basis_help", lang))
 
 st.header(t("measurable_charts", lang))
-target_bullets(shown, lang=lang, key="plan")
+target_bullets(shown, lang=lang, names=names, key="plan")
 
 st.header(t("unmeasurable", lang))
-rest = attainment[attainment["status"] == "not_measurable"].reindex(
-    columns=["label_zh", "value_text", "target_year", "note"]
-)
+rest = attainment[attainment["status"] == "not_measurable"]
+why = rest["note"].where(rest["note"] != "", status_help("not_measurable", lang)) if lang == "zh" else None
 st.dataframe(
-    rest.rename(
-        columns={
-            "label_zh": t("indicator", lang),
-            "value_text": t("target_text", lang),
-            "target_year": t("year", lang),
-            "note": t("note", lang),
-        }
-    ),
+    {
+        t("indicator", lang): rest["label_zh"].tolist(),
+        t("target_text", lang): rest["value_text"].replace("", "—").tolist(),
+        t("year", lang): ["—" if pd.isna(y) else str(int(y)) for y in rest["target_year"].tolist()],
+        t("note", lang): why.tolist() if why is not None else [status_help("not_measurable", lang)] * len(rest),
+    },
     hide_index=True,
     width="stretch",
 )
 
-entries_section(plan, f.school, attainment, f.describe(plan["title"]), lang)
+entries_section(plan, f.school, attainment, f.describe(title), lang)

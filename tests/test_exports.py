@@ -23,9 +23,9 @@ from PIL import Image, ImageChops
 from loaders.store import connect, read_observations, rebuild
 from viz import png as png_module
 from viz.__main__ import load_context
+from viz.catalogue import SECTIONS
 from viz.exports import RENDERERS, Provenance, reader_table, render_csv, render_xlsx
 from viz.png import PngUnavailableError, png_available, render_png, with_caption
-from viz.sections import SECTIONS
 from viz.theme import SCHOOL_COLOUR, TEMPLATE_NAME
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -113,7 +113,9 @@ def test_csv_starts_with_a_bom_and_round_trips_chinese_with_the_store_values(ite
     data = render_csv(reader_table(item.data, "zh"), item.provenance)
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(back.columns) == ["类别", "数值（人）", "来源表", "来源行", "原文"]
+    # Every row says the school, the report, the table and the line it comes from.
+    assert list(back.columns) == ["学校", "报告", "类别", "数值（人）", "来源表", "来源行", "原文"]
+    assert set(back["学校"]) == {"温州职业技术学院"} and set(back["报告"]) == {"温州职业技术学院 2020 年质量年度报告"}
     assert dict(zip(back["类别"], back["数值（人）"], strict=True)) == _store_values(store_rows[1], "teachers_by_title")
     assert set(back["来源表"]) == {"表3-7"}
     survey = items["outcomes:employment_rate"]
@@ -305,3 +307,38 @@ def test_long_captions_wrap_at_their_separators() -> None:
     assert len(lines) == 2 and max(ems) <= 400 / 14  # CJK one em wide, others about half
     assert lines[0].endswith(("，", "；", "、"))
     assert wrap_caption("", 400) == []
+
+
+def test_xlsx_number_formats_and_a_wide_sheet_for_a_report(items) -> None:
+    from viz.frames import frame_unit, wide_frame
+
+    survey = items["outcomes:employment_rate"]
+    workbook = render_xlsx(
+        reader_table(survey.data, "zh"), survey.provenance, wide=wide_frame(survey.data, "zh", by_subject=True),
+        unit=frame_unit(survey.data),
+    )  # fmt: skip
+    book = load_workbook(io.BytesIO(workbook))
+    assert book.sheetnames == ["数据", "宽表", "来源"]
+    data = book["数据"]
+    header = [c.value for c in data[1]]
+    value = header.index("数值（%）") + 1
+    cell = data.cell(row=2, column=value)
+    assert (cell.value, cell.number_format) == (98.82, '0.00"%"')  # the report's figure, shown as 98.82%
+    assert data.cell(row=2, column=header.index("来源行") + 1).number_format == "0"
+    low = data.cell(row=2, column=header.index("95% 置信下限（%）") + 1)
+    assert low.value == pytest.approx(98.392, abs=0.001) and low.number_format == '0.00"%"'
+    assert data.cell(row=2, column=header.index("与基准的差异") + 1).value == "差异显著"
+    # The wide sheet: one row per subject, one column per cohort, as the report's survey tables are.
+    wide = [[c.value for c in row] for row in book["宽表"].iter_rows()]
+    assert wide[0] == ["对象", "2019届·毕业一年后", "2017届·毕业三年后"]
+    assert wide[1] == ["本校", 98.82, 99.0] and wide[2] == ["全省高职", 96.68, 97.13]
+    assert book["宽表"]["B2"].number_format == '0.00"%"'
+    income = items["outcomes:monthly_income"]
+    table = reader_table(income.data, "zh")
+    sheet = load_workbook(io.BytesIO(render_xlsx(table, income.provenance)))["数据"]
+    amount = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("数值（元）") + 1)
+    assert (amount.value, amount.number_format) == (6378.9, "#,##0.00")
+    teachers = items["faculty:teachers_by_title"]
+    sheet = load_workbook(io.BytesIO(render_xlsx(reader_table(teachers.data, "zh"), teachers.provenance)))["数据"]
+    count = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("数值（人）") + 1)
+    assert count.number_format == "#,##0" and isinstance(count.value, int | float)

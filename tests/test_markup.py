@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from tests.helpers import unescaped
-from viz.charts import benchmark_bars, bullet, horizontal_bars, trend_lines
+from viz.charts import benchmark_bars, horizontal_bars, trend_lines
 from viz.markup import plain
+from viz.target_charts import bullet
 
 HOSTILE = [
     "[点我](https://evil.example/x)",
@@ -50,10 +51,10 @@ def test_chart_builders_draw_values_from_files_as_text() -> None:
     )
     bars = benchmark_bars(frame, title="<i>标题</i>", subtitle="[a](b)", value_label="值", unit="%")
     assert [trace.name for trace in bars.data] == ["&lt;span style=&quot;x&quot;&gt;本校&lt;/span&gt;", "高职"]
-    assert list(bars.data[0].x) == ["&lt;b&gt;粗&lt;/b&gt;"] and bars.layout.title.text == "&lt;i&gt;标题&lt;/i&gt;"
+    assert list(bars.data[0].y) == ["&lt;b&gt;粗&lt;/b&gt;"] and bars.layout.title.text == "&lt;i&gt;标题&lt;/i&gt;"
     assert "%{fullData.name}" in bars.data[0].hovertemplate and "span" not in bars.data[0].hovertemplate
     horizontal = horizontal_bars(frame, title="t", value_label="值", unit="人", highlight="<b>粗</b>")
-    assert list(horizontal.data[0].y) == ["&lt;b&gt;粗&lt;/b&gt;", "2019届"]
+    assert list(horizontal.data[0].y) == ["2019届", "&lt;b&gt;粗&lt;/b&gt;"]  # largest first (drawn on top)
     assert horizontal.data[0].marker.color[1] != horizontal.data[0].marker.color[0]  # still highlighted
     lines = trend_lines(frame.assign(year=[2019, 2020]), title="t", value_label="v", unit="%")
     assert lines.data[0].name.startswith("&lt;span")

@@ -133,14 +133,14 @@ def test_single_report_targets(registry: pd.DataFrame) -> None:
         "p,research_projects,本校,>=,800,,,项,2025,,企业技术服务项目,absolute,,,,800 项,529,x\n"
     )
     result = compute_attainment(plan, obs(REPORT), registry, plan_id="p", plans=PLANS)
-    no_trend = "仅一年观测值，无法判断趋势"
+    in_progress = "目标年未到，仅一年观测值，不判断趋势"
     expected = summary(
         "双师型教师比例,met,2020,90.81,1,0.0,100.0,,,,,,\n"
         "生师比,met,2020,14.02,1,0.0,100.0,,,,,,\n"
-        f"博士比例,no_trend,2020,4.88,1,10.12,32.533333,,25.179810,,2021,6.1087747,{no_trend}\n"
+        f"博士比例,in_progress,2020,4.88,1,10.12,32.533333,,25.179810,,2021,6.1087747,{in_progress}\n"
         "毕业生薪酬水平,met,2019,1.3057175,1,0.0,100.0,,,,,,\n"
-        f"技术服务到款额,no_trend,2020,3255.214,1,2744.786,54.253567,,13.009341,,2021,3678.6958789,{no_trend}\n"
-        f"国外办学点,no_trend,2020,3.0,1,1.0,66.666667,,-7.7892089,,2021,2.7663237,{no_trend}\n"
+        f"技术服务到款额,in_progress,2020,3255.214,1,2744.786,54.253567,,13.009341,,2021,3678.6958789,{in_progress}\n"
+        f"国外办学点,in_progress,2020,3.0,1,1.0,66.666667,,-7.7892089,,2021,2.7663237,{in_progress}\n"
         "国家级示范性职业教育集团,not_measurable,,,0,,,,,,,,目标为文字表述或无对应指标\n"
         "国家级专业教学资源库,not_measurable,,,0,,,,,,,,目标为文字表述或无对应指标\n"
         "企业技术服务项目,no_data,,,0,,,,,,,,已载入的报告中没有该指标的数据\n"
@@ -150,13 +150,19 @@ def test_single_report_targets(registry: pd.DataFrame) -> None:
     # The survey target uses the one-year-after series and the first table (表2-17, not 表1).
     income = result.iloc[3]
     assert (income["years_after"], income["source_table"], income["source_line"]) == (1, "表2-17", 1320)
+    # The target in the benchmark's own terms: 1.3 × 全省高职 4,885.36 元 (表2-17, line 1318) = 6,350.968 元.
+    assert (income["reference_value"], income["reference_unit"]) == (4885.36, "元")
+    assert income["target_equivalent"] == pytest.approx(6350.968)
+    assert income["value_text"] == "1.3 倍"
+    assert math.isnan(result.iloc[0]["target_equivalent"]) and result.iloc[0]["reference_unit"] == ""
     # 3255.214 is stated for 2019 (§五) and 2020 (表4): one figure, not a flat two-year trend.
     assert result.iloc[4]["source_table"] == "表4"
 
 
 def test_trend_statuses_follow_open_sdg(registry: pd.DataFrame) -> None:
     # Observed growth 10 % a year (100 → 121); needed 10 % / 12.5 % / 25 % a year from 2019 to 2024,
-    # so pace ratios 1.0 / 0.8 / 0.4. "What it takes" is counted from the latest value (2021).
+    # so pace ratios 1.0 / 0.8 / 0.4: on track, then off track twice (below 0.95). "What it takes" is
+    # counted from the latest value (2021). "late": its year 2021 has come unmet.
     history = obs(
         "A-2019,A,2019,research_projects,本校,2019,,100,项,§五,1,x\n"
         "A-2021,A,2021,research_projects,本校,2021,,121,项,§五,1,x\n"
@@ -173,10 +179,10 @@ def test_trend_statuses_follow_open_sdg(registry: pd.DataFrame) -> None:
     result = compute_attainment(plan, history, registry, plan_id="p", plans=PLANS)
     expected = summary(
         "on,on_track,2021,121.0,2,40.051,75.130238,10.0,10.0,1.0,2022,133.1,\n"
-        "risk,at_risk,2021,121.0,2,59.2032471,67.146840,10.0,14.198153,0.8,2022,138.179765,\n"
+        "risk,off_track,2021,121.0,2,59.2032471,67.146840,10.0,14.198153,0.8,2022,138.179765,\n"
         "off,off_track,2021,121.0,2,184.1757813,39.648533,10.0,36.119882,0.4,2022,164.705058,\n"
         "ceiling,on_track,2020,19.0,2,1.0,94.736842,-5.0,-2.6671473,1.4488,2021,18.493242,\n"
-        "late,off_track,2021,121.0,2,9.0,93.076923,,,,,,目标年 2021 已到，未达成\n"
+        "late,not_met,2021,121.0,2,9.0,93.076923,,,,,,目标年 2021 已到，未达成\n"
     )
     assert_frame_equal(result[SUMMARY], expected, rtol=1e-4)
 
@@ -184,7 +190,7 @@ def test_trend_statuses_follow_open_sdg(registry: pd.DataFrame) -> None:
 def test_cumulative_and_annual_average_targets(registry: pd.DataFrame) -> None:
     # Sums and averages count only the plan period 2022–2025. Pace: if the latest year's value held
     # for 2024–2025, patents would total 240 + 2 × 110 = 460 of 480 (0.958, on track) and projects
-    # 4420 + 2 × 2420 = 9260 of 4 × 3200 (0.723, at risk); the remaining years need 4190 a year.
+    # 4420 + 2 × 2420 = 9260 of 4 × 3200 (0.723, off track); the remaining years need 4190 a year.
     history = obs(
         "A-2019,A,2019,invention_patents_granted,本校,2019,,176,项,§五,1,x\n"
         "A-2022,A,2022,invention_patents_granted,本校,2022,,130,项,§五,1,x\n"
@@ -209,10 +215,10 @@ def test_cumulative_and_annual_average_targets(registry: pd.DataFrame) -> None:
         "授权发明专利数,on_track,2023,240.0,2,240.0,50.0,,,0.9583333,2024,120.0,\n"
         "少量专利,met,2023,240.0,2,0.0,100.0,,,,,,\n"
         "年均职业培训收入,met,2023,3200.0,2,0.0,100.0,,,,,,\n"
-        f"年均技术服务,no_trend,2020,2000.0,1,400.0,83.333333,,3.7137289,,2021,2074.2746,"
-        f"{outside}，按已观测各年平均; 仅一年观测值，无法判断趋势\n"
+        f"年均技术服务,in_progress,2020,2000.0,1,400.0,83.333333,,3.7137289,,2021,2074.2746,"
+        f"{outside}，按已观测各年平均; 目标年未到，仅一年观测值，不判断趋势\n"
         f"累计技术服务,no_data,,,0,,,,,,2022,2250.0,{outside}（最近一年 2020：2000）；累计目标只计规划期内各年\n"
-        "年均科研项目,at_risk,2023,2210.0,2,990.0,69.0625,,73.140496,0.7234375,2024,4190.0,\n"
+        "年均科研项目,off_track,2023,2210.0,2,990.0,69.0625,,73.140496,0.7234375,2024,4190.0,\n"
     )
     assert_frame_equal(result[SUMMARY], expected, rtol=1e-6)
 
@@ -263,7 +269,7 @@ def test_small_helpers() -> None:
     assert [judge_pace(r) for r in (1.2, 0.95, 0.7, 0.2, -1, nan)] == [
         "on_track",
         "on_track",
-        "at_risk",
+        "off_track",
         "off_track",
         "off_track",
         "off_track",
@@ -317,13 +323,13 @@ BUNDLED = [
     ("毕业生就业率", "met", 2019, 98.82, 0.0, None, None),
     ("用人单位满意度", "met", 2020, 96.16, 0.0, None, None),
     ("成果转化收入", "met", 2020, 862.44, 0.0, None, None),
-    ("技术服务到款额", "no_trend", 2020, 3255.214, 2744.786, 13.009341, 3678.695879),
-    ("高级职称比例", "no_trend", 2020, 39.78, 0.22, 0.1103645, 39.8239030),
-    ("生均拨款", "no_trend", 2020, 13585.12, 11414.88, 12.973168, 15347.540388),
-    ("生均仪器设备", "no_trend", 2020, 17265.39, 2734.61, 2.9842287, 17780.628718),
-    ("年均职业培训收入", "no_trend", 2020, 2712.0, 488.0, 3.3646548, 2803.249438),
-    ("博士比例", "no_trend", 2020, 4.88, 10.12, 25.179810, 6.1087747),
-    ("普高生源比例", "no_trend", 2019, 53.03, 1.97, 0.6097748, 53.3533636),
+    ("技术服务到款额", "in_progress", 2020, 3255.214, 2744.786, 13.009341, 3678.695879),
+    ("高级职称比例", "in_progress", 2020, 39.78, 0.22, 0.1103645, 39.8239030),
+    ("生均拨款", "in_progress", 2020, 13585.12, 11414.88, 12.973168, 15347.540388),
+    ("生均仪器设备", "in_progress", 2020, 17265.39, 2734.61, 2.9842287, 17780.628718),
+    ("年均职业培训收入", "in_progress", 2020, 2712.0, 488.0, 3.3646548, 2803.249438),
+    ("博士比例", "in_progress", 2020, 4.88, 10.12, 25.179810, 6.1087747),
+    ("普高生源比例", "in_progress", 2019, 53.03, 1.97, 0.6097748, 53.3533636),
 ]
 
 

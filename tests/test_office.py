@@ -229,7 +229,8 @@ def test_deck_of_one_page_holds_its_charts_only(db: Path) -> None:
     chart = next(shape.chart for shape in deck.slides[1].shapes if shape.has_chart)
     item = dossier.pages["faculty"][0]
     assert sorted(chart.plots[0].series[0].values) == sorted(item.data["value"].astype(float).tolist())
-    assert list(chart.plots[0].categories)[-1] == "高级职称"  # largest on top, as on the page
+    assert chart.plots[0].categories[0] == "Senior title"  # largest first, in English
+    assert chart.category_axis.reverse_order  # … and drawn on top, as on the page
 
 
 # --- Word ---------------------------------------------------------------------------------------
@@ -346,7 +347,7 @@ def test_deck_and_appendix_keep_text_from_data_as_text(whole: Dossier) -> None:
     dossier = _hostile_dossier(whole, extra="制\x0b造\x00业")  # control characters XML cannot hold
     deck = Presentation(io.BytesIO(render_deck(dossier)))
     chart = next(shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart)
-    assert list(chart.plots[0].categories)[-1] == HOSTILE  # the largest, on top: as typed
+    assert chart.plots[0].categories[0] == HOSTILE  # the largest, on top: as typed
     assert "制造业" in list(chart.plots[0].categories)
     assert "<b>标题</b>" in [_slide_texts(slide)[0] for slide in deck.slides]
     document = Document(io.BytesIO(render_appendix(dossier, png=False)))

@@ -17,9 +17,10 @@ from PIL import Image
 from loaders.paths import ROOT
 from loaders.store import connect, read_observations, rebuild
 from viz.__main__ import attainment_tables, load_context
+from viz.catalogue import SECTIONS
 from viz.pack import build_pack
 from viz.png import png_available
-from viz.sections import SECTIONS, describe_filters, report_label
+from viz.sections import describe_filters, report_label
 
 SCHOOL = "温州职业技术学院"
 CLI = [sys.executable, "-m", "viz", "pack"]
@@ -96,7 +97,9 @@ def test_whole_dashboard_pack_lists_and_opens_every_file(whole_pack, loaded, db:
             assert image.size[0] in (2000, 2800) and image.size[1] > 500
         table = _check_csv(archive.read(f"{stem}.csv"))
         header, rows = _check_xlsx(archive.read(f"{stem}.xlsx"))
-        assert header == list(table.columns)
+        # The CSV adds the school and the report to every row (the xlsx has them on its 来源 sheet).
+        assert list(table.columns[:2]) == ["学校", "报告"] and set(table["学校"]) == {SCHOOL}
+        assert header == list(table.columns[2:])
         value_column = next(c for c in header if str(c).startswith("数值"))
         values = [row[header.index(value_column)] for row in rows]
         assert all(isinstance(v, float | int) for v in values)
@@ -136,7 +139,8 @@ def test_page_pack_without_png_says_so(loaded) -> None:
     assert "PNGs were not requested" in readme
     assert "faculty/  师资 / Faculty" in readme
     table = _check_csv(archive.read("faculty/01_专任教师职称结构.csv"))
-    assert list(table.columns)[:2] == ["Category", "Value (people)"]
+    assert list(table.columns)[:4] == ["School", "Report", "Category", "Value (people)"]
+    assert set(table["Source table"]) == {"Table 3-7"}
 
 
 def test_an_empty_pack_still_has_a_readme() -> None:

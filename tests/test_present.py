@@ -58,7 +58,12 @@ def test_a_shared_link_opens_the_deck_at_its_slide_and_the_buttons_move(db: Path
     assert _counter(at) == "2 / 2"  # the unknown chart is dropped
     assert _chart_title(at) == "平均月收入"
     figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
-    assert figure.layout.height == 700 and figure.layout.template.layout.font.size > 18  # large type
+    # No fixed height (the chart takes the screen's), projector type, no toolbar.
+    assert figure.layout.height is None and figure.layout.xaxis.tickfont.size >= 24
+    assert json.loads(at.get("plotly_chart")[0].proto.config)["displayModeBar"] is False
+    # One line written from the data; income is no survey rate, so no verdict on significance.
+    lines = [unescaped(m.value) for m in at.markdown]
+    assert "本校2019届毕业一年后平均月收入 6,378.90 元，高于全省高职 1,493.54 元。" in lines
     assert at.button(key="present_next").disabled
     at.button(key="present_prev").click().run()
     assert _counter(at) == "1 / 2"
@@ -92,6 +97,8 @@ def test_every_chart_has_a_2x_modebar_png_with_a_meaningful_name(db: Path, monke
     at.switch_page("pages/outcomes.py").run()
     config = json.loads(at.get("plotly_chart")[0].proto.config)
     assert config["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "就业率_温州职业技术学院_2020"}
+    # The server's PNG (with the source line) replaces the toolbar's camera (without it) where it can be drawn.
+    assert ("toImage" in config.get("modeBarButtonsToRemove", [])) == png_available()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("下载 PNG") == (13 if png_available() else 0)
     assert labels.count("下载 CSV") == 13 and labels.count("下载 Excel") == 13
@@ -118,23 +125,64 @@ def test_parse_slide_is_clamped_to_the_deck(text: str | None, expected: int) -> 
     assert parse_slide(text, 5) == expected
 
 
-def test_presentation_figure_is_taller_with_larger_type_and_leaves_the_original() -> None:
+def test_presentation_figure_has_projector_type_no_fixed_height_and_leaves_the_original() -> None:
     import plotly.graph_objects as go
 
-    from viz.deck import MAX_FONT_FACTOR, presentation_figure
-    from viz.theme import BASE_FONT_SIZE, TEMPLATE_NAME
+    from viz.deck import SLIDE_FONTS, presentation_figure
+    from viz.theme import TEMPLATE_NAME
 
     figure = go.Figure(go.Bar(x=["a"], y=[1], text=["1"], textfont={"size": 15}))
     figure.update_layout(template=TEMPLATE_NAME, height=480, title={"text": "就业率", "font": {"size": 22}})
     before = figure.to_json()
-    slide = presentation_figure(figure, height=700)
-    factor = 700 / 480
+    slide = presentation_figure(figure)
     assert figure.to_json() == before
-    assert slide.layout.height == 700
-    assert slide.layout.title.font.size == pytest.approx(22 * factor, abs=0.1)
-    assert slide.data[0].textfont.size == pytest.approx(15 * factor, abs=0.1)
-    assert slide.layout.template.layout.font.size == pytest.approx(BASE_FONT_SIZE * factor, abs=0.1)
-    tall = go.Figure(layout={"height": 1200, "font": {"size": 18}})
-    assert presentation_figure(tall, height=700).layout.font.size == 18  # never smaller than on the page
-    short = go.Figure(layout={"height": 200, "font": {"size": 18}})
-    assert presentation_figure(short, height=700).layout.font.size == 18 * MAX_FONT_FACTOR
+    assert slide.layout.height is None and slide.layout.autosize
+    assert slide.layout.title.font.size == SLIDE_FONTS["title"] == 38
+    assert slide.data[0].textfont.size == 24
+    assert slide.layout.xaxis.tickfont.size == slide.layout.yaxis.tickfont.size == 26  # ≥ 24 px from 5 m
+    assert (slide.layout.legend.yref, slide.layout.legend.xanchor) == ("container", "right")
+
+
+def test_slides_say_significant_only_when_the_test_says_so(db: Path, monkeypatch) -> None:
+    deck = "outcomes:employment_rate,overview:kpis,targets:plan"
+    at = _app(db, monkeypatch, deck=deck, slide="1", present="1")
+    at.run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    lines = [unescaped(m.value) for m in at.markdown]
+    # 就业率 2019届 98.82% vs 全省高职 96.68% (n 3,318 and 117,126): z = 10.99, gap 2.14 pp ≥ 2: 显著.
+    assert "本校2019届毕业一年后就业率 98.82%，高于全省高职 2.14 个百分点（差异显著）。" in lines
+    at.button(key="present_next").click().run()  # the headline cards as a slide
+    assert _counter(at) == "2 / 3"
+    assert len(at.get("plotly_chart")) == 0 and len(at.metric) == 10
+    assert "可与全省高职比较的 5 项核心指标中 5 项优于全省高职；有规划目标的 7 项中已达成 5 项。" in [
+        unescaped(m.value) for m in at.markdown
+    ]
+    at.button(key="present_next").click().run()  # the plan's measurable targets
+    figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
+    assert figure.layout.title.text == "温州职业技术学院高质量发展行动计划（2022—2025年）"
+    assert len(figure.data[0].y) == 13  # the 13 targets with a value (6 met, 7 in progress)
+    assert "13 项目标有数据：已达成 6，推进中 7。" in [unescaped(m.value) for m in at.markdown]
+
+
+def test_a_gap_within_sampling_error_is_not_called_significant() -> None:
+    import pandas as pd
+
+    from viz.sentences import headline
+
+    comparison = pd.DataFrame(
+        {
+            "indicator_id": ["employment_rate"], "year": [2019], "years_after": pd.array([1], dtype="Int64"),
+            "unit": ["%"], "value": [50.0], "benchmark": ["高职"], "benchmark_value": [45.0], "difference": [5.0],
+            "difference_unit": ["百分点"],
+        }
+    )  # fmt: skip
+    gaps = comparison[["indicator_id", "year", "years_after", "benchmark"]].assign(verdict="not_significant")
+    line = headline(comparison, "employment_rate", {"employment_rate": "就业率"}, "高职", "zh", gaps)
+    assert line == "本校2019届毕业一年后就业率 50.00%，高于全省高职 5.00 个百分点（在抽样误差范围内）。"
+    assert "显著" not in line
+    english = headline(comparison, "employment_rate", {"employment_rate": "Employment rate"}, "高职", "en", gaps)
+    assert english == (
+        "Employment rate, class of 2019, 1 yr after: 50.00%, 5.00 percentage points above Zhejiang vocational"
+        " (within sampling error)."
+    )

@@ -19,11 +19,13 @@ import duckdb
 import pandas as pd
 
 from loaders.errors import BilingualError
+from viz.catalogue import SECTIONS
 from viz.documents import DOCUMENTS, render_document
 from viz.dossier import Dossier
 from viz.frames import plan_tables
+from viz.names import plan_title
 from viz.pack import PackTable
-from viz.sections import SECTIONS, Context, build_context
+from viz.sections import Context, build_context
 
 
 class PackError(BilingualError):
@@ -109,7 +111,7 @@ def load_attainment(
         raise PackError(f"没有规划“{plan_id}”。", f"No plan {plan_id!r}.")
     plan = plan.iloc[0]
     attainment = queries.attainment(StoreReader(con), plan_id, ctx.school)
-    return attainment, str(plan["title"]), plan_tables(plan)
+    return attainment, plan_title(plan_id, str(plan["title"]), ctx.lang), plan_tables(plan)
 
 
 def load_dossier(con: duckdb.DuckDBPyConnection, ctx: Context, page: str, plan_id: str | None) -> Dossier:
@@ -118,7 +120,7 @@ def load_dossier(con: duckdb.DuckDBPyConnection, ctx: Context, page: str, plan_i
     Args:
         con: A connection to the store.
         ctx: The charts' context.
-        page: A key of :data:`viz.sections.SECTIONS`, or ``all``.
+        page: A key of :data:`viz.catalogue.SECTIONS`, or ``all``.
         plan_id: The plan of the whole dashboard's targets (the first loaded plan when None).
 
     Returns:

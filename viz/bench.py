@@ -42,10 +42,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from loaders.store import connect, rebuild
     from viz.__main__ import attainment_tables, load_context
+    from viz.catalogue import SECTIONS
     from viz.exports import reader_table, render_csv, render_xlsx
     from viz.pack import build_pack
     from viz.png import WIDTH_FULL, WIDTH_HALF, png_available, render_png
-    from viz.sections import SECTIONS
 
     if not png_available():
         print("没有 Chromium，无法测量 PNG。/ No Chromium: PNG timings cannot be measured.")

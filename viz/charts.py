@@ -1,8 +1,12 @@
 """Chart builders: one function per chart kind, each returning a Plotly figure.
 
 Every builder takes a tidy frame and plain labels (already in the reader's language), uses the
-shared template of :mod:`viz.theme`, states units on its value axis, and returns a figure with
-a clear message instead of empty axes when there is nothing to draw.
+shared template of :mod:`viz.theme`, states units on its value axis (full numbers: ``10,000``, never
+``10k``), and returns a figure with a clear message instead of empty axes when there is nothing to
+draw. Bars are horizontal: category labels read across (long ones wrapped onto two lines) and a
+value written at the end of each bar can never run into its neighbour's. Values sit inside a bar
+when they fit and just outside it when not (``textposition="auto"``), so none is cut off by the
+edge of the chart, on screen or in a PNG.
 
 Plotly reads HTML in every text it draws (titles, legends, tick labels, hover text); values
 from files (subjects, categories, series, titles) pass through :func:`viz.markup.plain` as they
@@ -17,39 +21,61 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from viz.i18n import unit_name
 from viz.markup import plain
 from viz.theme import (
+    BENCHMARK_GREYS,
     NEUTRAL_COLOUR,
     SCHOOL_COLOUR,
-    STATUS_COLOURS,
     TARGET_COLOUR,
     TEMPLATE_NAME,
     series_colour,
 )
 
 DEFAULT_HEIGHT = 480
-
+#: Height in pixels each horizontal bar gets (the value written on it is ~15–18 px tall).
+BAR_PX = 28
+#: Pixels of a chart that are not bars: title, subtitle, value axis and legend.
+FRAME_PX = 230
 
 COUNT_UNITS = {"人", "个", "项", "门", "人次", "人日", "课时", "学时", "课次", "家"}
+#: Units whose derived figures (a target restated in them, a value needed next year) are whole numbers.
+WHOLE_UNITS = COUNT_UNITS | {"元", "元/生"}
+#: Units written straight after the number, without a space (``98.82%``, ``14.02:1``).
+_TIGHT_UNITS = ("%", ":1")
 
 
-def format_value(value: float | None, unit: str = "", with_unit: bool = True) -> str:
+def format_value(
+    value: float | None, unit: str = "", with_unit: bool = True, *, lang: str = "zh", decimals: int | None = None
+) -> str:
     """A number as a planner reads it: counts as integers, other values with two decimals.
 
     Args:
         value: The number (None or NaN gives "—").
-        unit: Its unit; counts (人, 项 …) are shown without decimals.
-        with_unit: Attach the unit (``98.82%``, ``6,378.90 元``).
+        unit: Its unit as stored; counts (人, 项 …) are shown without decimals.
+        with_unit: Attach the unit (``98.82%``, ``6,378.90 元`` / ``6,378.90 yuan``).
+        lang: Language of the unit's name.
+        decimals: Force this many decimals (a derived figure rounded to its unit).
 
     Returns:
         The text.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "—"
-    text = f"{value:,.0f}" if unit in COUNT_UNITS and float(value).is_integer() else f"{value:,.2f}"
+    if decimals is None:
+        decimals = 0 if unit in COUNT_UNITS and float(value).is_integer() else 2
+    text = f"{value:,.{decimals}f}"
     if not with_unit or not unit:
         return text
-    return f"{text}{unit}" if unit in ("%", ":1") else f"{text} {unit}"
+    name = unit_name(unit, lang)
+    if lang == "en" and unit in ("万元", "亿元"):  # "3,255.21 × 10,000 yuan", not "3,255.21 10,000 yuan"
+        return f"{text} × {name}"
+    return f"{text}{name}" if unit in _TIGHT_UNITS or name == "×" else f"{text} {name}"
+
+
+def rounded(value: float | None, unit: str, *, lang: str = "zh", with_unit: bool = True) -> str:
+    """A derived figure rounded to its unit: whole 元, 人, 项 …; two decimals otherwise (``≥ 6,351 元``)."""
+    return format_value(value, unit, with_unit, lang=lang, decimals=0 if unit in WHOLE_UNITS else 2)
 
 
 def _html(value: object) -> str:
@@ -57,9 +83,34 @@ def _html(value: object) -> str:
     return plain(value, "html")
 
 
-def _labels(values: object) -> list:
-    """Category or series values for Plotly: text made literal, numbers kept."""
-    return [_html(v) if isinstance(v, str) else v for v in values]
+def _width(text: str) -> float:
+    """Display width in ems: CJK characters count one, others about half."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+
+def wrap_label(text: object, width: float = 9.0) -> str:
+    """A category label for Plotly, literal, on two lines when it is wider than ``width`` ems.
+
+    It breaks after the label's own separator (``·`` ``、`` ``，`` ``,``) or at a space nearest the
+    middle; the separator stays at the end of the first line, so the label reads the same joined
+    again (the deck does: :func:`viz.deck_pptx._literal`). A label without one stays on one line.
+    """
+    if not isinstance(text, str):
+        return text  # type: ignore[return-value]
+    if _width(text) <= width:
+        return _html(text)
+    middle = len(text) / 2
+    cuts = [i for i, ch in enumerate(text) if ch in "·、，, " and 0 < i < len(text) - 1]
+    if not cuts:
+        return _html(text)
+    cut = min(cuts, key=lambda i: abs(i - middle))
+    head, tail = (text[:cut], text[cut + 1 :]) if text[cut] == " " else (text[: cut + 1], text[cut + 1 :])
+    return f"{_html(head.rstrip())}<br>{_html(tail.lstrip())}"
+
+
+def _labels(values: object, width: float = 9.0) -> list:
+    """Category values for Plotly: text made literal and wrapped, numbers kept."""
+    return [wrap_label(v, width) if isinstance(v, str) else v for v in values]
 
 
 def empty_figure(message: str, title: str = "") -> go.Figure:
@@ -87,15 +138,52 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
 
 
 def _title(title: str, subtitle: str) -> dict:
-    """Title with the active filters as a smaller subtitle line."""
-    return {"text": _html(title), "subtitle": {"text": _html(subtitle), "font": {"size": 15, "color": "#5b6577"}}}
+    """Title with the active filters as a smaller subtitle (its lines split at ``\\n``)."""
+    lines = "<br>".join(_html(line) for line in subtitle.split("\n"))
+    return {"text": _html(title), "subtitle": {"text": lines, "font": {"size": 15, "color": "#5b6577"}}}
 
 
-def _axis_title(label: str, unit: str) -> str:
+def axis_title(label: str, unit: str, lang: str = "zh") -> str:
+    """``就业率（%）`` / ``Employment rate (%)``: the value axis names its unit."""
     if not unit:
         return _html(label)
+    name = unit_name(unit, lang)
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
-    return _html(f"{label}（{unit}）" if chinese else f"{label} ({unit})")
+    return _html(f"{label}（{name}）" if chinese else f"{label} ({name})")
+
+
+#: Pixels between the bottom of the plot area and the legend: the tick labels and the axis title.
+LEGEND_GAP_PX = 78
+#: Bottom margin of a chart with a legend below its value axis.
+LEGEND_MARGIN_PX = 135
+
+
+def legend_below(figure: go.Figure, gap_px: float = LEGEND_GAP_PX) -> go.Figure:
+    """Put the legend under the value axis's title, not over it, whatever the chart's height.
+
+    Plotly places a legend in fractions of the plot area; the axis title sits a fixed number of
+    pixels below it. The fraction is worked out from the figure's height and margins.
+    """
+    layout = figure.layout
+    height = layout.height or DEFAULT_HEIGHT
+    top = layout.margin.t if layout.margin.t is not None else 100
+    bottom = layout.margin.b if layout.margin.b is not None else LEGEND_MARGIN_PX
+    plot = max(height - top - bottom, 120)
+    figure.update_layout(legend={"y": -gap_px / plot, "yanchor": "top"})
+    return figure
+
+
+def _bars_height(n_categories: int, n_bars: int) -> int:
+    """Tall enough for every bar to carry its value, never shorter than the default."""
+    return max(DEFAULT_HEIGHT, FRAME_PX + BAR_PX * n_bars + 10 * n_categories)
+
+
+def _value_range(values: pd.Series, extra: list[float] | None = None) -> list[float]:
+    """The value axis from 0 (or below, for negatives) to a little past the largest value."""
+    numbers = [float(v) for v in values if pd.notna(v)] + [v for v in (extra or []) if v is not None]
+    top = max(numbers, default=1.0)
+    bottom = min(0.0, min(numbers, default=0.0) * 1.1)
+    return [bottom, (top if top > 0 else 1.0) * 1.1]
 
 
 def benchmark_bars(
@@ -113,24 +201,34 @@ def benchmark_bars(
     target: float | None = None,
     target_label: str = "目标",
     labelled_series: int = 2,
+    lang: str = "zh",
 ) -> go.Figure:
-    """Grouped bars: 本校 against its benchmarks (全省/本科/高职) or peers, per category.
+    """Horizontal grouped bars: 本校 against its benchmarks (全省/本科/高职) or peers, per category.
+
+    The school comes first and strongest (blue); the benchmarks follow in greys, the first one —
+    the chosen benchmark — the darkest. Only the first ``labelled_series`` series (the school and
+    the chosen benchmark) carry their values, so a projected chart stays legible; the others keep
+    them in the hover text. When the school's rows carry ``ci_low``/``ci_high`` (a survey rate with
+    respondents, see :mod:`metrics.significance`) its bars get the 95 % interval as an error bar,
+    and a ``significance`` text is written after its value and, with ``hover``, in its tooltip.
 
     Args:
-        frame: One row per (category, series) with the value.
-        title: Chart title (include the active filters).
+        frame: One row per (category, series) with the value (optional ``role``, ``ci_low``,
+            ``ci_high``, ``significance``, ``hover``).
+        title: Chart title.
+        subtitle: The active filters.
         value_label: Name of the value axis.
-        unit: Unit of the values, shown on the axis and the bar labels.
-        category: Column with the x categories (e.g. cohort or indicator name).
+        unit: Unit of the values (as stored), shown on the axis.
+        category: Column with the categories (cohort or indicator name), one row of bars each.
         series: Column with the series name as displayed; colours follow the ``role`` column
-            (``本校``, ``高职``, ``全省``, ``本科``) when present, else the name (see :mod:`viz.theme`).
+            (``本校`` blue; benchmarks grey by their order), else the name (see :mod:`viz.theme`).
         value: Column with the values.
         empty_message: What to say when the frame is empty.
-        series_order: Order of the series in the legend; order of appearance when None.
+        series_order: Order of the series (legend and bars); order of appearance when None.
         target: Draw a red target line at this value.
         target_label: Label of the target line.
-        labelled_series: How many leading series show their values on the bars (the others
-            keep them in the hover text), so a projected chart stays legible.
+        labelled_series: How many leading series show their values on the bars.
+        lang: Language of the unit's name.
 
     Returns:
         The figure.
@@ -139,42 +237,79 @@ def benchmark_bars(
         return empty_figure(empty_message, title)
     order = series_order or list(dict.fromkeys(frame[series]))
     figure = go.Figure()
+    grey = 0
     for position, name in enumerate(order):
         part = frame[frame[series] == name]
         if part.empty:
             continue
         role = part["role"].iloc[0] if "role" in part.columns else name
+        if role == "本校" or "role" not in part.columns:
+            colour = series_colour(role, position)
+        else:
+            colour = BENCHMARK_GREYS[min(grey, len(BENCHMARK_GREYS) - 1)]
+            grey += 1
         labelled = position < labelled_series  # the school and the chosen benchmark carry numbers
+        texts = []
+        for record in part.to_dict("records"):
+            text = format_value(record[value], unit, with_unit=False) if labelled else ""
+            tag = record.get("significance")
+            texts.append(f"{text} {_html(tag)}" if text and isinstance(tag, str) and tag else text)
+        extra = {}
+        if {"ci_low", "ci_high"} <= set(part.columns) and part["ci_low"].notna().any():
+            extra["error_x"] = {
+                "type": "data",
+                "symmetric": False,
+                "array": (part["ci_high"] - part[value]).tolist(),
+                "arrayminus": (part[value] - part["ci_low"]).tolist(),
+                "color": "#0b2545",
+                "thickness": 2,
+                "width": 5,
+            }
+        hover = [
+            _html(h).replace("\n", "<br>") if isinstance(h, str) else ""
+            for h in (part["hover"] if "hover" in part.columns else [None] * len(part))
+        ]
         figure.add_bar(
             name=_html(name),
-            x=_labels(part[category]),
-            y=part[value],
-            marker_color=series_colour(role, position),
-            hovertemplate=f"%{{x}}<br>%{{fullData.name}}: %{{y:,.2f}} {_html(unit)}<extra></extra>",
-            text=[format_value(v, unit, with_unit=False) if labelled else "" for v in part[value]],
-            textposition="outside",
+            y=_labels(part[category], 7),
+            x=part[value],
+            orientation="h",
+            marker_color=colour,
+            customdata=hover,
+            hovertemplate=f"%{{y}}<br>%{{fullData.name}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}"
+            "<br>%{customdata}<extra></extra>",
+            text=texts,
+            textposition="auto",
+            insidetextanchor="start",  # by the category label, clear of the error bar at the bar's end
             textfont={"size": 15},
+            insidetextfont={"color": "#ffffff" if position < labelled_series else "#1d2433"},
             cliponaxis=False,
+            **extra,
         )
     if target is not None:
-        figure.add_hline(
-            y=target,
+        figure.add_vline(
+            x=target,
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 3},
-            annotation_text=_html(f"{target_label} {format_value(target, unit)}"),
-            annotation_position="top right",
+            annotation_text=_html(f"{target_label} {format_value(target, unit, lang=lang)}"),
+            annotation_position="top left",
             annotation_font={"color": TARGET_COLOUR},
         )
-    values = frame[value].astype(float)
-    top = max(values.max(), target if target is not None else values.max())
+    highs = frame["ci_high"].tolist() if "ci_high" in frame.columns else []
+    n_categories = frame[category].nunique()
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
         barmode="group",
-        height=DEFAULT_HEIGHT,
-        yaxis={"title": {"text": _axis_title(value_label, unit)}, "range": [min(0.0, values.min() * 1.1), top * 1.15]},
-        bargap=0.25,
+        height=_bars_height(n_categories, len(frame)),
+        xaxis={
+            "title": {"text": axis_title(value_label, unit, lang)},
+            "range": _value_range(frame[value], [target, *[h for h in highs if pd.notna(h)]]),
+        },
+        yaxis={"autorange": "reversed"},  # the first category, and the school, on top
+        bargap=0.22,
+        margin={"t": 100 + 22 * subtitle.count("\n"), "b": LEGEND_MARGIN_PX},
     )
-    return figure
+    return legend_below(figure)
 
 
 def horizontal_bars(
@@ -189,12 +324,14 @@ def horizontal_bars(
     highlight: str | None = None,
     empty_message: str = "没有数据 / No data",
     max_rows: int = 20,
+    lang: str = "zh",
 ) -> go.Figure:
     """Sorted horizontal bars for a distribution (industries, regions, majors …).
 
     Args:
         frame: One row per category.
         title: Chart title.
+        subtitle: The active filters.
         value_label: Name of the value axis.
         unit: Unit of the values.
         category: Column with the labels.
@@ -202,30 +339,35 @@ def horizontal_bars(
         highlight: A category drawn in the school colour (the others muted).
         empty_message: What to say when the frame is empty.
         max_rows: Show at most this many rows (largest first).
+        lang: Language of the unit's name.
 
     Returns:
         The figure.
     """
     if frame.empty:
         return empty_figure(empty_message, title)
-    rows = frame.sort_values(value, ascending=False).head(max_rows).iloc[::-1]
+    rows = frame.sort_values(value, ascending=False).head(max_rows)
     colours = [SCHOOL_COLOUR if highlight is None or c == highlight else "#9fb3cc" for c in rows[category]]
     figure = go.Figure(
         go.Bar(
             x=rows[value],
-            y=_labels(rows[category]),
+            y=_labels(rows[category], 10),
             orientation="h",
             marker_color=colours,
             text=[format_value(v, unit, with_unit=False) for v in rows[value]],
-            textposition="outside",
+            textposition="auto",
+            insidetextanchor="end",
+            insidetextfont={"color": "#ffffff"},
             cliponaxis=False,
+            hovertemplate=f"%{{y}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
         )
     )
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
-        height=max(320, 42 * len(rows) + 140),
-        xaxis={"title": {"text": _axis_title(value_label, unit)}, "range": [0, rows[value].max() * 1.18]},
+        height=max(320, 42 * len(rows) + 170),
+        xaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": _value_range(rows[value])},
+        yaxis={"autorange": "reversed"},  # the largest on top
         showlegend=False,
     )
     return figure
@@ -242,8 +384,9 @@ def grouped_bars(
     series: str = "series",
     value: str = "value",
     empty_message: str = "没有数据 / No data",
+    lang: str = "zh",
 ) -> go.Figure:
-    """Grouped bars for series without a benchmark role (plan / admitted / registered …)."""
+    """Horizontal grouped bars for series without a benchmark role (plan / admitted / registered …)."""
     if frame.empty:
         return empty_figure(empty_message, title)
     figure = go.Figure()
@@ -251,22 +394,29 @@ def grouped_bars(
         part = frame[frame[series] == name]
         figure.add_bar(
             name=_html(name),
-            x=_labels(part[category]),
-            y=part[value],
+            y=_labels(part[category]),
+            x=part[value],
+            orientation="h",
             marker_color=series_colour(name, position),
             text=[format_value(v, unit, with_unit=False) for v in part[value]],
-            textposition="outside",
+            textposition="auto",
+            insidetextanchor="end",
             textfont={"size": 15},
+            insidetextfont={"color": "#ffffff"},
             cliponaxis=False,
+            hovertemplate=f"%{{y}}<br>%{{fullData.name}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
         )
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
         barmode="group",
-        height=DEFAULT_HEIGHT,
-        yaxis={"title": {"text": _axis_title(value_label, unit)}, "range": [0, frame[value].max() * 1.18]},
+        height=_bars_height(frame[category].nunique(), len(frame)),
+        xaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": _value_range(frame[value])},
+        yaxis={"autorange": "reversed"},
+        bargap=0.2,
+        margin={"b": LEGEND_MARGIN_PX},
     )
-    return figure
+    return legend_below(figure)
 
 
 def trend_lines(
@@ -283,6 +433,7 @@ def trend_lines(
     empty_message: str = "没有数据 / No data",
     target: float | None = None,
     target_label: str = "目标",
+    lang: str = "zh",
 ) -> go.Figure:
     """Lines over years, one per series (school, benchmark or peer), with an optional target line."""
     if frame.empty:
@@ -300,97 +451,22 @@ def trend_lines(
             marker={"size": 11},
             text=[format_value(v, unit, with_unit=False) for v in part[value]],
             textposition="top center",
+            cliponaxis=False,
         )
     if target is not None:
         figure.add_hline(
             y=target,
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 3},
-            annotation_text=_html(f"{target_label} {format_value(target, unit)}"),
+            annotation_text=_html(f"{target_label} {format_value(target, unit, lang=lang)}"),
             annotation_font={"color": TARGET_COLOUR},
         )
+    low, high = _value_range(frame[value], [target])
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
         height=DEFAULT_HEIGHT,
         xaxis={"title": {"text": _html(x_label)}, "dtick": 1, "tickformat": "d"},
-        yaxis={"title": {"text": _axis_title(value_label, unit)}},
+        yaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": [low, high * 1.05]},
+        margin={"b": LEGEND_MARGIN_PX},
     )
-    return figure
-
-
-def bullet(
-    *,
-    title: str,
-    subtitle: str = "",
-    value: float | None,
-    target: float | None,
-    unit: str,
-    benchmark: float | None = None,
-    benchmark_label: str = "高职",
-    status: str = "no_data",
-    lower_is_better: bool = False,
-    value_label: str = "本校",
-    target_label: str = "目标",
-) -> go.Figure:
-    """A bullet chart: the school's value as a bar, the target as a red line, a benchmark as a marker.
-
-    Args:
-        title: The target's label.
-        value: Current value (None: no data).
-        target: Target value (None: not numeric).
-        unit: Unit of value and target.
-        benchmark: A benchmark value to mark (e.g. the provincial 高职 average).
-        benchmark_label: Name of the benchmark.
-        status: Attainment status; colours the bar.
-        lower_is_better: For ceilings such as 生师比 18:1.
-        value_label: Name of the school's bar.
-        target_label: Name of the target line.
-
-    Returns:
-        The figure (a short horizontal chart).
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return empty_figure("暂无数据 / No data yet", title)
-    figure = go.Figure(
-        go.Bar(
-            x=[value],
-            y=[_html(value_label)],
-            orientation="h",
-            marker_color=STATUS_COLOURS.get(status, SCHOOL_COLOUR),
-            text=[format_value(value, unit)],
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": "#ffffff", "size": 18},
-            name=_html(value_label),
-            width=0.5,
-        )
-    )
-    reference = [v for v in (value, target, benchmark) if v is not None and not math.isnan(v)]
-    top = max(reference) * 1.2 if reference else 1
-    if target is not None and not math.isnan(target):
-        figure.add_vline(
-            x=target,
-            line={"color": TARGET_COLOUR, "width": 4},
-            annotation_text=_html(f"{target_label} {'≤' if lower_is_better else '≥'} {format_value(target, unit)}"),
-            annotation_position="top",
-            annotation_font={"color": TARGET_COLOUR, "size": 15},
-        )
-    if benchmark is not None and not math.isnan(benchmark):
-        figure.add_scatter(
-            x=[benchmark],
-            y=[_html(value_label)],
-            mode="markers",
-            marker={"symbol": "diamond", "size": 16, "color": "#4a5a70"},
-            name=_html(f"{benchmark_label} {format_value(benchmark, unit)}"),
-        )
-    figure.update_layout(
-        template=TEMPLATE_NAME,
-        title={"text": _html(title), "font": {"size": 17}},
-        height=200,
-        margin={"l": 60, "r": 30, "t": 70, "b": 40},
-        xaxis={"range": [0, top], "title": {"text": _html(unit)}},
-        yaxis={"showticklabels": False},
-        showlegend=benchmark is not None,
-        legend={"y": -0.35, "yanchor": "top"},
-    )
-    return figure
+    return legend_below(figure)

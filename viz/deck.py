@@ -11,10 +11,19 @@ from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
-#: Height in CSS pixels of a chart while presenting (fits a 1080p screen with the controls).
-SLIDE_HEIGHT = 700
-#: Largest factor fonts are enlarged by while presenting.
-MAX_FONT_FACTOR = 1.5
+#: Type sizes (CSS pixels) of a chart projected from a 1920 × 1080 screen: read from five metres.
+SLIDE_FONTS = {
+    "base": 26,
+    "title": 38,
+    "subtitle": 22,
+    "tick": 26,
+    "axis_title": 26,
+    "legend": 24,
+    "text": 24,
+    "annotation": 22,
+}
+#: Margins of a slide's chart (the title and subtitle above, the value axis below).
+SLIDE_MARGIN = {"l": 30, "r": 40, "t": 150, "b": 90}
 
 
 def slide_id(page: str, key: str) -> str:
@@ -54,45 +63,55 @@ def parse_slide(text: str | None, count: int) -> int:
     return min(max(number, 1), max(count, 1))
 
 
-def presentation_figure(figure: go.Figure, height: int = SLIDE_HEIGHT) -> go.Figure:
-    """A copy of ``figure`` for a projector: ``height`` tall, every font and margin enlarged.
+def presentation_figure(figure: go.Figure) -> go.Figure:
+    """A copy of ``figure`` for a projector: projector type, no fixed height, the legend top right.
 
-    Fonts grow with the height gained (a 480 px chart drawn 700 px tall gets ~1.46× type), at
-    most :data:`MAX_FONT_FACTOR` and never smaller than on the page, so long lists (many bars)
-    keep fitting.
+    The chart takes the height of its slot on the page (``st.plotly_chart(height="stretch")`` in a
+    box sized to the screen, see ``dashboard/assets/present.css``), so it fills a 1920 × 1080 screen
+    whatever the chart; every text is set to :data:`SLIDE_FONTS` (ticks 26 px). The legend moves from
+    under the value axis (placed for the page's height) to the top right, beside the title.
 
     Args:
         figure: The figure as on the page (not modified).
-        height: Height of the slide's chart in CSS pixels.
 
     Returns:
-        The enlarged copy.
+        The slide's copy.
     """
     spec = figure.to_dict()
     layout = spec.setdefault("layout", {})
-    own_height = layout.get("height") or 450
-    factor = min(max(height / own_height, 1.0), MAX_FONT_FACTOR)
-    _scale_fonts(spec, factor)
-    template_margin = layout.get("template", {}).get("layout", {}).get("margin", {})
-    margin = {**template_margin, **layout.get("margin", {})}
-    layout["margin"] = {side: round(value * factor) for side, value in margin.items() if isinstance(value, int | float)}
-    layout["height"] = height
+    layout.pop("height", None)
+    layout["autosize"] = True
+    layout["font"] = {**layout.get("font", {}), "size": SLIDE_FONTS["base"]}
+    title = layout.setdefault("title", {})
+    if isinstance(title, dict):
+        title.setdefault("font", {})["size"] = SLIDE_FONTS["title"]
+        if isinstance(title.get("subtitle"), dict):
+            title["subtitle"].setdefault("font", {})["size"] = SLIDE_FONTS["subtitle"]
+    for name in ("xaxis", "yaxis"):
+        axis = layout.setdefault(name, {})
+        axis.setdefault("tickfont", {})["size"] = SLIDE_FONTS["tick"]
+        axis_title = axis.setdefault("title", {})
+        if isinstance(axis_title, dict):
+            axis_title.setdefault("font", {})["size"] = SLIDE_FONTS["axis_title"]
+    layout["legend"] = {
+        **layout.get("legend", {}),
+        "orientation": "h",
+        "x": 1,
+        "xanchor": "right",
+        "y": 1,
+        "yanchor": "top",
+        "yref": "container",
+        "font": {"size": SLIDE_FONTS["legend"]},
+    }
+    subtitle_lines = (
+        1 + str((title.get("subtitle") or {}).get("text", "")).count("<br>") if isinstance(title, dict) else 1
+    )
+    layout["margin"] = {**SLIDE_MARGIN, "t": SLIDE_MARGIN["t"] + 26 * (subtitle_lines - 1)}
+    layout["uniformtext"] = {"minsize": SLIDE_FONTS["text"] - 4, "mode": "show"}
+    for annotation in layout.get("annotations", []):
+        annotation.setdefault("font", {})["size"] = SLIDE_FONTS["annotation"]
+    for trace in spec.get("data", []):
+        for key in ("textfont", "insidetextfont", "outsidetextfont"):
+            if key in trace or key == "textfont":
+                trace.setdefault(key, {})["size"] = SLIDE_FONTS["text"]
     return go.Figure(spec)
-
-
-def _scale_fonts(node: object, factor: float) -> None:
-    """Multiply every font ``size`` (and ``uniformtext.minsize``) found in a figure dict, in place."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key.endswith("font") and isinstance(value, dict):
-                size = value.get("size")
-                if isinstance(size, int | float) and not isinstance(size, bool):
-                    value["size"] = round(size * factor, 1)
-                elif isinstance(size, list):
-                    value["size"] = [round(s * factor, 1) if isinstance(s, int | float) else s for s in size]
-            if key == "uniformtext" and isinstance(value, dict) and isinstance(value.get("minsize"), int | float):
-                value["minsize"] = round(value["minsize"] * factor, 1)
-            _scale_fonts(value, factor)
-    elif isinstance(node, list):
-        for value in node:
-            _scale_fonts(value, factor)

@@ -13,12 +13,16 @@ GB2312 charset, which is what PowerPoint and WPS fall back on when the font is m
 takes PingFang, LibreOffice on Linux a Noto CJK face for ``lang="zh-CN"``). python-pptx has no
 API for the East Asian typeface, so :func:`_typefaces` writes ``a:ea`` on the run's ``a:rPr``
 (reached through ``Font._element``, the documented route for what the API lacks).
+
+Size: ~520 lines — one slide layout engine (title, KPI, divider, chart, table slides share the
+grid, fonts and colours); splitting the slide kinds apart would export those internals.
 """
 
 from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -27,7 +31,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -370,7 +374,7 @@ def chart_series(figure: go.Figure) -> tuple[str, list[str], list[dict]]:
 
     Returns:
         ``(kind, categories, series)``: kind is ``column``, ``bar`` (horizontal) or ``line``;
-        categories in the figure's order (horizontal bars: bottom to top, as both draw them);
+        categories in the figure's order (horizontal bars: top to bottom, as both draw them);
         each series a dict of ``name``, ``values`` (None where the series has no point),
         ``colours`` (one per point, or one for all), ``labelled`` (the figure writes its values
         on the bars) and ``decimals``.
@@ -408,8 +412,13 @@ def chart_series(figure: go.Figure) -> tuple[str, list[str], list[dict]]:
 
 
 def _literal(text: object) -> str:
-    """A label of a figure (made literal for Plotly) as the text it stands for, fit for XML."""
-    return plain(html.unescape(str(text)), "office")
+    """A label of a figure (made literal for Plotly) as the text it stands for, fit for XML.
+
+    A line break the chart put into a long label (:func:`viz.charts.wrap_label`) is undone: after a
+    letter, a digit or a comma it was a space; after ``·`` ``、`` ``，`` nothing (the deck wraps labels itself).
+    """
+    joined = re.sub(r"(?<=[A-Za-z0-9,.)])<br>", " ", str(text)).replace("<br>", "")
+    return plain(html.unescape(joined), "office")
 
 
 def _axis_title(figure: go.Figure, horizontal: bool) -> str:
@@ -482,6 +491,10 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
             labels.number_format_is_linked = False
             labels.position = XL_LABEL_POSITION.ABOVE if kind == "line" else XL_LABEL_POSITION.OUTSIDE_END
             labels.font.size = Pt(10 if many else 12)
+    if kind == "bar" and figure.layout.yaxis.autorange == "reversed":
+        # The page draws the first category (and the first series of a group) on top; so does the deck.
+        chart.category_axis.reverse_order = True
+        chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # the value axis stays at the bottom
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = _rgb(GRID_COLOUR)

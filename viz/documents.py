@@ -3,7 +3,7 @@
 Belongs here: :data:`DOCUMENTS` and :func:`render_document`. Each entry is a pure
 ``render(dossier, progress=None, *, png=True) -> bytes`` of a :class:`viz.dossier.Dossier` (the
 view-level counterpart of :data:`viz.exports.RENDERERS`, whose entries render one chart or
-table); the dashboard's buttons (``dashboard.ui``) and ``python -m viz pack --format`` both
+table); the dashboard's buttons (``dashboard.downloads``) and ``python -m viz pack --format`` both
 pick from it, so a format added here is offered in both. The renderers are imported when first
 used: a page that never makes a deck never loads python-pptx.
 """

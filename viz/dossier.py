@@ -16,18 +16,14 @@ from functools import cached_property
 
 import pandas as pd
 
+from viz.cards import headline_cards
+from viz.catalogue import EMPLOYER_DIMENSIONS, HEADLINE_INDICATORS, SURVEY_INDICATORS
 from viz.exports import Provenance
-from viz.frames import attainment_table, headline_cards, scorecard_frame
+from viz.frames import scorecard_frame
 from viz.i18n import t
-from viz.sections import (
-    EMPLOYER_DIMENSIONS,
-    HEADLINE_INDICATORS,
-    SURVEY_INDICATORS,
-    ChartItem,
-    Context,
-    plan_provenance,
-)
+from viz.sections import ChartItem, Context, plan_provenance
 from viz.sentences import describe_comparison, takeaway
+from viz.target_tables import attainment_table
 
 #: The indicators the Word appendix's scorecard and sentences cover: those the outcomes page charts.
 SCORECARD_INDICATORS = [*SURVEY_INDICATORS, *EMPLOYER_DIMENSIONS]
@@ -39,7 +35,7 @@ class Dossier:
 
     Attributes:
         context: The charts' context (school, year, language, benchmark, comparison, registry).
-        pages: Page id → its charts in page order (:data:`viz.sections.SECTIONS`).
+        pages: Page id → its charts in page order (:data:`viz.catalogue.SECTIONS`).
         attainment: The chosen plan's :func:`metrics.targets.compute_attainment` rows (whole
             dashboard only; None without a plan).
         plan_title: The chosen plan's title.
@@ -112,11 +108,13 @@ class Dossier:
 
     @cached_property
     def headline(self) -> pd.DataFrame:
-        """The overview's headline cards (:func:`viz.frames.headline_cards`); empty for a page's file."""
+        """The overview's headline cards (:func:`viz.cards.headline_cards`); empty for a page's file."""
         if not self.whole:
             return pd.DataFrame()
         ctx = self.context
-        return headline_cards(ctx.comparison, ctx.observations, self.attainment, HEADLINE_INDICATORS, ctx.benchmark)
+        return headline_cards(
+            ctx.comparison, ctx.observations, self.attainment, HEADLINE_INDICATORS, ctx.benchmark, ctx.gaps
+        )
 
     def plan_provenance(self) -> Provenance | None:
         """Where the plan-target figures come from (None without a plan)."""
@@ -129,7 +127,7 @@ class Dossier:
         """The plan-target table as the 规划对标 page shows it (None without a plan)."""
         if not self.whole or self.attainment is None or self.attainment.empty:
             return None
-        return attainment_table(self.attainment, self.lang)
+        return attainment_table(self.attainment, self.lang, self.context.names)
 
     def measurable_targets(self) -> pd.DataFrame:
         """The plan's targets the reports can measure (status other than ``not_measurable``)."""

@@ -34,6 +34,8 @@ class Provenance:
         filters: The active filters in words (``学校：…；年度：2020；对比：高职``).
         rows: Optional per-figure provenance: ``source_table, source_line, source_text`` columns.
         filters_short: School and year for file names (``温州职业技术学院_2020``).
+        school: The school the figures are of; a CSV carries it on every row.
+        report: The report (or plan) they come from, as a reader names it; a CSV carries it on every row.
     """
 
     source: str
@@ -41,10 +43,15 @@ class Provenance:
     filters: str = ""
     rows: pd.DataFrame | None = field(default=None, compare=False)
     filters_short: str = ""
+    school: str = ""
+    report: str = ""
 
     def caption(self, lang: str = "zh") -> str:
-        """The one-line caption under a chart: source, tables, filters."""
-        tables = "、".join(dict.fromkeys(self.tables)) if lang == "zh" else ", ".join(dict.fromkeys(self.tables))
+        """The one-line caption under a chart: source, tables (named in ``lang``), filters."""
+        from viz.names import table_name
+
+        names = dict.fromkeys(table_name(table, lang) for table in self.tables)
+        tables = "、".join(names) if lang == "zh" else ", ".join(names)
         if lang == "zh":
             text = f"来源：{self.source}" + (f"，{tables}" if tables else "")
             return text + (f"；筛选：{self.filters}" if self.filters else "")
@@ -77,9 +84,12 @@ _READER_COLUMNS = {
     "source_table": "source_table",
     "source_line": "source_line",
     "source_text": "raw_text",
+    "ci_low": "ci_low",
+    "ci_high": "ci_high",
+    "significance": "significance",
 }
-#: Columns that only steer the drawing (colour roles, ids) and mean nothing to a reader.
-_INTERNAL_COLUMNS = ("role", "bar_series", "indicator_id")
+#: Columns that only steer the drawing (colour roles, ids, tooltips) and mean nothing to a reader.
+_INTERNAL_COLUMNS = ("role", "bar_series", "indicator_id", "hover")
 
 
 def value_header(unit: str, lang: str = "zh") -> str:
@@ -113,6 +123,10 @@ def reader_table(frame: pd.DataFrame, lang: str = "zh", unit: str | None = None)
         if len(units) <= 1:
             unit = units[0] if len(units) else (unit or "")
             out = out.drop(columns="unit")
+    if lang == "en" and "source_table" in out.columns:
+        from viz.names import table_name
+
+        out["source_table"] = out["source_table"].map(lambda name: table_name(name, lang))
     known = [c for c in _READER_COLUMNS if c in out.columns]
     out = out[known + [c for c in out.columns if c not in _READER_COLUMNS]]
     headers = {c: t(_READER_COLUMNS[c], lang) for c in known}
@@ -130,23 +144,58 @@ def _inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render_csv(frame: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
-    """CSV as UTF-8 with BOM (so Chinese Excel opens it correctly), formula-safe.
+def with_source_columns(frame: pd.DataFrame, provenance: Provenance | None, lang: str = "zh") -> pd.DataFrame:
+    """The table with the school and the report on every row (and the table, when it has one for all).
+
+    A CSV is one sheet: what the xlsx says on its 来源 sheet has to travel on each row, so a row
+    pasted elsewhere still says where it came from. Columns already there are not added twice.
+    """
+    if provenance is None:
+        return frame
+    out = frame.copy()
+    front = []
+    for key, value in (("school", provenance.school), ("report_name", provenance.report)):
+        header = t(key, lang)
+        if value and header not in out.columns:
+            out.insert(len(front), header, value)
+            front.append(header)
+    tables = list(dict.fromkeys(provenance.tables))
+    table_header = t("source_table", lang)
+    if len(tables) == 1 and table_header not in out.columns and t("table", lang) not in out.columns:
+        from viz.names import table_name
+
+        out[table_header] = table_name(tables[0], lang)
+    return out
+
+
+def render_csv(frame: pd.DataFrame, provenance: Provenance | None = None, *, lang: str = "zh") -> bytes:
+    """CSV as UTF-8 with BOM (so Chinese Excel opens it correctly), formula-safe, every row with its source.
 
     Args:
         frame: The table to export (headers already in the reader's language).
-        provenance: Unused in the CSV body (a CSV has one table); kept for the common signature.
+        provenance: The school and the report go onto every row (:func:`with_source_columns`);
+            the table and line are the frame's own ``来源表``/``来源行`` columns where it has them.
+        lang: The language of the added headers.
 
     Returns:
         The file's bytes.
     """
-    return _inert_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return _inert_frame(with_source_columns(frame, provenance, lang)).to_csv(index=False).encode("utf-8-sig")
 
 
 def render_xlsx(
-    frame: pd.DataFrame, provenance: Provenance | None = None, sheet: str | None = None, lang: str = "zh"
+    frame: pd.DataFrame,
+    provenance: Provenance | None = None,
+    sheet: str | None = None,
+    lang: str = "zh",
+    wide: pd.DataFrame | None = None,
+    unit: str = "",
 ) -> bytes:
-    """An xlsx workbook: the data sheet (numbers as numbers, frozen header, widths) and a 来源 sheet.
+    """An xlsx workbook: the data sheet, a wide sheet beside it, and a 来源 sheet.
+
+    Numbers stay numbers and carry a number format a report can take as it is: rates ``0.00"%"``
+    (the report's own figures, 98.82 shown as 98.82%), counts ``#,##0``, amounts and scores
+    ``#,##0.00``, years and line numbers ``0``.
 
     Args:
         frame: The table to export (headers already in the reader's language, see
@@ -155,6 +204,9 @@ def render_xlsx(
             source_line, source_text per figure) are listed there too.
         sheet: Name of the data sheet (数据 / Data by default).
         lang: Language of the per-figure headers on the 来源 sheet.
+        wide: The same figures as a report's table (one row per subject, one column per cohort or
+            series, :func:`viz.frames.wide_frame`), written on a second sheet (宽表 / Wide).
+        unit: The unit of the wide table's values (its number format).
 
     Returns:
         The file's bytes.
@@ -163,6 +215,14 @@ def render_xlsx(
     data = book.active
     data.title = (sheet or ("数据" if lang == "zh" else "Data"))[:31]
     _write_table(data, _inert_frame(frame))
+    _number_formats(data, frame, lang)
+    if wide is not None and not wide.empty:
+        wide_sheet = book.create_sheet(t("wide_sheet", lang))
+        _write_table(wide_sheet, _inert_frame(wide))
+        for row in wide_sheet.iter_rows(min_row=2, min_col=2):
+            for cell in row:
+                if isinstance(cell.value, int | float):
+                    cell.number_format = _format_for(unit, cell.value)
     meta = book.create_sheet("来源")
     meta.append(["项目 Item", "内容 Content"])
     if provenance is not None:
@@ -188,6 +248,52 @@ def render_xlsx(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+_HEADER_UNIT = re.compile(r"[（(]([^（）()]+)[）)]\s*$")
+#: Number formats: a rate as the report prints it, counts whole, everything else with two decimals.
+PERCENT_FORMAT = '0.00"%"'
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+
+
+def _format_for(unit: str, value: object) -> str:
+    if unit in ("%", "pp"):
+        return PERCENT_FORMAT
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and unit in _COUNT_UNIT_NAMES):
+        return COUNT_FORMAT
+    return DECIMAL_FORMAT
+
+
+#: Units (stored, and their English names) whose whole numbers are counts.
+_COUNT_UNIT_NAMES = {"人", "个", "项", "门", "人次", "人日", "课时", "学时", "课次", "家", "people", "items", "count",
+                     "courses", "person-times", "person-days", "class hours", "classes", "organisations"}  # fmt: skip
+
+
+def _number_formats(sheet, frame: pd.DataFrame, lang: str) -> None:
+    """Give every numeric cell of the data sheet its number format (see :func:`render_xlsx`)."""
+    unit_column = t("unit", lang)
+    plain_columns = {t("source_line", lang), t("year", lang), t("line", lang), t("current_year", lang)}
+    units = frame[unit_column].astype(str).tolist() if unit_column in frame.columns else None
+    for position, column in enumerate(frame.columns, start=1):
+        header = str(column)
+        if header in plain_columns:
+            number_format = "0"
+        else:
+            match = _HEADER_UNIT.search(header)
+            number_format = None if match is None else match.group(1)
+        for row_number, cell in enumerate(sheet.iter_rows(min_row=2, min_col=position, max_col=position), start=0):
+            cell = cell[0]
+            if not isinstance(cell.value, int | float) or isinstance(cell.value, bool):
+                continue
+            if number_format == "0":
+                cell.number_format = "0"
+            elif number_format is not None:
+                cell.number_format = _format_for(number_format, cell.value)
+            elif units is not None:
+                cell.number_format = _format_for(units[row_number], cell.value)
+            else:
+                cell.number_format = _format_for("", cell.value)
 
 
 def _cell(value: object) -> object:

@@ -32,7 +32,11 @@ def cohort_label(year: int, years_after: object, lang: str) -> str:
 
 
 def benchmark_chart_frame(
-    comparison: pd.DataFrame, lang: str, first_benchmark: str = "高职", category: str = "cohort"
+    comparison: pd.DataFrame,
+    lang: str,
+    first_benchmark: str = "高职",
+    category: str = "cohort",
+    gaps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Turn :func:`metrics.compare.compare_to_benchmark` rows into chart rows.
 
@@ -41,9 +45,13 @@ def benchmark_chart_frame(
         lang: ``zh`` or ``en``.
         first_benchmark: The chosen benchmark, drawn next to the school.
         category: ``cohort`` (x = cohort and years after) or ``indicator`` (x = ``name`` column).
+        gaps: :func:`metrics.significance.assess_gaps` rows; the school's rows of an assessed rate get
+            its 95 % interval (``ci_low``, ``ci_high``), the verdict against ``first_benchmark`` in
+            words (``significance``) and the figures and method for a tooltip (``hover``).
 
     Returns:
-        Columns ``category, series, role, value, source_table, source_line`` with the school first.
+        Columns ``category, series, role, value, source_table, source_line`` with the school first,
+        and ``ci_low, ci_high, significance, hover`` when ``gaps`` assess the indicator.
     """
     columns = ["category", "series", "role", "value", "source_table", "source_line"]
     if comparison.empty:
@@ -84,7 +92,79 @@ def benchmark_chart_frame(
                     "source_line": match["benchmark_line"],
                 }
             )
-    return pd.DataFrame(out, columns=columns)
+    frame = pd.DataFrame(out, columns=columns)
+    if gaps is not None and not gaps.empty:
+        frame = _with_significance(frame, rows, gaps, first_benchmark, lang, category)
+    return frame
+
+
+def _p_text(p_value: float) -> str:
+    return "< 0.001" if p_value < 0.001 else f"= {p_value:.3f}"
+
+
+def _with_significance(
+    frame: pd.DataFrame, rows: pd.DataFrame, gaps: pd.DataFrame, benchmark: str, lang: str, category: str
+) -> pd.DataFrame:
+    """The school's rows with their 95 % interval, the verdict in words and a tooltip (see above)."""
+    from viz.charts import format_value
+    from viz.i18n import benchmark_name, t
+
+    mine = gaps[(gaps["benchmark"] == benchmark) & gaps["indicator_id"].isin(rows["indicator_id"].unique())]
+    if mine.empty:
+        return frame
+    names = dict(zip(rows["indicator_id"], rows["name"], strict=False)) if "name" in rows.columns else {}
+    by_label: dict[str, dict] = {}
+    for gap in mine.to_dict("records"):
+        label = names.get(gap["indicator_id"], "") if category == "indicator" else None
+        label = label or cohort_label(int(gap["year"]), gap["years_after"], lang)
+        if gap["verdict"] == "no_sample":
+            by_label[label] = {"significance": "", "hover": t("sig_no_sample", lang)}
+            continue
+        interval = t(
+            "sig_interval",
+            lang,
+            low=format_value(gap["ci_low"], "%"),
+            high=format_value(gap["ci_high"], "%"),
+            n=f"{gap['n']:,.0f}",
+        )
+        difference = f"{gap['gap_pp']:+.2f} {'个百分点' if lang == 'zh' else 'pp'}"
+        verdict = t(f"sig_{gap['verdict']}", lang)
+        line = t(
+            "sig_gap",
+            lang,
+            benchmark=benchmark_name(benchmark, lang),
+            gap=difference,
+            p=_p_text(gap["p_value"]),
+            verdict=verdict,
+        )
+        by_label[label] = {
+            "ci_low": gap["ci_low"],
+            "ci_high": gap["ci_high"],
+            "significance": verdict,
+            "hover": f"{interval}\n{line}\n" + _wrap(t("sig_method", lang), lang),
+        }
+    out = frame.copy()
+    school = out["role"] == SCHOOL
+    for column in ("ci_low", "ci_high", "significance", "hover"):
+        values = [by_label.get(c, {}).get(column) for c in out["category"]]
+        out[column] = [v if is_school else None for v, is_school in zip(values, school, strict=True)]
+    out["ci_low"] = out["ci_low"].astype("float64")
+    out["ci_high"] = out["ci_high"].astype("float64")
+    return out
+
+
+def _wrap(text: str, lang: str, width: int = 34) -> str:
+    """A long tooltip text broken into lines of about ``width`` characters (Chinese) or twice that."""
+    limit = width if lang == "zh" else width * 2
+    lines, current = [], ""
+    for word in text if lang == "zh" else text.split(" "):
+        piece = word if lang == "zh" else (word if not current else " " + word)
+        if len(current) + len(piece) > limit and current:
+            lines.append(current)
+            piece = piece.lstrip()
+            current = ""
+        current += piece
+    return "\n".join([*lines, current] if current else lines)
 
 
 def subject_frame(observations: pd.DataFrame, indicator_id: str, *, exclude_total: bool = True) -> pd.DataFrame:
@@ -191,62 +271,6 @@ def indicator_values(observations: pd.DataFrame, labels: dict[str, str], *, subj
     return rows[columns].reset_index(drop=True)
 
 
-def attainment_table(attainment: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The attainment rows as a readable table: hierarchy, target as written, value, progress, status.
-
-    Args:
-        attainment: Rows of :func:`metrics.targets.compute_attainment` (plus ``value_text`` if present).
-        lang: ``zh`` or ``en`` for the headers and status names.
-
-    Returns:
-        A table whose first column is the plan's top level (for grouping).
-    """
-    from viz.i18n import basis_name, status_name, t
-
-    level = attainment["level1"].fillna("") if "level1" in attainment else pd.Series("", index=attainment.index)
-    second = attainment["level2"].fillna("") if "level2" in attainment else pd.Series("", index=attainment.index)
-    target_text = attainment["value_text"] if "value_text" in attainment else attainment["target_value"].astype(str)
-    return pd.DataFrame(
-        {
-            t("level", lang): level,
-            t("level", lang) + " 2": second,
-            t("indicator", lang): attainment["label_zh"],
-            t("target_text", lang): target_text,
-            t("target", lang): attainment["target_value"],
-            t("unit", lang): attainment["unit"],
-            t("current_value", lang): attainment["current_value"],
-            t("current_year", lang): attainment["current_year"],
-            t("basis", lang): _column(attainment, "basis").map(lambda b: basis_name(b, lang) if b else ""),
-            t("source_place", lang): _places(attainment, lang),
-            t("progress", lang): attainment["progress_pct"],
-            t("status", lang): attainment["status"].map(lambda s: status_name(s, lang)),
-            t("growth_needed", lang) + " (%)": attainment["growth_needed_pct"],
-            t("next_year_needed", lang): attainment["next_year_value_needed"],
-            t("note", lang): attainment["note"],
-        }
-    )
-
-
-def _column(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A text column, empty strings where it is missing (or the frame lacks it)."""
-    if column not in frame.columns:
-        return pd.Series("", index=frame.index, dtype="str")
-    return frame[column].fillna("").astype(str)
-
-
-def _places(attainment: pd.DataFrame, lang: str) -> pd.Series:
-    """Where each current value was read: ``表2-1 第 364 行``; a hand entry or no value: its table alone."""
-    from viz.i18n import t
-
-    tables, lines = _column(attainment, "source_table"), attainment.get("source_line")
-    places = []
-    for position, table in enumerate(tables):
-        line = None if lines is None else lines.iloc[position]
-        has_line = line is not None and not pd.isna(line) and int(line) > 0
-        places.append(t("line_ref", lang, table=table, line=int(line)) if table and has_line else table)
-    return pd.Series(places, index=attainment.index, dtype="str")
-
-
 def frame_unit(frame: pd.DataFrame) -> str:
     """The unit of a chart's values when every row has the same one (else ``""``)."""
     if "unit" not in frame.columns:
@@ -255,13 +279,15 @@ def frame_unit(frame: pd.DataFrame) -> str:
     return str(units[0]) if len(units) == 1 else ""
 
 
-def wide_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def wide_frame(frame: pd.DataFrame, lang: str, *, by_subject: bool = False) -> pd.DataFrame:
     """A chart's data laid out as a report's table: a row per category (or year), a column per series.
 
     Args:
         frame: A chart's data (``category`` or ``year``, optional ``series``, ``value``).
         lang: ``zh`` or ``en`` for the first column's header (and the value column's, with its unit,
             when there are no series).
+        by_subject: For a benchmark chart (its rows have a ``role``: 本校, 高职 …), a row per subject
+            (本校, 全省高职 …) and a column per cohort — the layout of the report's own survey tables.
 
     Returns:
         The table with numbers as numbers (NaN where a series has no value), rows and columns in
@@ -278,13 +304,16 @@ def wide_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         return pd.DataFrame(
             {label: frame[key].tolist(), value_header(frame_unit(frame), lang): frame["value"].tolist()}
         )
-    series = list(dict.fromkeys(frame["series"]))
+    row_key, column_key = (key, "series")
+    if by_subject and "role" in frame.columns:
+        row_key, column_key, label = "series", key, t("subject", lang)
+    columns = list(dict.fromkeys(frame[column_key]))
     rows: dict[object, dict[object, object]] = {}
     for record in frame.to_dict("records"):
-        rows.setdefault(record[key], {})[record["series"]] = record["value"]
+        rows.setdefault(record[row_key], {})[record[column_key]] = record["value"]
     return pd.DataFrame(
-        [[row_key, *(values.get(name) for name in series)] for row_key, values in rows.items()],
-        columns=[label, *series],
+        [[name, *(values.get(column) for column in columns)] for name, values in rows.items()],
+        columns=[label, *columns],
     )
 
 
@@ -322,75 +351,49 @@ def scorecard_frame(
     return out[columns].reset_index(drop=True)
 
 
-def headline_cards(
-    comparison: pd.DataFrame,
-    observations: pd.DataFrame,
-    attainment: pd.DataFrame | None,
-    indicator_ids: list[str],
-    benchmark: str,
+def benchmark_matrix(
+    comparison: pd.DataFrame, names: dict[str, str], lang: str, indicator_ids: list[str] | None = None
 ) -> pd.DataFrame:
-    """One row per headline indicator: latest value, difference from the benchmark, target status.
-
-    Graduate-survey indicators take the one-year-after figure of the latest cohort from
-    ``comparison`` (so the difference is the metrics module's); the others take the report's
-    first statement for ``本校``. The status is that of the plan's first target on the indicator.
+    """The school against every benchmark at once: one row per indicator and cohort.
 
     Args:
-        comparison: :func:`metrics.compare.compare_to_benchmark` rows of the report.
-        observations: Observations of the report.
-        attainment: :func:`metrics.targets.compute_attainment` rows of the chosen plan, or None.
-        indicator_ids: Headline indicators in display order.
-        benchmark: The chosen benchmark subject.
+        comparison: :func:`metrics.compare.compare_to_benchmark` rows of a report.
+        names: ``indicator_id`` → name in ``lang``.
+        lang: ``zh`` or ``en``.
+        indicator_ids: Indicators in display order (every benchmarked one, in report order, when None).
 
     Returns:
-        Columns ``indicator_id, value, unit, year, years_after, benchmark_value, difference,
-        difference_unit, is_favourable, status, target_value, comparator, source_table, source_line``.
+        Columns 指标, 届别, 单位, 本校, then one per benchmark (全省高职, 全省高校, 全省本科) in the
+        reader's language; numbers as numbers (missing empty). Empty with those columns when none.
     """
-    rows = []
-    for indicator_id in indicator_ids:
-        row: dict[str, object] = {"indicator_id": indicator_id}
-        survey = comparison[(comparison["indicator_id"] == indicator_id) & (comparison["benchmark"] == benchmark)]
-        if not survey.empty:
-            survey = survey.sort_values(["years_after", "year"], ascending=[True, False], kind="stable")
-            first = survey.iloc[0]
-            row.update(
-                value=first["value"],
-                unit=first["unit"],
-                year=first["year"],
-                years_after=first["years_after"],
-                benchmark_value=first["benchmark_value"],
-                difference=first["difference"],
-                difference_unit=first["difference_unit"],
-                is_favourable=first["is_favourable"],
-                source_table=first["source_table"],
-                source_line=first["source_line"],
-            )
-        else:
-            own = observations[(observations["indicator_id"] == indicator_id) & (observations["subject"] == "本校")]
-            own = own.sort_values(["year", "source_line"], ascending=[False, True], kind="stable")
-            if not own.empty:
-                first = own.iloc[0]
-                row.update(
-                    value=first["value"],
-                    unit=first["unit"],
-                    year=first["year"],
-                    source_table=first["source_table"],
-                    source_line=first["source_line"],
-                )
-        if attainment is not None and not attainment.empty:
-            target = attainment[attainment["indicator_id"] == indicator_id]
-            if not target.empty:
-                row.update(
-                    status=target["status"].iloc[0],
-                    target_value=target["target_value"].iloc[0],
-                    comparator=target["comparator"].iloc[0],
-                )
-        rows.append(row)
-    columns = [
-        "indicator_id", "value", "unit", "year", "years_after", "benchmark_value", "difference",
-        "difference_unit", "is_favourable", "status", "target_value", "comparator", "source_table", "source_line",
-    ]  # fmt: skip
-    return pd.DataFrame(rows).reindex(columns=columns)
+    from viz.i18n import t, unit_name
+
+    order = ["高职", "全省", "本科"]
+    columns = [t("indicator", lang), t("office_cohort", lang), t("unit", lang), series_name(SCHOOL, lang)]
+    columns += [series_name(b, lang) for b in order]
+    if comparison.empty:
+        return pd.DataFrame(columns=columns)
+    ids = indicator_ids or list(dict.fromkeys(comparison["indicator_id"]))
+    rows = comparison[comparison["indicator_id"].isin(ids)]
+    position = {indicator_id: i for i, indicator_id in enumerate(ids)}
+    rows = rows.assign(_order=rows["indicator_id"].map(position))
+    rows = rows.sort_values(["_order", "years_after", "year"], ascending=[True, True, False], kind="stable")
+    out = []
+    for (indicator_id, year, years_after), group in rows.groupby(
+        ["indicator_id", "year", "years_after"], sort=False, dropna=False
+    ):
+        first = group.iloc[0]
+        values = dict(zip(group["benchmark"], group["benchmark_value"], strict=True))
+        out.append(
+            [
+                names.get(indicator_id, indicator_id),
+                cohort_label(int(year), years_after, lang),
+                unit_name(str(first["unit"]), lang),
+                first["value"],
+                *(values.get(b) for b in order),
+            ]
+        )
+    return pd.DataFrame(out, columns=columns)
 
 
 def comparison_series(

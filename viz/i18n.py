@@ -7,6 +7,15 @@ is a key here. A missing key falls back to the key itself so a gap is visible, n
 from __future__ import annotations
 
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
+from viz.vocabulary import (
+    BENCHMARK_NAMES,
+    CHECK_NAMES,
+    DOMAIN_NAMES,
+    LOG_WORDS,
+    STATUS_HELP,
+    STATUS_NAMES,
+    UNIT_NAMES_EN,
+)
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -65,6 +74,34 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
     "growth_needed": {"zh": "需年均增长", "en": "growth needed per year"},
+    "targets_without_data": {
+        "zh": "已载入的报告中没有数据的目标（{n} 项）：",
+        "en": "Targets the loaded reports carry no figure for ({n}):",
+    },
+    # significance of a survey rate's gap (metrics.significance)
+    "sig_significant": {"zh": "差异显著", "en": "significant"},
+    "sig_immaterial": {"zh": "差距不足 2 个百分点", "en": "under 2 pp"},
+    "sig_not_significant": {"zh": "在抽样误差内", "en": "within sampling error"},
+    "sig_no_sample": {"zh": "报告未给出样本量", "en": "no sample size in the report"},
+    "sig_interval": {
+        "zh": "95% 置信区间 {low}–{high}（作答 {n} 人）",
+        "en": "95% confidence interval {low}–{high} ({n} respondents)",
+    },
+    "sig_gap": {"zh": "较{benchmark} {gap}，p {p}：{verdict}", "en": "vs {benchmark} {gap}, p {p}: {verdict}"},
+    "sig_error_bars": {
+        "zh": "误差线：95% 置信区间（悬停看检验方法）",
+        "en": "Error bars: 95% confidence interval (hover for the test)",
+    },
+    "sig_method": {
+        "zh": "方法：95% 置信区间用 Wilson 方法，样本为报告所列作答人数；差异用双样本 z 检验（未合并方差；"
+        "本校毕业生也在全省样本中，按独立样本计算偏保守）；基准无样本量时按定值作单样本检验。"
+        "“差异显著”指 p < 0.05 且差距 ≥ 2 个百分点。",
+        "en": "Method: 95% confidence interval by the Wilson score method, on the respondents the report prints;"
+        " the gap by a two-sample z test (unpooled; the school's graduates are also in the provincial sample,"
+        " so treating the samples as independent is conservative); a benchmark without a sample size is taken"
+        " as a fixed value (one-sample score test). Significant: p < 0.05 and a gap of at least 2 percentage"
+        " points.",
+    },
     # overview
     "overview_title": {"zh": "总览：{school} {year}", "en": "Overview: {school} {year}"},
     "headline": {"zh": "核心指标", "en": "Headline indicators"},
@@ -95,11 +132,22 @@ TEXT: dict[str, dict[str, str]] = {
         " You see a preview first; nothing is written until you confirm.",
     },
     "upload_disabled": {
-        "zh": "通过仪表盘载入数据需要规划人员密码。管理员可在环境变量 PLANNER_PASSWORD 或 Streamlit secrets"
-        " 的 planner_password 中设置；未设置时仅可查看。",
-        "en": "Loading data through the dashboard needs the planner password (PLANNER_PASSWORD or the"
-        " planner_password secret); without one the dashboard is view-only.",
+        "zh": "上传需要规划人员密码，请联系管理员。",
+        "en": "Uploading needs the planner password; please ask the administrator.",
     },
+    "template_download": {"zh": "下载填报模板", "en": "Download the Excel template"},
+    "template_help": {
+        "zh": "空白的 Excel 填报模板：按说明填写另一所学校或另一年度的数据，再在这里上传。",
+        "en": "The blank Excel template: fill it in for another school or year as its first sheet explains,"
+        " then upload it here.",
+    },
+    "upload_rejected": {
+        "zh": "未能载入“{name}”：{reason}\n\n请上传质量年报的文本（.txt）、PDF、填报模板（.xlsx）或整理好的 CSV；"
+        "数据库没有任何改动。",
+        "en": "“{name}” was not loaded: {reason}\n\nPlease upload a quality report as text (.txt), PDF, the"
+        " filled-in template (.xlsx) or a tidy CSV; nothing was changed.",
+    },
+    "local_time": {"zh": "北京时间", "en": "Beijing time"},
     "password": {"zh": "规划人员密码", "en": "Planner password"},
     "unlock": {"zh": "解锁", "en": "Unlock"},
     "wrong_password": {"zh": "密码不正确。", "en": "Wrong password."},
@@ -157,9 +205,18 @@ TEXT: dict[str, dict[str, str]] = {
     "with_benchmarks": {"zh": "同时显示全省基准", "en": "Show the provincial benchmarks"},
     "peer_ranking": {"zh": "同组学校排名", "en": "Ranking within the peer group"},
     "no_peers": {
-        "zh": "在左侧选择“对比学校”即可并列比较；目前只载入了一所学校。",
-        "en": "Choose peer schools in the sidebar to compare; only one school is loaded now.",
+        "zh": "在左侧“对比学校”中选择其他已载入的学校，即可在此并列排名。",
+        "en": "Choose other loaded schools under “Peer schools” in the sidebar to rank them here.",
     },
+    "one_school": {
+        "zh": "目前只载入了一所学校，暂无同组排名。要加入其他学校，请到“数据 → 载入新数据”上传其质量年报"
+        "（文本、PDF、Excel 模板或 CSV）；载入后左侧会出现“对比学校”。",
+        "en": "Only one school is loaded, so there is no peer ranking yet. To add a school, upload its quality"
+        " report under Data → Load data (text, PDF, the Excel template or CSV); “Peer schools” then appears in"
+        " the sidebar.",
+    },
+    "add_school_link": {"zh": "数据 → 载入新数据", "en": "Data → Load data"},
+    "against_every_benchmark": {"zh": "本校与各基准", "en": "The school against every benchmark"},
     "rank": {"zh": "排名", "en": "Rank"},
     "percentile": {"zh": "百分位", "en": "Percentile"},
     "group_median": {"zh": "组中位数", "en": "Group median"},
@@ -171,8 +228,9 @@ TEXT: dict[str, dict[str, str]] = {
     "measurable_charts": {"zh": "可测量目标：现状与目标", "en": "Measurable targets: value and target"},
     "unmeasurable": {"zh": "暂无法用年报数据衡量的目标", "en": "Targets the reports cannot measure"},
     "current_value": {"zh": "现值", "en": "Current"},
-    "current_year": {"zh": "现值年份", "en": "Year"},
-    "target_text": {"zh": "目标（原文）", "en": "Target (as written)"},
+    "current_year": {"zh": "年份", "en": "Year"},
+    "target_text": {"zh": "目标（原文）", "en": "As written in the plan"},
+    "comparator": {"zh": "比较", "en": "Comparison"},
     "progress": {"zh": "进度", "en": "Progress"},
     "next_year_needed": {"zh": "明年需达到", "en": "Needed next year"},
     "note": {"zh": "说明", "en": "Note"},
@@ -218,7 +276,7 @@ TEXT: dict[str, dict[str, str]] = {
     "training_volume": {"zh": "非学历培训服务（人日）", "en": "Non-degree training (person-days)"},
     "top_projects_missing": {
         "zh": "报告的项目清单（表5-1、5-2）未结构化载入，此处不列出。",
-        "en": "The report's project lists (表5-1, 5-2) are not loaded as figures and are not shown.",
+        "en": "The report's project lists (Tables 5-1 and 5-2) are not loaded as figures and are not shown.",
     },
     # data page
     "data_title": {"zh": "数据：已载入的报告与规划", "en": "Data: loaded reports and plans"},
@@ -226,7 +284,16 @@ TEXT: dict[str, dict[str, str]] = {
     "plans": {"zh": "规划", "en": "Plans"},
     "figures": {"zh": "数据项", "en": "Figures"},
     "targets_count": {"zh": "目标数", "en": "Targets"},
-    "loaded_at": {"zh": "载入时间（UTC）", "en": "Loaded at (UTC)"},
+    "loaded_at": {"zh": "载入时间（北京时间）", "en": "Loaded at (Beijing time)"},
+    "issuer": {"zh": "发布单位", "en": "Issued by"},
+    "scope": {"zh": "范围", "en": "Scope"},
+    "scope_school": {"zh": "学校", "en": "School"},
+    "scope_city": {"zh": "城市", "en": "City"},
+    "scope_province": {"zh": "省", "en": "Province"},
+    "format_text": {"zh": "文本", "en": "Text"},
+    "format_pdf": {"zh": "PDF", "en": "PDF"},
+    "format_xlsx": {"zh": "Excel", "en": "Excel"},
+    "format_csv": {"zh": "CSV", "en": "CSV"},
     "source_file": {"zh": "来源文件", "en": "Source file"},
     "format": {"zh": "格式", "en": "Format"},
     "provenance_lookup": {"zh": "数据溯源：任选一个数据项", "en": "Provenance: pick any figure"},
@@ -236,6 +303,11 @@ TEXT: dict[str, dict[str, str]] = {
     "series": {"zh": "系列", "en": "Series"},
     "source_table": {"zh": "来源表", "en": "Source table"},
     "source_line": {"zh": "来源行", "en": "Source line"},
+    "report_name": {"zh": "报告", "en": "Report"},
+    "ci_low": {"zh": "95% 置信下限（%）", "en": "95% CI low (%)"},
+    "ci_high": {"zh": "95% 置信上限（%）", "en": "95% CI high (%)"},
+    "significance": {"zh": "与基准的差异", "en": "Gap to the benchmark"},
+    "wide_sheet": {"zh": "宽表", "en": "Wide"},
     "download_png": {"zh": "下载 PNG", "en": "Download PNG"},
     "png_unavailable": {
         "zh": "服务器上没有可用的 Chromium，无法生成 PNG；可用图表右上角工具栏的相机按钮在浏览器中下载。",
@@ -355,60 +427,13 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Every upload, replacement, deletion, wrong password and store recovery: time, action, report,"
         " file hash and outcome (newest first).",
     },
-    "log_logged_at": {"zh": "时间（UTC）", "en": "Time (UTC)"},
+    "log_logged_at": {"zh": "时间（北京时间）", "en": "Time (Beijing time)"},
     "log_action": {"zh": "操作", "en": "Action"},
     "log_report_id": {"zh": "报告", "en": "Report"},
     "log_file_sha256": {"zh": "文件 SHA-256", "en": "File SHA-256"},
     "log_outcome": {"zh": "结果", "en": "Outcome"},
     "log_detail": {"zh": "说明", "en": "Detail"},
     "store_recovered": {"zh": "数据库已自动恢复", "en": "The store was recovered"},
-}
-
-#: Benchmark series of the graduate survey, in display order.
-BENCHMARK_NAMES = {
-    "高职": {"zh": "全省高职", "en": "Zhejiang vocational"},
-    "全省": {"zh": "全省高校", "en": "All Zhejiang HEIs"},
-    "本科": {"zh": "全省本科", "en": "Zhejiang undergraduate"},
-}
-
-DOMAIN_NAMES = {
-    "graduate_survey": {"zh": "毕业生调查", "en": "Graduate survey"},
-    "enrollment": {"zh": "招生", "en": "Enrollment"},
-    "student_development": {"zh": "学生发展", "en": "Student development"},
-    "programs": {"zh": "专业与课程", "en": "Programmes and courses"},
-    "faculty": {"zh": "师资", "en": "Faculty"},
-    "conditions": {"zh": "办学条件", "en": "Facilities and funding"},
-    "research_service": {"zh": "科研与社会服务", "en": "Research and service"},
-    "international": {"zh": "国际交流", "en": "International"},
-    "finance": {"zh": "经费", "en": "Finance"},
-}
-
-STATUS_NAMES = {
-    "met": {"zh": "已达成", "en": "Met"},
-    "on_track": {"zh": "按期可达", "en": "On track"},
-    "at_risk": {"zh": "存在风险", "en": "At risk"},
-    "off_track": {"zh": "难以达成", "en": "Off track"},
-    "no_trend": {"zh": "未达成（仅一年数据）", "en": "Not met (one year only)"},
-    "no_data": {"zh": "暂无数据", "en": "No data"},
-    "not_measurable": {"zh": "无对应数据", "en": "Not measurable"},
-}
-
-
-#: Units as stored (Chinese) and their English names, for headers of English exports.
-UNIT_NAMES_EN = {
-    "人": "people",
-    "人次": "person-times",
-    "人日": "person-days",
-    "元": "yuan",
-    "万元": "10k yuan",
-    "分": "points",
-    "项": "items",
-    "个": "count",
-    "门": "courses",
-    "家": "organisations",
-    "课时": "class hours",
-    "学时": "class hours",
-    "百分点": "pp",
 }
 
 
@@ -425,6 +450,26 @@ def t(key: str, lang: str, **values: object) -> str:
     entry = TEXT.get(key)
     text = key if entry is None else entry.get(lang) or entry["zh"]
     return text.format(**values) if values else text
+
+
+def check_name(check: str, lang: str) -> str:
+    """A check-up check in words (``conflicting_values`` → 同一数据前后不一致)."""
+    return CHECK_NAMES.get(check, {}).get(lang, check)
+
+
+def log_word(word: str, lang: str) -> str:
+    """A write-log action or outcome in words (``refused`` → 已拒绝)."""
+    return LOG_WORDS.get(word, {}).get(lang, word)
+
+
+def colon(lang: str) -> str:
+    """``：`` in Chinese, ``: `` in English."""
+    return "：" if lang == "zh" else ": "
+
+
+def status_help(status: str, lang: str) -> str:
+    """What an attainment status means (a tooltip beside its name)."""
+    return STATUS_HELP.get(status, {}).get(lang, "")
 
 
 def benchmark_name(subject: str, lang: str) -> str:

@@ -75,10 +75,13 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
         "en": "National minimums: {met} met, {unmet} below, {open} without data or threshold",
     },
     "minimums_help": {
-        "zh": "合格线摘自《普通高等学校基本办学条件指标（试行）》（教发〔2004〕2号）表一的可得文本，按学校类别取值；"
-        "限制招生线的原文未能取得，未填。",
-        "en": "Minimums transcribed from the available text of 教发〔2004〕2号 table 1, by school type; the text of the"
-        " 'restricted enrolment' thresholds could not be found, so they are left out.",
+        "zh": "对照《普通高等学校基本办学条件指标（试行）》（教发〔2004〕2号）按学校类别列出的各项指标。"
+        "本项目的资料中没有该文件原文，合格线与限制招生线均未填写（不凭记忆或推测填数）；"
+        "在 data/benchmarks/national_minimums.csv 中按原文填入后即显示合格线。",
+        "en": "The standards of 教发〔2004〕2号 (basic school-running conditions) for the school's type. The project's"
+        " source documents do not include the circular's text, so no qualifying or 'restricted enrolment' threshold"
+        " is filled in (none is guessed); once copied from the circular into data/benchmarks/national_minimums.csv,"
+        " the minimum line is drawn.",
     },
     "minimum_school_type": {"zh": "学校类别：{kind}", "en": "School type: {kind}"},
     "minimum_status_met": {"zh": "合格", "en": "Met"},

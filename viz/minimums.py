@@ -1,9 +1,10 @@
 """The national minimum standards (国家基本办学条件, 教发〔2004〕2号) as a chart: a third benchmark beside the
 province and the plan, drawn as a line.
 
-Belongs here: the chart item of :func:`metrics.minimums.compare_to_minimums` rows — one bar per
+Belongs here: the figure of :func:`metrics.minimums.compare_to_minimums` rows — one bar per
 standard, as a share of its qualifying threshold, the threshold itself the dashed line at 100 % —
-and the overview's count in words. No Streamlit.
+(the ``minimums`` chart kind of ``data/specs/pages.toml``, see :mod:`viz.catalogue`) and the
+overview's count in words. No Streamlit.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ import plotly.graph_objects as go
 
 from metrics.minimums import count_minimums
 from viz.charts import _labels, _title, empty_figure, format_value
-from viz.exports import Provenance
 from viz.i18n import basis_name, t
-from viz.sections import ChartItem
 from viz.theme import BAD_COLOUR, NEUTRAL_COLOUR, SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
 
 #: Bars longer than this share of their threshold are drawn to it (the number says the rest).
@@ -56,67 +55,67 @@ def minimum_frame(result: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def minimum_item(
-    result: pd.DataFrame, *, school: str, school_type: str, source: str, filters: str, lang: str
-) -> ChartItem:
+def minimum_figure(result: pd.DataFrame, *, title: str, subtitle: str, lang: str) -> go.Figure:
     """The chart of a school's figures against the national minimums of its type.
+
+    Each standard is a bar: the school's value as a share of its qualifying threshold; the threshold
+    is the dashed line at 100 %. Standards without a value or without a threshold (the document's
+    text was not available) are named under the chart, never drawn as zero.
 
     Args:
         result: :func:`metrics.minimums.compare_to_minimums` rows.
-        school: The school (subtitle).
-        school_type: Its type (subtitle).
-        source: The report's name (provenance).
-        filters: The active filters in words.
+        title: The chart's title.
+        subtitle: School and school type.
         lang: ``zh`` or ``en``.
     """
-    title = t("minimums_title", lang)
-    subtitle = f"{school} · {t('minimum_school_type', lang, kind=school_type or '—')}"
     data = minimum_frame(result, lang)
     drawn = data[data["share_of_minimum_pct"].notna()]
+    missing = data[data["share_of_minimum_pct"].isna()]
     if drawn.empty:
-        figure = empty_figure(t("no_data", lang), title)
-    else:
-        shown = drawn["share_of_minimum_pct"].clip(upper=SHOWN_UP_TO_PCT)
-        colours = [SCHOOL_COLOUR if s >= 100 else BAD_COLOUR for s in drawn["share_of_minimum_pct"]]
-        labels = [
-            f"{format_value(v, u)}（{m}）" if lang == "zh" else f"{format_value(v, u)} ({m})"
-            for v, u, m in zip(drawn["value"], drawn["unit"], drawn["minimum"], strict=True)
-        ]
-        figure = go.Figure(
-            go.Bar(
-                x=shown,
-                y=_labels(drawn["category"]),
-                orientation="h",
-                marker_color=colours,
-                text=labels,
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate="%{y}: %{text}<extra></extra>",
-            )
+        why = "；".join(f"{c}：{s}" for c, s in zip(missing["category"], missing["status"], strict=True))
+        return empty_figure(why or t("no_data", lang), title)
+    shown = drawn["share_of_minimum_pct"].clip(upper=SHOWN_UP_TO_PCT)
+    colours = [SCHOOL_COLOUR if s >= 100 else BAD_COLOUR for s in drawn["share_of_minimum_pct"]]
+    labels = [
+        f"{format_value(v, u)}（{m}）" if lang == "zh" else f"{format_value(v, u)} ({m})"
+        for v, u, m in zip(drawn["value"], drawn["unit"], drawn["minimum"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=shown,
+            y=_labels(drawn["category"]),
+            orientation="h",
+            marker_color=colours,
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
         )
-        figure.add_vline(
-            x=100,
-            line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
-            annotation={"text": t("minimum_line", lang), "font": {"color": TARGET_COLOUR}},
-            annotation_position="top",
+    )
+    figure.add_vline(
+        x=100,
+        line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
+        annotation={"text": t("minimum_line", lang), "font": {"color": TARGET_COLOUR}},
+        annotation_position="top",
+    )
+    figure.update_layout(
+        template=TEMPLATE_NAME,
+        title=_title(title, subtitle),
+        height=max(320, 56 * len(drawn) + 160),
+        xaxis={"title": {"text": t("minimum_share", lang)}, "range": [0, SHOWN_UP_TO_PCT * 1.45]},
+        showlegend=False,
+    )
+    if not missing.empty:
+        words = "；".join(f"{c}：{s}" for c, s in zip(missing["category"], missing["status"], strict=True))
+        figure.add_annotation(
+            text=words, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, font={"color": NEUTRAL_COLOUR}
         )
-        figure.update_layout(
-            template=TEMPLATE_NAME,
-            title=_title(title, subtitle),
-            height=max(320, 56 * len(drawn) + 160),
-            xaxis={"title": {"text": t("minimum_share", lang)}, "range": [0, SHOWN_UP_TO_PCT * 1.45]},
-            showlegend=False,
-        )
-        missing = data[data["share_of_minimum_pct"].isna()]
-        if not missing.empty:
-            words = "；".join(f"{c}：{s}" for c, s in zip(missing["category"], missing["status"], strict=True))
-            figure.add_annotation(
-                text=words, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, font={"color": NEUTRAL_COLOUR}
-            )
-    tables = tuple(dict.fromkeys(s for s in data["source_table"] if s))
-    reference = "、".join(dict.fromkeys(r.split(" ")[0] for r in data["reference"] if r))
-    provenance = Provenance(f"{source}；{reference}", tables, filters, data, filters_short=school)
-    return ChartItem("national_minimums", title, figure, data, provenance, "full")
+    return figure
+
+
+def minimum_reference(result: pd.DataFrame) -> str:
+    """The document(s) the thresholds are from: ``教发〔2004〕2号``."""
+    return "、".join(dict.fromkeys(r.split(" ")[0] for r in result["reference"].astype(str) if r))
 
 
 def minimums_sentence(result: pd.DataFrame, lang: str) -> str:

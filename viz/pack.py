@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from viz.exports import Provenance, reader_table, render_csv, render_xlsx, safe_file_name
+from viz.frames import frame_unit, wide_frame
 from viz.i18n import t
 from viz.sections import ChartItem
 
@@ -54,7 +55,7 @@ def build_pack(
 
     Args:
         items_by_page: Page id (``outcomes`` …) → its charts in page order
-            (see :data:`viz.sections.SECTIONS`).
+            (see :data:`viz.catalogue.SECTIONS`).
         tables: Extra tables, ``"<page>/<title>"`` (or ``"<title>"``) → frame, or
             ``(frame, provenance)``; written as CSV and xlsx after the page's charts.
         lang: Language of headers, captions and file titles.
@@ -85,8 +86,10 @@ def build_pack(
                     png_error = _add_png(archive, stem, item, lang, entries)
                 table = reader_table(item.data, lang)
                 note = source_note(item.provenance, lang)
-                archive.writestr(f"{stem}.csv", render_csv(table, item.provenance))
-                archive.writestr(f"{stem}.xlsx", render_xlsx(table, item.provenance, lang=lang))
+                archive.writestr(f"{stem}.csv", render_csv(table, item.provenance, lang=lang))
+                wide = wide_frame(item.data, lang, by_subject=True)
+                workbook = render_xlsx(table, item.provenance, lang=lang, wide=wide, unit=frame_unit(item.data))
+                archive.writestr(f"{stem}.xlsx", workbook)
                 entries += [(f"{stem}.csv", "csv", note), (f"{stem}.xlsx", "xlsx", note)]
                 done += 1
             for title, frame, provenance in extra.get(page, []):
@@ -94,7 +97,7 @@ def build_pack(
                 stem = f"{page}/{number:02d}_{safe_file_name(title, 60)}"
                 report(done / total if total else 1.0, title)
                 note = source_note(provenance, lang) if provenance is not None else ""
-                archive.writestr(f"{stem}.csv", render_csv(frame, provenance))
+                archive.writestr(f"{stem}.csv", render_csv(frame, provenance, lang=lang))
                 archive.writestr(f"{stem}.xlsx", render_xlsx(frame, provenance, lang=lang))
                 entries += [(f"{stem}.csv", "csv", note), (f"{stem}.xlsx", "xlsx", note)]
                 done += 1

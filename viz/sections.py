@@ -1,60 +1,20 @@
-"""The charts of each dashboard page, built from plain frames (no Streamlit).
+"""What a page's charts are built from and what they are: :class:`Context` and :class:`ChartItem` (no Streamlit).
 
-A page, the report pack and the CLI all call the same function here, so a chart exported from
-the shell is the chart a planner saw in the browser. Each function takes a :class:`Context`
-and returns :class:`ChartItem` s in page order.
+A page, the report pack, the office files and the CLI all build the same context
+(:func:`build_context`) and draw it with :func:`viz.catalogue.page_charts`, so a chart exported from
+the shell is the chart a planner saw in the browser. Provenance helpers for charts and the plan table
+live here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from viz.charts import benchmark_bars, grouped_bars, horizontal_bars, trend_lines
 from viz.exports import Provenance
-from viz.frames import (
-    benchmark_chart_frame,
-    indicator_values,
-    long_frame,
-    same_table_as,
-    subject_frame,
-    totals_by_year,
-)
 from viz.i18n import benchmark_name, t
-
-SURVEY_INDICATORS = [
-    "employment_rate",
-    "monthly_income",
-    "alma_mater_satisfaction",
-    "major_relevance",
-    "further_study_rate",
-    "entrepreneurship_rate",
-    "promotion_rate",
-    "response_rate",
-]
-EMPLOYER_DIMENSIONS = [
-    "employer_sat_practical",
-    "employer_sat_professional",
-    "employer_sat_innovation",
-    "employer_sat_teamwork",
-    "employer_sat_communication",
-]
-#: The overview's headline cards (and the deck's KPI slide), in display order.
-HEADLINE_INDICATORS = [
-    "employment_rate",
-    "monthly_income",
-    "alma_mater_satisfaction",
-    "major_relevance",
-    "entrepreneurship_rate",
-    "employer_satisfaction",
-    "student_teacher_ratio",
-    "dual_qualified_ratio",
-    "tech_service_income",
-    "nondegree_training_income",
-]
 
 
 @dataclass(frozen=True)
@@ -72,6 +32,11 @@ class Context:
         registry: The indicator registry.
         comparison: :func:`metrics.compare.compare_to_benchmark` rows of the report.
         history: Observations of all the school's reports (for year-over-year charts).
+        gaps: :func:`metrics.significance.assess_gaps` rows of the report: the 95 % interval of each
+            survey rate and whether its gap to each benchmark is significant.
+        minimums: :func:`metrics.minimums.compare_to_minimums` rows of the report: its figures against
+            the national minimum standards (教发〔2004〕2号) of its school's type.
+        school_type: The school type those minimums are of (``""`` when the school has none listed).
     """
 
     school: str
@@ -84,6 +49,9 @@ class Context:
     registry: pd.DataFrame
     comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    minimums: pd.DataFrame = field(default_factory=pd.DataFrame)
+    school_type: str = ""
 
     def __post_init__(self) -> None:
         # Looked up for every row of a comparison: a dict, not a filter of the registry each time.
@@ -186,10 +154,12 @@ def plan_provenance(
         The provenance of the attainment table (the dashboard's pack, the CLI and the office files).
     """
     return Provenance(
-        f"{plan_title}；{school}",
+        f"{plan_title}{'；' if lang == 'zh' else '; '}{school}",
         plan_tables,
         describe_filters(school, year, benchmark, lang, plan_title),
         filters_short=f"{school}_{year}",
+        school=school,
+        report=plan_title,
     )
 
 
@@ -203,6 +173,8 @@ def build_context(
     registry: pd.DataFrame,
     comparison: pd.DataFrame,
     history: pd.DataFrame,
+    gaps: pd.DataFrame | None = None,
+    minimums: tuple[pd.DataFrame, str] | None = None,
 ) -> Context:
     """The :class:`Context` of one school and report year, from frames already read.
 
@@ -218,10 +190,17 @@ def build_context(
         registry: The indicator registry.
         comparison: :func:`metrics.compare.compare_to_benchmark` rows of the selected report.
         history: Observations of all reports (only the school's are kept).
+        gaps: :func:`metrics.significance.assess_gaps` of the comparison; worked out here (from the
+            report's respondents, ``data/specs/sample_sizes.csv``) when None.
+        minimums: :func:`school_minimums` of the report and its school type; worked out here when None.
 
     Returns:
         The context.
     """
+    if gaps is None:
+        gaps = survey_gaps(comparison, observations)
+    if minimums is None:
+        minimums = school_minimums(observations, registry, school)
     return Context(
         school=school,
         year=year,
@@ -233,218 +212,34 @@ def build_context(
         registry=registry,
         comparison=comparison,
         history=history[history["school"] == school],
+        gaps=gaps,
+        minimums=minimums[0],
+        school_type=minimums[1],
     )
 
 
-def _provenance(ctx: Context, frame: pd.DataFrame) -> Provenance:
+def survey_gaps(comparison: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """The significance of every survey rate's gaps (:func:`metrics.significance.assess_gaps`) of a report."""
+    from loaders.registry import sample_sizes
+    from metrics.significance import GAP_COLUMNS, assess_gaps
+
+    if comparison.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    return assess_gaps(comparison, observations, sample_sizes())
+
+
+def school_minimums(observations: pd.DataFrame, registry: pd.DataFrame, school: str) -> tuple[pd.DataFrame, str]:
+    """A report's figures against the national minimums of its school's type (:mod:`metrics.minimums`)."""
+    from loaders.minimums import national_minimums
+    from metrics import minimums
+
+    return minimums.school_minimums(observations, registry, national_minimums(), school)
+
+
+def chart_provenance(ctx: Context, frame: pd.DataFrame) -> Provenance:
+    """A chart's provenance: the report, the tables its rows come from, the filters."""
     tables = tuple(frame["source_table"].astype(str)) if "source_table" in frame and not frame.empty else ()
-    return Provenance(ctx.source, tables, ctx.filters, frame, filters_short=f"{ctx.school}_{ctx.year}")
-
-
-def outcomes_charts(ctx: Context) -> list[ChartItem]:
-    """就业与收入: survey indicators vs benchmarks, employer dimensions, destinations, regions."""
-    lang = ctx.lang
-    items: list[ChartItem] = []
-    subtitle = f"{ctx.subtitle} · {t('benchmark', lang)}：{benchmark_name(ctx.benchmark, lang)}"
-    comparison = ctx.comparison.assign(name=ctx.comparison["indicator_id"].map(ctx.name))
-    for indicator_id in SURVEY_INDICATORS:
-        frame = benchmark_chart_frame(comparison[comparison["indicator_id"] == indicator_id], lang, ctx.benchmark)
-        frame = frame.assign(unit=ctx.unit(indicator_id))
-        name = ctx.name(indicator_id)
-        figure = benchmark_bars(
-            frame,
-            title=name,
-            subtitle=subtitle,
-            value_label=name,
-            unit=ctx.unit(indicator_id),
-            empty_message=t("no_data", lang),
-        )
-        items.append(ChartItem(indicator_id, name, figure, frame, _provenance(ctx, frame), indicators=(indicator_id,)))
-    employer = benchmark_chart_frame(
-        comparison[comparison["indicator_id"].isin(EMPLOYER_DIMENSIONS)], lang, ctx.benchmark, category="indicator"
-    )
-    employer["category"] = employer["category"].str.replace("用人单位满意度·", "", regex=False)
-    employer = employer.assign(unit="分")
-    title = t("employer_dimensions", lang)
-    figure = benchmark_bars(
-        employer,
-        title=title,
-        subtitle=subtitle,
-        value_label=t("score", lang),
-        unit="分",
-        empty_message=t("no_data", lang),
-    )
-    items.append(
-        ChartItem(
-            "employer",
-            title,
-            figure,
-            employer,
-            _provenance(ctx, employer),
-            "full",
-            indicators=tuple(EMPLOYER_DIMENSIONS),
-        )
-    )
-    for indicator_id, title_key in (
-        ("industry_employment_count", "destinations_industry"),
-        ("employer_type_count", "destinations_employer"),
-    ):
-        frame = subject_frame(ctx.observations, indicator_id)
-        title = t(title_key, lang)
-        figure = horizontal_bars(
-            frame,
-            title=title,
-            subtitle=ctx.subtitle,
-            value_label=t("people", lang),
-            unit="人",
-            empty_message=t("no_data", lang),
-        )
-        items.append(ChartItem(indicator_id, title, figure, frame, _provenance(ctx, frame)))
-    series = {"origin_count": t("origin", lang), "destination_count": t("destination", lang)}
-    for marker, title_key in (
-        ("destination_share_province", "province_cities"),
-        ("destination_share_city", "home_counties"),
-    ):
-        table = same_table_as(ctx.observations, marker)
-        # The table's total row is the one whose share is the whole (100 %): 浙江省, 温州市合计, 合计 …
-        shares = table[table["indicator_id"] == marker]
-        totals = set(shares.loc[(shares["value"] - 100).abs() < 0.005, "subject"])
-        frame = long_frame(table, series)
-        frame = frame[~frame["category"].isin(totals)].reset_index(drop=True)
-        title = t(title_key, lang)
-        figure = grouped_bars(
-            frame,
-            title=f"{t('regions_title', lang)}：{title}" if lang == "zh" else f"{title}",
-            subtitle=ctx.subtitle,
-            value_label=t("people", lang),
-            unit="人",
-            empty_message=t("no_data", lang),
-        )
-        items.append(ChartItem(marker, title, figure, frame, _provenance(ctx, frame)))
-    return items
-
-
-def enrollment_charts(ctx: Context) -> list[ChartItem]:
-    """招生: plan/admitted/registered by channel, registration rates, intake mix, history."""
-    lang = ctx.lang
-    ids = ("enroll_plan", "enroll_admitted", "enroll_registered")
-    channels = long_frame(ctx.observations, {i: ctx.name(i) for i in ids})
-    title = t("enrollment_title", lang)
-    items = [
-        ChartItem(
-            "channels",
-            title,
-            grouped_bars(
-                channels,
-                title=title,
-                subtitle=ctx.subtitle,
-                value_label=t("people", lang),
-                unit="人",
-                empty_message=t("no_data", lang),
-            ),
-            channels,
-            _provenance(ctx, channels),
-            "full",
-        )
-    ]
-    for indicator_id, title_key, unit in (
-        ("enroll_registration_rate", "registration_rate_by_channel", "%"),
-        ("intake_type_count", "intake_mix", "人"),
-        ("intake_region_count", "intake_regions", "人"),
-        ("registered_3yr_type_count", "intake_3yr", "人"),
-    ):
-        frame = subject_frame(ctx.observations, indicator_id)
-        title = t(title_key, lang)
-        figure = horizontal_bars(
-            frame,
-            title=title,
-            subtitle=ctx.subtitle,
-            value_label=ctx.name(indicator_id),
-            unit=unit,
-            empty_message=t("no_data", lang),
-        )
-        items.append(ChartItem(indicator_id, title, figure, frame, _provenance(ctx, frame)))
-    history = totals_by_year(ctx.history, ctx.school, list(ids), {i: ctx.name(i) for i in ids}).assign(unit="人")
-    title = f"{t('enrollment_title', lang)} · {t('year', lang)}"
-    figure = trend_lines(
-        history,
-        title=title,
-        subtitle=ctx.school,
-        value_label=t("people", lang),
-        unit="人",
-        x_label=t("year", lang),
-        empty_message=t("one_year_only", lang),
-    )
-    items.append(ChartItem("history", title, figure, history, _provenance(ctx, history), "full"))
-    return items
-
-
-def faculty_charts(ctx: Context) -> list[ChartItem]:
-    """师资: teachers by title and degree, training."""
-    lang = ctx.lang
-    items = []
-    for indicator_id, title_key, unit, width in (
-        ("teachers_by_title", "by_title", "人", "half"),
-        ("teachers_by_degree", "by_degree", "人", "half"),
-        ("teacher_training_persontimes", "training", "人次", "full"),
-    ):
-        frame = subject_frame(ctx.observations, indicator_id)
-        title = t(title_key, lang)
-        figure = horizontal_bars(
-            frame,
-            title=title,
-            subtitle=ctx.subtitle,
-            value_label=ctx.name(indicator_id),
-            unit=unit,
-            empty_message=t("no_data", lang),
-        )
-        items.append(ChartItem(indicator_id, title, figure, frame, _provenance(ctx, frame), width))
-    return items
-
-
-RESEARCH_GROUPS = [
-    (
-        "income_by_kind",
-        "万元",
-        ["tech_service_income", "vertical_research_funding", "tech_transaction_income", "nondegree_training_income"],
-    ),
-    ("patents", "项", ["ip_applications", "ip_granted", "invention_patents_granted", "tech_transfer_projects"]),
-    (
-        "training_volume",
-        "人日",
-        [
-            "skills_training_persondays",
-            "community_worker_training_persondays",
-            "farmer_training_persondays",
-            "veteran_training_persondays",
-        ],
-    ),
-]
-
-
-def research_charts(ctx: Context) -> list[ChartItem]:
-    """科研与社会服务: income by kind, intellectual property, training volume."""
-    lang = ctx.lang
-    items = []
-    for title_key, unit, ids in RESEARCH_GROUPS:
-        frame = indicator_values(ctx.observations, {i: ctx.name(i) for i in ids})
-        title = t(title_key, lang)
-        figure = horizontal_bars(
-            frame,
-            title=title,
-            subtitle=ctx.subtitle,
-            value_label=t("value", lang),
-            unit=unit,
-            empty_message=t("no_data", lang),
-        )
-        items.append(ChartItem(title_key, title, figure, frame, _provenance(ctx, frame)))
-    return items
-
-
-#: Page id → the function that builds its charts (the report pack walks this).
-SECTIONS: dict[str, Callable[[Context], list[ChartItem]]] = {
-    "outcomes": outcomes_charts,
-    "enrollment": enrollment_charts,
-    "faculty": faculty_charts,
-    "research": research_charts,
-}
+    return Provenance(
+        ctx.source, tables, ctx.filters, frame, filters_short=f"{ctx.school}_{ctx.year}", school=ctx.school,
+        report=ctx.source,
+    )  # fmt: skip

@@ -23,12 +23,15 @@ GOOD_COLOUR = "#2e8b57"
 BAD_COLOUR = "#c0392b"
 NEUTRAL_COLOUR = "#7f8c8d"
 
-#: Benchmarks are muted greys/blue-greys, darker for the closer comparison (高职).
+#: Benchmarks are greys in the order a chart lists them: the chosen benchmark (drawn next to the
+#: school) the darkest, so it reads as the comparison that matters; the others clearly lighter.
+BENCHMARK_GREYS = ("#5a6473", "#a7b0bc", "#d3d8df")
+#: Fixed colours where a chart has no order of benchmarks (the compare page's lines).
 SERIES_COLOURS = {
     "本校": SCHOOL_COLOUR,
-    "高职": "#7d8fa6",
-    "全省": "#a9b4c2",
-    "本科": "#cfd6df",
+    "高职": BENCHMARK_GREYS[0],
+    "全省": BENCHMARK_GREYS[1],
+    "本科": BENCHMARK_GREYS[2],
 }
 #: Sequence for series without a fixed role (channels, cohorts, years).
 QUALITATIVE = ["#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50"]
@@ -36,9 +39,9 @@ QUALITATIVE = ["#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad", "#16a085", "#7f8c8d",
 STATUS_COLOURS = {
     "met": "#2e8b57",
     "on_track": "#7cb342",
-    "at_risk": "#f0a202",
-    "off_track": "#c0392b",
-    "no_trend": "#e67e22",
+    "in_progress": "#5d6d7e",  # neutral: nothing says it is failing yet
+    "off_track": "#e08a1e",
+    "not_met": "#c0392b",
     "no_data": "#95a5a6",
     "not_measurable": "#bdc3c7",
 }
@@ -68,11 +71,20 @@ def _template() -> go.layout.Template:
     template.layout.legend = {"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "font": {"size": 16}}
     template.layout.margin = {"l": 70, "r": 30, "t": 100, "b": 110}
     template.layout.uniformtext = {"minsize": 14, "mode": "show"}
-    template.layout.xaxis = {"title": {"font": {"size": 16}}, "tickfont": {"size": 16}, "automargin": True}
+    # Full numbers with thousands separators on the axes (10,000, never "10k": Plotly's default SI
+    # prefixes read as 千/万 nowhere in a Chinese report); the unit is in the axis title.
+    template.layout.xaxis = {
+        "title": {"font": {"size": 16}},
+        "tickfont": {"size": 16},
+        "automargin": True,
+        "tickformat": ",~f",
+        "gridcolor": "#e3e7ec",
+    }
     template.layout.yaxis = {
         "title": {"font": {"size": 16}},
         "tickfont": {"size": 16},
         "automargin": True,
+        "tickformat": ",~f",
         "gridcolor": "#e3e7ec",
     }
     template.layout.hoverlabel = {"font": {"family": FONT_FAMILY, "size": 16}}

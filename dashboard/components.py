@@ -1,0 +1,316 @@
+"""What pages are made of: a chart with its caption and downloads, KPI cards, target bullets, errors.
+
+Belongs here: Streamlit rendering of one element at a time. Files a planner takes away (downloads,
+packs, office documents) are :mod:`dashboard.downloads`; the print and presentation styles are
+static files under ``dashboard/assets`` (:mod:`dashboard.static`). Only pages (through
+:func:`show_error`) turn exceptions into messages; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.downloads import download_row
+from loaders.errors import BilingualError
+from viz.exports import Provenance, reader_table, safe_file_name
+from viz.i18n import t
+from viz.markup import plain
+from viz.png import WIDTH_FULL, WIDTH_HALF, png_available
+
+
+def modebar_config(filename: str) -> dict:
+    """Plotly's browser-side toolbar: no logo, PNG download at 2× with a meaningful file name.
+
+    The toolbar's camera saves the chart as the browser draws it, without its source line; where the
+    server can draw PNGs, the 下载 PNG button (chart and source line) replaces it, so no PNG leaves
+    the dashboard without saying where its figures come from. Without Chromium on the server the
+    camera stays as the only way to a picture.
+    """
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": safe_file_name(filename)},
+    }
+    if png_available():
+        config["modeBarButtonsToRemove"] = ["toImage"]
+    return config
+
+
+def chart(
+    figure: go.Figure,
+    provenance: Provenance,
+    *,
+    data: pd.DataFrame | None,
+    name: str,
+    lang: str,
+    key: str,
+    png_width: int = WIDTH_HALF,
+) -> None:
+    """Show a chart with its source caption and PNG, CSV and Excel downloads.
+
+    Args:
+        figure: The figure (built with the shared template).
+        provenance: Source, tables and filters; shown as the caption.
+        data: The chart's data for the downloads (None or empty: PNG only).
+        name: Base of the download file names (indicator_school_year).
+        lang: Interface language.
+        key: Unique widget key on the page.
+        png_width: Width in CSS pixels of the server-side PNG.
+    """
+    st.plotly_chart(figure, theme=None, width="stretch", key=f"chart_{key}", config=modebar_config(name))
+    st.caption(plain(provenance.caption(lang)))
+    from viz.frames import frame_unit, wide_frame
+
+    has_data = data is not None and not data.empty
+    table = reader_table(data, lang) if has_data else None
+    wide = wide_frame(data, lang, by_subject=True) if has_data else None
+    download_row(
+        table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width, wide=wide,
+        unit=frame_unit(data) if has_data else "",
+    )  # fmt: skip
+
+
+#: The planners' time zone: times are stored in UTC and shown in Beijing time.
+LOCAL_ZONE = "Asia/Shanghai"
+
+
+def local_times(values: pd.Series) -> list[str]:
+    """Stored UTC times (naive) as the planners' wall-clock time, ``2026-11-30 10:02`` ("—" when missing)."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    if stamps.dt.tz is None:
+        stamps = stamps.dt.tz_localize("UTC")
+    local = stamps.dt.tz_convert(LOCAL_ZONE)
+    return ["—" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M") for v in local]
+
+
+def show_error(exc: Exception, lang: str) -> None:
+    """Show an error in the reader's language and stop the page (no traceback).
+
+    The message is shown as text (see :func:`viz.markup.plain`): it names files and quotes cells.
+    """
+    message = exc.text(lang) if isinstance(exc, BilingualError) else str(exc)
+    text = "  \n".join(plain(line) for line in message.splitlines())
+    st.error(f"**{t('error_title', lang)}**\n\n{text}", icon=":material/error:")
+    st.stop()
+
+
+def render_items(items: list, lang: str) -> None:
+    """Lay out :class:`viz.sections.ChartItem` s: half-width ones two to a row, full-width alone."""
+    row = None
+    slot = 0
+    for item in items:
+        if item.width == "full":
+            chart(
+                item.figure, item.provenance, data=item.data, name=item.file_stem, lang=lang, key=item.key,
+                png_width=WIDTH_FULL,
+            )  # fmt: skip
+            row = None
+            continue
+        if row is None or slot == 2:
+            row = st.columns(2)
+            slot = 0
+        with row[slot]:
+            chart(item.figure, item.provenance, data=item.data, name=item.file_stem, lang=lang, key=item.key)
+        slot += 1
+
+
+#: Status → the colour of its badge (Streamlit's named colours, as close as they come to viz.theme's).
+STATUS_BADGES = {
+    "met": "green",
+    "on_track": "green",
+    "in_progress": "blue",
+    "off_track": "orange",
+    "not_met": "red",
+    "no_data": "gray",
+    "not_measurable": "gray",
+}
+
+
+def status_badge(status: str, text: str) -> str:
+    """A status as a coloured Markdown badge (``:green-badge[已达成]``); ``text`` is made literal."""
+    return f":{STATUS_BADGES.get(status, 'gray')}-badge[{plain(text)}]"
+
+
+def kpi_card(card, *, help_text: str, key: str, delta_color: str = "normal", width: int = 236) -> None:
+    """One headline card (:class:`viz.cards.CardText`): the value, its cohort, the benchmark and the gap
+    (with its significance), and the plan's target in its own terms with its status.
+
+    Args:
+        card: What the card says.
+        help_text: The tooltip (source table and line).
+        key: Unique key of the card on the page.
+        delta_color: ``normal``, or ``inverse`` for an indicator where lower is better.
+        width: The card's width in pixels (cards wrap to the next row).
+    """
+    with st.container(border=True, width=width, key=f"kpi_{key}"):
+        st.metric(
+            plain(card.label),
+            card.value,
+            delta=card.gap or None,
+            delta_color=delta_color,
+            help=plain(help_text),
+        )
+        lines = [card.cohort]
+        if card.benchmark:
+            lines.append(card.benchmark + (f" · {card.significance}" if card.significance else ""))
+        st.caption("  \n".join(plain(line) for line in lines if line))
+        if card.target:
+            st.markdown(f"{status_badge(card.status, card.status_text)} {plain(card.target)}")
+
+
+def indicator_names(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
+    """``indicator_id`` → the registry name in the reader's language."""
+    column = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(indicators["indicator_id"].astype(str), indicators[column].astype(str), strict=True))
+
+
+def indicator_name(indicators: pd.DataFrame, indicator_id: str, lang: str) -> str:
+    """The registry name of an indicator in the reader's language."""
+    row = indicators.loc[indicators["indicator_id"] == indicator_id]
+    if row.empty:
+        return indicator_id
+    return str(row["name_zh" if lang == "zh" else "name_en"].iloc[0])
+
+
+def indicator_unit(indicators: pd.DataFrame, indicator_id: str) -> str:
+    """The registry unit of an indicator."""
+    row = indicators.loc[indicators["indicator_id"] == indicator_id]
+    return "" if row.empty else str(row["unit"].iloc[0])
+
+
+def kpi_row(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    indicator_ids: list[str],
+    *,
+    subject: str,
+    lang: str,
+) -> None:
+    """A row of plain KPI cards (value and unit) for indicators of one report and subject."""
+    from viz.charts import format_value
+    from viz.i18n import colon
+    from viz.names import table_name
+
+    columns = st.columns(len(indicator_ids))
+    for column, indicator_id in zip(columns, indicator_ids, strict=True):
+        rows = observations[(observations["indicator_id"] == indicator_id) & (observations["subject"] == subject)]
+        rows = rows.sort_values("source_line")
+        unit = indicator_unit(indicators, indicator_id)
+        value = rows["value"].iloc[0] if not rows.empty else None
+        where = None
+        if not rows.empty:
+            table = table_name(rows["source_table"].iloc[0], lang)
+            line = rows["source_line"].iloc[0]
+            where = f"{t('source', lang)}{colon(lang)}{table} · {t('line', lang)} {line} · {int(rows['year'].iloc[0])}"
+        column.metric(
+            plain(indicator_name(indicators, indicator_id, lang)),
+            format_value(value, unit, lang=lang),
+            help=plain(where) if where else None,
+            border=True,
+        )
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _bullet(**arguments: object) -> go.Figure:
+    """:func:`viz.target_charts.bullet`, built once per arguments and shared by every session (not to be changed).
+
+    A plan page draws dozens of bullets; building each figure again on every rerun cost more
+    than the rest of the page.
+    """
+    from viz.target_charts import bullet
+
+    return bullet(**arguments)
+
+
+def target_name(row: object, names: dict[str, str], lang: str) -> str:
+    """A target's name: the plan's own label in Chinese, the indicator's registry name in English."""
+    label = str(getattr(row, "label_zh", ""))
+    if lang == "en":
+        return names.get(str(getattr(row, "indicator_id", "")), label)
+    return label
+
+
+def target_bullets(rows: pd.DataFrame, *, lang: str, names: dict[str, str], per_row: int = 3, key: str) -> None:
+    """Bullet charts (value, target, status) for measurable targets with a value, and one compact table
+    for those the loaded reports carry no figure for (no empty chart slots).
+
+    Args:
+        rows: Rows of :func:`metrics.targets.compute_attainment`.
+        lang: Interface language.
+        names: ``indicator_id`` → name in ``lang`` (English targets are named by their indicator).
+        per_row: Charts per row.
+        key: Widget key prefix.
+    """
+    from viz.charts import format_value
+    from viz.i18n import colon, status_name
+    from viz.names import table_name
+    from viz.target_charts import target_phrase
+
+    measurable = rows[rows["status"] != "not_measurable"]
+    if measurable.empty:
+        st.info(t("no_targets_here", lang))
+        return
+    drawn = measurable[measurable["current_value"].notna()]
+    columns = st.columns(per_row) if not drawn.empty else []
+    for position, row in enumerate(drawn.itertuples(index=False)):
+        name = target_name(row, names, lang)
+        status = status_name(str(row.status), lang)
+        year = f"{t('target', lang)} {row.target_year}" if pd.notna(row.target_year) else ""
+        with columns[position % per_row]:
+            st.plotly_chart(
+                _bullet(
+                    title=name,
+                    subtitle=" · ".join(part for part in (status, year) if part),
+                    value=float(row.current_value),
+                    target=float(row.target_value) if pd.notna(row.target_value) else None,
+                    unit=str(row.unit) if pd.notna(row.unit) else "",
+                    status=str(row.status),
+                    comparator=str(row.comparator),
+                    value_label=t("school_row", lang),
+                    target_label=t("target", lang),
+                    lang=lang,
+                ),
+                theme=None,
+                width="stretch",
+                key=f"{key}_{position}",
+                config=modebar_config(f"{name}_{t('target', lang)}"),
+            )
+            needed = (
+                f"{t('growth_needed', lang)} {format_value(row.growth_needed_pct, '%')} · "
+                if pd.notna(row.growth_needed_pct) and row.status != "met"
+                else ""
+            )
+            source = table_name(row.source_table, lang) if row.source_table else "—"
+            st.caption(plain(f"{needed}{t('source', lang)}{colon(lang)}{source}"))
+    waiting = measurable[measurable["current_value"].isna()]
+    if not waiting.empty:
+        st.caption(t("targets_without_data", lang, n=len(waiting)))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("indicator", lang): [target_name(r, names, lang) for r in waiting.itertuples(index=False)],
+                    t("target", lang): [
+                        target_phrase(r.comparator, r.target_value, str(r.unit), lang, r.target_low, r.target_high)
+                        for r in waiting.itertuples(index=False)
+                    ],
+                    t("year", lang): waiting["target_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
+                    t("status", lang): waiting["status"].map(lambda s: status_name(str(s), lang)),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_waiting",
+        )
+
+
+def status_counts(attainment: pd.DataFrame, lang: str) -> None:
+    """Cards with the number of targets per status (met, on track, … not measurable)."""
+    from viz.i18n import STATUS_NAMES, status_help, status_name
+
+    counts = attainment["status"].value_counts()
+    present = [s for s in STATUS_NAMES if s in counts.index]
+    if not present:
+        return
+    for column, status in zip(st.columns(len(present)), present, strict=True):
+        column.metric(status_name(status, lang), int(counts[status]), border=True, help=status_help(status, lang))

@@ -1,0 +1,49 @@
+"""The four domain pages (就业与收入, 招生, 师资, 科研与社会服务), drawn by one function from the catalogue.
+
+Belongs here: the layout every domain page shares — title, intro, KPI cards, the charts of
+``data/specs/pages.toml`` (built once per view by :func:`dashboard.frames.section_items`), a note, the
+plan's targets for the page's registry domains, and the page's pack and office files. What differs
+between the pages is data in the catalogue, not code here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import frames, store
+from dashboard.components import indicator_names, kpi_row, render_items, show_error, target_bullets
+from dashboard.downloads import page_pack
+from dashboard.state import current
+from metrics.errors import MetricsError
+from viz.catalogue import load_catalogue
+from viz.i18n import t
+
+
+def render_domain_page(page_id: str) -> None:
+    """Draw one domain page of the catalogue for the current filters.
+
+    Args:
+        page_id: A ``[[page]]`` id of ``data/specs/pages.toml`` (``outcomes`` …).
+    """
+    spec = load_catalogue().get(page_id)
+    f = current()
+    st.title(t(f"{page_id}_title", f.lang))
+    if spec.intro:
+        st.caption(t(spec.intro, f.lang))
+    registry = store.indicators()
+    if spec.kpis:
+        kpi_row(store.observations(f.report_id), registry, list(spec.kpis), subject=spec.kpi_subject, lang=f.lang)
+    try:
+        items = frames.section_items(page_id, f)
+        render_items(items, f.lang)
+        if spec.note:
+            st.info(t(spec.note, f.lang), icon=":material/info:")
+        if spec.target_domains and f.plan_id:
+            st.header(t("against_targets", f.lang))
+            attainment = frames.attainment(f.plan_id, f.school)
+            domain = set(registry.loc[registry["domain"].isin(spec.target_domains), "indicator_id"])
+            rows = attainment[attainment["indicator_id"].isin(domain)]
+            target_bullets(rows, lang=f.lang, names=indicator_names(registry, f.lang), key=page_id)
+    except MetricsError as exc:
+        show_error(exc, f.lang)
+    page_pack(page_id, items, f)

@@ -1,0 +1,73 @@
+"""The upload preview on the Data page: what a parsed file would load, and the button that loads it.
+
+Belongs here: showing a :class:`loaders.LoadResult` before it is written (school, year, format,
+what was read and what was not, the figures as a reader's table) and writing it on confirmation.
+Everything from the file is shown as plain text (``st.text``, dataframes).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import planner
+from dashboard.components import show_error
+from dashboard.coverage_view import show_coverage, years_text
+from loaders import LoadError
+from loaders.coverage import coverage_frame
+from viz.i18n import log_word, t, unit_name
+from viz.markup import plain
+from viz.names import subject_name, table_name
+
+
+def preview_table(observations: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A parsed file's figures as a planner reads them: indicator, row, year, value, unit, table, line."""
+    return pd.DataFrame(
+        {
+            t("indicator", lang): observations["indicator_id"],
+            t("subject", lang): observations["subject"].map(lambda s: subject_name(s, lang)),
+            t("year", lang): observations["year"],
+            t("value", lang): observations["value"],
+            t("unit", lang): observations["unit"].map(lambda u: unit_name(str(u), lang)),
+            t("table", lang): observations["source_table"].map(lambda x: table_name(x, lang)),
+            t("line", lang): observations["source_line"],
+        }
+    )
+
+
+def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> None:
+    """The preview of a parsed upload and its confirm button (see the module docstring)."""
+    st.subheader(t("preview", lang))
+    existing = reports[reports["report_id"] == result.report_id]
+    if not existing.empty and (existing["n_observations"].iloc[0] > 0):
+        st.warning(t("replaces", lang))
+    st.text(  # plain text: nothing from the file is read as Markdown or HTML
+        f"{t('school_label', lang)}: {result.school} · {result.report_year} · {t('format_' + result.format_used, lang)}"
+        f" · {len(result.observations)} {t('figures', lang)} · {t('file_label', lang)}: {result.source_file}"
+    )
+    for note in result.notes:
+        st.text(note)
+    if result.years is not None:
+        st.text(years_text(result.report_year, getattr(result.years, f"basis_{lang}"), result.years.title_year, lang))
+    if result.coverage:
+        st.caption(t("preview_coverage", lang))
+        show_coverage(coverage_frame(result.coverage), lang, key="preview")
+    st.dataframe(preview_table(result.observations, lang), hide_index=True, width="stretch", height=300)
+    if st.button(t("confirm_load", lang), type="primary"):
+        with st.spinner(t("confirm_load", lang)):
+            try:  # busy, a value the database refuses, a store changed underneath: a message
+                outcome = planner.load(result, data)
+            except LoadError as exc:
+                show_error(exc, lang)
+        if outcome.action == "unchanged":
+            st.info(t("unchanged", lang))
+        else:
+            st.success(
+                t(
+                    "loaded_ok",
+                    lang,
+                    report=plain(result.report_id),
+                    action=log_word(outcome.action, lang),
+                    n=outcome.n_observations,
+                )
+            )

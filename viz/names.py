@@ -1,0 +1,96 @@
+"""Display names of things that come from the data: subjects, source tables, plans.
+
+Belongs here: the English names of the report's row labels (``data/specs/subject_names_en.csv``:
+本校, 合计, 制造业, 温州市 …), of the plans and their headings (``data/specs/plan_names_en.csv``,
+``plan_terms_en.csv``), and the English form of
+a source table's name (表2-15 → Table 2-15, §五 → Section 5, 附件2 → Annex 2). Chinese is always
+the text as stored; a name without an English entry is shown as stored (a school's or a new
+report's own words are data, not interface text). Interface text itself is :mod:`viz.i18n`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+
+from loaders.paths import SPECS_DIR
+
+SUBJECT_NAMES_CSV = SPECS_DIR / "subject_names_en.csv"
+PLAN_NAMES_CSV = SPECS_DIR / "plan_names_en.csv"
+PLAN_TERMS_CSV = SPECS_DIR / "plan_terms_en.csv"
+
+_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@cache
+def subject_names_en() -> dict[str, str]:
+    """Stored subject (Chinese) → English name."""
+    with open(SUBJECT_NAMES_CSV, encoding="utf-8") as handle:
+        return {row["subject"]: row["name_en"] for row in csv.DictReader(handle)}
+
+
+@cache
+def plan_names_en() -> dict[str, tuple[str, str]]:
+    """``plan_id`` → (English title, English issuer)."""
+    with open(PLAN_NAMES_CSV, encoding="utf-8") as handle:
+        return {row["plan_id"]: (row["title_en"], row["issuer_en"]) for row in csv.DictReader(handle)}
+
+
+@cache
+def plan_terms_en() -> dict[str, str]:
+    """A plan's heading (一级指标 …, as stored) → English."""
+    with open(PLAN_TERMS_CSV, encoding="utf-8") as handle:
+        return {row["term"]: row["name_en"] for row in csv.DictReader(handle)}
+
+
+def plan_term(text: object, lang: str) -> str:
+    """A plan's heading (``高质量人才培养``) in the reader's language; unknown ones as stored."""
+    value = "" if text is None else str(text)
+    return plan_terms_en().get(value, value) if lang == "en" else value
+
+
+def subject_name(subject: object, lang: str) -> str:
+    """A report's row label in the reader's language (``制造业`` → Manufacturing); unknown ones as stored."""
+    text = "" if subject is None else str(subject)
+    return subject_names_en().get(text, text) if lang == "en" else text
+
+
+def plan_title(plan_id: str, title: str, lang: str) -> str:
+    """A plan's title in the reader's language (the stored title in Chinese)."""
+    return plan_names_en().get(plan_id, (title, ""))[0] if lang == "en" else title
+
+
+def plan_issuer(plan_id: str, issuer: str, lang: str) -> str:
+    """A plan's issuer in the reader's language."""
+    if lang != "en":
+        return issuer
+    return plan_names_en().get(plan_id, ("", ""))[1] or issuer
+
+
+def _numeral(text: str) -> str:
+    """``五`` → ``5``, ``十二`` → ``12`` (the section numbers reports use); other text unchanged."""
+    if not text or any(ch not in _NUMERALS for ch in text):
+        return text
+    if "十" not in text:
+        return "".join(str(_NUMERALS[ch]) for ch in text)
+    tens, _, ones = text.partition("十")
+    return str((_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[ones] if ones else 0))
+
+
+def table_name(table: object, lang: str) -> str:
+    """A source table as the reader's language names it.
+
+    ``表2-15`` → ``Table 2-15``, ``§五`` → ``Section 5``, ``§六(三)`` → ``Section 6(3)``,
+    ``附件2`` → ``Annex 2``, ``附表1`` → ``Annex table 1``, ``计分卡`` → ``Scorecard``,
+    ``工作表「招生」`` → ``Sheet 「招生」``; Chinese unchanged.
+    """
+    text = "" if table is None else str(table)
+    if lang != "en" or not text:
+        return text
+    if match := re.fullmatch(r"§\s*([一二三四五六七八九十]+)(?:[（(]([一二三四五六七八九十]+)[）)])?", text):
+        return f"Section {_numeral(match[1])}" + (f"({_numeral(match[2])})" if match[2] else "")
+    for prefix, english in (("工作表", "Sheet "), ("附表", "Annex table "), ("附件", "Annex "), ("表", "Table ")):
+        if text.startswith(prefix):
+            return english + text[len(prefix) :].strip()
+    return {"计分卡": "Scorecard"}.get(text, text)

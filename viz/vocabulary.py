@@ -1,0 +1,112 @@
+"""The closed vocabularies the interface names in zh and en: benchmarks, domains, attainment statuses
+(and what each means), the check-up's checks, the write log's actions and outcomes, and units.
+
+Belongs here: tables only. The functions that look them up (``status_name``, ``unit_name`` …) and the
+page text are :mod:`viz.i18n`; names that come with the data (subjects, plans, tables) :mod:`viz.names`.
+"""
+
+from __future__ import annotations
+
+#: Benchmark series of the graduate survey, in display order.
+BENCHMARK_NAMES = {
+    "高职": {"zh": "全省高职", "en": "Zhejiang vocational"},
+    "全省": {"zh": "全省高校", "en": "All Zhejiang HEIs"},
+    "本科": {"zh": "全省本科", "en": "Zhejiang undergraduate"},
+}
+
+DOMAIN_NAMES = {
+    "graduate_survey": {"zh": "毕业生调查", "en": "Graduate survey"},
+    "enrollment": {"zh": "招生", "en": "Enrollment"},
+    "student_development": {"zh": "学生发展", "en": "Student development"},
+    "programs": {"zh": "专业与课程", "en": "Programmes and courses"},
+    "faculty": {"zh": "师资", "en": "Faculty"},
+    "conditions": {"zh": "办学条件", "en": "Facilities and funding"},
+    "research_service": {"zh": "科研与社会服务", "en": "Research and service"},
+    "international": {"zh": "国际交流", "en": "International"},
+    "finance": {"zh": "经费", "en": "Finance"},
+}
+
+STATUS_NAMES = {
+    "met": {"zh": "已达成", "en": "Met"},
+    "on_track": {"zh": "按进度可达成", "en": "On track"},
+    "in_progress": {"zh": "推进中", "en": "In progress"},
+    "off_track": {"zh": "进度滞后", "en": "Off track"},
+    "not_met": {"zh": "未达成", "en": "Not met"},
+    "no_data": {"zh": "暂无数据", "en": "No data"},
+    "not_measurable": {"zh": "年报无法衡量", "en": "Not measurable from the reports"},
+}
+#: What each status means, for tooltips and legends (the same words wherever a status is shown).
+STATUS_HELP = {
+    "met": {"zh": "最新数据已达到目标", "en": "The latest figure meets the target"},
+    "on_track": {
+        "zh": "两年以上数据：实际年均增速达到所需增速（≥ 95%）",
+        "en": "Two or more years of data: observed growth at least 95% of the growth needed",
+    },
+    "in_progress": {
+        "zh": "目标年未到，只有一年数据，尚不能判断趋势",
+        "en": "Target year still ahead and one year of data: too early to judge a trend",
+    },
+    "off_track": {
+        "zh": "两年以上数据：实际年均增速低于所需增速",
+        "en": "Two or more years of data: observed growth below the growth needed",
+    },
+    "not_met": {"zh": "目标年已到，未达到目标", "en": "The target year has come and the target is not met"},
+    "no_data": {"zh": "已载入的报告中没有这一指标", "en": "The loaded reports carry no figure for it"},
+    "not_measurable": {
+        "zh": "目标为文字表述，或年报没有对应指标",
+        "en": "The target is text, or no report indicator measures it",
+    },
+}
+
+
+#: The check-up's checks (metrics.findings.CHECKS) in words.
+CHECK_NAMES = {
+    "parts_vs_total": {"zh": "分项之和与合计不符", "en": "Parts do not add up to the total"},
+    "share_vs_count": {"zh": "占比与人数不符", "en": "Share does not match the count"},
+    "conflicting_values": {"zh": "同一数据前后不一致", "en": "One figure stated differently"},
+    "year_label": {"zh": "年份标注可疑", "en": "Doubtful year label"},
+    "duplicate_label": {"zh": "行名重复", "en": "Row label given twice"},
+    "cohort_label": {"zh": "届别标注可疑", "en": "Doubtful cohort label"},
+    "text_vs_table": {"zh": "正文与表格不符", "en": "Text and table disagree"},
+}
+#: Actions and outcomes of the write log (loaders.writelog) in words.
+LOG_WORDS = {
+    "upload": {"zh": "上传", "en": "Upload"},
+    "delete": {"zh": "删除", "en": "Delete"},
+    "unlock": {"zh": "解锁", "en": "Unlock"},
+    "ingest": {"zh": "命令行载入", "en": "Command-line load"},
+    "store": {"zh": "数据库", "en": "Store"},
+    "added": {"zh": "新增", "en": "Added"},
+    "replaced": {"zh": "已替换", "en": "Replaced"},
+    "unchanged": {"zh": "内容相同，未改动", "en": "Unchanged"},
+    "refused": {"zh": "已拒绝", "en": "Refused"},
+    "deleted": {"zh": "已删除", "en": "Deleted"},
+    "not found": {"zh": "未找到", "en": "Not found"},
+    "wrong password": {"zh": "密码错误", "en": "Wrong password"},
+    "locked out": {"zh": "暂停验证", "en": "Locked out"},
+    "unlocked": {"zh": "已解锁", "en": "Unlocked"},
+    "damaged": {"zh": "已损坏", "en": "Damaged"},
+    "recovered": {"zh": "已恢复", "en": "Recovered"},
+}
+
+
+#: Units as stored (Chinese) and their English names, for headers of English exports.
+UNIT_NAMES_EN = {
+    "人": "people",
+    "人次": "person-times",
+    "人日": "person-days",
+    "元": "yuan",
+    "元/生": "yuan per student",
+    "万元": "10,000 yuan",
+    "亿元": "100 million yuan",
+    "分": "points",
+    "项": "items",
+    "个": "count",
+    "门": "courses",
+    "家": "organisations",
+    "课时": "class hours",
+    "学时": "class hours",
+    "课次": "classes",
+    "倍": "×",
+    "百分点": "pp",
+}
