@@ -88,8 +88,8 @@ class ChartSpec(_Model):
 
     @property
     def unit(self) -> str:
-        """The registry unit of the chart's indicators."""
-        return registry_units()[self.indicators[0]]
+        """The registry unit of the chart's indicators (``""`` for a minimums chart: one unit per standard)."""
+        return registry_units()[self.indicators[0]] if self.indicators else ""
 
 
 class PageCharts(_Model):
