@@ -110,6 +110,9 @@ def test_a_planner_enters_a_viewer_sees_the_log_records_a_rebuild_keeps(
     ]
     marks = [frame.value for frame in viewer.dataframe if "依据" in frame.value.columns]
     assert any((table["依据"] == "填报（手工）").any() for table in marks)
+    # the targets table marks the current value as entered by hand
+    screens = [f.value for f in viewer.dataframe if {"现值", "状态"} <= set(f.value.columns)]
+    assert "61.50%（填报）" in [v for table in screens for v in table["现值"]]
 
     # The planner changes it (same entry, new value): replaced, logged.
     at.run()

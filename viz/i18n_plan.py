@@ -63,6 +63,9 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
     "entry_delete_confirm": {"zh": "确认删除", "en": "I am sure"},
     "entry_deleted": {"zh": "已删除：{what}", "en": "Deleted: {what}"},
     "entries_export": {"zh": "填报记录", "en": "Entries"},
+    # the marker beside a current value on the targets page (see basis_help)
+    "basis_mark_entered": {"zh": "（填报）", "en": " (entered)"},
+    "basis_mark_narrative": {"zh": "（正文）", "en": " (text)"},
     # national minimum standards
     "minimums_title": {
         "zh": "国家基本办学条件（教发〔2004〕2号）",

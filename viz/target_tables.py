@@ -107,6 +107,12 @@ def attainment_table(attainment: pd.DataFrame, lang: str, names: dict[str, str] 
     )
 
 
+def _mark(row: dict, lang: str) -> str:
+    """The marker of a value entered by hand or read from a sentence (``（填报）``, ``（正文）``); else nothing."""
+    basis = row.get("basis")
+    return t(f"basis_mark_{basis}", lang) if basis in ("entered", "narrative") else ""
+
+
 def target_screen_table(attainment: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     """The measurable targets as the 规划对标 page shows them: every cell text, "—" where empty.
 
@@ -128,7 +134,7 @@ def target_screen_table(attainment: pd.DataFrame, lang: str, names: dict[str, st
                 t("target_text", lang): row.get("value_text") or DASH,
                 t("comparator", lang): comparator_symbol(row.get("comparator")) or DASH,
                 t("target", lang): _target(row, unit, lang),
-                t("current_value", lang): rounded(row.get("current_value"), unit, lang=lang)
+                t("current_value", lang): rounded(row.get("current_value"), unit, lang=lang) + _mark(row, lang)
                 if _known(row.get("current_value"))
                 else DASH,
                 t("current_year", lang): str(int(row["current_year"])) if _known(row.get("current_year")) else DASH,
