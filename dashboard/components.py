@@ -71,19 +71,6 @@ def chart(
     )  # fmt: skip
 
 
-#: The planners' time zone: times are stored in UTC and shown in Beijing time.
-LOCAL_ZONE = "Asia/Shanghai"
-
-
-def local_times(values: pd.Series) -> list[str]:
-    """Stored UTC times (naive) as the planners' wall-clock time, ``2026-11-30 10:02`` ("—" when missing)."""
-    stamps = pd.to_datetime(values, errors="coerce")
-    if stamps.dt.tz is None:
-        stamps = stamps.dt.tz_localize("UTC")
-    local = stamps.dt.tz_convert(LOCAL_ZONE)
-    return ["—" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M") for v in local]
-
-
 def show_error(exc: Exception, lang: str) -> None:
     """Show an error in the reader's language and stop the page (no traceback).
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.state import Filters
+from loaders.minimums import national_minimums
 from loaders.registry import checkup_rules
 from metrics import queries
 from viz.catalogue import SECTIONS
@@ -37,6 +38,16 @@ def attainment(plan_id: str, school: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _attainment(data: str, plan_id: str, school: str) -> pd.DataFrame:
     return queries.attainment(store, plan_id, school)
+
+
+def minimums(report_id: str, school: str) -> tuple[pd.DataFrame, str]:
+    """The report's figures against the national minimum standards, and the school type held to."""
+    return _minimums(store.version(), report_id, school)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _minimums(data: str, report_id: str, school: str) -> tuple[pd.DataFrame, str]:
+    return queries.minimums(store, report_id, school, national_minimums())
 
 
 def gaps(report_id: str, school: str) -> pd.DataFrame:
@@ -71,6 +82,7 @@ def context(filters: Filters) -> Context:
         comparison=comparison(filters.report_id, filters.school),
         history=store.school_observations([filters.school]),
         gaps=gaps(filters.report_id, filters.school),
+        minimums=minimums(filters.report_id, filters.school),
     )
 
 

@@ -39,6 +39,7 @@ from loaders.errors import BilingualError, StoreDamagedError
 from loaders.guard import Recovery, StoreGuard, move_aside, recover
 from loaders.leftovers import remove_leftovers
 from loaders.paths import default_db_path, uploads_dir
+from loaders.queries import read_entries, read_list_rows
 from loaders.settings import read_only, setting
 from viz.i18n import both, t
 
@@ -48,6 +49,8 @@ _LOG = logging.getLogger(__name__)
 VERSION_SQL = (
     "SELECT (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM reports)"
     " || '|' || (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM plans)"
+    " || '|' || (SELECT count(*) || '/' || coalesce(max(updated_at), '') || '/' || coalesce(sum(hash(entry_id)), 0)"
+    " FROM entries)"
 )
 
 
@@ -376,6 +379,16 @@ def _coverage(data: str, report_id: str) -> pd.DataFrame:
     return _consistent(data, store.read_coverage, report_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _list_rows(data: str, report_id: str) -> pd.DataFrame:
+    return _consistent(data, read_list_rows, report_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _entries(data: str, plan_id: str | None) -> pd.DataFrame:
+    return _consistent(data, read_entries, plan_id)
+
+
 def reports() -> pd.DataFrame:
     """The loaded reports."""
     return _read(_reports)
@@ -384,6 +397,16 @@ def reports() -> pd.DataFrame:
 def coverage(report_id: str) -> pd.DataFrame:
     """What was read from a report, item by item (see :mod:`loaders.coverage`)."""
     return _read(_coverage, report_id)
+
+
+def list_rows(report_id: str) -> pd.DataFrame:
+    """The rows of a report's list tables (表2-13 awards …), with their lines."""
+    return _read(_list_rows, report_id)
+
+
+def entries(plan_id: str | None = None) -> pd.DataFrame:
+    """The values planners entered by hand (填报): all, or one plan's."""
+    return _read(_entries, plan_id)
 
 
 def observations(report_id: str | None = None) -> pd.DataFrame:

@@ -45,6 +45,7 @@ class LoadResult:
         coverage: What was found and what was not read, table by table (:mod:`loaders.coverage`).
         years: How the data year, title year and cohorts were resolved (None for tidy imports,
             whose year is given in the file).
+        list_rows: The rows of the list tables read (see :mod:`loaders.lists`).
     """
 
     report_id: str
@@ -60,6 +61,7 @@ class LoadResult:
     table: object | None = field(default=None, repr=False)
     coverage: list = field(default_factory=list)
     years: object | None = None
+    list_rows: list = field(default_factory=list)
 
 
 def report_id_for(school: str, report_year: int) -> str:
@@ -151,6 +153,7 @@ def load_bytes(
         table=parsed.table,
         coverage=list(parsed.coverage),
         years=parsed.years,
+        list_rows=list(getattr(parsed, "list_rows", [])),
     )
 
 

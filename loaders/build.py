@@ -113,6 +113,7 @@ def build_store(
     required: Collection[ReportFile] = (),
     isolate: bool = False,
     keep_log: bool = False,
+    entries_from: Path | None = None,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> BuildSummary:
     """Build a store afresh from report and plan files, quickly, and move it into place.
@@ -139,6 +140,8 @@ def build_store(
             dashboard's rebuilds: its own memory never grows with a file's).
         keep_log: Take the write log file of the store being replaced into the new one (a
             rebuild keeps the history; see :mod:`loaders.writelog`).
+        entries_from: An uploads folder whose kept hand entries (填报, :mod:`loaders.entries`) the
+            new store takes back.
         progress: Called with ``(files done, files in all, seconds so far)`` after each batch.
 
     Returns:
@@ -190,6 +193,10 @@ def build_store(
                         progress(done, len(files), time.perf_counter() - started)
             _write_batch(con, pending, summary, strict)
             summary.outcomes += [ingest_plan(con, path) for path in plan_files]
+            if entries_from is not None:
+                from loaders.entries import restore_entries
+
+                restore_entries(con, entries_from)
             if keep_log:
                 from loaders.writelog import restore
 
@@ -246,7 +253,7 @@ def rebuild(
     uploads: Path | None = None,
     isolate: bool = False,
 ) -> list[IngestOutcome]:
-    """Build the store afresh from everything under ``data/`` and every kept upload.
+    """Build the store afresh from everything under ``data/``, every kept upload and every kept hand entry.
 
     The new file is built beside the old one and moved into place only when complete, so a
     failure (or a kill) leaves the previous store as it was. The write log comes along (from the
@@ -276,6 +283,7 @@ def rebuild(
         required=bundled,
         isolate=isolate,
         keep_log=True,
+        entries_from=uploads,
     )
     failed = [IngestOutcome(name, "failed", 0, (message,)) for name, message in summary.failures]
     return summary.outcomes + failed

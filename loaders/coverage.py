@@ -35,6 +35,7 @@ KIND_TEXT = {
     "form": ("附表", "appendix form"),
     "rows": ("指标组", "indicator group"),
     "block": ("正文/列表", "text or list"),
+    "list": ("清单表（计数）", "list table (counted)"),
     "unrecognised": ("其他表格", "other table"),
     "report": ("报告", "report"),
 }

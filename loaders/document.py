@@ -65,6 +65,8 @@ class Document:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     #: ``(cohort, years_after, table)`` of every survey table read
     cohorts: list[tuple[int, int | None, str]] = field(default_factory=list)
+    #: The rows of the list tables read, in :data:`loaders.fields.LIST_ROW_FIELDS` order
+    list_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
     def where(self, index: int, table: str) -> str:
         """A place for messages: ``表2-15 第 1277 行``."""

@@ -110,6 +110,37 @@ COVERAGE_FIELDS: tuple[Field, ...] = (
 )
 
 
+#: One row of a list table (``list_rows``; the store adds ``report_id`` and ``report_key``): an item of
+#: a table such as 表2-13 (awards) or 表5-1 (projects), read by :mod:`loaders.lists` and counted.
+LIST_ROW_FIELDS: tuple[Field, ...] = (
+    Field("list_id", "VARCHAR NOT NULL", "str", "the list's spec id ([[list]] in report_tables.toml)"),
+    Field("source_table", "VARCHAR NOT NULL", "str", "the table: 表2-13"),
+    Field("row_number", "INTEGER NOT NULL", "int64", "the row's position (its serial number)"),
+    Field("source_line", "INTEGER NOT NULL", "int64", "line of the report's text the row starts on"),
+    Field("last_line", "INTEGER NOT NULL", "int64", "line it ends on (cells wrap over lines)"),
+    Field("text", "VARCHAR NOT NULL", "str", "the row's cells joined by spaces"),
+    Field("fields", "VARCHAR NOT NULL", "str", "the fields read from it (JSON: level, quantity …)"),
+)
+
+
+#: A value a planner entered by hand (填报) for a plan's target (``entries``; kept in the uploads folder too).
+ENTRY_FIELDS: tuple[Field, ...] = (
+    Field("entry_id", "VARCHAR PRIMARY KEY", "str", "the entry's id"),
+    Field("plan_id", "VARCHAR NOT NULL", "str", "the plan"),
+    Field("label_zh", "VARCHAR NOT NULL", "str", "the target, by its label in the plan"),
+    Field("indicator_id", "VARCHAR NOT NULL", "str", "the indicator the target maps to ('' when none)"),
+    Field("school", "VARCHAR NOT NULL", "str", "the school the value is for"),
+    Field("year", "INTEGER NOT NULL", "int64", "the year the value is for"),
+    Field("value", "DOUBLE NOT NULL", "float64", "the value, in the target's unit"),
+    Field("unit", "VARCHAR NOT NULL", "str", "the target's unit"),
+    Field("source_document", "VARCHAR NOT NULL", "str", "the document the value was taken from (状态数据表 …)"),
+    Field("note", "VARCHAR NOT NULL", "str", "the planner's note"),
+    Field("author", "VARCHAR NOT NULL", "str", "who entered it"),
+    Field("entered_at", "VARCHAR NOT NULL", "str", "when it was first entered (UTC, ISO 8601)"),
+    Field("updated_at", "VARCHAR NOT NULL", "str", "when it was last changed (UTC, ISO 8601)"),
+)
+
+
 def names(fields: tuple[Field, ...], *, exclude: tuple[str, ...] = ()) -> list[str]:
     """The column names, in order, without those in ``exclude`` (each of which must be a column)."""
     unknown = set(exclude) - {field.name for field in fields}

@@ -16,6 +16,7 @@ import pandas as pd
 
 from loaders.coverage import COVERAGE_COLUMNS
 from loaders.errors import UnknownReportError
+from loaders.fields import ENTRY_FIELDS, LIST_ROW_FIELDS, dtypes, names
 from loaders.report import ParsedReport
 from loaders.rows import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 
@@ -155,6 +156,31 @@ def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[Parse
     return ParsedReport(school, int(report_year), frame[OBSERVATION_COLUMNS].astype(OBSERVATION_DTYPES)), source_file
 
 
+def read_list_rows(con: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFrame:
+    """The rows of a report's list tables (:data:`loaders.fields.LIST_ROW_FIELDS`), table by table, in order."""
+    keys = report_keys(con, "report_id = ?", [report_id])
+    where, params = (
+        ("report_key = ? AND report_id = ?", [keys[0], report_id]) if keys else ("report_id = ?", [report_id])
+    )
+    return con.execute(
+        f"SELECT {', '.join(names(LIST_ROW_FIELDS))} FROM list_rows WHERE {where} ORDER BY source_line", params
+    ).df()
+
+
+def read_entries(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> pd.DataFrame:
+    """The values planners entered by hand (填报): all, or one plan's, by target and year."""
+    sql = f"SELECT {', '.join(names(ENTRY_FIELDS))} FROM entries"
+    params: list[object] = []
+    if plan_id is not None:
+        sql += " WHERE plan_id = ?"
+        params.append(plan_id)
+    try:
+        frame = con.execute(sql + " ORDER BY plan_id, label_zh, school, year", params).df()
+    except duckdb.CatalogException:  # a read-only store of an older version
+        frame = pd.DataFrame(columns=names(ENTRY_FIELDS))
+    return frame.astype(dtypes(ENTRY_FIELDS))
+
+
 def read_indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The indicator registry as stored."""
     return con.execute("SELECT * FROM indicators ORDER BY domain, indicator_id").df()
@@ -200,3 +226,11 @@ class StoreReader:
     def coverage(self, report_id: str) -> pd.DataFrame:
         """What was read from a report."""
         return read_coverage(self.con, report_id)
+
+    def list_rows(self, report_id: str) -> pd.DataFrame:
+        """The rows of a report's list tables."""
+        return read_list_rows(self.con, report_id)
+
+    def entries(self, plan_id: str | None = None) -> pd.DataFrame:
+        """The values planners entered by hand (all, or one plan's)."""
+        return read_entries(self.con, plan_id)

@@ -14,20 +14,66 @@ from loaders import units
 from loaders.paths import INDICATORS_CSV, SPECS_DIR, SUBJECT_ALIASES_CSV, UNITS_CSV
 from loaders.units import clean_factors
 
-REGISTRY_COLUMNS = ["indicator_id", "name_zh", "name_en", "unit", "direction", "domain", "kind", "definition"]
+REGISTRY_COLUMNS = [
+    "indicator_id", "name_zh", "name_en", "unit", "direction", "domain", "kind", "definition", "formula",
+]  # fmt: skip
 
 
 def read_registry(path: Path = INDICATORS_CSV) -> pd.DataFrame:
-    """Read the indicator registry.
+    """Read the indicator registry and check its formulas.
+
+    A derived indicator has a ``formula`` over other indicators of the same report (see
+    :mod:`loaders.formula`); the others leave it empty.
 
     Args:
         path: The registry CSV.
 
     Returns:
         One row per indicator with :data:`REGISTRY_COLUMNS`.
+
+    Raises:
+        TableError: A formula does not parse, names an indicator not in the registry, or names a
+            derived indicator (formulas are over read figures only).
     """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "formula" not in frame.columns:
+        frame = frame.assign(formula="")
+    check_formulas(frame, Path(path).name)
     return frame[REGISTRY_COLUMNS]
+
+
+def check_formulas(frame: pd.DataFrame, source: str) -> None:
+    """Check every formula of a registry frame (see :func:`read_registry`)."""
+    from loaders.errors import TableError
+    from loaders.formula import FormulaError, parse_formula
+
+    ids = set(frame["indicator_id"])
+    derived = set(frame.loc[frame["formula"].str.strip() != "", "indicator_id"])
+    for position, row in enumerate(frame.itertuples(index=False), start=2):
+        text = row.formula.strip()
+        if not text:
+            continue
+        where = f"第 {position} 行（{row.indicator_id}）"
+        try:
+            formula = parse_formula(text)
+        except FormulaError as exc:
+            raise TableError(source, where, exc.zh, exc.en) from exc
+        for term in formula.terms:
+            if term.indicator_id not in ids:
+                raise TableError(
+                    source,
+                    where,
+                    f"公式中的指标 {term.indicator_id} 不在指标登记表中。",
+                    f"the formula names {term.indicator_id!r}, which is not in the registry.",
+                )
+            if term.indicator_id in derived:
+                raise TableError(
+                    source,
+                    where,
+                    f"公式中的指标 {term.indicator_id} 本身也是计算得出的；公式只能引用报告中读取的指标。",
+                    f"the formula names {term.indicator_id!r}, itself derived; formulas use figures read from"
+                    " reports only.",
+                )
 
 
 @cache

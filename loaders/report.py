@@ -24,6 +24,7 @@ from loaders.errors import FormatError
 from loaders.fields import OBSERVATION_FIELDS, dtypes, names
 from loaders.forms import FormRegion, edition_coverage, form_rows_missing, read_form_rows
 from loaders.grids import caption_score, read_grid, recognise, scan_region
+from loaders.lists import list_matches, read_list
 from loaders.spec import BlockSpec, ReportSpec, load_spec, squeeze
 from loaders.text import count_radicals, normalize
 from loaders.years import YearInfo, resolve_years
@@ -57,6 +58,8 @@ class ParsedReport:
         coverage: Every table, form and section the spec knows, found or not, and every numbered
             table no spec reads (see :mod:`loaders.coverage`).
         years: How the data year, the title year and the cohorts were resolved.
+        list_rows: The rows of the list tables read (:mod:`loaders.lists`), in
+            :data:`loaders.fields.LIST_ROW_FIELDS` order.
     """
 
     school: str
@@ -68,6 +71,7 @@ class ParsedReport:
     table: pa.Table | None = field(default=None, repr=False)
     coverage: list[CoverageItem] = field(default_factory=list)
     years: YearInfo | None = None
+    list_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def parse_report_lines(
@@ -119,6 +123,7 @@ def parse_report_lines(
         table=table,
         coverage=coverage,
         years=years,
+        list_rows=list(doc.list_rows),
     )
 
 
@@ -129,6 +134,7 @@ def _read(doc: Document) -> list[CoverageItem]:
     forms: dict[str, list[FormRegion]] = {}
     regions: list[FormRegion] = []
     blocks: dict[str, CoverageItem] = {}
+    lists: dict[str, list[CoverageItem]] = {}
     other: list[CoverageItem] = []
     for caption in doc.captions:
         if caption.continuation:
@@ -145,6 +151,12 @@ def _read(doc: Document) -> list[CoverageItem]:
                     item.name_zh += f"·毕业{years_after}年后"
                     item.name_en += f", {years_after} year(s) after graduation"
                 tables.setdefault(table_spec.id, []).append(item)
+                continue
+            listed = next((s for s in spec.lists if list_matches(s, caption.title)), None)
+            if listed is not None:
+                item = _item(caption, listed.id, "list", listed.zh, listed.en, listed.core)
+                read_list(doc, listed, caption, item)
+                lists.setdefault(listed.id, []).append(item)
                 continue
             block = next((b for b in spec.block if b.caption and _caption_matches(b.caption, caption.title)), None)
             if block is not None:
@@ -226,6 +238,21 @@ def _read(doc: Document) -> list[CoverageItem]:
                     table_spec.core,
                     "报告中未找到这张表（表题与表头均未识别）",
                     "the report has no such table (neither caption nor header recognised)",
+                )
+            )
+    for list_spec in spec.lists:
+        found = lists.get(list_spec.id, [])
+        items.extend(_numbered(found))
+        if not found:
+            items.append(
+                missing_item(
+                    list_spec.id,
+                    "list",
+                    list_spec.zh,
+                    list_spec.en,
+                    list_spec.core,
+                    "报告中未找到这张清单表（表题未识别）",
+                    "the report has no such list (caption not recognised)",
                 )
             )
     for form_id, found_regions in forms.items():

@@ -12,13 +12,21 @@ from pathlib import Path
 import duckdb
 
 from loaders.errors import BilingualError
-from loaders.fields import COVERAGE_FIELDS, OBSERVATION_FIELDS, PLAN_FIELDS, TARGET_FIELDS, sql_columns
+from loaders.fields import (
+    COVERAGE_FIELDS,
+    ENTRY_FIELDS,
+    LIST_ROW_FIELDS,
+    OBSERVATION_FIELDS,
+    PLAN_FIELDS,
+    TARGET_FIELDS,
+    sql_columns,
+)
 from loaders.paths import default_db_path
 from loaders.registry import read_registry
 from loaders.writelog import SCHEMA as WRITE_LOG_SCHEMA
 
 #: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS indicators (
@@ -29,7 +37,8 @@ CREATE TABLE IF NOT EXISTS indicators (
     direction VARCHAR NOT NULL CHECK (direction IN ('higher', 'lower', 'neutral')),
     domain VARCHAR NOT NULL,
     kind VARCHAR NOT NULL,
-    definition VARCHAR NOT NULL
+    definition VARCHAR NOT NULL,
+    formula VARCHAR NOT NULL DEFAULT ''  -- a derived indicator's formula (loaders/formula.py), else ''
 );
 CREATE TABLE IF NOT EXISTS reports (
     report_id VARCHAR PRIMARY KEY,
@@ -74,6 +83,18 @@ CREATE TABLE IF NOT EXISTS report_lines (
     line_number INTEGER NOT NULL,
     text VARCHAR NOT NULL,
     report_key BIGINT
+);
+-- The rows of each report's list tables (表2-13 awards, 表5-1 projects …), kept with their lines
+-- (loaders/lists.py); their counts are observations.
+CREATE TABLE IF NOT EXISTS list_rows (
+    report_id VARCHAR NOT NULL,
+{sql_columns(LIST_ROW_FIELDS)},
+    report_key BIGINT
+);
+-- Values planners entered by hand for plan targets (填报; loaders/entries.py). Kept in the uploads
+-- folder too (entries.json), from where a rebuild takes them back.
+CREATE TABLE IF NOT EXISTS entries (
+{sql_columns(ENTRY_FIELDS)}
 );
 CREATE TABLE IF NOT EXISTS plans (
 {sql_columns(PLAN_FIELDS)},
@@ -159,7 +180,7 @@ def _sync_indicators(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("BEGIN TRANSACTION")
         con.execute(
             "INSERT OR REPLACE INTO indicators SELECT indicator_id, name_zh, name_en, unit, direction,"
-            " domain, kind, definition FROM registry_frame"
+            " domain, kind, definition, formula FROM registry_frame"
         )
         con.execute("COMMIT")
     except Exception:

@@ -23,6 +23,9 @@ from loaders.text import normalize
 
 YearRule = str | int  # "cohort" | "caption" | "report" | "report±N" | a fixed year
 
+#: The mark of a narrative section's source table (``§五``); see metrics.observations.NARRATIVE_MARK.
+NARRATIVE_MARK = "§"
+
 _YEAR_RULE_RE = re.compile(r"^(cohort|caption|report(?:[+-]\d+)?)$")
 
 
@@ -34,6 +37,14 @@ def _check_year_rule(rule: YearRule | None) -> YearRule | None:
     if rule is None or isinstance(rule, int) or _YEAR_RULE_RE.match(rule):
         return rule
     raise ValueError(f"unknown year rule {rule!r} (cohort, caption, report, report-1 …)")
+
+
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+    return pattern
 
 
 def _check_indicator(indicator: str) -> str:
@@ -225,7 +236,99 @@ class BlockSpec(_Model):
             raise ValueError(f"block {self.id}: give exactly one of caption, within_form or start/end")
         if self.start is not None and (self.end is None or self.source_table is None):
             raise ValueError(f"block {self.id}: start needs end and source_table")
+        # A section of running text is narrative (lower confidence than a table): its figures are marked
+        # by a source table starting with the narrative mark (metrics.observations.NARRATIVE_MARK).
+        if self.start is not None and not str(self.source_table).startswith(NARRATIVE_MARK):
+            raise ValueError(f"block {self.id}: a narrative section's source_table must start with {NARRATIVE_MARK}")
+        if self.source_table is not None and self.start is None and self.source_table.startswith(NARRATIVE_MARK):
+            raise ValueError(f"block {self.id}: {NARRATIVE_MARK} marks narrative sections (start/end) only")
         return self
+
+
+class ListField(_Model):
+    """A field of a list table's row: ``pattern``'s first group, searched in the row's text."""
+
+    name: str
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        return _check_regex(pattern)
+
+
+class ListCount(_Model):
+    """A count of a list table into an indicator.
+
+    ``measure``: ``rows`` (the rows), ``sum`` (the sum of a numeric ``field``) or ``tally`` (every
+    match of ``pattern`` in a row's text counts its first group, or 1 when the group is empty).
+    ``where``: field name → regex the field's value must match in full (``{level = "国家级"}``).
+    """
+
+    indicator: str
+    measure: Literal["rows", "sum", "tally"] = "rows"
+    field: str | None = None
+    pattern: str | None = None
+    where: dict[str, str] = {}
+
+    _indicator = field_validator("indicator")(_check_indicator)
+
+    @model_validator(mode="after")
+    def _complete(self) -> ListCount:
+        if self.measure == "sum" and not self.field:
+            raise ValueError(f"count {self.indicator}: measure 'sum' needs a field")
+        if self.measure == "tally" and not self.pattern:
+            raise ValueError(f"count {self.indicator}: measure 'tally' needs a pattern")
+        for regex in [self.pattern or "", *self.where.values()]:
+            _check_regex(regex)
+        return self
+
+
+class ListSpec(_Model):
+    """``[[list]]``: a table whose rows are items (awards, textbooks, projects), counted into indicators.
+
+    Rows are found by ``rows = "serial"`` (lines starting with 1, 2, 3 … in turn; a wrapped cell joins
+    the row above) or ``rows = "anchor"`` (each match of ``anchor`` in the table's text is one row).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    id: str
+    zh: str
+    en: str
+    core: bool = False
+    caption: list[list[str]] = Field(min_length=1)
+    not_caption: list[str] = []
+    rows: Literal["serial", "anchor"] = "serial"
+    anchor: str | None = None
+    year: YearRule = "report"
+    fields: list[ListField] = []
+    counts: list[ListCount] = Field(min_length=1)
+
+    _year = field_validator("year")(_check_year_rule)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ListSpec:
+        if (self.rows == "anchor") != (self.anchor is not None):
+            raise ValueError(f"list {self.id}: an anchor is given with rows = 'anchor', and only then")
+        if self.anchor is not None:
+            _check_regex(self.anchor)
+        names = {f.name for f in self.fields}
+        for count in self.counts:
+            used = {*count.where, *([count.field] if count.field else [])}
+            if used - names:
+                raise ValueError(f"list {self.id}: count {count.indicator} names unknown fields {sorted(used - names)}")
+        return self
+
+    @cached_property
+    def caption_terms(self) -> tuple[tuple[str, ...], ...]:
+        """The caption term groups, squeezed."""
+        return tuple(tuple(squeeze(term) for term in group) for group in self.caption)
+
+    @cached_property
+    def excluded_terms(self) -> tuple[str, ...]:
+        """The excluded caption terms, squeezed."""
+        return tuple(squeeze(term) for term in self.not_caption)
 
 
 class ReportSpec(_Model):
@@ -240,10 +343,11 @@ class ReportSpec(_Model):
     edition: list[EditionSpec]
     row: list[RowSpec]
     block: list[BlockSpec]
+    lists: list[ListSpec] = Field(default=[], alias="list")  # the TOML's [[list]]
 
     @model_validator(mode="after")
     def _references(self) -> ReportSpec:
-        ids = [item.id for item in [*self.table, *self.form, *self.block]]
+        ids = [item.id for item in [*self.table, *self.form, *self.block, *self.lists]]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"ids used twice: {duplicates}")

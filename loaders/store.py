@@ -28,7 +28,7 @@ import contextlib
 import hashlib
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,12 +38,14 @@ import pandas as pd
 from loaders import LoadResult, load
 from loaders.coverage import COVERAGE_COLUMNS, coverage_rows
 from loaders.errors import StoreBusyError, StoreWriteError, TableError
-from loaders.fields import COVERAGE_FIELDS, OBSERVATION_FIELDS, arrow_schema
+from loaders.fields import COVERAGE_FIELDS, LIST_ROW_FIELDS, arrow_schema, names
 from loaders.plans import PLAN_COLUMNS, TARGET_COLUMNS, parse_plan
 from loaders.queries import report_keys
-from loaders.report import OBSERVATION_COLUMNS
 from loaders.schema import SCHEMA_VERSION, StoreOutdatedError, connect, schema_version
 from loaders.settings import setting
+from loaders.staged import StagedReport, observation_arrow
+
+LIST_ROW_COLUMNS = names(LIST_ROW_FIELDS)
 
 #: Serialises the writes of one process (DuckDB allows one writing process per file; within it,
 #: concurrent transactions touching the same rows would conflict).
@@ -164,7 +166,7 @@ def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult 
     try:
         return _ingest_results(con, results, what)
     finally:
-        for name in ("new_reports", "new_observations", "new_lines", "new_coverage"):  # after the transaction
+        for name in ("new_reports", "new_observations", "new_lines", "new_coverage", "new_list_rows"):
             with contextlib.suppress(duckdb.Error):
                 con.unregister(name)
 
@@ -252,6 +254,12 @@ def _insert(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | Stage
     con.register("new_observations", observations)
     con.register("new_lines", lines)
     con.register("new_coverage", coverage)
+    list_counts = [len(getattr(r, "list_rows", [])) for r in results]
+    list_rows = pa.Table.from_pylist(
+        [dict(zip(LIST_ROW_COLUMNS, row, strict=True)) for r in results for row in getattr(r, "list_rows", [])],
+        schema=arrow_schema(LIST_ROW_FIELDS),
+    ).append_column("report_index", pa.array(np.repeat(index, list_counts), pa.int64()))
+    con.register("new_list_rows", list_rows)
     _check_new_rows(con, results)
     first_key = con.execute("SELECT coalesce(max(report_key), 0) + 1 FROM reports").fetchall()[0][0]
     con.execute(
@@ -271,70 +279,15 @@ def _insert(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | Stage
         " FROM new_coverage",
         keys,
     )
+    con.execute(
+        f"INSERT INTO list_rows SELECT $ids[report_index + 1], {', '.join(LIST_ROW_COLUMNS)},"
+        " $first_key + report_index FROM new_list_rows",
+        keys,
+    )
 
 
 def _coverage_schema() -> object:
     return arrow_schema(COVERAGE_FIELDS)
-
-
-def observation_arrow(result: LoadResult | StagedReport) -> object:
-    """A report's observations as an Arrow table (:data:`loaders.report.OBSERVATION_COLUMNS`)."""
-    import pyarrow as pa
-
-    if isinstance(result, StagedReport):
-        return result.table
-    frame = result.observations[OBSERVATION_COLUMNS]
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    return table.cast(_arrow_schema())
-
-
-def _arrow_schema() -> object:
-    return arrow_schema(OBSERVATION_FIELDS)
-
-
-@dataclass
-class StagedReport:
-    """A parsed report on its way into a bulk build: what :func:`load` found, in Arrow form.
-
-    Cheap to send between processes (a ``LoadResult`` carries a pandas frame, whose pickling
-    costs more than the parsing). Same attributes as :class:`loaders.LoadResult`, with ``table``
-    instead of ``observations``.
-    """
-
-    report_id: str
-    school: str
-    report_year: int
-    source_file: str
-    sha256: str
-    format_used: str
-    notes: list[str]
-    lines: list[str]
-    table: object  # pyarrow.Table
-    coverage: list = field(default_factory=list)  # loaders.coverage.CoverageItem
-    years: object | None = None  # loaders.years.YearInfo
-
-    @classmethod
-    def from_result(cls, result: LoadResult) -> StagedReport:
-        """Stage a loaded report (its parser's Arrow table, else its frame converted)."""
-        table = result.table if result.table is not None else observation_arrow(result)  # observations may be None
-        return cls(
-            result.report_id,
-            result.school,
-            result.report_year,
-            result.source_file,
-            result.sha256,
-            result.format_used,
-            list(result.notes),
-            list(result.lines),
-            table.cast(_arrow_schema()),
-            list(result.coverage),
-            result.years,
-        )
-
-    @property
-    def n_observations(self) -> int:
-        """Rows of observations."""
-        return self.table.num_rows
 
 
 def _check_new_rows(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | StagedReport]) -> None:
@@ -390,7 +343,7 @@ def delete_report(con: duckdb.DuckDBPyConnection, report_id: str) -> bool:
 def _delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
     """Delete reports and their rows (inside the caller's transaction), finding the rows by key."""
     keys = report_keys(con, "list_contains(?, report_id)", [report_ids])
-    for table in ("report_lines", "observations", "coverage"):
+    for table in ("report_lines", "observations", "coverage", "list_rows"):
         if keys:
             con.execute(
                 f"DELETE FROM {table} WHERE report_key BETWEEN ? AND ? AND list_contains(?, report_key)",

@@ -36,6 +36,8 @@ from loaders.paths import uploads_dir
 _LOG = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+#: The planners' hand entries (填报) are kept in the same folder, under the same lock (loaders.entries).
+ENTRIES_FILE = "entries.json"
 _LOCK_FILE = ".manifest.lock"
 #: Serialises keeping, writing and forgetting within a process (the file lock does it between processes).
 UPLOAD_LOCK = threading.RLock()
@@ -256,6 +258,11 @@ def _write(uploads: Path, entries: list[KeptUpload]) -> None:
             os.unlink(tmp_name)
 
 
+def locked(uploads: Path) -> contextlib.AbstractContextManager[None]:
+    """The uploads folder's lock (the manifest's), for other files kept there (loaders.entries)."""
+    return _locked(uploads)
+
+
 @contextlib.contextmanager
 def _locked(uploads: Path) -> Iterator[None]:
     """The manifest's lock: this process's threads in turn, and other processes in turn."""
@@ -275,7 +282,7 @@ def _unlisted(uploads: Path, entries: list[KeptUpload]) -> list[Path]:
     return sorted(
         p
         for p in uploads.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name not in (MANIFEST, *listed)
+        if p.is_file() and not p.name.startswith(".") and p.name not in (MANIFEST, ENTRIES_FILE, *listed)
         and not _HASH_NAME.fullmatch(p.name)  # a copy of ours that the manifest dropped: removed, not adopted
     )  # fmt: skip
 

@@ -110,9 +110,13 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _attainment(args: argparse.Namespace) -> int:
     with store_reader(args.db) as reader:
-        targets, plans = reader.targets(), reader.plans()
-        observations, indicators = reader.observations(), reader.indicators()
-    table = compute_attainment(targets, observations, indicators, plan_id=args.plan, plans=plans, school=args.school)
+        school = args.school
+        if school is None:
+            schools = sorted(reader.reports()["school"].dropna().unique())
+            if len(schools) != 1:  # the metrics say which schools there are
+                compute_attainment(reader.targets(), reader.observations(), reader.indicators(), plan_id=args.plan)
+            school = schools[0] if schools else ""
+        table = queries.attainment(reader, args.plan, school)
     counts = {status: int((table["status"] == status).sum()) for status in STATUSES}
     counts = {status: n for status, n in counts.items() if n}
     _emit({"plan_id": args.plan, "school": args.school, "status_counts": counts}, {"targets": table}, args.json)

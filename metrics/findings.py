@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from metrics.observations import require_columns
+from metrics.observations import require_columns, with_basis
 from metrics.units import find_unit_factor
 
 AUDIT_REQUIRED = [
@@ -31,6 +31,8 @@ CHECKS = (
     "parts_vs_total",
     "share_vs_count",
     "conflicting_values",
+    "sentence_vs_table",
+    "sentence_vs_sentence",
     "year_label",
     "duplicate_label",
     "cohort_label",
@@ -124,7 +126,8 @@ def prepare(observations: pd.DataFrame, report_id: str | None, conversions: pd.D
     unit that cannot be converted is left as it is.
     """
     require_columns(observations, AUDIT_REQUIRED, "observations")
-    rows = observations[AUDIT_REQUIRED]
+    extra = ["source_text"] if "source_text" in observations.columns else []
+    rows = with_basis(observations)[[*AUDIT_REQUIRED, "basis", *extra]]
     if report_id is not None:
         rows = rows[rows["report_id"] == report_id]
     rows = rows.sort_values(["report_id", "source_line"], kind="stable").reset_index(drop=True)

@@ -29,6 +29,44 @@ SCHOOL_SUBJECT = "本校"
 #: Row labels that state a table's total.
 TOTAL_LABELS = ("合计", "总数", "总计")
 
+#: What a figure rests on, most trusted first: a table of the report (or a count of a list table), a
+#: derived indicator computed from the report's figures, a value a planner entered by hand (填报), a
+#: sentence of the report's narrative. Within one report, one quantity stated on several bases is
+#: taken from the most trusted (see :func:`select_observations`).
+BASES = ("table", "derived", "entered", "narrative")
+
+#: The mark of a narrative source table (``§五``, ``§一``): figures read from the report's sentences.
+#: The report spec refuses a narrative block whose ``source_table`` lacks it (loaders/spec.py).
+NARRATIVE_MARK = "§"
+
+
+def observation_basis(source_table: str) -> str:
+    """What a stored figure rests on, from where it was read: ``narrative`` for ``§…``, else ``table``."""
+    return "narrative" if str(source_table).startswith(NARRATIVE_MARK) else "table"
+
+
+def with_basis(observations: pd.DataFrame) -> pd.DataFrame:
+    """The frame with a ``basis`` column (one of :data:`BASES`); rows that have one keep it.
+
+    Args:
+        observations: Frame with ``source_table`` (and maybe ``basis``).
+
+    Returns:
+        A copy with ``basis`` filled from ``source_table`` where it is missing.
+    """
+    require_columns(observations, ["source_table"], "observations")
+    derived = observations["source_table"].astype(str).map(observation_basis)
+    if "basis" in observations.columns:
+        given = observations["basis"].astype("str").where(observations["basis"].notna(), "")
+        derived = given.where(given != "", derived)
+    return observations.assign(basis=pd.Series(derived.to_numpy(), index=observations.index, dtype="str"))
+
+
+def basis_rank(basis: pd.Series) -> pd.Series:
+    """The position of each basis in :data:`BASES` (lower is more trusted; unknown last)."""
+    order = {name: position for position, name in enumerate(BASES)}
+    return basis.map(lambda b: order.get(b, len(order))).astype("int64")
+
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
     """Raise if ``frame`` lacks any of ``columns``.
@@ -73,8 +111,10 @@ def select_observations(observations: pd.DataFrame) -> pd.DataFrame:
 
     The same quantity (``report_id, school, indicator_id, subject, year, years_after``) may
     appear in several tables, e.g. the 2019届 monthly income in 表2-17 and in appendix 表1. This
-    keeps the row that comes first in the report — the **lowest** ``source_line`` — and drops the
-    others. Comparison, trends and attainment use this; the check-up uses every row.
+    keeps the most trusted statement (a table before a derived figure before a sentence, see
+    :data:`BASES`; judged from ``basis`` or ``source_table`` when the frame has them) and, among
+    equally trusted ones, the row that comes first in the report — the **lowest** ``source_line``.
+    Comparison, trends and attainment use this; the check-up uses every row.
 
     Args:
         observations: Frame in the observations contract.
@@ -87,6 +127,11 @@ def select_observations(observations: pd.DataFrame) -> pd.DataFrame:
         MissingColumnsError: A key column or ``source_line`` is missing.
     """
     require_columns(observations, [*VALUE_KEY, "source_line"], "observations")
+    if "basis" in observations.columns or "source_table" in observations.columns:
+        rank = basis_rank(with_basis(observations)["basis"])
+        ordered = observations.assign(_rank=rank).sort_values(["report_id", "_rank", "source_line"], kind="stable")
+        kept = ordered.drop_duplicates(VALUE_KEY, keep="first").drop(columns="_rank")
+        return kept.sort_values(["report_id", "source_line"], kind="stable").reset_index(drop=True)
     ordered = observations.sort_values(["report_id", "source_line"], kind="stable")
     return ordered.drop_duplicates(VALUE_KEY, keep="first").reset_index(drop=True)
 

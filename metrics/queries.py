@@ -16,6 +16,8 @@ import pandas as pd
 
 from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark
+from metrics.derive import with_derived
+from metrics.minimums import school_minimums
 from metrics.targets import compute_attainment
 
 
@@ -28,6 +30,8 @@ class Reader(Protocol):
     def plans(self) -> pd.DataFrame: ...
     def targets(self, plan_id: str | None = None) -> pd.DataFrame: ...
     def report_lines(self, report_id: str) -> list[str]: ...
+    def coverage(self, report_id: str) -> pd.DataFrame: ...
+    def entries(self, plan_id: str | None = None) -> pd.DataFrame: ...
 
 
 def comparison(reader: Reader, report_id: str, school: str) -> pd.DataFrame:
@@ -36,23 +40,44 @@ def comparison(reader: Reader, report_id: str, school: str) -> pd.DataFrame:
 
 
 def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
-    """Attainment of every target of a plan by a school, on all of its reports (:func:`compute_attainment`)."""
+    """Attainment of every target of a plan by a school (:func:`compute_attainment`): on all of its
+    reports, their derived indicators (:func:`metrics.derive.with_derived`) and the values planners
+    entered for the plan's targets (填报)."""
+    indicators = reader.indicators()
     return compute_attainment(
         reader.targets(plan_id),
-        reader.school_observations([school]),
-        reader.indicators(),
+        with_derived(reader.school_observations([school]), indicators),
+        indicators,
         plan_id=plan_id,
         plans=reader.plans(),
         school=school,
+        entries=reader.entries(plan_id),
     )
+
+
+def minimums(reader: Reader, report_id: str, school: str, benchmarks: Any) -> tuple[pd.DataFrame, str]:
+    """A report's figures against the national minimum standards of its school's type (:func:`school_minimums`).
+
+    Args:
+        reader: The store's reads.
+        report_id: The report.
+        school: Its school.
+        benchmarks: ``loaders.minimums.national_minimums()`` (thresholds, school → type).
+
+    Returns:
+        The comparison and the school type it was held to (``""`` when the school has none listed).
+    """
+    return school_minimums(reader.observations(report_id), reader.indicators(), benchmarks, school)
 
 
 def checkup(reader: Reader, report_id: str, rules: Any) -> pd.DataFrame:
     """The check-up (体检) of one report, on its figures and its text as stored (:func:`audit_report`).
 
-    The text is the one kept in the store at ingest — never re-read from ``data/`` — and the tables'
-    captions are those the loader recorded in the report's coverage (the report grammar is not run
-    again), so the dashboard and ``python -m metrics audit`` find the same, also once the file is gone.
+    The figures are the report's own and those derived from them (:mod:`metrics.derive`), so a
+    sentence is also checked against a figure computed from tables. The text is the one kept in the
+    store at ingest — never re-read from ``data/`` — and the tables' captions are those the loader
+    recorded in the report's coverage (the report grammar is not run again), so the dashboard and
+    ``python -m metrics audit`` find the same, also once the file is gone.
 
     Args:
         reader: The store's reads.
@@ -62,7 +87,9 @@ def checkup(reader: Reader, report_id: str, rules: Any) -> pd.DataFrame:
     """
     coverage = reader.coverage(report_id)
     captions = None
+    lists: list[str] = []
     if not coverage.empty:
+        lists = list(coverage.loc[coverage["kind"] == "list", "source_table"].astype(str))
         numbered = coverage[coverage["line"].notna() & coverage["source_table"].str.startswith("表")]
         captions = pd.DataFrame(
             {
@@ -71,13 +98,15 @@ def checkup(reader: Reader, report_id: str, rules: Any) -> pd.DataFrame:
                 "title": numbered["caption"].astype("str"),
             }
         ).reset_index(drop=True)
+    indicators = reader.indicators()
     return audit_report(
-        reader.observations(report_id),
-        reader.indicators(),
+        with_derived(reader.observations(report_id), indicators),
+        indicators,
         reader.report_lines(report_id) or None,
         report_id=report_id,
         share_rules=rules.share_rules,
         component_rules=rules.component_rules,
         subject_aliases=rules.subject_aliases,
         captions=captions,
+        list_tables=lists,
     )

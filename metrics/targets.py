@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from loaders.fields import TARGET_FIELDS, names
+from metrics.entries import SERIES_FRAME_COLUMNS, entered_series, merge_series
 from metrics.errors import MetricsError, PlanNotFoundError
 from metrics.observations import (
     SCHOOL_SUBJECT,
@@ -36,14 +37,23 @@ from metrics.observations import (
     require_columns,
     require_indicators,
     select_observations,
+    with_basis,
+)
+from metrics.progress import (  # the scalar rules, re-exported for callers that import them from here
+    MEASURABLE_COMPARATORS,
+    ON_TRACK_RATIO,  # noqa: F401
+    _aim,
+    _missing,
+    _text,
+    compute_progress,
+    judge_met,
+    judge_pace,
 )
 from metrics.trends import TREND_REQUIRED, build_series, compute_cagr
 from metrics.units import convert_value
 
 STATUSES = ("met", "on_track", "in_progress", "off_track", "not_met", "no_data", "not_measurable")
 
-#: Open SDG's threshold for the ratio of observed to required growth: at least this is on track.
-ON_TRACK_RATIO = 0.95
 
 #: What attainment needs of a target: every target column but where it was written and how.
 TARGET_REQUIRED = names(
@@ -87,6 +97,7 @@ ATTAINMENT_COLUMNS = [
     "report_id",
     "source_table",
     "source_line",
+    "basis",
     "target_source_line",
     "note",
 ]
@@ -115,130 +126,14 @@ _DTYPES = {
     "target_source_line": "Int64",
 }
 
-_MEASURABLE_COMPARATORS = (">=", ">", "<=", "<", "=", "range")
-_TOLERANCE = 1e-9
-
 
 @dataclass
 class _Series:
     """The observed series a target is judged on, already in the target's unit."""
 
-    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line (, reference)
+    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line, basis (, reference)
     years_after: object
     reference_unit: str = ""  # the unit of the benchmark a relative target is a multiple of
-
-
-def _missing(value: object) -> bool:
-    """Whether a scalar from a frame is missing (None, NaN, NA)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _text(value: object) -> str:
-    """A scalar as text, missing values as ``""``."""
-    return "" if _missing(value) else str(value)
-
-
-def judge_met(value: float, comparator: str, target: float, low: float, high: float) -> bool:
-    """Whether a value meets a target.
-
-    Args:
-        value: The current value, in the target's unit.
-        comparator: ``>=``, ``>``, ``<=``, ``<``, ``=`` or ``range``.
-        target: The target value (unused for ``range``).
-        low: Lower bound of a range target.
-        high: Upper bound of a range target.
-
-    Returns:
-        True when the target is met (``=`` allows a relative difference of 1e-9).
-    """
-    if comparator == ">=":
-        return value >= target - _TOLERANCE
-    if comparator == ">":
-        return value > target
-    if comparator == "<=":
-        return value <= target + _TOLERANCE
-    if comparator == "<":
-        return value < target
-    if comparator == "=":
-        return math.isclose(value, target, rel_tol=1e-9, abs_tol=_TOLERANCE)
-    if comparator == "range":
-        return (_missing(low) or value >= low - _TOLERANCE) and (_missing(high) or value <= high + _TOLERANCE)
-    raise MetricsError(
-        f"目标的比较方式应为 {'、'.join(_MEASURABLE_COMPARATORS)} 之一，实际为“{comparator}”。",
-        f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}",
-    )
-
-
-def compute_progress(value: float, comparator: str, target: float, low: float, high: float) -> tuple[float, float]:
-    """Progress towards a target (0–100 %) and the gap still to close.
-
-    For a floor (``>=``) progress is ``value / target``; for a ceiling (``<=``, e.g. 生师比 18:1)
-    a value at or under the ceiling is 100 % and one above it is ``target / value``; for a range,
-    the bound that is missed is used; for ``=``, the smaller over the larger. The gap is how far
-    the value still is from meeting the target, in the target's unit (0 when met).
-
-    Args:
-        value: The current value, in the target's unit.
-        comparator: ``>=``, ``>``, ``<=``, ``<``, ``=`` or ``range``.
-        target: The target value.
-        low: Lower bound of a range target.
-        high: Upper bound of a range target.
-
-    Returns:
-        ``(progress_pct, gap)``; progress is NaN when a ratio is undefined (zero or negative
-        values).
-    """
-
-    def ratio(numerator: float, denominator: float) -> float:
-        if denominator <= 0 or numerator < 0:
-            return float("nan")
-        return min(numerator / denominator, 1.0) * 100
-
-    if comparator in (">=", ">"):
-        return ratio(value, target), max(target - value, 0.0)
-    if comparator in ("<=", "<"):
-        if value <= target:
-            return 100.0, 0.0
-        return ratio(target, value), value - target
-    if comparator == "range":
-        if not _missing(low) and value < low:
-            return ratio(value, low), low - value
-        if not _missing(high) and value > high:
-            return ratio(high, value), value - high
-        return 100.0, 0.0
-    if comparator == "=":
-        if math.isclose(value, target, rel_tol=1e-9, abs_tol=_TOLERANCE):
-            return 100.0, 0.0
-        return ratio(min(value, target), max(value, target)), abs(target - value)
-    raise MetricsError(
-        f"目标的比较方式应为 {'、'.join(_MEASURABLE_COMPARATORS)} 之一，实际为“{comparator}”。",
-        f"targets: expected a comparator in {_MEASURABLE_COMPARATORS}, found {comparator!r}",
-    )
-
-
-def judge_pace(ratio: float) -> str:
-    """Turn the ratio of observed to required growth into a status (Open SDG threshold).
-
-    Args:
-        ratio: Observed compound growth divided by the growth required to reach the target.
-
-    Returns:
-        ``on_track`` (≥ :data:`ON_TRACK_RATIO`) or ``off_track`` (below, or NaN).
-    """
-    if _missing(ratio):
-        return "off_track"
-    return "on_track" if ratio >= ON_TRACK_RATIO else "off_track"
-
-
-def _aim(comparator: str, target: float, low: float, high: float, value: float) -> float:
-    """The value the series has to reach: the target, or the missed bound of a range."""
-    if comparator == "range":
-        if not _missing(low) and value < low:
-            return low
-        if not _missing(high) and value > high:
-            return high
-        return value
-    return target
 
 
 def _pick_years_after(series: pd.DataFrame) -> object:
@@ -330,10 +225,9 @@ def _observed_series(
             )
     years_after = _pick_years_after(series)
     chosen = _restrict(series, years_after).sort_values("year", kind="stable")
-    columns = ["year", "value", "years_after", "report_id", "source_table", "source_line"]
     if relative_to:
-        return _Series(chosen[[*columns, "reference"]], years_after, str(bench["unit"].iloc[0]))
-    return _Series(frame=chosen[columns], years_after=years_after)
+        return _Series(chosen[[*SERIES_FRAME_COLUMNS, "reference"]], years_after, str(bench["unit"].iloc[0]))
+    return _Series(frame=chosen[SERIES_FRAME_COLUMNS], years_after=years_after)
 
 
 def _plan_years(plans: pd.DataFrame | None, plan_id: str) -> tuple[int | None, int | None]:
@@ -388,8 +282,14 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
     series = observed.frame
     row["years_after"] = observed.years_after
     latest = series.iloc[-1]
-    row.update(report_id=latest["report_id"], source_table=latest["source_table"], source_line=latest["source_line"])
-    if "reference" in series.columns:  # a multiple of a benchmark: the target in the benchmark's own unit too
+    row.update(
+        report_id=latest["report_id"],
+        source_table=latest["source_table"],
+        source_line=latest["source_line"],
+        basis=latest["basis"],
+    )
+    if "reference" in series.columns and not _missing(latest["reference"]):
+        # a multiple of a benchmark: the target in the benchmark's own unit too
         row.update(reference_value=float(latest["reference"]), reference_unit=observed.reference_unit)
         row["target_equivalent"] = goal * float(latest["reference"])
     notes: list[str] = []
@@ -505,6 +405,7 @@ def compute_attainment(
     plans: pd.DataFrame | None = None,
     school: str | None = None,
     conversions: pd.DataFrame | None = None,
+    entries: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per target of a plan: current value, target, gap, progress, status, what it takes.
 
@@ -542,6 +443,10 @@ def compute_attainment(
             年均 targets to know the plan period.
         school: The school; may be omitted when the observations hold one school.
         conversions: Explicit unit factors.
+        entries: Values planners entered by hand (:mod:`metrics.entries`): a target's entries join
+            its reported series (a report's table or derived figure wins a year, an entry beats a
+            sentence), and measure a target no indicator maps to. ``basis`` says what the current
+            value rests on (``table``, ``derived``, ``entered``, ``narrative``).
 
     Returns:
         :data:`ATTAINMENT_COLUMNS`, one row per target in the plan, in the targets' order.
@@ -570,19 +475,29 @@ def compute_attainment(
     measurable_ids = plan_targets["indicator_id"].dropna().astype(str)
     if not measurable_ids.empty:
         require_indicators(indicators, measurable_ids)
-    school_obs = observations[observations["school"] == school]
+    school_obs = with_basis(observations[observations["school"] == school])
 
     rows = []
     for _, target in plan_targets.iterrows():
         row = _base_row(target)
         comparator = _text(target["comparator"])
         kind = _text(target.get("kind"))
-        if _missing(target["indicator_id"]) or comparator not in _MEASURABLE_COMPARATORS or kind == "text":
+        entered = entered_series(entries, plan_id, _text(target.get("label_zh")), school)
+        numeric = comparator in MEASURABLE_COMPARATORS and kind != "text"
+        if not numeric or (_missing(target["indicator_id"]) and entered.empty):
             row["status"] = "not_measurable"
-            row["note"] = "目标为文字表述或无对应指标"
+            row["note"] = _text(target.get("note")) or "目标为文字表述或无对应指标"
         else:
-            observed = _observed_series(school_obs, indicators, target, school, conversions)
-            row.update(_assess(target, observed, start_year))
+            # A target no indicator maps to is measured by the planner's entries alone.
+            observed = None
+            if not _missing(target["indicator_id"]):
+                observed = _observed_series(school_obs, indicators, target, school, conversions)
+            merged = merge_series(None if observed is None else observed.frame, entered)
+            if observed is None:
+                series = _Series(merged, pd.NA)
+            else:
+                series = _Series(merged, observed.years_after, observed.reference_unit)
+            row.update(_assess(target, series, start_year))
         rows.append(row)
     out = pd.DataFrame(rows, columns=ATTAINMENT_COLUMNS)
     for column in ATTAINMENT_COLUMNS:

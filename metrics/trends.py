@@ -19,6 +19,7 @@ from metrics.observations import (
     require_columns,
     require_indicators,
     select_observations,
+    with_basis,
 )
 from metrics.units import convert_to_units
 
@@ -39,7 +40,8 @@ TREND_REQUIRED = [
     "source_line",
 ]
 
-SERIES_COLUMNS = [*SERIES_KEY, "year", "value", "unit", "report_id", "source_table", "source_line"]
+#: ``basis``: what the value rests on (table, derived, entered, narrative: metrics.observations.BASES).
+SERIES_COLUMNS = [*SERIES_KEY, "year", "value", "unit", "report_id", "source_table", "source_line", "basis"]
 
 CHANGE_COLUMNS = [
     *SERIES_KEY,
@@ -169,7 +171,7 @@ def build_series(
     """
     require_columns(observations, TREND_REQUIRED, "observations")
     require_columns(indicators, ["indicator_id", "unit", "direction"], "indicators")
-    rows = observations[TREND_REQUIRED]
+    rows = with_basis(observations)[[*TREND_REQUIRED, "basis"]]
     if indicator_id is not None:
         rows = rows[rows["indicator_id"] == indicator_id]
     if school is not None:

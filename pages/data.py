@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, frames, planner, store
-from dashboard.components import local_times, show_error
+from dashboard.components import show_error
 from dashboard.coverage_view import show_coverage, years_text
 from dashboard.downloads import download_row
 from dashboard.state import current
@@ -22,7 +22,7 @@ from viz.charts import format_value
 from viz.exports import Provenance
 from viz.i18n import check_name, colon, log_word, t
 from viz.markup import plain
-from viz.names import english_references, plan_issuer, plan_title, subject_name, table_name
+from viz.names import english_references, local_times, plan_issuer, plan_title, subject_name, table_name
 from viz.sections import report_label
 
 f = current()

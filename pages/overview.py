@@ -14,6 +14,7 @@ from viz.catalogue import HEADLINE_INDICATORS
 from viz.exports import Provenance
 from viz.i18n import colon, t
 from viz.markup import plain
+from viz.minimums import minimums_sentence
 from viz.names import table_name
 from viz.sections import report_label
 
@@ -50,6 +51,12 @@ if attainment is not None:
     st.subheader(t("attainment_summary", lang))
     status_counts(attainment, lang)
     st.page_link("pages/targets.py", label=t("page_targets", lang), icon=":material/flag:")
+
+st.subheader(t("minimums_title", lang))
+minimum_result, school_type = frames.minimums(f.report_id, f.school)
+st.markdown(plain(minimums_sentence(minimum_result, lang)))
+st.caption(f"{t('minimum_school_type', lang, kind=plain(school_type or '—'))} · {t('minimums_help', lang)}")
+st.page_link("pages/faculty.py", label=t("page_faculty", lang), icon=":material/school:")
 
 st.subheader(t("findings", lang))
 if findings.empty:

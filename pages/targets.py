@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import frames, store
 from dashboard.components import indicator_names, show_error, status_counts, target_bullets, target_name
 from dashboard.downloads import download_row
+from dashboard.entry_form import entries_section
 from dashboard.state import current
 from metrics.errors import MetricsError
 from viz.exports import Provenance
@@ -89,6 +90,7 @@ for group, rows in screen.groupby("group", sort=False, dropna=False):
 table = attainment_table(shown, lang, names)
 download_row(table, provenance, name=f"{title}_{f.school}", lang=lang, key="attainment")
 st.caption(plain(provenance.caption(lang)))
+st.caption(t("basis_help", lang))
 
 st.header(t("measurable_charts", lang))
 target_bullets(shown, lang=lang, names=names, key="plan")
@@ -106,3 +108,5 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+entries_section(plan, f.school, attainment, f.describe(title), lang)

@@ -2,7 +2,7 @@
 
 A hostile file that is not shaped like the template (no data sheet, not a zip) is refused early
 for an unrelated reason and proves nothing about the check it was made for. Every attack here
-starts from the bundled report exported in the template's layout — which loads, 764 figures —
+starts from the bundled report exported in the template's layout — which loads, 802 figures —
 changes one thing, and must be refused by the check for that thing: through ``load``, the
 command line (store unchanged) and the dashboard's upload path (the child process).
 """
@@ -105,7 +105,7 @@ ATTACKS = [
 def test_a_hostile_workbook_is_refused_by_the_check_made_for_it(
     attack, error, reason: str, template_workbook: bytes, tmp_path: Path, loaded_db: Path, capsys
 ) -> None:
-    assert len(load_bytes(template_workbook, "模板.xlsx").observations) == 764  # the shape is the real one
+    assert len(load_bytes(template_workbook, "模板.xlsx").observations) == 802  # the shape is the real one
     data = attack(template_workbook)
     path = tmp_path / "恶意.xlsx"
     path.write_bytes(data)

@@ -59,6 +59,7 @@ def _families() -> dict[str, set[str]]:
         "log_": set(COLUMNS),
         "page_": pages,
         "_title": {page.id for page in load_catalogue().page},  # t(f"{page_id}_title")
+        "basis_mark_": {"entered", "narrative"},  # viz.target_tables._mark
     }
 
 

@@ -44,7 +44,7 @@ def test_an_upload_parsed_in_a_child_is_what_load_bytes_gives(bundled_report: Pa
         direct.notes,
     )
     assert_frame_equal(isolated.observations, direct.observations)
-    assert isolated.lines == direct.lines and len(isolated.observations) == 764
+    assert isolated.lines == direct.lines and len(isolated.observations) == 802
     with pytest.raises(EncodingError) as raised:  # the loader's own error class and message come back
         load_bytes_isolated(b"\x00\x01\x02binary", "x.txt")
     assert raised.value.message.startswith("x.txt：") and "binary" in raised.value.message

@@ -58,7 +58,7 @@ def test_table_cut_off_mid_row(tmp_path: Path, loaded_db: Path, bundled_lines: l
         capsys=capsys,
     )
     assert _school_figures(result, "表2-15") == []
-    assert len(result.observations) == 764 - 5
+    assert len(result.observations) == 802 - 5
 
 
 def test_number_that_will_not_parse(tmp_path: Path, loaded_db: Path, bundled_lines: list[str], capsys) -> None:

@@ -21,6 +21,7 @@ from metrics.audit import (
     check_text_against_tables,
     find_captions,
 )
+from metrics.audit_sources import check_sentences
 from metrics.observations import OBSERVATION_COLUMNS
 from metrics.units import UNIT_CONVERSIONS
 
@@ -227,7 +228,8 @@ def test_shares_of_an_external_total() -> None:
 
 def test_unit_mismatch_wan_yuan_against_yuan(registry: pd.DataFrame) -> None:
     # The same figures in 万元 and in 元 are one figure; a real difference is shown in the unit of
-    # the indicator's first statement in the report (§五, line 3474: 元).
+    # the indicator's first statement in the report (§五, line 3474: 元). The sentence (§五) agrees with
+    # 表4, so only the tables conflict (a sentence against a table is check_sentences').
     frame = obs(
         "r,A,2020,income_total,本校,2019,,39876.92,万元,§六,4403,x\n"
         "r,A,2020,income_fiscal,本校,2019,,218877800,元,§六,4403,x\n"
@@ -246,8 +248,9 @@ def test_unit_mismatch_wan_yuan_against_yuan(registry: pd.DataFrame) -> None:
     off = pd.concat([frame, obs("r,A,2020,tech_service_income,本校,2020,,30000000,元,表5,5000,x\n")])
     result = check_conflicts(off, conversions=UNIT_CONVERSIONS)
     assert result[["source_table", "expected", "found"]].to_dict("records") == [
-        {"source_table": "§五/表4/表5", "expected": 32552140.0, "found": 30000000.0}
+        {"source_table": "表4/表5", "expected": 32552140.0, "found": 30000000.0}
     ]
+    assert check_sentences(off, conversions=UNIT_CONVERSIONS).empty
 
 
 def test_conflicts_same_year_adjacent_years_and_year_labels() -> None:
@@ -266,11 +269,16 @@ def test_conflicts_same_year_adjacent_years_and_year_labels() -> None:
     expected = read(
         "check,source_table,first_line,expected,found\n"
         "conflicting_values,表2-14/表1,1256,3463,3653\n"
-        "conflicting_values,§三/表3,2276,535,533\n"
         "year_label,§五/表4,3474,,\n"
     )
     assert_frame_equal(result[["check", "source_table", "first_line", "expected", "found"]], expected)
-    assert result["lines"].tolist() == ["1256,4614", "2276,4689", "3474,4739"]
+    assert result["lines"].tolist() == ["1256,4614", "3474,4739"]
+    # The sentence (§三, 535) against the table (表3, 533) is the sentences' check, said as such.
+    sentence = check_sentences(frame)
+    assert sentence[["check", "source_table", "lines", "expected", "found"]].to_dict("records") == [
+        {"check": "sentence_vs_table", "source_table": "§三/表3", "lines": "2276,4689", "expected": 533.0,
+         "found": 535.0}
+    ]  # fmt: skip
     assert "3653 恰是 表2-14 的 students_due_to_graduate（合计）" in result.at[0, "message"]
     assert check_conflicts(obs("")).empty
 
@@ -423,7 +431,13 @@ def bundled_findings() -> pd.DataFrame:
     )
     lines = path.read_text(encoding="utf-8").splitlines()
     return audit_report(
-        observations, read_registry(), lines, share_rules=SHARE, component_rules=COMPONENT, subject_aliases=ALIASES
+        observations,
+        read_registry(),
+        lines,
+        share_rules=SHARE,
+        component_rules=COMPONENT,
+        subject_aliases=ALIASES,
+        list_tables=sorted({row[1] for row in result.list_rows}),
     )
 
 
@@ -466,8 +480,13 @@ def test_bundled_cohort_label_and_other_slips(bundled_findings: pd.DataFrame) ->
     assert _one(bundled_findings, "year_label", "§五/表4")["indicator_id"] == (
         "tech_service_income,vertical_research_funding,tech_transaction_income"
     )
+    # The report's sentences: 190 awards in the text, 182 in 表2-13; 1+X pilots 20 (line 52) and 19 (line
+    # 151); 57.62% of graduates in Wenzhou (line 3717, as 表5-5 gives) and 67% (line 4168).
+    assert _one(bundled_findings, "sentence_vs_table", "§二/表2-13")["lines"] == "1020,1028"
+    assert _one(bundled_findings, "sentence_vs_sentence", "§一/§一")["lines"] == "52,151"
+    assert _one(bundled_findings, "sentence_vs_sentence", "§五/§五")["lines"] == "3717,4168"
     # Everything else in the report is consistent: no other finding.
-    assert len(bundled_findings) == 10
+    assert len(bundled_findings) == 13
 
 
 def test_cli_audit_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:

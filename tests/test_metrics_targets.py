@@ -366,7 +366,8 @@ def test_bundled_plan_cumulative_and_text_targets(bundled_attainment: tuple[pd.D
     assert (patents["status"], patents["next_year"], patents["next_year_value_needed"]) == ("no_data", 2022, 120.0)
     assert "最近一年 2019：176" in patents["note"]
     assert _row(table, "国家级示范性职业教育集团（联盟）")["status"] == "not_measurable"
-    assert _row(table, "招生计划完成率")["status"] == "not_measurable"
+    assert _row(table, "家长满意度")["status"] == "not_measurable"
+    assert _row(table, "家长满意度")["note"] == "质量年报无家长满意度调查；可填报"  # the reason, for a planner
 
 
 def test_cli_attainment_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -94,9 +94,9 @@ def test_build_series_latest_report_wins_and_units_convert(registry: pd.DataFram
     result = build_series(obs(INCOME), registry)
     expected = read(
         ",".join(SERIES_COLUMNS) + "\n"
-        "A,tech_service_income,本校,,2019,2000.0,万元,A-2019,表4,10\n"
-        "A,tech_service_income,本校,,2020,2420.0,万元,A-2021,§五,5\n"
-        "A,tech_service_income,本校,,2021,3025.0,万元,A-2021,表4,10\n"
+        "A,tech_service_income,本校,,2019,2000.0,万元,A-2019,表4,10,table\n"
+        "A,tech_service_income,本校,,2020,2420.0,万元,A-2021,§五,5,narrative\n"
+        "A,tech_service_income,本校,,2021,3025.0,万元,A-2021,表4,10,table\n"
     )
     assert_frame_equal(result, expected)
 

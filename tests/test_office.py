@@ -182,7 +182,7 @@ def test_deck_charts_are_chart_objects_holding_the_dashboards_numbers(deck, whol
             assert len(frames) == 1
             charts[_slide_texts(slide)[0]] = (slide, frames[0].chart)
     expected = whole.charts()
-    assert len(expected) == 24 and len(charts) == 24  # the enrollment trend has one year only: left out
+    assert len(expected) == 25 and len(charts) == 25  # the enrollment trend has one year only: left out
     slide, chart = charts["就业率"]
     series = {s.name: list(s.values) for s in chart.plots[0].series}
     assert series["本校"] == pytest.approx(EMPLOYMENT["本校"])
@@ -211,7 +211,7 @@ def test_deck_has_a_title_a_kpi_and_plan_target_slides_in_chinese_fonts(deck) ->
     kpi = slides[1][0]
     assert kpi.startswith("核心指标") and "98.82" in kpi and "+2.14 百分点" in kpi and "14.02" in kpi
     plan = [text for text, slide in slides if text.startswith("规划对标")]
-    assert len(plan) == 2  # 19 measurable targets, 10 to a slide
+    assert len(plan) == 4  # 33 measurable targets, 10 to a slide
     tables = [shape.table for _, slide in slides for shape in slide.shapes if shape.has_table]
     cells = [cell.text for table in tables for row in table.rows for cell in row.cells]
     assert "生师比" in cells and "≤ 18.00:1" in cells and "14.02:1" in cells and "已达成" in cells
@@ -225,7 +225,8 @@ def test_deck_of_one_page_holds_its_charts_only(db: Path) -> None:
     titles = [_slide_texts(slide)[0] for slide in deck.slides]
     assert titles[0] == f"{SCHOOL}: quality report 2020 · Faculty"
     assert titles[1:] == ["Full-time teachers by title", "Full-time teachers by degree",
-                          "Teacher training and exchange (person-times)"]  # fmt: skip
+                          "Teacher training and exchange (person-times)",
+                          "National minimum school conditions (教发〔2004〕2号)"]  # fmt: skip
     chart = next(shape.chart for shape in deck.slides[1].shapes if shape.has_chart)
     item = dossier.pages["faculty"][0]
     assert sorted(chart.plots[0].series[0].values) == sorted(item.data["value"].astype(float).tolist())
@@ -258,13 +259,13 @@ def test_appendix_numbers_its_captions_with_word_fields_and_names_chinese_fonts(
     figures = [c for c in captions if c.startswith("图 ")]
     assert [int(re.match(r"表 (\d+)", c).group(1)) for c in tables] == list(range(1, len(tables) + 1))
     assert tables[:3] == ["表 1  核心指标", "表 2  计分卡：本校与全省高职平均", "表 3  就业率（单位：%）"]
-    assert len(tables) == 2 + 24 + 1  # headline, 计分卡, one per chart, plan targets
+    assert len(tables) == 2 + 25 + 1  # headline, 计分卡, one per chart, plan targets
     assert len(appendix.tables) == len(tables)
     body = appendix.element.body.xml
     assert body.count("SEQ 表") == len(tables) and body.count("SEQ 图") == len(figures)
     pictures = appendix.inline_shapes
     if png_available():
-        assert figures[0] == "图 1  就业率" and len(figures) == len(pictures) == 24
+        assert figures[0] == "图 1  就业率" and len(figures) == len(pictures) == 25
     else:
         assert not figures and any("未含图表图片" in p.text for p in appendix.paragraphs)
     normal = appendix.styles["Normal"].element.rPr.rFonts
@@ -298,7 +299,7 @@ def _hostile_dossier(whole: Dossier, extra: str | None = None) -> Dossier:
 
 def test_html_holds_every_chart_as_text_and_escapes_what_comes_from_data(whole: Dossier) -> None:
     page = render_html(whole).decode("utf-8")
-    assert page.count('class="plot"') == 24
+    assert page.count('class="plot"') == 25
     assert "Content-Security-Policy" in page and "default-src 'none'" in html.unescape(page)
     from plotly.offline import get_plotlyjs
 
@@ -366,8 +367,8 @@ def test_html_file_draws_every_chart_in_chromium_without_a_network(whole: Dossie
         try:
             page, refused, problems = _open_offline(browser, path)
             page.wait_for_function(
-                "document.querySelectorAll('.plot').length === 24"
-                " && document.querySelectorAll('.plot .main-svg').length >= 24",
+                "document.querySelectorAll('.plot').length === 25"
+                " && document.querySelectorAll('.plot .main-svg').length >= 25",
                 timeout=60_000,
             )
             plots = page.locator(".plot")
@@ -412,9 +413,10 @@ def test_the_dashboards_buttons_download_the_files(db: Path) -> None:
     assert sorted(files) == ["师资_温州职业技术学院_2020.pptx", "汇报材料_温州职业技术学院_2020.html"]
     deck = Presentation(io.BytesIO(files["师资_温州职业技术学院_2020.pptx"]))
     assert [_slide_texts(slide)[0] for slide in deck.slides][1:] == ["专任教师职称结构", "专任教师学位结构",
-                                                                     "教师进修、培训与交流（人次）"]  # fmt: skip
+                                                                     "教师进修、培训与交流（人次）",
+                                                                     "国家基本办学条件（教发〔2004〕2号）"]  # fmt: skip
     page_html = files["汇报材料_温州职业技术学院_2020.html"].decode("utf-8")
-    assert page_html.count('class="plot"') == 24 and "规划对标" in page_html
+    assert page_html.count('class="plot"') == 25 and "规划对标" in page_html
 
 
 # --- the registry, the CLI and the app ----------------------------------------------------------
@@ -460,7 +462,7 @@ def test_cli_all_pages_writes_the_whole_dashboard_deck(db: Path, tmp_path: Path)
     deck = Presentation(out)
     titles = [_slide_texts(slide)[0] for slide in deck.slides]
     assert titles[1] == "Headline indicators" and titles[-1].startswith("Plan targets")
-    assert len([s for s in deck.slides if any(shape.has_chart for shape in s.shapes)]) == 24
+    assert len([s for s in deck.slides if any(shape.has_chart for shape in s.shapes)]) == 25
 
 
 def test_pages_offer_the_three_office_downloads(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -468,7 +468,7 @@ def test_person_times_and_person_days_stay_apart(targets: pd.DataFrame) -> None:
     times = target(targets, SCHOOL, "年均职业培训人数")
     days = target(targets, SCHOOL, "境外职业培训")
     assert pick(times, *VALUE_KEYS) == {
-        "indicator_id": None,
+        "indicator_id": "vocational_training_persontimes",  # 人次 from the text, never the 人日 of 表4
         "subject": "本校",
         "comparator": ">=",
         "target_value": 40000.0,
@@ -572,13 +572,13 @@ def test_school_mapped_targets(targets: pd.DataFrame, label: str, expected: tupl
         ("taizhou_2023", "公用经费（高职生均财政拨款）", ("fiscal_funding_per_student", "本校", 12000.0, "元", 60)),
         ("taizhou_2023", "毕业就业（毕业率）", ("ontime_graduation_rate", "合计", 97.0, "%", 72)),
         ("taizhou_2023", "毕业就业（就业率）", ("employment_rate", "本校", 98.0, "%", 72)),
-        ("taizhou_2023", "留台比例", (None, "高职院校", 45.0, "%", 74)),
+        ("taizhou_2023", "留台比例", ("local_retention_rate", "本校", 45.0, "%", 74)),
         ("wenzhou_city", "“双师型”教师占比", ("dual_qualified_ratio", "本校", 90.0, "%", 274)),
         ("wenzhou_city", "兼职教师占比", (None, "职业院校", 20.0, "%", 252)),
         ("wenzhou_city", "中高职一体化本地招生比例", (None, "高职院校", 40.0, "%", 37)),
         ("lishui_2023_2025", "“双师型”教师占比", ("dual_qualified_ratio", "本校", 95.0, "%", 214)),
-        ("lishui_2023_2025", "研究生层次以上的教师占比", (None, "职业院校", 20.0, "%", 212)),
-        ("lishui_2023_2025", "中高职一体化招生人数占比", (None, "高职院校", 40.0, "%", 82)),
+        ("lishui_2023_2025", "研究生层次以上的教师占比", ("graduate_degree_teacher_share", "本校", 20.0, "%", 212)),
+        ("lishui_2023_2025", "中高职一体化招生人数占比", ("enroll_channel_share", "五年制转入", 40.0, "%", 82)),
     ],
 )
 def test_city_targets(targets: pd.DataFrame, plan_id: str, label: str, expected: tuple) -> None:

@@ -161,8 +161,9 @@ def test_slides_say_significant_only_when_the_test_says_so(db: Path, monkeypatch
     at.button(key="present_next").click().run()  # the plan's measurable targets
     figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
     assert figure.layout.title.text == "温州职业技术学院高质量发展行动计划（2022—2025年）"
-    assert len(figure.data[0].y) == 13  # the 13 targets with a value (6 met, 7 in progress)
-    assert "13 项目标有数据：已达成 6，推进中 7。" in [unescaped(m.value) for m in at.markdown]
+    # the 23 targets with a value (8 met, 15 in progress): 13 before derived, list and sentence figures
+    assert len(figure.data[0].y) == 23
+    assert "23 项目标有数据：已达成 8，推进中 15。" in [unescaped(m.value) for m in at.markdown]
 
 
 def test_a_gap_within_sampling_error_is_not_called_significant() -> None:

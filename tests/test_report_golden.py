@@ -2,6 +2,8 @@
 
 Each ``tests/golden/<report>.csv`` lists the figures a report must yield, with the number as
 written in the report (``raw``). Dropping another report and its golden file in adds a test.
+Counts of list tables (表2-13 …) are not written on any one line; they are checked against counts
+made by hand in ``tests/test_lists.py`` and left out here.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def test_extraction_equals_golden(golden_path: Path) -> None:
     golden = _golden(golden_path)
     result = load(REPORTS_DIR / f"{golden_path.stem}.txt")
     got = result.observations
+    list_tables = {row[1] for row in result.list_rows}
+    got = got[~got["source_table"].isin(list_tables)]
     merged = golden.merge(got, on=KEY, how="outer", validate="1:1", indicator=True, suffixes=("_golden", ""))
     missing = merged[merged["_merge"] == "left_only"]
     extra = merged[merged["_merge"] == "right_only"]

@@ -10,6 +10,7 @@ import pytest
 
 from loaders import load
 from loaders.__main__ import main
+from loaders.formula import parse_formula
 from loaders.paths import INDICATORS_CSV
 from loaders.registry import read_registry
 from loaders.report import load_spec
@@ -25,8 +26,8 @@ def built_db(db_path: Path) -> Path:
 def test_rebuild_loads_the_bundled_report(built_db: Path) -> None:
     con = connect(built_db, read_only=True)
     reports = con.execute("SELECT report_id, school, report_year, format, n_observations FROM reports").fetchall()
-    assert reports == [("温州职业技术学院-2020", "温州职业技术学院", 2020, "text", 764)]
-    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    assert reports == [("温州职业技术学院-2020", "温州职业技术学院", 2020, "text", 802)]
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(802,)]
     con.close()
 
 
@@ -34,7 +35,7 @@ def test_same_content_twice_changes_nothing(built_db: Path, bundled_report: Path
     con = connect(built_db)
     loaded_at = con.execute("SELECT loaded_at FROM reports").fetchall()
     outcome = ingest_file(con, bundled_report)
-    assert (outcome.action, outcome.n_observations) == ("unchanged", 764)
+    assert (outcome.action, outcome.n_observations) == ("unchanged", 802)
     assert con.execute("SELECT loaded_at FROM reports").fetchall() == loaded_at
     con.close()
 
@@ -46,14 +47,14 @@ def test_changed_version_replaces_the_report(built_db: Path, bundled_report: Pat
     revised.write_text("\n".join(lines), encoding="utf-8")
     con = connect(built_db)
     outcome = ingest_file(con, revised)
-    assert (outcome.report_id, outcome.action, outcome.n_observations) == ("温州职业技术学院-2020", "replaced", 764)
+    assert (outcome.report_id, outcome.action, outcome.n_observations) == ("温州职业技术学院-2020", "replaced", 802)
     value = con.execute(
         "SELECT value FROM observations WHERE source_table = '表2-15' AND subject = '本校'"
         " AND indicator_id = 'employment_rate'"
     ).fetchall()
     assert value == [(98.90,)]
     assert con.execute("SELECT count(*), any_value(source_file) FROM reports").fetchall() == [(1, "revised.txt")]
-    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(802,)]
     con.close()
 
 
@@ -76,7 +77,7 @@ def test_rebuild_replaces_a_corrupt_file(db_path: Path) -> None:
     db_path.write_bytes(b"this is not a duckdb file" * 100)
     rebuild(db_path)
     con = connect(db_path, read_only=True)
-    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(802,)]
     con.close()
     assert not list(db_path.parent.glob(".rebuild-*"))
 
@@ -111,14 +112,20 @@ def test_registry_is_well_formed_and_fully_used() -> None:
     assert registry["indicator_id"].is_unique
     assert set(registry["direction"]) <= {"higher", "lower", "neutral"}
     assert set(registry["kind"]) <= {"rate", "share", "count", "amount", "score", "ratio"}
+    assert list(registry.columns)[-1] == "formula"
     assert (registry[["name_zh", "name_en", "unit", "domain", "definition"]] != "").all().all()
     spec = load_spec()
+    derived = registry[registry["formula"] != ""]
     used = (
         {column.indicator for table in spec.table for column in table.columns}
         | {row.indicator for block in spec.block for row in block.rows}
         | {row.indicator for row in spec.row}
+        | {count.indicator for listed in spec.lists for count in listed.counts}
+        | set(derived["indicator_id"])
     )
     assert used == set(registry["indicator_id"])
+    inputs = {term.indicator_id for text in derived["formula"] for term in parse_formula(text).terms}
+    assert inputs <= used - set(derived["indicator_id"])  # formulas are over figures read from reports
     ranges = pd.read_csv(INDICATORS_CSV, dtype={"min_value": float, "max_value": float})
     assert (ranges["min_value"] <= ranges["max_value"]).all()
     assert (ranges.loc[ranges["kind"].isin(["rate", "share"]), "max_value"] == 100).all()
@@ -148,9 +155,9 @@ def test_cli_extract_json(bundled_report: Path, capsys) -> None:
         None,
     )
     assert document["year_basis"]["zh"] == "附表表头“序号 指标 单位 2020 年”（第 4611 行）"
-    assert document["summary"] == {"found": 37, "partial": 0, "missing": 0, "not_read": 20}
+    assert document["summary"] == {"found": 49, "partial": 0, "missing": 0, "not_read": 12}
     records = document["observations"]
-    assert len(records) == 764
+    assert len(records) == 802
     assert set(records[0]) == {
         "indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line",
     }  # fmt: skip
@@ -170,12 +177,12 @@ def test_cli_ingest_and_rebuild(db_path: Path, bundled_report: Path, capsys) -> 
     assert main(["ingest", str(bundled_report), "--db", str(db_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "温州职业技术学院-2020: added (764 observations)",
-        "温州职业技术学院-2020: unchanged (764 observations)",
+        "温州职业技术学院-2020: added (802 observations)",
+        "温州职业技术学院-2020: unchanged (802 observations)",
     ]
     assert main(["rebuild", "--db", str(db_path)]) == 0
     con = connect(db_path, read_only=True)
-    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(764,)]
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(802,)]
     con.close()
 
 

@@ -120,8 +120,8 @@ def test_a_store_of_an_older_version_is_rebuilt_not_migrated(built_db_path: Path
     assert main(["sync", "--db", str(built_db_path)]) == 0
     assert "rebuilt" in capsys.readouterr().err
     con = connect(built_db_path, read_only=True)
-    assert len(read_observations(con, schools=["温州职业技术学院"])) == 764
-    assert len(read_coverage(con, "温州职业技术学院-2020")) == 58
+    assert len(read_observations(con, schools=["温州职业技术学院"])) == 802
+    assert len(read_coverage(con, "温州职业技术学院-2020")) == 62
     con.close()
 
 
@@ -133,5 +133,5 @@ def built_db_path(db_path: Path) -> Path:
 
 def test_loaded_bundled_report_is_unchanged_by_the_parser_speed_ups(bundled_report: Path) -> None:
     result = load(bundled_report)
-    assert result.table is not None and result.table.num_rows == len(result.observations) == 764
+    assert result.table is not None and result.table.num_rows == len(result.observations) == 802
     assert result.table.to_pandas()["value"].tolist() == result.observations["value"].tolist()

@@ -93,7 +93,7 @@ def test_store_export_cli(tmp_path: Path, text_observations: pd.DataFrame, capsy
     rebuild(db)
     out = tmp_path / "export.csv"
     assert main(["export", "--report", REPORT_ID, str(out), "--db", str(db)]) == 0
-    assert "764 observations" in capsys.readouterr().out
+    assert "802 observations" in capsys.readouterr().out
     assert out.read_bytes().startswith(BOM)
     result = load(out)
     assert (result.format_used, result.report_id) == ("csv", REPORT_ID)
@@ -104,7 +104,7 @@ def test_store_export_cli(tmp_path: Path, text_observations: pd.DataFrame, capsy
     try:
         assert con.execute(
             "SELECT format, n_observations FROM reports WHERE report_id = ?", [REPORT_ID]
-        ).fetchall() == [("csv", 764)]
+        ).fetchall() == [("csv", 802)]
     finally:
         con.close()
 

@@ -179,7 +179,7 @@ def test_store_export_import_equals_text_loader(tmp_path: Path, text_observation
     rebuild(db)
     out = tmp_path / "export.xlsx"
     assert main(["export", "--report", REPORT_ID, str(out), "--db", str(db)]) == 0
-    assert "764 observations" in capsys.readouterr().out
+    assert "802 observations" in capsys.readouterr().out
     result = load(out)
     assert (result.format_used, result.school, result.report_year, result.report_id) == (
         "xlsx",
@@ -235,7 +235,7 @@ def test_ingest_workbook_replaces_the_report(tmp_path: Path, exported: bytes, te
         stored = read_observations(con, REPORT_ID)
     finally:
         con.close()
-    assert reports == [(REPORT_ID, "xlsx", "修订.xlsx", 764)]
+    assert reports == [(REPORT_ID, "xlsx", "修订.xlsx", 802)]
     assert len(stored) == len(text_observations)
 
 

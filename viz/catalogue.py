@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Literal
@@ -30,12 +31,13 @@ from viz.frames import (
     totals_by_year,
 )
 from viz.i18n import benchmark_name, colon, t
+from viz.minimums import minimum_figure, minimum_frame, minimum_reference
 from viz.names import subject_name
 from viz.sections import ChartItem, Context, chart_provenance
 
 PAGES_SPEC = SPECS_DIR / "pages.toml"
 
-Kind = Literal["benchmark", "dimensions", "subjects", "indicators", "series", "regions", "trend"]
+Kind = Literal["benchmark", "dimensions", "subjects", "indicators", "series", "regions", "trend", "minimums"]
 
 
 class _Model(BaseModel):
@@ -66,6 +68,10 @@ class ChartSpec(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> ChartSpec:
+        if self.kind == "minimums":  # its standards and units are data/benchmarks/national_minimums.csv
+            if self.indicators or not self.key:
+                raise ValueError("a minimums chart has a key and no indicators (data/benchmarks lists them)")
+            return self
         units = {registry_units()[i] for i in self.indicators}
         if len(units) != 1:
             raise ValueError(f"chart {self.chart_key}: its indicators have several units ({', '.join(sorted(units))})")
@@ -82,8 +88,8 @@ class ChartSpec(_Model):
 
     @property
     def unit(self) -> str:
-        """The registry unit of the chart's indicators."""
-        return registry_units()[self.indicators[0]]
+        """The registry unit of the chart's indicators (``""`` for a minimums chart: one unit per standard)."""
+        return registry_units()[self.indicators[0]] if self.indicators else ""
 
 
 class PageCharts(_Model):
@@ -267,6 +273,13 @@ def _regions(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
     return frame, _grouped(spec, ctx, frame, title)
 
 
+def _minimums(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
+    kind = ctx.school_type or "—"
+    subtitle = f"{ctx.school} · {t('minimum_school_type', ctx.lang, kind=kind)}"
+    figure = minimum_figure(ctx.minimums, title=_title(spec, ctx), subtitle=subtitle, lang=ctx.lang)
+    return minimum_frame(ctx.minimums, ctx.lang), figure
+
+
 def _trend(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
     labels = {i: ctx.name(i) for i in spec.indicators}
     frame = totals_by_year(ctx.history, ctx.school, list(spec.indicators), labels).assign(unit=spec.unit)
@@ -292,6 +305,7 @@ DRAW: dict[str, Callable[[ChartSpec, Context], tuple[pd.DataFrame, object]]] = {
     "series": _series,
     "regions": _regions,
     "trend": _trend,
+    "minimums": _minimums,
 }
 
 
@@ -312,13 +326,16 @@ def page_charts(page_id: str, ctx: Context) -> list[ChartItem]:
         if spec.kind == "trend":
             title = f"{title} · {t('year', ctx.lang)}"
         benchmarked = spec.indicators if spec.kind in ("benchmark", "dimensions") else ()
+        provenance = chart_provenance(ctx, frame)
+        if spec.kind == "minimums" and not ctx.minimums.empty:  # the thresholds' document beside the report
+            provenance = replace(provenance, source=f"{provenance.source}；{minimum_reference(ctx.minimums)}")
         items.append(
             ChartItem(
                 spec.chart_key,
                 title,
                 figure,
                 frame,
-                chart_provenance(ctx, frame),
+                provenance,
                 spec.width,
                 indicators=tuple(benchmarked),
             )

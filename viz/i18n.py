@@ -6,6 +6,7 @@ is a key here. A missing key falls back to the key itself so a gap is visible, n
 
 from __future__ import annotations
 
+from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
 from viz.vocabulary import (
     BENCHMARK_NAMES,
     CHECK_NAMES,
@@ -471,6 +472,14 @@ TEXT: dict[str, dict[str, str]] = {
     "log_detail": {"zh": "说明", "en": "Detail"},
     "store_recovered": {"zh": "数据库已自动恢复", "en": "The store was recovered"},
 }
+
+
+TEXT.update(PLAN_TEXT)
+
+
+def basis_name(basis: str, lang: str) -> str:
+    """Display name of what a value rests on (table, derived, entered, narrative)."""
+    return BASIS_NAMES.get(basis, {}).get(lang, basis)
 
 
 def both(key: str, **values: object) -> tuple[str, str]:

@@ -5,7 +5,8 @@ Belongs here: the English names of the report's row labels (``data/specs/subject
 ``plan_terms_en.csv``), and the English form of
 a source table's name (表2-15 → Table 2-15, §五 → Section 5, 附件2 → Annex 2). Chinese is always
 the text as stored; a name without an English entry is shown as stored (a school's or a new
-report's own words are data, not interface text). Interface text itself is :mod:`viz.i18n`.
+report's own words are data, not interface text), and stored UTC times as the planners' Beijing time.
+Interface text itself is :mod:`viz.i18n`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
+
+import pandas as pd
 
 from loaders.paths import SPECS_DIR
 
@@ -121,3 +124,16 @@ def english_references(text: object) -> str:
         return f"{match[1].rstrip()} {times}{UNIT_NAMES_EN.get(match[2], match[2])}"
 
     return _NUMBER_AND_UNIT.sub(unit, sentence)
+
+
+#: The planners' time zone: times are stored in UTC and shown in Beijing time.
+LOCAL_ZONE = "Asia/Shanghai"
+
+
+def local_times(values: pd.Series) -> list[str]:
+    """Stored UTC times (naive) as the planners' wall-clock time, ``2026-11-30 10:02`` ("—" when missing)."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    if stamps.dt.tz is None:
+        stamps = stamps.dt.tz_localize("UTC")
+    local = stamps.dt.tz_convert(LOCAL_ZONE)
+    return ["—" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M") for v in local]

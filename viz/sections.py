@@ -34,6 +34,9 @@ class Context:
         history: Observations of all the school's reports (for year-over-year charts).
         gaps: :func:`metrics.significance.assess_gaps` rows of the report: the 95 % interval of each
             survey rate and whether its gap to each benchmark is significant.
+        minimums: :func:`metrics.minimums.compare_to_minimums` rows of the report: its figures against
+            the national minimum standards (教发〔2004〕2号) of its school's type.
+        school_type: The school type those minimums are of (``""`` when the school has none listed).
     """
 
     school: str
@@ -47,6 +50,8 @@ class Context:
     comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
     gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    minimums: pd.DataFrame = field(default_factory=pd.DataFrame)
+    school_type: str = ""
 
     def __post_init__(self) -> None:
         # Looked up for every row of a comparison: a dict, not a filter of the registry each time.
@@ -169,6 +174,7 @@ def build_context(
     comparison: pd.DataFrame,
     history: pd.DataFrame,
     gaps: pd.DataFrame | None = None,
+    minimums: tuple[pd.DataFrame, str] | None = None,
 ) -> Context:
     """The :class:`Context` of one school and report year, from frames already read.
 
@@ -186,12 +192,15 @@ def build_context(
         history: Observations of all reports (only the school's are kept).
         gaps: :func:`metrics.significance.assess_gaps` of the comparison; worked out here (from the
             report's respondents, ``data/specs/sample_sizes.csv``) when None.
+        minimums: :func:`school_minimums` of the report and its school type; worked out here when None.
 
     Returns:
         The context.
     """
     if gaps is None:
         gaps = survey_gaps(comparison, observations)
+    if minimums is None:
+        minimums = school_minimums(observations, registry, school)
     return Context(
         school=school,
         year=year,
@@ -204,6 +213,8 @@ def build_context(
         comparison=comparison,
         history=history[history["school"] == school],
         gaps=gaps,
+        minimums=minimums[0],
+        school_type=minimums[1],
     )
 
 
@@ -215,6 +226,14 @@ def survey_gaps(comparison: pd.DataFrame, observations: pd.DataFrame) -> pd.Data
     if comparison.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
     return assess_gaps(comparison, observations, sample_sizes())
+
+
+def school_minimums(observations: pd.DataFrame, registry: pd.DataFrame, school: str) -> tuple[pd.DataFrame, str]:
+    """A report's figures against the national minimums of its school's type (:mod:`metrics.minimums`)."""
+    from loaders.minimums import national_minimums
+    from metrics import minimums
+
+    return minimums.school_minimums(observations, registry, national_minimums(), school)
 
 
 def chart_provenance(ctx: Context, frame: pd.DataFrame) -> Provenance:

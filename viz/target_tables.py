@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from viz.charts import format_value, rounded
-from viz.i18n import status_help, status_name, t, unit_name
+from viz.i18n import basis_name, status_help, status_name, t, unit_name
 from viz.target_charts import comparator_symbol, target_phrase
 
 DASH = "—"
@@ -40,6 +40,24 @@ def _target(row: dict, unit: str, lang: str) -> str:
     if row.get("comparator") == "range":
         return target_phrase("range", None, unit, lang, row.get("target_low"), row.get("target_high"))
     return target_phrase("", row.get("target_value"), unit, lang) or DASH
+
+
+def _column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column, empty strings where it is missing (or the frame lacks it)."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    return frame[column].fillna("").astype(str)
+
+
+def _places(attainment: pd.DataFrame, lang: str) -> pd.Series:
+    """Where each current value was read: ``表2-1 第 364 行``; a hand entry or no value: its table alone."""
+    tables, lines = _column(attainment, "source_table"), attainment.get("source_line")
+    places = []
+    for position, table in enumerate(tables):
+        line = None if lines is None else lines.iloc[position]
+        has_line = line is not None and not pd.isna(line) and int(line) > 0
+        places.append(t("line_ref", lang, table=table, line=int(line)) if table and has_line else table)
+    return pd.Series(places, index=attainment.index, dtype="str")
 
 
 def attainment_table(attainment: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -76,6 +94,8 @@ def attainment_table(attainment: pd.DataFrame, lang: str, names: dict[str, str] 
             t("unit", lang): [unit_name(str(r.get("unit") or ""), lang) or None for r in records],
             t("current_value", lang): [number(r, "current_value") for r in records],
             t("current_year", lang): attainment["current_year"].tolist(),
+            t("basis", lang): [basis_name(b, lang) if b else None for b in _column(attainment, "basis")],
+            t("source_place", lang): [p or None for p in _places(attainment, lang)],
             t("progress", lang): [round(float(v), 1) if _known(v) else None for v in attainment["progress_pct"]],
             t("status", lang): [status_name(str(s), lang) for s in attainment["status"]],
             t("growth_needed", lang) + " (%)": [
@@ -85,6 +105,12 @@ def attainment_table(attainment: pd.DataFrame, lang: str, names: dict[str, str] 
             t("note", lang): [_note(r, lang) for r in records],
         }
     )
+
+
+def _mark(row: dict, lang: str) -> str:
+    """The marker of a value entered by hand or read from a sentence (``（填报）``, ``（正文）``); else nothing."""
+    basis = row.get("basis")
+    return t(f"basis_mark_{basis}", lang) if basis in ("entered", "narrative") else ""
 
 
 def target_screen_table(attainment: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -108,7 +134,7 @@ def target_screen_table(attainment: pd.DataFrame, lang: str, names: dict[str, st
                 t("target_text", lang): row.get("value_text") or DASH,
                 t("comparator", lang): comparator_symbol(row.get("comparator")) or DASH,
                 t("target", lang): _target(row, unit, lang),
-                t("current_value", lang): rounded(row.get("current_value"), unit, lang=lang)
+                t("current_value", lang): rounded(row.get("current_value"), unit, lang=lang) + _mark(row, lang)
                 if _known(row.get("current_value"))
                 else DASH,
                 t("current_year", lang): str(int(row["current_year"])) if _known(row.get("current_year")) else DASH,

@@ -68,6 +68,8 @@ CHECK_NAMES = {
     "duplicate_label": {"zh": "行名重复", "en": "Row label given twice"},
     "cohort_label": {"zh": "届别标注可疑", "en": "Doubtful cohort label"},
     "text_vs_table": {"zh": "正文与表格不符", "en": "Text and table disagree"},
+    "sentence_vs_table": {"zh": "正文数字与表格不符", "en": "A figure in the text differs from the table"},
+    "sentence_vs_sentence": {"zh": "正文前后数字不一致", "en": "The text states a figure differently"},
 }
 #: Actions and outcomes of the write log (loaders.writelog) in words.
 LOG_WORDS = {
@@ -99,6 +101,10 @@ UNIT_NAMES_EN = {
     "元": "yuan",
     "元/生": "yuan per student",
     "m2/生": "m² per student",
+    "平方米/生": "m² per student",
+    "平方米": "m²",
+    "亩": "mu (666.7 m²)",
+    "本": "titles",
     "个/生": "per student",
     "万元": "10,000 yuan",
     "亿元": "100 million yuan",

@@ -1,0 +1,123 @@
+"""The national minimum standards (国家基本办学条件, 教发〔2004〕2号) as a chart: a third benchmark beside the
+province and the plan, drawn as a line.
+
+Belongs here: the figure of :func:`metrics.minimums.compare_to_minimums` rows — one bar per
+standard, as a share of its qualifying threshold, the threshold itself the dashed line at 100 % —
+(the ``minimums`` chart kind of ``data/specs/pages.toml``, see :mod:`viz.catalogue`) and the
+overview's count in words. No Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.minimums import count_minimums
+from viz.charts import _labels, _title, empty_figure, format_value
+from viz.i18n import basis_name, t
+from viz.theme import BAD_COLOUR, NEUTRAL_COLOUR, SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
+
+#: Bars longer than this share of their threshold are drawn to it (the number says the rest).
+SHOWN_UP_TO_PCT = 250.0
+
+
+def _written(comparator: str, threshold: float, unit: str) -> str:
+    return f"{'≤' if comparator == '<=' else '≥'} {format_value(threshold, unit)}"
+
+
+def minimum_frame(result: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The chart's data (and export): standard, value, threshold, status, share of the threshold, source."""
+    statuses = {
+        "met": t("minimum_status_met", lang),
+        "below": t("minimum_status_below", lang),
+        "restricted": t("minimum_status_below", lang),
+        "no_value": t("minimum_status_no_value", lang),
+        "no_threshold": t("minimum_status_no_threshold", lang),
+    }
+    return pd.DataFrame(
+        {
+            "category": result["indicator_zh"].astype(str),
+            "value": result["value"],
+            "unit": result["unit"].astype(str),
+            "minimum": [
+                _written(c, q, u) if not math.isnan(q) else "—"
+                for c, q, u in zip(result["comparator"], result["qualified"], result["unit"], strict=True)
+            ],
+            "status": result["status"].map(statuses),
+            "share_of_minimum_pct": result["share_of_minimum_pct"].round(1),
+            "basis": result["basis"].map(lambda b: basis_name(b, lang) if b else ""),
+            "source_table": result["source_table"].astype(str),
+            "source_line": result["source_line"],
+            "reference": result["reference"].astype(str),
+        }
+    )
+
+
+def minimum_figure(result: pd.DataFrame, *, title: str, subtitle: str, lang: str) -> go.Figure:
+    """The chart of a school's figures against the national minimums of its type.
+
+    Each standard is a bar: the school's value as a share of its qualifying threshold; the threshold
+    is the dashed line at 100 %. Standards without a value or without a threshold (the document's
+    text was not available) are named under the chart, never drawn as zero.
+
+    Args:
+        result: :func:`metrics.minimums.compare_to_minimums` rows.
+        title: The chart's title.
+        subtitle: School and school type.
+        lang: ``zh`` or ``en``.
+    """
+    data = minimum_frame(result, lang)
+    drawn = data[data["share_of_minimum_pct"].notna()]
+    missing = data[data["share_of_minimum_pct"].isna()]
+    if drawn.empty:
+        why = "；".join(f"{c}：{s}" for c, s in zip(missing["category"], missing["status"], strict=True))
+        return empty_figure(why or t("no_data", lang), title)
+    shown = drawn["share_of_minimum_pct"].clip(upper=SHOWN_UP_TO_PCT)
+    colours = [SCHOOL_COLOUR if s >= 100 else BAD_COLOUR for s in drawn["share_of_minimum_pct"]]
+    labels = [
+        f"{format_value(v, u)}（{m}）" if lang == "zh" else f"{format_value(v, u)} ({m})"
+        for v, u, m in zip(drawn["value"], drawn["unit"], drawn["minimum"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=shown,
+            y=_labels(drawn["category"]),
+            orientation="h",
+            marker_color=colours,
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    figure.add_vline(
+        x=100,
+        line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
+        annotation={"text": t("minimum_line", lang), "font": {"color": TARGET_COLOUR}},
+        annotation_position="top",
+    )
+    figure.update_layout(
+        template=TEMPLATE_NAME,
+        title=_title(title, subtitle),
+        height=max(320, 56 * len(drawn) + 160),
+        xaxis={"title": {"text": t("minimum_share", lang)}, "range": [0, SHOWN_UP_TO_PCT * 1.45]},
+        showlegend=False,
+    )
+    if not missing.empty:
+        words = "；".join(f"{c}：{s}" for c, s in zip(missing["category"], missing["status"], strict=True))
+        figure.add_annotation(
+            text=words, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, font={"color": NEUTRAL_COLOUR}
+        )
+    return figure
+
+
+def minimum_reference(result: pd.DataFrame) -> str:
+    """The document(s) the thresholds are from: ``教发〔2004〕2号``."""
+    return "、".join(dict.fromkeys(r.split(" ")[0] for r in result["reference"].astype(str) if r))
+
+
+def minimums_sentence(result: pd.DataFrame, lang: str) -> str:
+    """The overview's count: ``国家基本办学条件：4 项合格、0 项未达合格线、3 项无数据或无合格值``."""
+    return t("minimums_count", lang, **count_minimums(result))
