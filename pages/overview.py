@@ -15,7 +15,7 @@ from viz.exports import Provenance
 from viz.i18n import colon, t
 from viz.markup import plain
 from viz.minimums import minimums_sentence
-from viz.names import table_name
+from viz.names import subject_name, table_name
 from viz.sections import report_label
 
 f = current()
@@ -55,7 +55,8 @@ if attainment is not None:
 st.subheader(t("minimums_title", lang))
 minimum_result, school_type = frames.minimums(f.report_id, f.school)
 st.markdown(plain(minimums_sentence(minimum_result, lang)))
-st.caption(f"{t('minimum_school_type', lang, kind=plain(school_type or '—'))} · {t('minimums_help', lang)}")
+school_kind = plain(subject_name(school_type, lang)) if school_type else "—"
+st.caption(f"{t('minimum_school_type', lang, kind=school_kind)} · {t('minimums_help', lang)}")
 st.page_link("pages/faculty.py", label=t("page_faculty", lang), icon=":material/school:")
 
 st.subheader(t("findings", lang))

@@ -71,7 +71,7 @@ def test_a_planner_enters_a_viewer_sees_the_log_records_a_rebuild_keeps(
     at.text_input(key="entry_author_new").input("张规划")
     _button(at, "保存填报").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("已保存（added）：毕业生留温率 · 2023 · 61.5%" in unescaped(s.value) for s in at.success)
+    assert any("已保存（新增）：毕业生留温率 · 2023 · 61.5%" in unescaped(s.value) for s in at.success)
 
     entries = read_entries(app_store.cursor(), PLAN)  # the app holds the store: read through its connection
     log = read_log(app_store.cursor())
@@ -121,7 +121,7 @@ def test_a_planner_enters_a_viewer_sees_the_log_records_a_rebuild_keeps(
     assert at.number_input(key=f"entry_value_{suffix}").value == 61.5
     at.number_input(key=f"entry_value_{suffix}").set_value(62.0)
     _button(at, "保存填报").click().run()
-    assert any("已保存（replaced）" in s.value for s in at.success)
+    assert any("已保存（已替换）" in s.value for s in at.success)
 
     # A rebuild of the store (python -m loaders rebuild, or the app's recovery) keeps the entry.
     kept = read_entries_file(tmp_path / "uploads")

@@ -226,7 +226,7 @@ def test_deck_of_one_page_holds_its_charts_only(db: Path) -> None:
     assert titles[0] == f"{SCHOOL}: quality report 2020 · Faculty"
     assert titles[1:] == ["Full-time teachers by title", "Full-time teachers by degree",
                           "Teacher training and exchange (person-times)",
-                          "National minimum school conditions (教发〔2004〕2号)"]  # fmt: skip
+                          "National minimum school conditions (MoE circular No. 2 of 2004)"]  # fmt: skip
     chart = next(shape.chart for shape in deck.slides[1].shapes if shape.has_chart)
     item = dossier.pages["faculty"][0]
     assert sorted(chart.plots[0].series[0].values) == sorted(item.data["value"].astype(float).tolist())

@@ -274,7 +274,7 @@ def _regions(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
 
 
 def _minimums(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
-    kind = ctx.school_type or "—"
+    kind = subject_name(ctx.school_type, ctx.lang) if ctx.school_type else "—"
     subtitle = f"{ctx.school} · {t('minimum_school_type', ctx.lang, kind=kind)}"
     figure = minimum_figure(ctx.minimums, title=_title(spec, ctx), subtitle=subtitle, lang=ctx.lang)
     return minimum_frame(ctx.minimums, ctx.lang), figure
@@ -328,7 +328,10 @@ def page_charts(page_id: str, ctx: Context) -> list[ChartItem]:
         benchmarked = spec.indicators if spec.kind in ("benchmark", "dimensions") else ()
         provenance = chart_provenance(ctx, frame)
         if spec.kind == "minimums" and not ctx.minimums.empty:  # the thresholds' document beside the report
-            provenance = replace(provenance, source=f"{provenance.source}；{minimum_reference(ctx.minimums)}")
+            document = minimum_reference(ctx.minimums, ctx.lang)
+            provenance = replace(
+                provenance, source=f"{provenance.source}{'；' if ctx.lang == 'zh' else '; '}{document}"
+            )
         items.append(
             ChartItem(
                 spec.chart_key,

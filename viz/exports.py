@@ -50,7 +50,7 @@ class Provenance:
         """The one-line caption under a chart: source, tables (named in ``lang``), filters."""
         from viz.names import table_name
 
-        names = dict.fromkeys(table_name(table, lang) for table in self.tables)
+        names = dict.fromkeys(name for name in (table_name(table, lang) for table in self.tables) if name.strip())
         tables = "、".join(names) if lang == "zh" else ", ".join(names)
         if lang == "zh":
             text = f"来源：{self.source}" + (f"，{tables}" if tables else "")

@@ -84,8 +84,9 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
         "en": "National minimums: {met} met, {unmet} below, {open} without data or threshold",
     },
     "minimums_help": {
-        "zh": "对照《普通高等学校基本办学条件指标（试行）》（教发〔2004〕2号）附件表一「合格」中本校类别的五项基本办学条件指标"
-        "（依原文转录，出处见 data/benchmarks/national_minimums.csv）。限制招生线和监测指标的合格值未取得原文，"
+        "zh": "对照《普通高等学校基本办学条件指标（试行）》（教发〔2004〕2号）附件表一「合格」中"
+        "本校类别的五项基本办学条件指标（依原文转录，出处见 data/benchmarks/national_minimums.csv）。"
+        "限制招生线和监测指标的合格值未取得原文，"
         "未填写（不凭记忆或推测填数），显示为“无合格值（原文未得）”。",
         "en": "The five basic school-running conditions of the Ministry's circular No. 2 of 2004 (annex, table 1,"
         " 'qualified') for the school's type, transcribed from its text (reference in"

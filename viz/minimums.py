@@ -17,14 +17,22 @@ import plotly.graph_objects as go
 from metrics.minimums import count_minimums
 from viz.charts import _labels, _title, empty_figure, format_value
 from viz.i18n import basis_name, t
+from viz.names import subject_name
 from viz.theme import BAD_COLOUR, NEUTRAL_COLOUR, SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
+from viz.vocabulary import DOCUMENT_NAMES_EN
 
 #: Bars longer than this share of their threshold are drawn to it (the number says the rest).
 SHOWN_UP_TO_PCT = 250.0
 
 
-def _written(comparator: str, threshold: float, unit: str) -> str:
-    return f"{'≤' if comparator == '<=' else '≥'} {format_value(threshold, unit)}"
+def _written(comparator: str, threshold: float, unit: str, lang: str) -> str:
+    return f"{'≤' if comparator == '<=' else '≥'} {format_value(threshold, unit, lang=lang)}"
+
+
+def _listed(missing: pd.DataFrame, lang: str) -> str:
+    """Standards not drawn, with why: ``生均图书：报告无数据；…`` / ``Books per student: Not in the report; …``."""
+    pairs = zip(missing["category"], missing["status"], strict=True)
+    return ("；" if lang == "zh" else "; ").join(f"{c}{'：' if lang == 'zh' else ': '}{s}" for c, s in pairs)
 
 
 def minimum_frame(result: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -38,11 +46,11 @@ def minimum_frame(result: pd.DataFrame, lang: str) -> pd.DataFrame:
     }
     return pd.DataFrame(
         {
-            "category": result["indicator_zh"].astype(str),
+            "category": [subject_name(name, lang) for name in result["indicator_zh"].astype(str)],
             "value": result["value"],
             "unit": result["unit"].astype(str),
             "minimum": [
-                _written(c, q, u) if not math.isnan(q) else "—"
+                _written(c, q, u, lang) if not math.isnan(q) else "—"
                 for c, q, u in zip(result["comparator"], result["qualified"], result["unit"], strict=True)
             ],
             "status": result["status"].map(statuses),
@@ -72,12 +80,11 @@ def minimum_figure(result: pd.DataFrame, *, title: str, subtitle: str, lang: str
     drawn = data[data["share_of_minimum_pct"].notna()]
     missing = data[data["share_of_minimum_pct"].isna()]
     if drawn.empty:
-        why = "；".join(f"{c}：{s}" for c, s in zip(missing["category"], missing["status"], strict=True))
-        return empty_figure(why or t("no_data", lang), title)
+        return empty_figure(_listed(missing, lang) or t("no_data", lang), title)
     shown = drawn["share_of_minimum_pct"].clip(upper=SHOWN_UP_TO_PCT)
     colours = [SCHOOL_COLOUR if s >= 100 else BAD_COLOUR for s in drawn["share_of_minimum_pct"]]
     labels = [
-        f"{format_value(v, u)}（{m}）" if lang == "zh" else f"{format_value(v, u)} ({m})"
+        f"{format_value(v, u)}（{m}）" if lang == "zh" else f"{format_value(v, u, lang=lang)} ({m})"
         for v, u, m in zip(drawn["value"], drawn["unit"], drawn["minimum"], strict=True)
     ]
     figure = go.Figure(
@@ -106,16 +113,24 @@ def minimum_figure(result: pd.DataFrame, *, title: str, subtitle: str, lang: str
         showlegend=False,
     )
     if not missing.empty:
-        words = "；".join(f"{c}：{s}" for c, s in zip(missing["category"], missing["status"], strict=True))
         figure.add_annotation(
-            text=words, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, font={"color": NEUTRAL_COLOUR}
+            text=_listed(missing, lang),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.22,
+            showarrow=False,
+            font={"color": NEUTRAL_COLOUR},
         )
     return figure
 
 
-def minimum_reference(result: pd.DataFrame) -> str:
-    """The document(s) the thresholds are from: ``教发〔2004〕2号``."""
-    return "、".join(dict.fromkeys(r.split(" ")[0] for r in result["reference"].astype(str) if r))
+def minimum_reference(result: pd.DataFrame, lang: str = "zh") -> str:
+    """The document(s) the thresholds are from: ``教发〔2004〕2号`` / ``MoE circular No. 2 of 2004``."""
+    documents = dict.fromkeys(r.split(" ")[0] for r in result["reference"].astype(str) if r)
+    if lang == "en":
+        return ", ".join(DOCUMENT_NAMES_EN.get(d, d) for d in documents)
+    return "、".join(documents)
 
 
 def minimums_sentence(result: pd.DataFrame, lang: str) -> str:

@@ -91,6 +91,8 @@ def table_name(table: object, lang: str) -> str:
     text = "" if table is None else str(table)
     if lang != "en" or not text:
         return text
+    if "/" in text:  # a derived figure's inputs: ``§三/表3-1`` → ``Section 3/Table 3-1``
+        return "/".join(table_name(part, lang) for part in text.split("/"))
     if match := re.fullmatch(r"§\s*([一二三四五六七八九十]+)(?:[（(]([一二三四五六七八九十]+)[）)])?", text):
         return f"Section {_numeral(match[1])}" + (f"({_numeral(match[2])})" if match[2] else "")
     for prefix, english in (("工作表", "Sheet "), ("附表", "Annex table "), ("附件", "Annex "), ("表", "Table ")):

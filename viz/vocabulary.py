@@ -92,6 +92,9 @@ LOG_WORDS = {
 }
 
 
+#: Documents named in provenance (the national minimums' circular) and their English names.
+DOCUMENT_NAMES_EN = {"教发〔2004〕2号": "MoE circular No. 2 of 2004"}
+
 #: Units as stored (Chinese) and their English names, for headers of English exports.
 UNIT_NAMES_EN = {
     "人": "people",
