@@ -34,8 +34,11 @@ def render_domain_page(page_id: str) -> None:
     if spec.kpis:
         kpi_row(store.observations(f.report_id), registry, list(spec.kpis), subject=spec.kpi_subject, lang=f.lang)
     try:
-        items = frames.section_items(page_id, f)
+        items = frames.first_section_items(page_id, f)  # the first row on screen before the rest is built
         render_items(items, f.lang)
+        rest = frames.rest_section_items(page_id, f)
+        render_items(rest, f.lang)
+        items = items + rest
         if spec.note:
             st.info(t(spec.note, f.lang), icon=":material/info:")
         if spec.target_domains and f.plan_id:

@@ -16,7 +16,7 @@ from dashboard.state import Filters
 from loaders.minimums import national_minimums
 from loaders.registry import checkup_rules
 from metrics import queries
-from viz.catalogue import SECTIONS
+from viz.catalogue import SECTIONS, first_row, page_charts
 from viz.sections import Context, build_context, survey_gaps
 
 
@@ -104,8 +104,22 @@ def section_items(page: str, filters: Filters) -> list:
     Raises:
         MetricsError: From the metrics behind a chart (not cached).
     """
-    view = Filters(filters.school, filters.year, filters.report_id, filters.benchmark, "", filters.lang)
-    return _section_items(store.version(), page, view)
+    return first_section_items(page, filters) + rest_section_items(page, filters)
+
+
+def _view(filters: Filters) -> Filters:
+    """The filters the charts depend on (not the plan, not the peers)."""
+    return Filters(filters.school, filters.year, filters.report_id, filters.benchmark, "", filters.lang)
+
+
+def first_section_items(page: str, filters: Filters) -> list:
+    """The charts of a domain page's first row (:func:`viz.catalogue.first_row`): what a page draws first."""
+    return _section_items(store.version(), page, _view(filters), 0, first_row(page))
+
+
+def rest_section_items(page: str, filters: Filters) -> list:
+    """The charts of a domain page after its first row (drawn once the first row is on screen)."""
+    return _section_items(store.version(), page, _view(filters), first_row(page), None)
 
 
 def all_section_items(filters: Filters) -> dict[str, list]:
@@ -113,6 +127,6 @@ def all_section_items(filters: Filters) -> dict[str, list]:
     return {page: section_items(page, filters) for page in SECTIONS}
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _section_items(data: str, page: str, view: Filters) -> list:
-    return SECTIONS[page](context(view))
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _section_items(data: str, page: str, view: Filters, start: int, stop: int | None) -> list:
+    return page_charts(page, context(view), start, stop)

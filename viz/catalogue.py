@@ -309,18 +309,28 @@ DRAW: dict[str, Callable[[ChartSpec, Context], tuple[pd.DataFrame, object]]] = {
 }
 
 
-def page_charts(page_id: str, ctx: Context) -> list[ChartItem]:
+def first_row(page_id: str) -> int:
+    """How many charts make a domain page's first row: one full-width chart, or up to two half-width ones."""
+    charts = load_catalogue().get(page_id).chart
+    if not charts or charts[0].width == "full":
+        return min(1, len(charts))
+    return 2 if len(charts) > 1 and charts[1].width != "full" else 1
+
+
+def page_charts(page_id: str, ctx: Context, start: int = 0, stop: int | None = None) -> list[ChartItem]:
     """A domain page's charts in page order, as the catalogue describes them.
 
     Args:
         page_id: A page of ``data/specs/pages.toml`` (``outcomes`` …).
         ctx: What the charts are built from (report, history, comparison, language, benchmark).
+        start: The first chart to build (by position; a page draws its first row before building the rest).
+        stop: The chart after the last one to build (all when None).
 
     Returns:
-        One :class:`~viz.sections.ChartItem` per ``[[page.chart]]``.
+        One :class:`~viz.sections.ChartItem` per ``[[page.chart]]`` from ``start`` to ``stop``.
     """
     items = []
-    for spec in load_catalogue().get(page_id).chart:
+    for spec in load_catalogue().get(page_id).chart[start:stop]:
         frame, figure = DRAW[spec.kind](spec, ctx)
         title = _title(spec, ctx)
         if spec.kind == "trend":
