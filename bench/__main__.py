@@ -12,8 +12,12 @@ meeting: everyone opens the shared link, ``--rounds`` times; and once with every
 different school), the time from navigation to the first chart drawn and to its data received;
 the same sessions without browsers (:mod:`bench.sessions`: the server's own part); and, once, the
 same browser sessions on a one-chart page (:mod:`bench.floor_app`: what Streamlit and Plotly.js
-cost the browsers on this machine, whatever the page). Targets (2-core machine, 1,500 × 10): warm
-p95 < 300 ms, build < 120 s, RSS < 700 MB, 10-session p95 < 3 s. Results are also written as
+cost the browsers on this machine, whatever the page); one browser alone on 就业与收入 against one
+browser alone on that floor page (their ratio); and the ingest of one more report (a new school,
+answers included) with the time until its overview shows it (:mod:`bench.ingest`). Targets
+(:data:`TARGETS`, issue 16; printed, never asserted): cold first visit of every page < 1 s, warm
+p95 < 300 ms, build < 120 s, RSS < 700 MB, ten sessions on never-opened schools (server only)
+p95 < 3 s, one ingest < 2 s, one browser ≤ 1.3 × the floor page. Results are also written as
 JSON to ``artifacts/bench/``. Generated reports and stores go to a temporary folder (never
 ``data/``) and are removed afterwards unless ``--workdir`` is given.
 """
@@ -42,7 +46,16 @@ from bench.pages import (
 from bench.server import measure_floor, measure_server
 from loaders.paths import ROOT
 
-TARGETS = {"warm_p95_ms": 300, "build_s": 120, "rss_mb": 700, "first_chart_p95_s": 3.0}
+#: Issue 16's targets on this 2-core machine (printed beside the figures; no timed test asserts them).
+TARGETS = {
+    "cold_p95_ms": 1000,
+    "warm_p95_ms": 300,
+    "build_s": 120,
+    "rss_mb": 700,
+    "first_chart_p95_s": 3.0,
+    "ingest_one_s": 2.0,
+    "floor_ratio": 1.3,
+}
 
 
 def _machine() -> str:
@@ -102,6 +115,7 @@ def run_dataset(name: str, db_path: Path, build_s: float, args: argparse.Namespa
     rows = summarise_pages(pages)
     result["pages"] = rows
     result["warm_p95_ms_max"] = max(row["warm_p95_ms"] for row in rows)
+    result["cold_p95_ms_max"] = max(row["cold_p95_ms"] for row in rows)
     result["slowest_queries"] = slowest_queries(queries)
     result["page_errors"] = {page: times.errors for page, times in pages.items() if times.errors}
     print(_table(rows))
@@ -118,11 +132,13 @@ def run_dataset(name: str, db_path: Path, build_s: float, args: argparse.Namespa
         shared = [[sessions[0]] * args.sessions for _ in range(args.rounds)]
         # Without browsers: the shared link again (warm), then schools no session has opened (cold).
         unopened = sessions[1 + args.sessions : 1 + 2 * args.sessions]
-        server = measure_server(db_path, sessions[0], [different, *shared], [*shared, unopened])
+        # First one browser alone (compared with one browser on the floor page), then the rounds.
+        server = measure_server(db_path, sessions[0], [[sessions[0]], different, *shared], [*shared, unopened])
         if "skipped" in server:
             print(f"[{name}] browser measurements skipped: {server['skipped']}")
         else:
-            different_times, *shared_times = server["first_chart_s"]
+            (alone,), different_times, *shared_times = server["first_chart_s"]
+            result["single_first_chart_s"] = round(alone[0], 2)
             same = [pair for round_times in shared_times for pair in round_times]
             result.update(
                 rss_mb_after_pages=round(server["rss_mb_after_pages"]),
@@ -151,6 +167,19 @@ def run_dataset(name: str, db_path: Path, build_s: float, args: argparse.Namespa
                 f" {args.sessions} schools not opened before {_p50_p95(result, 'server_first_chart_different')}"
             )
             print(f"[{name}] one browser visiting every page (s): {result['page_load_s']}")
+            alone_s = result["single_first_chart_s"]
+            print(f"[{name}] one browser alone, navigation → first chart of 就业与收入: {alone_s} s")
+
+    from bench.ingest import time_ingest
+
+    print(f"[{name}] ingesting one more report (a new school) and opening its overview …", flush=True)
+    school_index = (args.schools if name != "bundled" else 0) + 1
+    result.update(time_ingest(db_path, db_path.parent, school_index, 2024))
+    print(
+        f"[{name}] ingest of one report {result['ingest_one_s']} s (answers included);"
+        f" its overview, first visit after the write {result['page_after_ingest_s']} s"
+        f" ({'shows it' if result['page_shows_it'] else 'DOES NOT show it'})"
+    )
     return result
 
 
@@ -193,13 +222,21 @@ def run_floor(sessions: int) -> dict[str, object]:
 
 def _verdict(result: dict[str, object], sessions: int) -> str:
     checks = [
+        ("cold first visit p95, worst page", result.get("cold_p95_ms_max"), TARGETS["cold_p95_ms"], "ms"),
+        ("ingest of one report", result.get("ingest_one_s"), TARGETS["ingest_one_s"], "s"),
+        ("one browser: first chart ÷ floor page's", result.get("floor_ratio"), TARGETS["floor_ratio"], "×"),
         ("warm page p95", result.get("warm_p95_ms_max"), TARGETS["warm_p95_ms"], "ms"),
         ("store build", result.get("build_s"), TARGETS["build_s"], "s"),
         ("server RSS", result.get("rss_mb_after_sessions"), TARGETS["rss_mb"], "MB"),
-        (f"{sessions}-session first chart p95", result.get("first_chart_p95_s"), TARGETS["first_chart_p95_s"], "s"),
         (
             f"{sessions}-session first chart p95, server only",
             result.get("server_first_chart_p95_s"),
+            TARGETS["first_chart_p95_s"],
+            "s",
+        ),
+        (
+            f"{sessions} schools nobody opened before, server only, p95",
+            result.get("server_first_chart_different_p95_s"),
             TARGETS["first_chart_p95_s"],
             "s",
         ),
@@ -223,6 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=6, help="filter combinations per page")
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (0: no browser)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of sessions on one shared link")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="measure this synthetic store as built (python -m loaders build …) instead of building one;"
+        " it is changed: one more report is ingested into it",
+    )
     parser.add_argument("--skip-bundled", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
     args = parser.parse_args(argv)
@@ -239,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_bundled:
             db_path = workdir / "bundled.duckdb"
             datasets.append(("bundled", db_path, _build("bundled", db_path, [], workers=1)))
-        if not args.skip_synthetic:
+        if args.store is not None:
+            datasets.append((f"{args.schools}x{args.years}", args.store, float("nan")))
+        elif not args.skip_synthetic:
             name = f"{args.schools}x{args.years}"
             reports = args.reports
             if reports is None:
@@ -257,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+    floor = next((r for r in results if r.get("dataset") == "floor"), {})
+    for result in results:  # one browser on a page with charts ÷ one browser on the floor page, same run
+        if floor.get("floor_single_chart_p50_s") and result.get("single_first_chart_s"):
+            result["floor_ratio"] = round(result["single_first_chart_s"] / floor["floor_single_chart_p50_s"], 2)
     out = ROOT / "artifacts" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
