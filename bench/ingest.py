@@ -2,8 +2,8 @@
 
 The report is a synthetic one for a school the store does not hold yet (marked like every synthetic
 report), written beside the store. The ingest goes the dashboard's own way (:func:`dashboard.store.write`
-around :func:`loaders.store.ingest_file`: parse, write, the answers computed at ingest, one
-transaction, a checkpoint), in this process as in the server's; then the overview of the new school
+around :func:`loaders.store.ingest_file`: parse and write in one transaction,
+a checkpoint), in this process as in the server's; then the overview of the new school
 is run through ``AppTest`` as the server runs it, right after the write (its cached reads are of an
 older data version, so they are cold).
 """
@@ -27,7 +27,7 @@ def time_ingest(db_path: Path, workdir: Path, school_index: int, report_year: in
         report_year: The report's year.
 
     Returns:
-        ``ingest_one_s`` (parse and write, answers included) and ``page_after_ingest_s`` (the
+        ``ingest_one_s`` (parse and write, one transaction) and ``page_after_ingest_s`` (the
         overview of the new school, first visit after the write).
     """
     import logging
