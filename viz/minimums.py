@@ -94,31 +94,36 @@ def minimum_figure(result: pd.DataFrame, *, title: str, subtitle: str, lang: str
             orientation="h",
             marker_color=colours,
             text=labels,
-            textposition="outside",
+            textposition="auto",  # inside a long bar, after a short one: never past the plot's edge
+            insidetextanchor="end",
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    figure.add_vline(
-        x=100,
-        line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
-        annotation={"text": t("minimum_line", lang), "font": {"color": TARGET_COLOUR}},
-        annotation_position="top",
-    )
+    figure.add_vline(x=100, line={"color": TARGET_COLOUR, "dash": "dash", "width": 2})  # named in the axis title
+    below = [] if missing.empty else _listed(missing, lang).split("；" if lang == "zh" else "; ")
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
-        height=max(320, 56 * len(drawn) + 160),
-        xaxis={"title": {"text": t("minimum_share", lang)}, "range": [0, SHOWN_UP_TO_PCT * 1.45]},
+        height=max(320, 56 * len(drawn) + 160) + 24 * len(below),
+        xaxis={
+            "title": {"text": f"{t('minimum_share', lang)} · {t('minimum_line', lang)} = 100"},
+            "range": [0, SHOWN_UP_TO_PCT * 1.05],
+        },
+        margin={"b": 110 + 24 * len(below)},
         showlegend=False,
     )
-    if not missing.empty:
+    if below:  # one line each, under the axis title; never drawn as zero
         figure.add_annotation(
-            text=_listed(missing, lang),
+            text="<br>".join(below),
             xref="paper",
             yref="paper",
             x=0,
-            y=-0.22,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            yshift=-78,
+            align="left",
             showarrow=False,
             font={"color": NEUTRAL_COLOUR},
         )
