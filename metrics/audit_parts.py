@@ -258,9 +258,11 @@ def check_shares(
     rows = rows.assign(_total=_mark_totals(rows, total_labels, share_rules))
     findings: list[dict] = []
     row_key = ["report_id", "source_table", "subject", "year", "years_after"]
+    by_indicator = dict(iter(rows.groupby("indicator_id", sort=False)))  # one pass, not one filter per rule
+    none = rows.iloc[0:0]
     for rule in share_rules.itertuples(index=False):
-        shares = rows[rows["indicator_id"] == rule.share_indicator]
-        counts = rows[rows["indicator_id"] == rule.count_indicator]
+        shares = by_indicator.get(rule.share_indicator, none)
+        counts = by_indicator.get(rule.count_indicator, none)
         if shares.empty or counts.empty:
             continue
         paired = _pair_nearest(
@@ -279,7 +281,7 @@ def check_shares(
         if paired.empty:
             continue
         if rule.basis == "row":
-            denominators = rows[rows["indicator_id"] == rule.denominator_indicator]
+            denominators = by_indicator.get(rule.denominator_indicator, none)
             paired = _pair_nearest(
                 paired,
                 denominators[[*row_key, "value", "unit", "source_line"]].rename(
