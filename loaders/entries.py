@@ -16,11 +16,8 @@ store did not take.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +30,7 @@ from loaders.errors import TableError, ValueParseError
 from loaders.fields import ENTRY_FIELDS, dtypes, names
 from loaders.paths import uploads_dir
 from loaders.rows import check_indicator, check_year, to_registry_unit
-from loaders.uploads import ENTRIES_FILE, UPLOAD_LOCK, locked
+from loaders.uploads import ENTRIES_FILE, UPLOAD_LOCK, locked, write_json
 
 ENTRY_COLUMNS = names(ENTRY_FIELDS)
 ENTRY_DTYPES = dtypes(ENTRY_FIELDS)
@@ -260,15 +257,4 @@ def _insert(con: duckdb.DuckDBPyConnection, entries: list[dict]) -> None:
 
 
 def _write_file(uploads: Path, entries: list[dict]) -> None:
-    uploads.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"entries": entries}, ensure_ascii=False, indent=1)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".upload-{os.getpid()}-entries-", suffix=".json", dir=uploads)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as tmp:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, uploads / ENTRIES_FILE)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+    write_json(uploads, ENTRIES_FILE, {"entries": entries}, tag="entries-")

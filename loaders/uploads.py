@@ -244,15 +244,23 @@ def _read(uploads: Path) -> list[KeptUpload]:
 
 
 def _write(uploads: Path, entries: list[KeptUpload]) -> None:
+    write_json(uploads, MANIFEST, {"uploads": [asdict(e) for e in entries]})
+
+
+def write_json(uploads: Path, name: str, payload: object, *, tag: str = "") -> None:
+    """Write ``payload`` as ``uploads/name`` atomically (a synced temporary file, then a rename).
+
+    A killed write leaves the old file whole; its ``.upload-*`` temporary is swept like any other.
+    """
     uploads.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"uploads": [asdict(e) for e in entries]}, ensure_ascii=False, indent=1)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".upload-{os.getpid()}-", suffix=".json", dir=uploads)
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".upload-{os.getpid()}-{tag}", suffix=".json", dir=uploads)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as tmp:
             tmp.write(text)
             tmp.flush()
             os.fsync(tmp.fileno())
-        os.replace(tmp_name, uploads / MANIFEST)
+        os.replace(tmp_name, uploads / name)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)

@@ -19,24 +19,12 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.formula import DEFAULT_SUBJECT, Formula, parse_formula
-from metrics.observations import SCHOOL_SUBJECT, require_columns, select_observations, with_basis
+from metrics.observations import ROW_REQUIRED, SCHOOL_SUBJECT, require_columns, select_observations, with_basis
 
 #: Decimals a derived value is rounded to (as the reports print rates and ratios).
 DERIVED_DECIMALS = 2
 
-DERIVE_REQUIRED = [
-    "report_id",
-    "school",
-    "report_year",
-    "indicator_id",
-    "subject",
-    "year",
-    "years_after",
-    "value",
-    "unit",
-    "source_table",
-    "source_line",
-]
+DERIVE_REQUIRED = ROW_REQUIRED
 
 #: The columns of the derived rows: the observations' own, then ``basis`` and ``inputs``.
 DERIVED_COLUMNS = [*DERIVE_REQUIRED, "source_text", "basis", "inputs"]

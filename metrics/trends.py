@@ -15,6 +15,7 @@ import pandas as pd
 
 from metrics.compare import judge_favourable, name_difference_unit
 from metrics.observations import (
+    ROW_REQUIRED,
     collapse_restatements,
     require_columns,
     require_indicators,
@@ -26,19 +27,7 @@ from metrics.units import convert_to_units
 #: One series: never mixes subjects or ``years_after``.
 SERIES_KEY = ["school", "indicator_id", "subject", "years_after"]
 
-TREND_REQUIRED = [
-    "report_id",
-    "school",
-    "report_year",
-    "indicator_id",
-    "subject",
-    "year",
-    "years_after",
-    "value",
-    "unit",
-    "source_table",
-    "source_line",
-]
+TREND_REQUIRED = ROW_REQUIRED
 
 #: ``basis``: what the value rests on (table, derived, entered, narrative: metrics.observations.BASES).
 SERIES_COLUMNS = [*SERIES_KEY, "year", "value", "unit", "report_id", "source_table", "source_line", "basis"]

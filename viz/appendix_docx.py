@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from viz.charts import format_value
-from viz.dossier import Dossier
+from viz.dossier import Dossier, target_cells
 from viz.frames import cohort_label, frame_unit, wide_frame
 from viz.i18n import benchmark_name, status_name, t, unit_name, unit_note
 from viz.markup import plain
@@ -42,7 +42,6 @@ TEXT_WIDTH = Cm(15.0)
 MUTED = RGBColor(0x5B, 0x65, 0x77)
 HEADER_FILL = "DCE6F2"
 _NUMERALS = "一二三四五六七八九十"
-_COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "="}
 
 Progress = Callable[[float, str], None]
 
@@ -374,20 +373,7 @@ def _targets(document, dossier: Dossier, targets: pd.DataFrame, numbers: dict[st
               t("progress", lang), t("status", lang)]  # fmt: skip
     rows = []
     for row in targets.to_dict("records"):
-        unit = str(row["unit"]) if pd.notna(row["unit"]) else ""
-        comparator = _COMPARATORS.get(str(row["comparator"]), str(row["comparator"]))
-        target = (
-            "—" if pd.isna(row["target_value"]) else f"{comparator} {format_value(float(row['target_value']), unit)}"
-        )
-        current = "—" if pd.isna(row["current_value"]) else format_value(float(row["current_value"]), unit)
-        rows.append([
-            str(row["label_zh"]),
-            target,
-            current,
-            str(int(row["current_year"])) if pd.notna(row["current_year"]) else "—",
-            f"{row['progress_pct']:.0f}%" if pd.notna(row["progress_pct"]) else "—",
-            status_name(str(row["status"]), lang),
-        ])  # fmt: skip
+        rows.append([str(row["label_zh"]), *target_cells(row), status_name(str(row["status"]), lang)])
     _table(document, header, rows, [3.6, 2.4, 2.4, 1.2, 1.1, 2.3])
     provenance = dossier.plan_provenance()
     if provenance is not None:

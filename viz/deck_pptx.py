@@ -39,7 +39,7 @@ from pptx.text.text import Font
 from pptx.util import Emu, Inches, Pt
 
 from viz.charts import format_value
-from viz.dossier import Dossier
+from viz.dossier import Dossier, office_comparator, target_cells
 from viz.i18n import benchmark_name, status_name, t
 from viz.markup import plain
 from viz.pack import source_note
@@ -57,7 +57,6 @@ MUTED_COLOUR = "5B6577"
 GRID_COLOUR = "E3E7EC"
 #: Rows of the plan-target table per slide (14 pt rows that read from the back of the room).
 TARGET_ROWS_PER_SLIDE = 10
-_COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "="}
 
 Progress = Callable[[float, str], None]
 
@@ -322,16 +321,9 @@ def _targets_slide(slide, rows: pd.DataFrame, dossier: Dossier, part: str) -> No
         _cell(table.cell(0, column), header, lang, bold=True, colour="FFFFFF", fill=SCHOOL_COLOUR)
     for number, row in enumerate(rows.to_dict("records"), start=1):
         unit = str(row["unit"]) if pd.notna(row["unit"]) else ""
-        comparator = _COMPARATORS.get(str(row["comparator"]), str(row["comparator"]))
-        progress = f"{row['progress_pct']:.0f}%" if pd.notna(row["progress_pct"]) else "—"
-        year = str(int(row["current_year"])) if pd.notna(row["current_year"]) else "—"
-        values = [
-            str(row["label_zh"]),
-            f"{comparator} {format_value(_number(row['target_value']), unit)}",
-            format_value(_number(row["current_value"]), unit),
-            year,
-            progress,
-        ]
+        _, current, year, progress = target_cells(row)
+        target = f"{office_comparator(row['comparator'])} {format_value(_number(row['target_value']), unit)}"
+        values = [str(row["label_zh"]), target, current, year, progress]
         fill = "FFFFFF" if number % 2 else "F6F8FA"
         for column, value in enumerate(values):
             _cell(

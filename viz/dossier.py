@@ -18,6 +18,7 @@ import pandas as pd
 
 from viz.cards import headline_cards
 from viz.catalogue import EMPLOYER_DIMENSIONS, HEADLINE_INDICATORS, SURVEY_INDICATORS
+from viz.charts import format_value
 from viz.exports import Provenance
 from viz.frames import scorecard_frame
 from viz.i18n import t
@@ -27,6 +28,26 @@ from viz.target_tables import attainment_table
 
 #: The indicators the Word appendix's scorecard and sentences cover: those the outcomes page charts.
 SCORECARD_INDICATORS = [*SURVEY_INDICATORS, *EMPLOYER_DIMENSIONS]
+
+
+#: How the office files print a target's comparison (``>=`` → ``≥``; others as stored).
+OFFICE_COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "="}
+
+
+def office_comparator(comparator: object) -> str:
+    """A target's comparison as the office files print it."""
+    return OFFICE_COMPARATORS.get(str(comparator), str(comparator))
+
+
+def target_cells(row: Mapping) -> tuple[str, str, str, str]:
+    """One attainment row's cells in the office files: target, current value, its year, progress ("—" when missing)."""
+    unit = str(row["unit"]) if pd.notna(row["unit"]) else ""
+    comparator = office_comparator(row["comparator"])
+    target = "—" if pd.isna(row["target_value"]) else f"{comparator} {format_value(float(row['target_value']), unit)}"
+    current = "—" if pd.isna(row["current_value"]) else format_value(float(row["current_value"]), unit)
+    year = str(int(row["current_year"])) if pd.notna(row["current_year"]) else "—"
+    progress = f"{row['progress_pct']:.0f}%" if pd.notna(row["progress_pct"]) else "—"
+    return target, current, year, progress
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import pandas as pd
 import plotly.io as pio
 
 from viz.charts import format_value
-from viz.dossier import Dossier
+from viz.dossier import Dossier, target_cells
 from viz.exports import safe_file_name
 from viz.frames import frame_unit, wide_frame
 from viz.i18n import benchmark_name, status_name, t, unit_note
@@ -37,7 +37,6 @@ from viz.theme import FONT_FAMILY, SCHOOL_COLOUR, STATUS_COLOURS
 
 Progress = Callable[[float, str], None]
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "="}
 
 STYLE = """
 :root { --school: %(school)s; --muted: #5b6577; --rule: #d5dbe3; }
@@ -293,17 +292,9 @@ def _targets_section(dossier: Dossier, targets: pd.DataFrame) -> str:
               t("progress", lang), t("status", lang)]  # fmt: skip
     rows = []
     for row in targets.to_dict("records"):
-        unit = str(row["unit"]) if pd.notna(row["unit"]) else ""
-        comparator = _COMPARATORS.get(str(row["comparator"]), str(row["comparator"]))
-        target = (
-            "—" if pd.isna(row["target_value"]) else f"{comparator} {format_value(float(row['target_value']), unit)}"
-        )
-        current = "—" if pd.isna(row["current_value"]) else format_value(float(row["current_value"]), unit)
         status = str(row["status"])
         colour = STATUS_COLOURS.get(status, "#95a5a6")
-        year = int(row["current_year"]) if pd.notna(row["current_year"]) else "—"
-        progress = f"{row['progress_pct']:.0f}%" if pd.notna(row["progress_pct"]) else "—"
-        cells = "".join(f'<td class="num">{_e(text)}</td>' for text in (target, current, year, progress))
+        cells = "".join(f'<td class="num">{_e(text)}</td>' for text in target_cells(row))
         badge = f'<span class="status" style="background:{colour}">{_e(status_name(status, lang))}</span>'
         rows.append(f"<tr><td>{_e(row['label_zh'])}</td>{cells}<td>{badge}</td></tr>")
     head = "".join(f"<th>{_e(text)}</th>" for text in header)
