@@ -9,7 +9,10 @@ the row whose share is 100 %), or parts stated elsewhere do not add up to a scho
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -70,6 +73,105 @@ def _tolerance(kind: str, n_parts: int) -> float:
     return 0.005 * n_parts + 1e-6
 
 
+class _Row(NamedTuple):
+    """One observation as the share check reads it (plain Python values)."""
+
+    report_id: str
+    source_table: str
+    subject: str
+    year: object
+    years_after: object
+    indicator_id: str
+    value: float
+    unit: str
+    source_line: int
+    total: bool
+    kind: str  # the registry's kind (count, amount, share, rate …)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _key(value: object) -> object:
+    """A key part where every missing value is the same (as pandas' merge matches NaN with NaN)."""
+    return None if _missing(value) else value
+
+
+def _records(rows: pd.DataFrame, totals: pd.Series, kinds: pd.Series | None = None) -> list[_Row]:
+    """The rows as records (a report has a few hundred, grouped and paired label by label: plain Python
+    lookups cost far less than a frame filter or merge per group, the check-up's cost on a first visit)."""
+    columns = [rows[c].tolist() for c in _Row._fields[:-2]]
+    columns.append(totals.tolist())
+    columns.append(rows["indicator_id"].map(kinds).tolist() if kinds is not None else [""] * len(rows))
+    return [_Row(*values) for values in zip(*columns, strict=True)]
+
+
+def _row_key(row: _Row) -> tuple:
+    return (row.report_id, row.source_table, row.subject, _key(row.year), _key(row.years_after))
+
+
+def _table_key(row: _Row) -> tuple:
+    return (row.report_id, row.source_table, _key(row.year), _key(row.years_after))
+
+
+def _by_row(rows: list[_Row]) -> dict[tuple, list[_Row]]:
+    """Rows by their row key (report, table, label, year, years after), in report order."""
+    out: dict[tuple, list[_Row]] = {}
+    for row in rows:
+        out.setdefault(_row_key(row), []).append(row)
+    return out
+
+
+def _nearest(candidates: list[_Row] | None, line: int) -> _Row | None:
+    """The candidate nearest to ``line`` in the report (the first of equals): a row label repeated in
+    one table (表3-1's 文化艺术大类) has several, and the one on the same line, else the closest, is meant."""
+    if not candidates:
+        return None
+    return min(candidates, key=lambda row: abs(row.source_line - line))
+
+
+@dataclass(frozen=True)
+class _Denominator:
+    value: float
+    unit: str
+    line: int | None
+    basis_text: str
+
+
+class _TotalBasis:
+    """The denominators of a share of a table total (``basis = total``): the table's total row of the
+    count, else the rule's external row (same report and year), else the sum of the table's rows."""
+
+    def __init__(self, rows_by_indicator: dict[str, list[_Row]], rule: object) -> None:
+        self.totals: dict[tuple, _Row] = {}
+        self.sums: dict[tuple, float] = {}
+        for row in sorted(rows_by_indicator.get(rule.count_indicator, []), key=lambda r: r.source_line):
+            key = _table_key(row)
+            if row.total:
+                self.totals.setdefault(key, row)
+            else:
+                self.sums[key] = self.sums.get(key, 0.0) + (0.0 if _missing(row.value) else row.value)
+        self.external: dict[tuple, _Row] = {}
+        self.label = rule.denominator_indicator or ""
+        if rule.denominator_indicator:
+            for row in sorted(rows_by_indicator.get(rule.denominator_indicator, []), key=lambda r: r.source_line):
+                if not rule.denominator_subject or row.subject == rule.denominator_subject:
+                    self.external.setdefault((row.report_id, _key(row.year)), row)
+
+    def of(self, share: _Row, count: _Row) -> _Denominator | None:
+        key = _table_key(share)
+        total = self.totals.get(key)
+        if total is not None:
+            return _Denominator(total.value, total.unit, total.source_line, f"{total.subject}行")
+        external = self.external.get((share.report_id, _key(share.year)))
+        if external is not None:
+            return _Denominator(external.value, external.unit, external.source_line, self.label)
+        if key in self.sums:
+            return _Denominator(self.sums[key], count.unit, None, "各行之和")
+        return None
+
+
 # ---------------------------------------------------------------------------- observation checks
 
 
@@ -109,32 +211,33 @@ def check_parts_vs_total(
     rows = prepare(observations, report_id, conversions)
     if rows.empty:
         return to_frame([])
-    kinds = _kinds(indicators)
-    rows = rows.assign(_total=_mark_totals(rows, total_labels, share_rules), _kind=rows["indicator_id"].map(kinds))
+    records = _records(rows, _mark_totals(rows, total_labels, share_rules), _kinds(indicators))
     findings: list[dict] = []
-    group = ["report_id", "source_table", "indicator_id", "year", "years_after"]
-    summable = rows[rows["_kind"].isin(_SUMMABLE_KINDS)]
-    for key, frame in summable.groupby(group, dropna=False, sort=False):
-        totals = frame[frame["_total"]]
-        parts = frame[~frame["_total"]]
+    groups: dict[tuple, list[_Row]] = {}
+    for row in records:
+        if row.kind in _SUMMABLE_KINDS:
+            key = (row.report_id, row.source_table, row.indicator_id, _key(row.year), _key(row.years_after))
+            groups.setdefault(key, []).append(row)
+    for (report, table, indicator, _, _), group in groups.items():
+        totals = [row for row in group if row.total]
+        parts = [row for row in group if not row.total]
         if len(totals) != 1 or len(parts) < 2:
             continue
-        total = float(totals["value"].iloc[0])
-        found = float(parts["value"].sum())
-        kind = str(frame["_kind"].iloc[0])
-        if abs(found - total) <= _tolerance(kind, len(parts)):
+        total_row = totals[0]
+        total = float(total_row.value)
+        found = float(sum(row.value for row in parts if not _missing(row.value)))
+        if abs(found - total) <= _tolerance(total_row.kind, len(parts)):
             continue
-        report, table, indicator = key[0], key[1], key[2]
-        unit = str(totals["unit"].iloc[0])
-        label = str(totals["subject"].iloc[0])
-        terms = " + ".join(fmt(v) for v in parts["value"])
+        unit = str(total_row.unit)
+        label = str(total_row.subject)
+        terms = " + ".join(fmt(row.value) for row in parts)
         values = f"{terms} = {fmt(found)}；{label} {fmt(total)}"
         findings.append(
             finding(
                 report,
                 "parts_vs_total",
                 table,
-                [*parts["source_line"], *totals["source_line"]],
+                [*(row.source_line for row in parts), total_row.source_line],
                 f"{table}（{indicator}）：各行相加为 {fmt(found)}{unit}，而{label}行为 {fmt(total)}{unit}，"
                 f"相差 {fmt(found - total)}。",
                 f"{table} ({indicator}): the rows add up to {fmt(found)} {unit} but the {label} row says "
@@ -146,48 +249,52 @@ def check_parts_vs_total(
                 found=found,
             )
         )
-    findings.extend(_check_components(rows, component_rules, conversions))
+    findings.extend(_check_components(records, component_rules, conversions))
     return to_frame(findings)
 
 
 def _check_components(
-    rows: pd.DataFrame, component_rules: pd.DataFrame, conversions: pd.DataFrame | None
+    records: list[_Row], component_rules: pd.DataFrame, conversions: pd.DataFrame | None
 ) -> list[dict]:
     """School totals against the parts stated for them (see ``data/specs/checkup_component_rules.csv``)."""
     findings: list[dict] = []
-    school_level = rows[(rows["subject"] == SCHOOL_SUBJECT) & ~rows["_total"]]
+    by_indicator: dict[str, list[_Row]] = {}
+    for row in records:
+        by_indicator.setdefault(row.indicator_id, []).append(row)
     for (total_id, _), rules in component_rules.groupby(["total_indicator", "part_set"], sort=False):
-        totals = school_level[school_level["indicator_id"] == total_id]
-        for (report, year), total_rows in totals.groupby(["report_id", "year"], sort=False):
-            total_row = total_rows.sort_values("source_line").iloc[0]
-            contributions = [_part_rows(rows, report, year, part_id) for part_id in rules["part_indicator"]]
-            if any(part.empty for part in contributions):
+        part_ids = list(rules["part_indicator"])
+        totals: dict[tuple, list[_Row]] = {}
+        for row in by_indicator.get(total_id, []):
+            if row.subject == SCHOOL_SUBJECT and not row.total:
+                totals.setdefault((row.report_id, _key(row.year)), []).append(row)
+        for (report, year), total_rows in totals.items():
+            total_row = min(total_rows, key=lambda row: row.source_line)
+            contributions = [_part_rows(by_indicator.get(part_id, []), report, year) for part_id in part_ids]
+            if any(not part for part in contributions):
                 continue
-            factors = [find_unit_factor(part["unit"].iloc[0], total_row["unit"], conversions) for part in contributions]
+            factors = [find_unit_factor(part[0].unit, total_row.unit, conversions) for part in contributions]
             if any(factor is None for factor in factors):
                 continue  # parts in a unit the total cannot be compared with
-            contributions = [
-                part.assign(value=part["value"] * factor) for part, factor in zip(contributions, factors, strict=True)
-            ]
-            found = float(sum(part["value"].sum() for part in contributions))
-            total = float(total_row["value"])
+            scaled = [[row.value * factor for row in part] for part, factor in zip(contributions, factors, strict=True)]
+            found = float(sum(sum(v for v in part if not _missing(v)) for part in scaled))
+            total = float(total_row.value)
             n_parts = sum(len(part) for part in contributions)
-            if abs(found - total) <= _tolerance(str(total_row["_kind"]), n_parts):
+            if abs(found - total) <= _tolerance(str(total_row.kind), n_parts):
                 continue
-            tables = list(dict.fromkeys(str(t) for part in contributions for t in part["source_table"]))
-            part_ids = "+".join(rules["part_indicator"])
-            terms = " + ".join(fmt(v) for part in contributions for v in part["value"])
-            lines = [int(total_row["source_line"]), *(int(n) for part in contributions for n in part["source_line"])]
-            unit = str(total_row["unit"])
+            tables = list(dict.fromkeys(str(row.source_table) for part in contributions for row in part))
+            joined_ids = "+".join(part_ids)
+            terms = " + ".join(fmt(v) for part in scaled for v in part)
+            lines = [int(total_row.source_line), *(int(row.source_line) for part in contributions for row in part)]
+            unit = str(total_row.unit)
             findings.append(
                 finding(
                     str(report),
                     "parts_vs_total",
-                    "/".join(dict.fromkeys([str(total_row["source_table"]), *tables])),
+                    "/".join(dict.fromkeys([str(total_row.source_table), *tables])),
                     lines,
-                    f"{total_row['source_table']} 的 {total_id} 为 {fmt(total)}{unit}，而 {'、'.join(tables)} 中的 "
-                    f"{part_ids} 合计 {fmt(found)}{unit}（{terms}），相差 {fmt(found - total)}。",
-                    f"{total_row['source_table']} gives {total_id} = {fmt(total)} {unit}, but {part_ids} in "
+                    f"{total_row.source_table} 的 {total_id} 为 {fmt(total)}{unit}，而 {'、'.join(tables)} 中的 "
+                    f"{joined_ids} 合计 {fmt(found)}{unit}（{terms}），相差 {fmt(found - total)}。",
+                    f"{total_row.source_table} gives {total_id} = {fmt(total)} {unit}, but {joined_ids} in "
                     f"{', '.join(tables)} add up to {fmt(found)} {unit} (off by {fmt(found - total)}).",
                     subject=SCHOOL_SUBJECT,
                     indicator_id=total_id,
@@ -199,32 +306,19 @@ def _check_components(
     return findings
 
 
-def _part_rows(rows: pd.DataFrame, report: str, year: int, part_id: str) -> pd.DataFrame:
+def _part_rows(rows: list[_Row], report: str, year: object) -> list[_Row]:
     """The rows that state one part: its table's total row, its 本校 row, or all its rows."""
-    part = rows[(rows["report_id"] == report) & (rows["year"] == year) & (rows["indicator_id"] == part_id)]
-    if part.empty:
+    part = sorted(
+        (row for row in rows if row.report_id == report and _key(row.year) == year), key=lambda row: row.source_line
+    )
+    if not part:
         return part
-    part = part.sort_values("source_line")
-    part = part[part["source_table"] == part["source_table"].iloc[0]]
-    if part["_total"].any():
-        return part[part["_total"]].head(1)
-    if (part["subject"] == SCHOOL_SUBJECT).any():
-        return part[part["subject"] == SCHOOL_SUBJECT].head(1)
+    part = [row for row in part if row.source_table == part[0].source_table]
+    for wanted in (lambda row: row.total, lambda row: row.subject == SCHOOL_SUBJECT):
+        chosen = [row for row in part if wanted(row)]
+        if chosen:
+            return chosen[:1]
     return part
-
-
-def _pair_nearest(left: pd.DataFrame, right: pd.DataFrame, key: list[str], right_line: str) -> pd.DataFrame:
-    """Join each left row to the right row of the same key nearest to it in the report.
-
-    A row label repeated in one table (表3-1's 文化艺术大类) has several candidates; the one on
-    the same line, else the closest line, is its partner.
-    """
-    merged = left.reset_index(drop=True).reset_index(names="_left").merge(right, on=key, how="inner", validate="m:m")
-    if merged.empty:
-        return merged.drop(columns="_left")
-    merged["_distance"] = (merged["source_line"] - merged[right_line]).abs()
-    merged = merged.sort_values(["_left", "_distance"], kind="stable").drop_duplicates("_left")
-    return merged.drop(columns=["_left", "_distance"]).reset_index(drop=True)
 
 
 def check_shares(
@@ -255,120 +349,62 @@ def check_shares(
     rows = prepare(observations, report_id, conversions)
     if rows.empty:
         return to_frame([])
-    rows = rows.assign(_total=_mark_totals(rows, total_labels, share_rules))
+    by_indicator: dict[str, list[_Row]] = {}
+    for row in _records(rows, _mark_totals(rows, total_labels, share_rules)):
+        by_indicator.setdefault(row.indicator_id, []).append(row)
     findings: list[dict] = []
-    row_key = ["report_id", "source_table", "subject", "year", "years_after"]
-    by_indicator = dict(iter(rows.groupby("indicator_id", sort=False)))  # one pass, not one filter per rule
-    none = rows.iloc[0:0]
     for rule in share_rules.itertuples(index=False):
-        shares = by_indicator.get(rule.share_indicator, none)
-        counts = by_indicator.get(rule.count_indicator, none)
-        if shares.empty or counts.empty:
-            continue
-        paired = _pair_nearest(
-            shares,
-            counts[[*row_key, "value", "unit", "source_line", "_total"]].rename(
-                columns={
-                    "value": "count",
-                    "unit": "count_unit",
-                    "source_line": "count_line",
-                    "_total": "count_is_total",
-                }
-            ),
-            row_key,
-            "count_line",
-        )
-        if paired.empty:
+        shares = by_indicator.get(rule.share_indicator, [])
+        counts = _by_row(by_indicator.get(rule.count_indicator, []))
+        if not shares or not counts:
             continue
         if rule.basis == "row":
-            denominators = by_indicator.get(rule.denominator_indicator, none)
-            paired = _pair_nearest(
-                paired,
-                denominators[[*row_key, "value", "unit", "source_line"]].rename(
-                    columns={"value": "denominator", "unit": "denominator_unit", "source_line": "denominator_line"}
-                ),
-                row_key,
-                "denominator_line",
-            )
-            paired["basis_text"] = rule.denominator_indicator
+            denominators = _by_row(by_indicator.get(rule.denominator_indicator, []))
         else:
-            paired = _attach_denominator(paired, rows, rule)
-        for item in paired.itertuples(index=False):
-            if item.denominator is None or pd.isna(item.denominator) or item.denominator == 0:
+            totals = _TotalBasis(by_indicator, rule)
+        for share in shares:
+            count = _nearest(counts.get(_row_key(share)), share.source_line)
+            if count is None:
                 continue
-            if rule.basis == "total" and item.count_is_total:
+            if rule.basis == "row":
+                row = _nearest(denominators.get(_row_key(share)), share.source_line)
+                if row is None:
+                    continue
+                denominator = _Denominator(row.value, row.unit, row.source_line, rule.denominator_indicator)
+            else:
+                if count.total:
+                    continue
+                denominator = totals.of(share, count)
+            if denominator is None or _missing(denominator.value) or denominator.value == 0:
                 continue
-            factor = find_unit_factor(item.denominator_unit, item.count_unit, conversions)
+            factor = find_unit_factor(denominator.unit, count.unit, conversions)
             if factor is None:
                 continue
-            expected = 100.0 * item.count / (item.denominator * factor)
-            if abs(expected - item.value) <= tolerance_pp:
+            expected = 100.0 * count.value / (denominator.value * factor)
+            if abs(expected - share.value) <= tolerance_pp:
                 continue
-            lines = [item.source_line, item.count_line]
-            if not pd.isna(item.denominator_line):
-                lines.append(int(item.denominator_line))
+            lines = [share.source_line, count.source_line]
+            if denominator.line is not None:
+                lines.append(int(denominator.line))
             findings.append(
                 finding(
-                    str(item.report_id),
+                    str(share.report_id),
                     "share_vs_count",
-                    str(item.source_table),
+                    str(share.source_table),
                     lines,
-                    f"{item.source_table}「{item.subject}」：{rule.share_indicator} 写作 {fmt(item.value)}%，"
-                    f"但 {fmt(item.count)} / {fmt(item.denominator)}（{item.basis_text}）= {fmt(expected)}%，"
-                    f"相差 {fmt(item.value - expected)} 个百分点。",
-                    f"{item.source_table} '{item.subject}': {rule.share_indicator} is given as {fmt(item.value)}% "
-                    f"but {fmt(item.count)} / {fmt(item.denominator)} ({item.basis_text}) = {fmt(expected)}% "
-                    f"(off by {fmt(item.value - expected)} points).",
-                    subject=str(item.subject),
+                    f"{share.source_table}「{share.subject}」：{rule.share_indicator} 写作 {fmt(share.value)}%，"
+                    f"但 {fmt(count.value)} / {fmt(denominator.value)}（{denominator.basis_text}）= {fmt(expected)}%，"
+                    f"相差 {fmt(share.value - expected)} 个百分点。",
+                    f"{share.source_table} '{share.subject}': {rule.share_indicator} is given as {fmt(share.value)}% "
+                    f"but {fmt(count.value)} / {fmt(denominator.value)} ({denominator.basis_text}) = {fmt(expected)}% "
+                    f"(off by {fmt(share.value - expected)} points).",
+                    subject=str(share.subject),
                     indicator_id=rule.share_indicator,
-                    values=(f"{fmt(item.count)} / {fmt(item.denominator)} = {fmt(expected)}%；表中 {fmt(item.value)}%"),
+                    values=(
+                        f"{fmt(count.value)} / {fmt(denominator.value)} = {fmt(expected)}%；表中 {fmt(share.value)}%"
+                    ),
                     expected=expected,
-                    found=float(item.value),
+                    found=float(share.value),
                 )
             )
     return to_frame(findings)
-
-
-def _attach_denominator(paired: pd.DataFrame, rows: pd.DataFrame, rule: object) -> pd.DataFrame:
-    """Add ``denominator``/``denominator_line``/``basis_text`` for a share of a table total."""
-    table_key = ["report_id", "source_table", "year", "years_after"]
-    counts = rows[rows["indicator_id"] == rule.count_indicator]
-    totals = counts[counts["_total"]].sort_values("source_line").drop_duplicates(table_key)
-    totals = totals[[*table_key, "value", "unit", "source_line", "subject"]].rename(
-        columns={
-            "value": "table_total",
-            "unit": "table_total_unit",
-            "source_line": "table_total_line",
-            "subject": "total_label",
-        }
-    )
-    sums = counts[~counts["_total"]].groupby(table_key, dropna=False)["value"].sum().rename("parts_sum").reset_index()
-    out = paired.merge(totals, on=table_key, how="left", validate="m:1")
-    out = out.merge(sums, on=table_key, how="left", validate="m:1")
-    out["external"] = float("nan")
-    out["external_unit"] = ""
-    out["external_line"] = float("nan")
-    if rule.denominator_indicator:
-        external = rows[rows["indicator_id"] == rule.denominator_indicator]
-        if rule.denominator_subject:
-            external = external[external["subject"] == rule.denominator_subject]
-        external = external.sort_values("source_line").drop_duplicates(["report_id", "year"])
-        external = external[["report_id", "year", "value", "unit", "source_line"]].rename(
-            columns={"value": "external", "unit": "external_unit", "source_line": "external_line"}
-        )
-        out = out.drop(columns=["external", "external_unit", "external_line"]).merge(
-            external, on=["report_id", "year"], how="left", validate="m:1"
-        )
-    use_total = out["table_total"].notna()
-    use_external = ~use_total & out["external"].notna()
-    out["denominator"] = out["table_total"].where(use_total, out["external"].where(use_external, out["parts_sum"]))
-    out["denominator_line"] = out["table_total_line"].where(use_total, out["external_line"].where(use_external))
-    out["denominator_unit"] = out["table_total_unit"].where(
-        use_total, out["external_unit"].where(use_external, out["count_unit"])
-    )
-    label = rule.denominator_indicator or ""
-    out["basis_text"] = [
-        f"{t}行" if u else (f"{label}" if e else "各行之和")
-        for t, u, e in zip(out["total_label"], use_total, use_external, strict=True)
-    ]
-    return out

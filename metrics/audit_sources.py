@@ -62,8 +62,9 @@ def check_sentences(
         return to_frame([])
     rows = rows.assign(_level=rows["subject"].where(~rows["subject"].isin(list(total_labels)), SCHOOL_SUBJECT))
     rows = rows[rows["_level"] == SCHOOL_SUBJECT]
-    findings: list[dict] = []
     key = ["report_id", "indicator_id", "year", "years_after"]
+    rows = rows[_with_a_sentence(rows, key)]  # only quantities a sentence states are compared
+    findings: list[dict] = []
     for (report, indicator, year, _), frame in rows.groupby(key, dropna=False, sort=False):
         sentences = frame[frame["basis"] == "narrative"].sort_values("source_line")
         if sentences.empty:
@@ -84,6 +85,16 @@ def check_sentences(
                     continue
                 findings.append(_against_sentence(str(report), str(indicator), int(year), first, sentence))
     return to_frame(findings)
+
+
+def _with_a_sentence(rows: pd.DataFrame, key: list[str]) -> list[bool]:
+    """Which rows belong to a quantity (``key``) that at least one sentence states (missing parts equal)."""
+    keys = [
+        tuple(None if pd.isna(part) else part for part in values)
+        for values in zip(*(rows[c].tolist() for c in key), strict=True)
+    ]
+    stated = {k for k, basis in zip(keys, rows["basis"].tolist(), strict=True) if basis == "narrative"}
+    return [k in stated for k in keys]
 
 
 def _how(reference: pd.Series) -> tuple[str, str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -48,10 +49,8 @@ def check_conflicts(
     rows = prepare(observations, report_id, conversions)
     if rows.empty:
         return to_frame([])
-    rows = rows.assign(
-        _is_total=rows["subject"].isin(list(total_labels)),
-        _level=rows["subject"].where(~rows["subject"].isin(list(total_labels)), SCHOOL_SUBJECT),
-    )
+    # A few hundred rows grouped many ways: plain Python records, not a frame per group.
+    records = _records(rows, total_labels)
     findings: list[dict] = []
 
     def same(a: float, b: float) -> bool:
@@ -59,82 +58,84 @@ def check_conflicts(
 
     # 1. Same year: different values for one quantity in different tables (a sentence against a table is
     # metrics.audit_sources' check).
-    key = ["report_id", "indicator_id", "_level", "year", "years_after"]
-    tabled = rows[rows["basis"] != "narrative"]
-    for (report, indicator, level, year, _), frame in tabled.groupby(key, dropna=False, sort=False):
-        if frame["source_table"].nunique() < 2:
+    quantities: dict[tuple, list[_Value]] = {}
+    for row in records:
+        if row.basis != "narrative":
+            key = (row.report_id, row.indicator_id, row.level, _key(row.year), _key(row.years_after))
+            quantities.setdefault(key, []).append(row)
+    for (report, indicator, level, _, _), group in quantities.items():
+        if len({row.source_table for row in group}) < 2:
             continue
-        genuine = frame[~frame["_is_total"]]
-        if genuine.empty:
+        if all(row.is_total for row in group):
             continue  # totals of different tables are different quantities
-        frame = frame.sort_values("source_line")
-        first = frame.iloc[0]
-        others = frame[[not same(float(v), float(first["value"])) for v in frame["value"]]]
-        others = others[others["source_table"] != first["source_table"]]
-        if others.empty:
+        frame = sorted(group, key=lambda row: row.source_line)
+        first = frame[0]
+        others = [row for row in frame if not same(row.value, first.value) and row.source_table != first.source_table]
+        if not others:
             continue
-        statements = "；".join(
-            f"{r.source_table} 第 {r.source_line} 行 {fmt(r.value)}{r.unit}" for r in frame.itertuples(index=False)
-        )
+        statements = "；".join(f"{r.source_table} 第 {r.source_line} 行 {fmt(r.value)}{r.unit}" for r in frame)
         findings.append(
             finding(
                 str(report),
                 "conflicting_values",
-                "/".join(dict.fromkeys(frame["source_table"])),
-                list(frame["source_line"]),
-                f"{indicator}（{level}，{year}）在不同位置数值不一致：{statements}。",
-                f"{indicator} ({level}, {year}) is stated differently: {statements}.",
+                "/".join(dict.fromkeys(row.source_table for row in frame)),
+                [row.source_line for row in frame],
+                f"{indicator}（{level}，{first.year}）在不同位置数值不一致：{statements}。",
+                f"{indicator} ({level}, {first.year}) is stated differently: {statements}.",
                 subject=str(level),
                 indicator_id=str(indicator),
                 values=statements,
-                expected=float(first["value"]),
-                found=float(others["value"].iloc[0]),
+                expected=float(first.value),
+                found=float(others[0].value),
             )
         )
 
     # 2. School-level figures whose tables label them with neighbouring years.
-    school = rows[rows["_level"] == SCHOOL_SUBJECT]
+    school: dict[tuple, list[_Value]] = {}
+    for row in sorted(records, key=lambda row: row.source_line):
+        if row.level == SCHOOL_SUBJECT:
+            school.setdefault((row.report_id, row.indicator_id, _key(row.years_after)), []).append(row)
     same_figures: dict[tuple, list] = {}
-    for (report, indicator, _), frame in school.groupby(
-        ["report_id", "indicator_id", "years_after"], dropna=False, sort=False
-    ):
-        per_table = frame.sort_values("source_line").groupby("source_table", sort=False)
-        single = {table: part for table, part in per_table if part["year"].nunique() == 1}
+    for (report, indicator, _), group in school.items():
+        per_table: dict[str, list[_Value]] = {}
+        for row in group:
+            per_table.setdefault(row.source_table, []).append(row)
+        single = {table: part for table, part in per_table.items() if len({_key(r.year) for r in part} - {None}) == 1}
         tables = list(single)
         for i, table_a in enumerate(tables):
             for table_b in tables[i + 1 :]:
-                a, b = single[table_a].iloc[0], single[table_b].iloc[0]
-                if a["year"] == b["year"] or abs(int(a["year"]) - int(b["year"])) > year_gap:
+                a, b = single[table_a][0], single[table_b][0]
+                if a.year == b.year or abs(int(a.year) - int(b.year)) > year_gap:
                     continue
-                if a["_is_total"] and b["_is_total"]:
+                if a.is_total and b.is_total:
                     continue
-                if same(float(a["value"]), float(b["value"])):
-                    pair = (str(report), table_a, int(a["year"]), table_b, int(b["year"]))
+                if same(float(a.value), float(b.value)):
+                    pair = (str(report), table_a, int(a.year), table_b, int(b.year))
                     same_figures.setdefault(pair, []).append((str(indicator), a, b))
                     continue
-                hint = _coincidence_hint(rows, a, b)
+                hint = _coincidence_hint(records, a, b)
                 findings.append(
                     finding(
                         str(report),
                         "conflicting_values",
                         f"{table_a}/{table_b}",
-                        [int(a["source_line"]), int(b["source_line"])],
-                        f"{indicator}：{table_a} 第 {a['source_line']} 行（{a['subject']}，{a['year']}）为 "
-                        f"{fmt(a['value'])}{a['unit']}，{table_b} 第 {b['source_line']} 行（{b['subject']}，"
-                        f"{b['year']}）为 {fmt(b['value'])}{b['unit']}。{hint[0]}",
-                        f"{indicator}: {table_a} line {a['source_line']} ({a['subject']}, {a['year']}) says "
-                        f"{fmt(a['value'])} {a['unit']}, {table_b} line {b['source_line']} ({b['subject']}, "
-                        f"{b['year']}) says {fmt(b['value'])} {b['unit']}.{hint[1]}",
+                        [int(a.source_line), int(b.source_line)],
+                        f"{indicator}：{table_a} 第 {a.source_line} 行（{a.subject}，{a.year}）为 "
+                        f"{fmt(a.value)}{a.unit}，{table_b} 第 {b.source_line} 行（{b.subject}，"
+                        f"{b.year}）为 {fmt(b.value)}{b.unit}。{hint[0]}",
+                        f"{indicator}: {table_a} line {a.source_line} ({a.subject}, {a.year}) says "
+                        f"{fmt(a.value)} {a.unit}, {table_b} line {b.source_line} ({b.subject}, "
+                        f"{b.year}) says {fmt(b.value)} {b.unit}.{hint[1]}",
                         subject=SCHOOL_SUBJECT,
                         indicator_id=str(indicator),
-                        values=f"{table_a} {fmt(a['value'])}；{table_b} {fmt(b['value'])}",
-                        expected=float(a["value"]),
-                        found=float(b["value"]),
+                        values=f"{table_a} {fmt(a.value)}；{table_b} {fmt(b.value)}",
+                        expected=float(a.value),
+                        found=float(b.value),
                     )
                 )
     for (report, table_a, year_a, table_b, year_b), items in same_figures.items():
-        names = "、".join(f"{indicator} {fmt(a['value'])}{a['unit']}" for indicator, a, _ in items)
-        lines = [int(n) for _, a, b in items for n in (a["source_line"], b["source_line"])]
+        names = "、".join(f"{indicator} {fmt(a.value)}{a.unit}" for indicator, a, _ in items)
+        lines = [int(n) for _, a, b in items for n in (a.source_line, b.source_line)]
         findings.append(
             finding(
                 report,
@@ -152,22 +153,57 @@ def check_conflicts(
     return to_frame(findings)
 
 
-def _coincidence_hint(rows: pd.DataFrame, a: pd.Series, b: pd.Series) -> tuple[str, str]:
+class _Value(NamedTuple):
+    """One stated value as the conflict checks read it (plain Python values)."""
+
+    report_id: str
+    indicator_id: str
+    subject: str
+    year: object
+    years_after: object
+    value: float
+    unit: str
+    source_table: str
+    source_line: int
+    basis: str
+    is_total: bool
+    level: str  # the subject, 本校 for a table's total row
+
+
+def _key(value: object) -> object:
+    """A key part where every missing value is the same."""
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return None if missing else value
+
+
+def _records(rows: pd.DataFrame, total_labels: Sequence[str]) -> list[_Value]:
+    totals = set(total_labels)
+    columns = [rows[c].tolist() for c in _Value._fields[:-2]]
+    return [
+        _Value(*values, values[2] in totals, SCHOOL_SUBJECT if values[2] in totals else values[2])
+        for values in zip(*columns, strict=True)
+    ]
+
+
+def _coincidence_hint(records: list[_Value], a: _Value, b: _Value) -> tuple[str, str]:
     """Say when one side's value equals another indicator's value in the other side's table."""
     for this, other in ((b, a), (a, b)):
-        same_table = rows[
-            (rows["report_id"] == other["report_id"])
-            & (rows["source_table"] == other["source_table"])
-            & (rows["subject"] == other["subject"])
-            & (rows["indicator_id"] != other["indicator_id"])
-        ]
-        match = same_table[(same_table["value"] - float(this["value"])).abs() < 1e-9]
-        if not match.empty:
-            hit = match.iloc[0]
+        hit = next(
+            (
+                row
+                for row in records
+                if row.report_id == other.report_id
+                and row.source_table == other.source_table
+                and row.subject == other.subject
+                and row.indicator_id != other.indicator_id
+                and abs(row.value - float(this.value)) < 1e-9
+            ),
+            None,
+        )
+        if hit is not None:
             return (
-                f"{fmt(this['value'])} 恰是 {other['source_table']} 的 {hit['indicator_id']}（{hit['subject']}），"
-                f"可能填错了指标。",
-                f" {fmt(this['value'])} is {other['source_table']}'s {hit['indicator_id']} ({hit['subject']}); "
+                f"{fmt(this.value)} 恰是 {other.source_table} 的 {hit.indicator_id}（{hit.subject}），可能填错了指标。",
+                f" {fmt(this.value)} is {other.source_table}'s {hit.indicator_id} ({hit.subject}); "
                 f"the wrong figure may have been copied.",
             )
     return "", ""

@@ -65,11 +65,20 @@ def derive_indicators(observations: pd.DataFrame, indicators: pd.DataFrame) -> p
     rows = rows[rows["basis"] != "derived"]
     group_key = ["report_id", "school", "report_year", "year", "years_after"]
     out: list[dict] = []
+    every_input = {(term.indicator_id, term.subject) for formula in formulas.values() for term in formula.terms}
+    pairs = zip(rows["indicator_id"].tolist(), rows["subject"].tolist(), strict=True)
+    candidates = list(rows[[pair in every_input for pair in pairs]].itertuples(index=False))
     for indicator_id, formula in formulas.items():
         wanted = {(term.indicator_id, term.subject) for term in formula.terms}
-        inputs = rows[[(i, s) in wanted for i, s in zip(rows["indicator_id"], rows["subject"], strict=True)]]
-        for key, group in inputs.groupby(group_key, dropna=False, sort=False):
-            found = {(r.indicator_id, r.subject): r for r in group.itertuples(index=False)}
+        # The inputs of one report, year and years_after, in report order (plain Python: a school's
+        # rows at many reports are thousands, and a frame per group cost most of attainment's time).
+        groups: dict[tuple, tuple[tuple, dict]] = {}
+        for r in candidates:
+            if (r.indicator_id, r.subject) in wanted:
+                raw = tuple(getattr(r, column) for column in group_key)
+                _, found = groups.setdefault(tuple(None if pd.isna(v) else v for v in raw), (raw, {}))
+                found[(r.indicator_id, r.subject)] = r
+        for key, found in groups.values():
             if len(found) < len(wanted):
                 continue
             values = {term: float(found[(term.indicator_id, term.subject)].value) for term in formula.terms}

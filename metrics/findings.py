@@ -135,7 +135,11 @@ def prepare(observations: pd.DataFrame, report_id: str | None, conversions: pd.D
         return rows
     first_unit = rows.groupby(["report_id", "indicator_id"])["unit"].transform("first")
     values, units = [], []
-    for value, unit, wanted in zip(rows["value"], rows["unit"], first_unit, strict=True):
+    for value, unit, wanted in zip(rows["value"].tolist(), rows["unit"].tolist(), first_unit.tolist(), strict=True):
+        if unit == wanted:  # nearly every row: nothing to convert
+            values.append(value)
+            units.append(unit)
+            continue
         factor = find_unit_factor(unit, wanted, conversions)
         values.append(value if factor is None else value * factor)
         units.append(unit if factor is None else wanted)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from loaders.fields import OBSERVATION_FIELDS, names
@@ -57,7 +58,8 @@ def with_basis(observations: pd.DataFrame) -> pd.DataFrame:
         A copy with ``basis`` filled from ``source_table`` where it is missing.
     """
     require_columns(observations, ["source_table"], "observations")
-    derived = observations["source_table"].astype(str).map(observation_basis)
+    narrative = observations["source_table"].astype(str).str.startswith(NARRATIVE_MARK).to_numpy(dtype=bool)
+    derived = pd.Series(np.where(narrative, "narrative", "table"), index=observations.index, dtype=object)
     if "basis" in observations.columns:
         given = observations["basis"].astype("str").where(observations["basis"].notna(), "")
         derived = given.where(given != "", derived)

@@ -177,21 +177,70 @@ def _to_registry_unit(
     return frame.assign(value=values, unit=unit)
 
 
-def _observed_series(
-    observations: pd.DataFrame,
-    indicators: pd.DataFrame,
-    target: pd.Series,
-    school: str,
-    conversions: pd.DataFrame | None,
-) -> _Series | None:
+class _SchoolRows:
+    """One school's rows, prepared once for every target of a plan.
+
+    A plan has dozens of targets and each asked for its series over the whole school's rows (a few
+    thousand at many reports): the series of every indicator are built in one pass and looked up by
+    indicator and subject. The rows are the same as one :func:`build_series` call per target (its
+    steps work quantity by quantity); when that pass fails on some row (an indicator not in the
+    registry, a unit that cannot be converted), series are built one target at a time again, so
+    only the targets that need that row fail, as before.
+    """
+
+    def __init__(self, observations: pd.DataFrame, indicators: pd.DataFrame, school: str, conversions) -> None:
+        self.observations = observations
+        self.indicators = indicators
+        self.school = school
+        self.conversions = conversions
+        self._series: dict[tuple, object] | None = None  # (indicator, subject) → positions in _every
+        self._every = pd.DataFrame()
+        self._one_pass = True
+        self._selected: pd.DataFrame | None = None
+
+    def series(self, indicator_id: str, subject: str) -> pd.DataFrame:
+        """:func:`build_series` of one indicator and subject of the school."""
+        if self._series is None and self._one_pass:
+            try:
+                every = build_series(
+                    self.observations, self.indicators, school=self.school, conversions=self.conversions
+                )
+            except MetricsError:
+                self._one_pass = False
+            else:
+                self._every = every
+                self._series = every.groupby(["indicator_id", "subject"], sort=False, dropna=False).indices
+        if self._series is None:
+            return build_series(
+                self.observations,
+                self.indicators,
+                indicator_id=indicator_id,
+                school=self.school,
+                subject=subject,
+                conversions=self.conversions,
+            )
+        positions = self._series.get((indicator_id, subject))
+        rows = self._every.iloc[positions if positions is not None else []]
+        return rows.reset_index(drop=True)
+
+    def selected(self) -> pd.DataFrame:
+        """The school's rows, one value per quantity, restatements counted once (relative targets)."""
+        if self._selected is None:
+            rows = self.observations[self.observations["school"] == self.school]
+            self._selected = collapse_restatements(select_observations(rows))
+        return self._selected
+
+
+def _observed_series(school_rows: _SchoolRows, target: pd.Series) -> _Series | None:
     """The series a target is judged on, in the target's unit; None when there is none."""
+    indicators, conversions = school_rows.indicators, school_rows.conversions
     indicator_id = str(target["indicator_id"])
     subject = _text(target.get("subject")) or SCHOOL_SUBJECT
     relative_to = _text(target.get("relative_to"))
     label = f"{_text(target.get('label_zh'))} ({indicator_id})"
     if relative_to:
         bench_indicator, bench_subject = split_relative_to(relative_to, indicator_id)
-        rows = collapse_restatements(select_observations(observations[observations["school"] == school]))
+        rows = school_rows.selected()
         own = rows[(rows["indicator_id"] == indicator_id) & (rows["subject"] == subject)]
         bench = rows[(rows["indicator_id"] == bench_indicator) & (rows["subject"] == bench_subject)]
         if own.empty or bench.empty:
@@ -210,9 +259,7 @@ def _observed_series(
         paired = paired.drop_duplicates(["year", "years_after"]).sort_values("year", kind="stable")
         series = paired
     else:
-        series = build_series(
-            observations, indicators, indicator_id=indicator_id, school=school, subject=subject, conversions=conversions
-        )
+        series = school_rows.series(indicator_id, subject)
         if series.empty:
             return None
         target_unit = _text(target.get("unit"))
@@ -475,7 +522,9 @@ def compute_attainment(
     measurable_ids = plan_targets["indicator_id"].dropna().astype(str)
     if not measurable_ids.empty:
         require_indicators(indicators, measurable_ids)
-    school_obs = with_basis(observations[observations["school"] == school])
+    school_rows = _SchoolRows(
+        with_basis(observations[observations["school"] == school]), indicators, school, conversions
+    )
 
     rows = []
     for _, target in plan_targets.iterrows():
@@ -491,7 +540,7 @@ def compute_attainment(
             # A target no indicator maps to is measured by the planner's entries alone.
             observed = None
             if not _missing(target["indicator_id"]):
-                observed = _observed_series(school_obs, indicators, target, school, conversions)
+                observed = _observed_series(school_rows, target)
             merged = merge_series(None if observed is None else observed.frame, entered)
             if observed is None:
                 series = _Series(merged, pd.NA)

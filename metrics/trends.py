@@ -160,7 +160,7 @@ def build_series(
     """
     require_columns(observations, TREND_REQUIRED, "observations")
     require_columns(indicators, ["indicator_id", "unit", "direction"], "indicators")
-    rows = with_basis(observations)[[*TREND_REQUIRED, "basis"]]
+    rows = observations
     if indicator_id is not None:
         rows = rows[rows["indicator_id"] == indicator_id]
     if school is not None:
@@ -169,6 +169,7 @@ def build_series(
         rows = rows[rows["subject"] == subject]
     if rows.empty:
         return _empty(SERIES_COLUMNS)
+    rows = with_basis(rows)[[*TREND_REQUIRED, "basis"]]  # after the filters: one series, not every row
     rows = collapse_restatements(select_observations(rows))
     registry = require_indicators(indicators, rows["indicator_id"])
     rows = convert_to_units(rows, registry["unit"], conversions=conversions)
