@@ -70,6 +70,8 @@ case "${1:-}" in
     say "准备数据库 / preparing the database"
     "$PY" -m loaders sync
     shift
+    # Loads the app once the server answers, so its first visitor does not wait for the imports.
+    "$PY" -m dashboard.warmup --host "${HOST:-127.0.0.1}" --port "${PORT:-8501}" &
     exec "$PY" -m streamlit run app.py --server.headless true --server.address "${HOST:-127.0.0.1}" \
       --server.port "${PORT:-8501}" --browser.gatherUsageStats false "$@"
     ;;

@@ -173,6 +173,30 @@ async def _visit_every_page(url: str, params: dict[str, str], timeout_ms: int) -
     return times
 
 
+async def _fresh_visits(url: str, params: dict[str, str], path: str, visits: int, timeout_ms: int) -> list[float]:
+    """Seconds until the page is shown (title drawn, nothing running), each visit in a fresh browser
+    context (no cache, no cookies): the first one right after the server started, then later ones."""
+    from playwright.async_api import async_playwright
+
+    times: list[float] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            for _ in range(visits):
+                context = await browser.new_context(viewport={"width": 1600, "height": 1200})
+                try:
+                    page = await context.new_page()
+                    started = time.perf_counter()
+                    await page.goto(f"{url}/{path}?{_query(params)}")
+                    await _settle(page, timeout_ms)
+                    times.append(time.perf_counter() - started)
+                finally:
+                    await context.close()
+        finally:
+            await browser.close()
+    return times
+
+
 async def _first_chart_times(
     url: str, rounds: list[list[dict[str, str]]], page_path: str, timeout_ms: int
 ) -> list[list[tuple[float, float]]]:
@@ -240,16 +264,24 @@ def measure_server(
     Returns:
         ``page_load_s`` (every page once), ``rss_mb_after_pages``, ``first_chart_s`` (per round,
         per session: seconds to the chart drawn and to its data received), ``rss_mb_after_sessions``,
-        ``server_first_chart_s`` (``server_rounds`` without browsers, see :mod:`bench.sessions`) and ``server_start_s``.
+        ``server_first_chart_s`` (``server_rounds`` without browsers, see :mod:`bench.sessions`), ``server_start_s``,
+        ``warmup_s`` (:mod:`dashboard.warmup`, None when it failed), and ``overview_after_start_s`` /
+        ``overview_later_s``: the overview (default view) in a fresh browser context right after the
+        start and warm-up, and the faster of two later fresh visits.
     """
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} is not installed"}
     timeout_ms = int(timeout_s * 1000)
     started = time.perf_counter()
     from bench.sessions import first_figure_times
+    from dashboard.warmup import warm
 
     with running_server(db_path) as (url, pid):
         start_s = time.perf_counter() - started
+        warm_s = warm(url)  # as manage.sh start does (dashboard.warmup)
+        # The overview right after a start (the server warmed as above), then twice more; each in
+        # a fresh browser context, so only the server's state differs.
+        fresh = asyncio.run(_fresh_visits(url, {}, "", 3, timeout_ms))
         page_load = asyncio.run(_visit_every_page(url, first, timeout_ms))
         rss_pages = resident_mb(pid)
         first_chart = asyncio.run(_first_chart_times(url, rounds, page_path, timeout_ms))
@@ -257,6 +289,9 @@ def measure_server(
         server_only = first_figure_times(url, server_rounds or rounds, page_path, timeout_s)
     return {
         "server_start_s": start_s,
+        "warmup_s": warm_s,
+        "overview_after_start_s": fresh[0],
+        "overview_later_s": min(fresh[1:]),
         "page_load_s": page_load,
         "rss_mb_after_pages": rss_pages,
         "first_chart_s": first_chart,

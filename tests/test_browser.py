@@ -253,3 +253,12 @@ def test_english_pages_show_no_chinese_outside_school_names(server: str, browser
     shown = shown.replace("中文", "")  # the language switch names Chinese in Chinese
     chinese = sorted({line.strip()[:80] for line in shown.splitlines() if re.search(r"[\u3400-\u9fff]", line)})
     assert chinese == [], f"/{name}: " + "\n".join(chinese)
+
+
+def test_the_start_command_runs_the_app_once_before_the_first_visitor(server: str) -> None:
+    """manage.sh start warms the server (dashboard.warmup): Streamlit's script health check runs the
+    app on its default view and says it ran without an error."""
+    from dashboard.warmup import warm
+
+    seconds = warm(server, wait_s=10, run_timeout_s=60)
+    assert seconds is not None and seconds < 60

@@ -518,3 +518,11 @@ def test_sql_in_values_is_bound_not_run(built_db: Path) -> None:
     got = read_observations(con, schools=["注入测试职业学院"])["subject"].tolist()
     assert sorted(got) == sorted(HOSTILE_SUBJECTS)
     con.close()
+
+
+def test_warm_up_gives_up_quietly_when_no_server_answers() -> None:
+    """The start command's warm-up must never hold the start: with nothing listening it returns None."""
+    from bench.server import free_port
+    from dashboard.warmup import warm
+
+    assert warm(f"http://127.0.0.1:{free_port()}", wait_s=0.5) is None
