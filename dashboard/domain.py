@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import frames, store
 from dashboard.components import indicator_names, kpi_row, render_items, show_error, target_bullets
 from dashboard.downloads import page_pack
+from dashboard.staging import in_two_steps
 from dashboard.state import current
 from metrics.errors import MetricsError
 from viz.catalogue import load_catalogue
@@ -34,10 +35,15 @@ def render_domain_page(page_id: str) -> None:
     if spec.kpis:
         kpi_row(store.observations(f.report_id), registry, list(spec.kpis), subject=spec.kpi_subject, lang=f.lang)
     try:
-        items = frames.first_section_items(page_id, f)  # the first row on screen before the rest is built
-        render_items(items, f.lang)
-        rest = frames.rest_section_items(page_id, f)
-        render_items(rest, f.lang)
+        # The first row is sent before the rest is built, and the rest drawn once the first is on screen.
+        items = frames.first_section_items(page_id, f)
+        rest = in_two_steps(
+            page_id,
+            items,
+            lambda: frames.rest_section_items(page_id, f),
+            lambda part: render_items(part, f.lang),
+            f.lang,
+        )
         items = items + rest
         if spec.note:
             st.info(t(spec.note, f.lang), icon=":material/info:")

@@ -67,11 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     host = "127.0.0.1" if args.host in ("0.0.0.0", "", "::") else args.host
     seconds = warm(f"http://{host}:{args.port}")
-    if seconds is None:
-        message = "预热未完成（首位访问者将稍慢）/ warm-up did not finish (the first visitor waits a little longer)"
-        print(message, file=sys.stderr)
-    else:
-        print(f"预热完成 / warmed up in {seconds:.1f} s", file=sys.stderr)
+    from viz.i18n import both
+
+    texts = both("warmup_failed") if seconds is None else both("warmup_done", seconds=f"{seconds:.1f}")
+    print(" / ".join(texts), file=sys.stderr)
     return 0
 
 

@@ -87,14 +87,14 @@ def check_sentences(
     return to_frame(findings)
 
 
-def _with_a_sentence(rows: pd.DataFrame, key: list[str]) -> list[bool]:
+def _with_a_sentence(rows: pd.DataFrame, key: list[str]) -> pd.Series:
     """Which rows belong to a quantity (``key``) that at least one sentence states (missing parts equal)."""
     keys = [
         tuple(None if pd.isna(part) else part for part in values)
         for values in zip(*(rows[c].tolist() for c in key), strict=True)
     ]
     stated = {k for k, basis in zip(keys, rows["basis"].tolist(), strict=True) if basis == "narrative"}
-    return [k in stated for k in keys]
+    return pd.Series([k in stated for k in keys], index=rows.index, dtype=bool)
 
 
 def _how(reference: pd.Series) -> tuple[str, str, str]:

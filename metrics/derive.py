@@ -67,7 +67,8 @@ def derive_indicators(observations: pd.DataFrame, indicators: pd.DataFrame) -> p
     out: list[dict] = []
     every_input = {(term.indicator_id, term.subject) for formula in formulas.values() for term in formula.terms}
     pairs = zip(rows["indicator_id"].tolist(), rows["subject"].tolist(), strict=True)
-    candidates = list(rows[[pair in every_input for pair in pairs]].itertuples(index=False))
+    chosen = pd.Series([pair in every_input for pair in pairs], index=rows.index, dtype=bool)
+    candidates = list(rows[chosen].itertuples(index=False))
     for indicator_id, formula in formulas.items():
         wanted = {(term.indicator_id, term.subject) for term in formula.terms}
         # The inputs of one report, year and years_after, in report order (plain Python: a school's

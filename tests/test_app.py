@@ -144,3 +144,20 @@ def test_upload_is_locked_without_a_planner_password(db: Path, monkeypatch: pyte
     assert [i.value for i in at.info if "密码" in i.value] == ["上传需要规划人员密码，请联系管理员。"]
     assert not any("PLANNER_PASSWORD" in i.value or "secrets" in i.value for i in at.info)
     assert len(at.get("file_uploader")) == 0
+
+
+def test_a_domain_page_sends_its_first_row_then_the_rest(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """就业与收入 has 13 charts (data/specs/pages.toml), two of them in its first row. Without a
+    browser to say the first row is on screen (dashboard/staging.py), the page shows those two and a
+    line saying 11 more follow, with a button that shows them; the page's pack still holds all 13."""
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/outcomes.py").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2
+    assert [c.value for c in at.caption if "随后显示" in c.value] == ["其余 11 张图表随后显示……"]
+    at.button(key="show_rest_outcomes").click().run()
+    assert len(at.get("plotly_chart")) == 13
+    assert not [c.value for c in at.caption if "随后显示" in c.value]
+    at.run()  # shown once in this session: the page now draws every chart in one step
+    assert len(at.get("plotly_chart")) == 13

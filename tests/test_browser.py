@@ -262,3 +262,17 @@ def test_the_start_command_runs_the_app_once_before_the_first_visitor(server: st
 
     seconds = warm(server, wait_s=10, run_timeout_s=60)
     assert seconds is not None and seconds < 60
+
+
+def test_a_domain_page_draws_its_first_row_then_every_chart_without_a_click(server: str, browser) -> None:
+    """就业与收入's 13 charts: the first row is drawn first; once it is on screen the page sends the
+    other 11 by itself (dashboard/staging.py), and the line saying they follow is gone."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/outcomes")
+        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 13", timeout=60_000)
+        _settle(page)
+        assert page.locator(".js-plotly-plot").count() == 13
+        assert page.get_by_text("随后显示").count() == 0
+    finally:
+        page.close()

@@ -542,3 +542,13 @@ def test_cli_and_dashboard_find_the_same_once_the_reports_file_is_gone(tmp_path,
     shown = frames.audit("温州职业技术学院-2020")
     keys = ["check", "source_table", "lines", "message"]
     assert shown[keys].to_dict(orient="records") == [{k: f[k] for k in keys} for f in cli]
+
+
+def test_sentences_of_a_report_without_a_school_level_row_find_nothing() -> None:
+    """A report whose every row is a category (no 本校, no total row) has no figure a sentence could
+    restate: nothing to compare, and no error (an uploaded table of categories only)."""
+    frame = obs(
+        "r,A,2020,enrolled_students,文化艺术大类,2020,,321,人,表3-1,1904,x\n"
+        "r,A,2020,enrolled_students,旅游大类,2020,,275,人,§三,1906,x\n"
+    )
+    assert check_sentences(frame).empty

@@ -95,6 +95,7 @@ def test_every_chart_has_a_2x_modebar_png_with_a_meaningful_name(db: Path, monke
     at = _app(db, monkeypatch)
     at.run()
     at.switch_page("pages/outcomes.py").run()
+    at.button(key="show_rest_outcomes").click().run()  # every chart, not only the first row
     config = json.loads(at.get("plotly_chart")[0].proto.config)
     assert config["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "就业率_温州职业技术学院_2020"}
     # The server's PNG (with the source line) replaces the toolbar's camera (without it) where it can be drawn.

@@ -45,6 +45,13 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No report is loaded yet. `bash manage.sh start` loads the bundled data.",
     },
     "no_data": {"zh": "没有数据", "en": "No data"},
+    "warmup_done": {"zh": "预热完成，用时 {seconds} 秒", "en": "warmed up in {seconds} s"},
+    "warmup_failed": {
+        "zh": "预热未完成（首位访问者将稍慢）",
+        "en": "warm-up did not finish (the first visitor waits a little longer)",
+    },
+    "more_charts_follow": {"zh": "其余 {n} 张图表随后显示……", "en": "More charts follow ({n})…"},
+    "show_them_now": {"zh": "立即显示", "en": "Show them now"},
     "computing": {"zh": "正在计算对比并核对报告数据……", "en": "Comparing and checking the report…"},
     "source": {"zh": "来源", "en": "Source"},
     "filters": {"zh": "筛选", "en": "Filters"},
