@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import frames, store
 from dashboard.components import indicator_names, kpi_row, render_items, show_error, target_bullets
 from dashboard.downloads import page_pack
-from dashboard.staging import in_two_steps
+from dashboard.staging import rest_now
 from dashboard.state import current
 from metrics.errors import MetricsError
 from viz.catalogue import load_catalogue
@@ -35,24 +35,20 @@ def render_domain_page(page_id: str) -> None:
     if spec.kpis:
         kpi_row(store.observations(f.report_id), registry, list(spec.kpis), subject=spec.kpi_subject, lang=f.lang)
     try:
-        # The first row is sent before the rest is built, and the rest drawn once the first is on screen.
-        items = frames.first_section_items(page_id, f)
-        rest = in_two_steps(
-            page_id,
-            items,
-            lambda: frames.rest_section_items(page_id, f),
-            lambda part: render_items(part, f.lang),
-            f.lang,
-        )
-        items = items + rest
-        if spec.note:
-            st.info(t(spec.note, f.lang), icon=":material/info:")
-        if spec.target_domains and f.plan_id:
-            st.header(t("against_targets", f.lang))
-            attainment = frames.attainment(f.plan_id, f.school)
-            domain = set(registry.loc[registry["domain"].isin(spec.target_domains), "indicator_id"])
-            rows = attainment[attainment["indicator_id"].isin(domain)]
-            target_bullets(rows, lang=f.lang, names=indicator_names(registry, f.lang), key=page_id)
+        # The first row is sent before anything else is built; the rest of the page (its other charts
+        # and the plan's targets) once the browser shows that row (dashboard.staging).
+        first = frames.first_section_items(page_id, f)
+        render_items(first, f.lang)
+        if rest_now(page_id, len(spec.chart) - len(first), f.lang):
+            render_items(frames.rest_section_items(page_id, f), f.lang)
+            if spec.note:
+                st.info(t(spec.note, f.lang), icon=":material/info:")
+            if spec.target_domains and f.plan_id:
+                st.header(t("against_targets", f.lang))
+                attainment = frames.attainment(f.plan_id, f.school)
+                domain = set(registry.loc[registry["domain"].isin(spec.target_domains), "indicator_id"])
+                rows = attainment[attainment["indicator_id"].isin(domain)]
+                target_bullets(rows, lang=f.lang, names=indicator_names(registry, f.lang), key=page_id)
     except MetricsError as exc:
         show_error(exc, f.lang)
-    page_pack(page_id, items, f)
+    page_pack(page_id, lambda: frames.section_items(page_id, f), f)  # every chart, built when asked for

@@ -188,22 +188,23 @@ def office_buttons(make_dossier: Callable[[], object], *, label: str, filters, k
             )
 
 
-def page_pack(page: str, items: list, filters) -> None:
-    """The pack button at the end of a page, and the page's deck, Word appendix and offline HTML."""
+def page_pack(page: str, items: Callable[[], list], filters) -> None:
+    """The pack button at the end of a page, and the page's deck, Word appendix and offline HTML
+    (``items`` builds the page's charts when a file is asked for)."""
     from dashboard import frames
     from viz.dossier import Dossier
 
     lang = filters.lang
     st.divider()
     pack_button(
-        {page: items},
+        lambda: {page: items()},
         lang=lang,
         key=f"pack_{page}",
         file_name=f"{safe_file_name(t('page_' + page, lang))}_{safe_file_name(filters.school)}_{filters.year}.zip",
         filters=filters.describe(),
     )
     office_buttons(
-        lambda: Dossier(frames.context(filters), {page: items}), label=t(f"page_{page}", lang), filters=filters,
+        lambda: Dossier(frames.context(filters), {page: items()}), label=t(f"page_{page}", lang), filters=filters,
         key=f"office_{page}",
     )  # fmt: skip
 

@@ -80,9 +80,9 @@ def context(filters: Filters) -> Context:
         observations=store.observations(filters.report_id),
         registry=store.indicators(),
         comparison=comparison(filters.report_id, filters.school),
-        history=store.school_observations([filters.school]),
+        history=lambda: store.school_observations([filters.school]),  # read when a chart needs them
         gaps=gaps(filters.report_id, filters.school),
-        minimums=minimums(filters.report_id, filters.school),
+        minimums=lambda: minimums(filters.report_id, filters.school),
     )
 
 

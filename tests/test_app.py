@@ -161,3 +161,22 @@ def test_a_domain_page_sends_its_first_row_then_the_rest(db: Path, monkeypatch: 
     assert not [c.value for c in at.caption if "随后显示" in c.value]
     at.run()  # shown once in this session: the page now draws every chart in one step
     assert len(at.get("plotly_chart")) == 13
+
+
+def test_the_plan_targets_of_a_domain_page_come_with_the_rest(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """师资 (4 charts, 2 in its first row) sets its figures against the plan's faculty targets below
+    the charts: that part comes with the other two charts, not before them."""
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/faculty.py").run()
+    assert len(at.get("plotly_chart")) == 2 and "与规划目标对照" not in [h.value for h in at.header]
+    assert [c.value for c in at.caption if "随后显示" in c.value] == ["其余 2 张图表随后显示……"]
+    at.button(key="show_rest_faculty").click().run()
+    charts = [c.key for c in at.get("plotly_chart")]
+    assert [k for k in charts if k.startswith("chart_")] == [
+        "chart_teachers_by_title",
+        "chart_teachers_by_degree",
+        "chart_teacher_training_persontimes",
+        "chart_national_minimums",
+    ]
+    assert "与规划目标对照" in [h.value for h in at.header] and any(k.startswith("faculty_") for k in charts)

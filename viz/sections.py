@@ -8,7 +8,9 @@ live here too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,12 +33,13 @@ class Context:
         observations: Observations of the selected report.
         registry: The indicator registry.
         comparison: :func:`metrics.compare.compare_to_benchmark` rows of the report.
-        history: Observations of all the school's reports (for year-over-year charts).
         gaps: :func:`metrics.significance.assess_gaps` rows of the report: the 95 % interval of each
             survey rate and whether its gap to each benchmark is significant.
-        minimums: :func:`metrics.minimums.compare_to_minimums` rows of the report: its figures against
-            the national minimum standards (教发〔2004〕2号) of its school's type.
-        school_type: The school type those minimums are of (``""`` when the school has none listed).
+        history_of: Reads the observations of all the school's reports (:attr:`history`, for
+            year-over-year charts), when a chart first needs them.
+        minimums_of: Works out the report's figures against the national minimum standards
+            (教发〔2004〕2号) of its school's type and that type (:attr:`minimums`, :attr:`school_type`),
+            when a chart first needs them.
     """
 
     school: str
@@ -48,10 +51,12 @@ class Context:
     observations: pd.DataFrame
     registry: pd.DataFrame
     comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
-    history: pd.DataFrame = field(default_factory=pd.DataFrame)
     gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
-    minimums: pd.DataFrame = field(default_factory=pd.DataFrame)
-    school_type: str = ""
+    #: Read or worked out when a chart first asks (:attr:`history`, :attr:`minimums`): a page's first
+    #: row rarely needs them, and ten new viewers at once should not wait for what is below it.
+    history_of: Callable[[], pd.DataFrame] = pd.DataFrame
+    minimums_of: Callable[[], tuple[pd.DataFrame, str]] = lambda: (pd.DataFrame(), "")
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Looked up for every row of a comparison: a dict, not a filter of the registry each time.
@@ -59,6 +64,26 @@ class Context:
         ids = self.registry["indicator_id"].astype(str)
         object.__setattr__(self, "_names", dict(zip(ids, self.registry[column].astype(str), strict=True)))
         object.__setattr__(self, "_units", dict(zip(ids, self.registry["unit"].astype(str), strict=True)))
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """Observations of all the school's reports (for year-over-year charts)."""
+        if "history" not in self._answers:
+            self._answers["history"] = self.history_of()
+        return self._answers["history"]
+
+    @property
+    def minimums(self) -> pd.DataFrame:
+        """The report's figures against the national minimum standards of its school's type."""
+        if "minimums" not in self._answers:
+            self._answers["minimums"] = self.minimums_of()
+        return self._answers["minimums"][0]
+
+    @property
+    def school_type(self) -> str:
+        """The school type those minimums are of (``""`` when the school has none listed)."""
+        self.minimums  # noqa: B018 - worked out together
+        return self._answers["minimums"][1]
 
     @property
     def names(self) -> dict[str, str]:
@@ -172,9 +197,9 @@ def build_context(
     observations: pd.DataFrame,
     registry: pd.DataFrame,
     comparison: pd.DataFrame,
-    history: pd.DataFrame,
+    history: pd.DataFrame | Callable[[], pd.DataFrame],
     gaps: pd.DataFrame | None = None,
-    minimums: tuple[pd.DataFrame, str] | None = None,
+    minimums: tuple[pd.DataFrame, str] | Callable[[], tuple[pd.DataFrame, str]] | None = None,
 ) -> Context:
     """The :class:`Context` of one school and report year, from frames already read.
 
@@ -189,10 +214,12 @@ def build_context(
         observations: Observations of the selected report.
         registry: The indicator registry.
         comparison: :func:`metrics.compare.compare_to_benchmark` rows of the selected report.
-        history: Observations of all reports (only the school's are kept).
+        history: Observations of all reports (only the school's are kept), or a function that reads
+            them (called when a chart first needs them).
         gaps: :func:`metrics.significance.assess_gaps` of the comparison; worked out here (from the
             report's respondents, ``data/specs/sample_sizes.csv``) when None.
-        minimums: :func:`school_minimums` of the report and its school type; worked out here when None.
+        minimums: :func:`school_minimums` of the report and its school type, or a function that works
+            them out; worked out (when a chart first needs them) when None.
 
     Returns:
         The context.
@@ -200,7 +227,8 @@ def build_context(
     if gaps is None:
         gaps = survey_gaps(comparison, observations)
     if minimums is None:
-        minimums = school_minimums(observations, registry, school)
+        minimums = partial(school_minimums, observations, registry, school)
+    read_history = history if callable(history) else (lambda: history)
     return Context(
         school=school,
         year=year,
@@ -211,11 +239,14 @@ def build_context(
         observations=observations,
         registry=registry,
         comparison=comparison,
-        history=history[history["school"] == school],
         gaps=gaps,
-        minimums=minimums[0],
-        school_type=minimums[1],
+        history_of=lambda: _of_school(read_history(), school),
+        minimums_of=minimums if callable(minimums) else (lambda: minimums),
     )
+
+
+def _of_school(history: pd.DataFrame, school: str) -> pd.DataFrame:
+    return history[history["school"] == school]
 
 
 def survey_gaps(comparison: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
