@@ -9,14 +9,13 @@ the row whose share is 100 %), or parts stated elsewhere do not add up to a scho
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
 
-from metrics.findings import finding, fmt, prepare, to_frame
+from metrics.findings import finding, fmt, key_part, missing, prepare, to_frame
 from metrics.observations import SCHOOL_SUBJECT, TOTAL_LABELS, require_columns
 from metrics.units import find_unit_factor
 
@@ -89,15 +88,6 @@ class _Row(NamedTuple):
     kind: str  # the registry's kind (count, amount, share, rate …)
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _key(value: object) -> object:
-    """A key part where every missing value is the same (as pandas' merge matches NaN with NaN)."""
-    return None if _missing(value) else value
-
-
 def _records(rows: pd.DataFrame, totals: pd.Series, kinds: pd.Series | None = None) -> list[_Row]:
     """The rows as records (a report has a few hundred, grouped and paired label by label: plain Python
     lookups cost far less than a frame filter or merge per group, the check-up's cost on a first visit)."""
@@ -108,11 +98,11 @@ def _records(rows: pd.DataFrame, totals: pd.Series, kinds: pd.Series | None = No
 
 
 def _row_key(row: _Row) -> tuple:
-    return (row.report_id, row.source_table, row.subject, _key(row.year), _key(row.years_after))
+    return (row.report_id, row.source_table, row.subject, key_part(row.year), key_part(row.years_after))
 
 
 def _table_key(row: _Row) -> tuple:
-    return (row.report_id, row.source_table, _key(row.year), _key(row.years_after))
+    return (row.report_id, row.source_table, key_part(row.year), key_part(row.years_after))
 
 
 def _by_row(rows: list[_Row]) -> dict[tuple, list[_Row]]:
@@ -151,20 +141,20 @@ class _TotalBasis:
             if row.total:
                 self.totals.setdefault(key, row)
             else:
-                self.sums[key] = self.sums.get(key, 0.0) + (0.0 if _missing(row.value) else row.value)
+                self.sums[key] = self.sums.get(key, 0.0) + (0.0 if missing(row.value) else row.value)
         self.external: dict[tuple, _Row] = {}
         self.label = rule.denominator_indicator or ""
         if rule.denominator_indicator:
             for row in sorted(rows_by_indicator.get(rule.denominator_indicator, []), key=lambda r: r.source_line):
                 if not rule.denominator_subject or row.subject == rule.denominator_subject:
-                    self.external.setdefault((row.report_id, _key(row.year)), row)
+                    self.external.setdefault((row.report_id, key_part(row.year)), row)
 
     def of(self, share: _Row, count: _Row) -> _Denominator | None:
         key = _table_key(share)
         total = self.totals.get(key)
         if total is not None:
             return _Denominator(total.value, total.unit, total.source_line, f"{total.subject}行")
-        external = self.external.get((share.report_id, _key(share.year)))
+        external = self.external.get((share.report_id, key_part(share.year)))
         if external is not None:
             return _Denominator(external.value, external.unit, external.source_line, self.label)
         if key in self.sums:
@@ -216,7 +206,7 @@ def check_parts_vs_total(
     groups: dict[tuple, list[_Row]] = {}
     for row in records:
         if row.kind in _SUMMABLE_KINDS:
-            key = (row.report_id, row.source_table, row.indicator_id, _key(row.year), _key(row.years_after))
+            key = (row.report_id, row.source_table, row.indicator_id, key_part(row.year), key_part(row.years_after))
             groups.setdefault(key, []).append(row)
     for (report, table, indicator, _, _), group in groups.items():
         totals = [row for row in group if row.total]
@@ -225,7 +215,7 @@ def check_parts_vs_total(
             continue
         total_row = totals[0]
         total = float(total_row.value)
-        found = float(sum(row.value for row in parts if not _missing(row.value)))
+        found = float(sum(row.value for row in parts if not missing(row.value)))
         if abs(found - total) <= _tolerance(total_row.kind, len(parts)):
             continue
         unit = str(total_row.unit)
@@ -266,7 +256,7 @@ def _check_components(
         totals: dict[tuple, list[_Row]] = {}
         for row in by_indicator.get(total_id, []):
             if row.subject == SCHOOL_SUBJECT and not row.total:
-                totals.setdefault((row.report_id, _key(row.year)), []).append(row)
+                totals.setdefault((row.report_id, key_part(row.year)), []).append(row)
         for (report, year), total_rows in totals.items():
             total_row = min(total_rows, key=lambda row: row.source_line)
             contributions = [_part_rows(by_indicator.get(part_id, []), report, year) for part_id in part_ids]
@@ -276,7 +266,7 @@ def _check_components(
             if any(factor is None for factor in factors):
                 continue  # parts in a unit the total cannot be compared with
             scaled = [[row.value * factor for row in part] for part, factor in zip(contributions, factors, strict=True)]
-            found = float(sum(sum(v for v in part if not _missing(v)) for part in scaled))
+            found = float(sum(sum(v for v in part if not missing(v)) for part in scaled))
             total = float(total_row.value)
             n_parts = sum(len(part) for part in contributions)
             if abs(found - total) <= _tolerance(str(total_row.kind), n_parts):
@@ -309,7 +299,7 @@ def _check_components(
 def _part_rows(rows: list[_Row], report: str, year: object) -> list[_Row]:
     """The rows that state one part: its table's total row, its 本校 row, or all its rows."""
     part = sorted(
-        (row for row in rows if row.report_id == report and _key(row.year) == year), key=lambda row: row.source_line
+        (row for row in rows if row.report_id == report and key_part(row.year) == year), key=lambda row: row.source_line
     )
     if not part:
         return part
@@ -375,7 +365,7 @@ def check_shares(
                 if count.total:
                     continue
                 denominator = totals.of(share, count)
-            if denominator is None or _missing(denominator.value) or denominator.value == 0:
+            if denominator is None or missing(denominator.value) or denominator.value == 0:
                 continue
             factor = find_unit_factor(denominator.unit, count.unit, conversions)
             if factor is None:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from metrics.findings import finding, fmt, lines_text, prepare, to_frame
+from metrics.findings import finding, fmt, key_part, lines_text, prepare, to_frame
 from metrics.observations import SCHOOL_SUBJECT, TOTAL_LABELS
 
 
@@ -61,7 +61,7 @@ def check_conflicts(
     quantities: dict[tuple, list[_Value]] = {}
     for row in records:
         if row.basis != "narrative":
-            key = (row.report_id, row.indicator_id, row.level, _key(row.year), _key(row.years_after))
+            key = (row.report_id, row.indicator_id, row.level, key_part(row.year), key_part(row.years_after))
             quantities.setdefault(key, []).append(row)
     for (report, indicator, level, _, _), group in quantities.items():
         if len({row.source_table for row in group}) < 2:
@@ -94,13 +94,15 @@ def check_conflicts(
     school: dict[tuple, list[_Value]] = {}
     for row in sorted(records, key=lambda row: row.source_line):
         if row.level == SCHOOL_SUBJECT:
-            school.setdefault((row.report_id, row.indicator_id, _key(row.years_after)), []).append(row)
+            school.setdefault((row.report_id, row.indicator_id, key_part(row.years_after)), []).append(row)
     same_figures: dict[tuple, list] = {}
     for (report, indicator, _), group in school.items():
         per_table: dict[str, list[_Value]] = {}
         for row in group:
             per_table.setdefault(row.source_table, []).append(row)
-        single = {table: part for table, part in per_table.items() if len({_key(r.year) for r in part} - {None}) == 1}
+        single = {
+            table: part for table, part in per_table.items() if len({key_part(r.year) for r in part} - {None}) == 1
+        }
         tables = list(single)
         for i, table_a in enumerate(tables):
             for table_b in tables[i + 1 :]:
@@ -168,12 +170,6 @@ class _Value(NamedTuple):
     basis: str
     is_total: bool
     level: str  # the subject, 本校 for a table's total row
-
-
-def _key(value: object) -> object:
-    """A key part where every missing value is the same."""
-    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-    return None if missing else value
 
 
 def _records(rows: pd.DataFrame, total_labels: Sequence[str]) -> list[_Value]:

@@ -69,6 +69,16 @@ def fmt(value: float) -> str:
     return text if text != "-0" else "0"
 
 
+def missing(value: object) -> bool:
+    """Whether a plain Python value read from a frame is missing (None, ``pd.NA`` or NaN)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def key_part(value: object) -> object:
+    """A part of a grouping key where every missing value is the same (as pandas matches NaN with NaN)."""
+    return None if missing(value) else value
+
+
 def lines_text(lines: Sequence[int]) -> str:
     return ",".join(str(n) for n in sorted({int(n) for n in lines}))
 
