@@ -8,10 +8,13 @@ static files under ``dashboard/assets`` (:mod:`dashboard.static`). Only pages (t
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import auth
 from dashboard.downloads import download_row
 from loaders.errors import BilingualError
 from viz.exports import Provenance, reader_table, safe_file_name
@@ -69,6 +72,20 @@ def chart(
         table, provenance, name=name, lang=lang, key=key, figure=figure, png_width=png_width, wide=wide,
         unit=frame_unit(data) if has_data else "",
     )  # fmt: skip
+
+
+def unlock_form(form_key: str, lang: str, *, input_key: str | None = None) -> None:
+    """The planner password form: unlocks this browser session, or says why not (wrong, locked out)."""
+    with st.form(form_key):
+        given = st.text_input(t("password", lang), type="password", key=input_key)
+        if st.form_submit_button(t("unlock", lang)):
+            attempt = auth.unlock(given)
+            if attempt.ok:
+                st.rerun()
+            elif attempt.locked_for_s:
+                st.error(t("locked_out", lang, s=math.ceil(attempt.locked_for_s)))
+            else:
+                st.error(t("wrong_password", lang))
 
 
 def show_error(exc: Exception, lang: str) -> None:

@@ -7,14 +7,13 @@ unlock form for a session that is not yet a planner, and the entry form. Writes 
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import auth, entering, store
-from dashboard.components import show_error
+from dashboard.components import show_error, unlock_form
 from dashboard.downloads import download_row
 from loaders.errors import LoadError
 from viz.entries import entries_table
@@ -50,23 +49,10 @@ def entries_section(plan: pd.Series, school: str, attainment: pd.DataFrame, desc
         st.info(t("entries_disabled", lang), icon=":material/lock:")
     elif not auth.is_planner():
         st.caption(t("entries_locked", lang))
-        _unlock_form(lang)
+        unlock_form("unlock_entries", lang, input_key="entries_password")
     else:
         numeric = attainment[~attainment["comparator"].isin(["text", ""])]
         _entry_form(str(plan["plan_id"]), school, numeric, entries, lang)
-
-
-def _unlock_form(lang: str) -> None:
-    with st.form("unlock_entries"):
-        given = st.text_input(t("password", lang), type="password", key="entries_password")
-        if st.form_submit_button(t("unlock", lang)):
-            attempt = auth.unlock(given)
-            if attempt.ok:
-                st.rerun()
-            elif attempt.locked_for_s:
-                st.error(t("locked_out", lang, s=math.ceil(attempt.locked_for_s)))
-            else:
-                st.error(t("wrong_password", lang))
 
 
 def _entry_form(plan_id: str, school: str, targets: pd.DataFrame, entries: pd.DataFrame, lang: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from metrics.observations import require_columns, with_basis
+from metrics.observations import missing, require_columns, with_basis
 from metrics.units import find_unit_factor
 
 AUDIT_REQUIRED = [
@@ -67,11 +67,6 @@ def fmt(value: float) -> str:
         return "—"
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return text if text != "-0" else "0"
-
-
-def missing(value: object) -> bool:
-    """Whether a plain Python value read from a frame is missing (None, ``pd.NA`` or NaN)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def key_part(value: object) -> object:

@@ -43,6 +43,11 @@ BASES = ("table", "derived", "entered", "narrative")
 NARRATIVE_MARK = "§"
 
 
+def missing(value: object) -> bool:
+    """Whether a plain value read from a frame is missing (None, ``pd.NA`` or NaN)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
 def observation_basis(source_table: str) -> str:
     """What a stored figure rests on, from where it was read: ``narrative`` for ``§…``, else ``table``."""
     return "narrative" if str(source_table).startswith(NARRATIVE_MARK) else "table"

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 from metrics.errors import MetricsError
+from metrics.observations import missing
 
 #: Open SDG's threshold for the ratio of observed to required growth: at least this is on track.
 ON_TRACK_RATIO = 0.95
@@ -20,14 +19,9 @@ MEASURABLE_COMPARATORS = (">=", ">", "<=", "<", "=", "range")
 _TOLERANCE = 1e-9
 
 
-def _missing(value: object) -> bool:
-    """Whether a scalar from a frame is missing (None, NaN, NA)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _text(value: object) -> str:
     """A scalar as text, missing values as ``""``."""
-    return "" if _missing(value) else str(value)
+    return "" if missing(value) else str(value)
 
 
 def judge_met(value: float, comparator: str, target: float, low: float, high: float) -> bool:
@@ -54,7 +48,7 @@ def judge_met(value: float, comparator: str, target: float, low: float, high: fl
     if comparator == "=":
         return math.isclose(value, target, rel_tol=1e-9, abs_tol=_TOLERANCE)
     if comparator == "range":
-        return (_missing(low) or value >= low - _TOLERANCE) and (_missing(high) or value <= high + _TOLERANCE)
+        return (missing(low) or value >= low - _TOLERANCE) and (missing(high) or value <= high + _TOLERANCE)
     raise MetricsError(
         f"目标的比较方式应为 {'、'.join(MEASURABLE_COMPARATORS)} 之一，实际为“{comparator}”。",
         f"targets: expected a comparator in {MEASURABLE_COMPARATORS}, found {comparator!r}",
@@ -93,9 +87,9 @@ def compute_progress(value: float, comparator: str, target: float, low: float, h
             return 100.0, 0.0
         return ratio(target, value), value - target
     if comparator == "range":
-        if not _missing(low) and value < low:
+        if not missing(low) and value < low:
             return ratio(value, low), low - value
-        if not _missing(high) and value > high:
+        if not missing(high) and value > high:
             return ratio(high, value), value - high
         return 100.0, 0.0
     if comparator == "=":
@@ -117,7 +111,7 @@ def judge_pace(ratio: float) -> str:
     Returns:
         ``on_track`` (≥ :data:`ON_TRACK_RATIO`) or ``off_track`` (below, or NaN).
     """
-    if _missing(ratio):
+    if missing(ratio):
         return "off_track"
     return "on_track" if ratio >= ON_TRACK_RATIO else "off_track"
 
@@ -125,9 +119,9 @@ def judge_pace(ratio: float) -> str:
 def _aim(comparator: str, target: float, low: float, high: float, value: float) -> float:
     """The value the series has to reach: the target, or the missed bound of a range."""
     if comparator == "range":
-        if not _missing(low) and value < low:
+        if not missing(low) and value < low:
             return low
-        if not _missing(high) and value > high:
+        if not missing(high) and value > high:
             return high
         return value
     return target

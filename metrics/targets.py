@@ -34,6 +34,7 @@ from metrics.errors import MetricsError, PlanNotFoundError
 from metrics.observations import (
     SCHOOL_SUBJECT,
     collapse_restatements,
+    missing,
     require_columns,
     require_indicators,
     select_observations,
@@ -43,7 +44,6 @@ from metrics.progress import (  # the scalar rules, re-exported for callers that
     MEASURABLE_COMPARATORS,
     ON_TRACK_RATIO,  # noqa: F401
     _aim,
-    _missing,
     _text,
     compute_progress,
     judge_met,
@@ -146,7 +146,7 @@ def _pick_years_after(series: pd.DataFrame) -> object:
 
 def _restrict(series: pd.DataFrame, years_after: object) -> pd.DataFrame:
     """Rows of one ``years_after`` (NA matches NA)."""
-    if _missing(years_after):
+    if missing(years_after):
         return series[series["years_after"].isna()]
     return series[series["years_after"] == years_after]
 
@@ -286,7 +286,7 @@ def _plan_years(plans: pd.DataFrame | None, plan_id: str) -> tuple[int | None, i
     if row.empty:
         return None, None
     start, end = row["start_year"].iloc[0], row["target_year"].iloc[0]
-    return (None if _missing(start) else int(start)), (None if _missing(end) else int(end))
+    return (None if missing(start) else int(start)), (None if missing(end) else int(end))
 
 
 def _base_row(target: pd.Series) -> dict:
@@ -318,10 +318,10 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
     row: dict = {}
     comparator = _text(target["comparator"])
     kind = _text(target.get("kind"))
-    goal = float(target["target_value"]) if not _missing(target.get("target_value")) else float("nan")
-    low = float(target["target_low"]) if not _missing(target.get("target_low")) else float("nan")
-    high = float(target["target_high"]) if not _missing(target.get("target_high")) else float("nan")
-    target_year = None if _missing(target.get("target_year")) else int(target["target_year"])
+    goal = float(target["target_value"]) if not missing(target.get("target_value")) else float("nan")
+    low = float(target["target_low"]) if not missing(target.get("target_low")) else float("nan")
+    high = float(target["target_high"]) if not missing(target.get("target_high")) else float("nan")
+    target_year = None if missing(target.get("target_year")) else int(target["target_year"])
     if observed is None or observed.frame.empty:
         row["status"] = "no_data"
         row["note"] = "已载入的报告中没有该指标的数据"
@@ -335,7 +335,7 @@ def _assess(target: pd.Series, observed: _Series | None, start_year: int | None)
         source_line=latest["source_line"],
         basis=latest["basis"],
     )
-    if "reference" in series.columns and not _missing(latest["reference"]):
+    if "reference" in series.columns and not missing(latest["reference"]):
         # a multiple of a benchmark: the target in the benchmark's own unit too
         row.update(reference_value=float(latest["reference"]), reference_unit=observed.reference_unit)
         row["target_equivalent"] = goal * float(latest["reference"])
@@ -533,13 +533,13 @@ def compute_attainment(
         kind = _text(target.get("kind"))
         entered = entered_series(entries, plan_id, _text(target.get("label_zh")), school)
         numeric = comparator in MEASURABLE_COMPARATORS and kind != "text"
-        if not numeric or (_missing(target["indicator_id"]) and entered.empty):
+        if not numeric or (missing(target["indicator_id"]) and entered.empty):
             row["status"] = "not_measurable"
             row["note"] = _text(target.get("note")) or "目标为文字表述或无对应指标"
         else:
             # A target no indicator maps to is measured by the planner's entries alone.
             observed = None
-            if not _missing(target["indicator_id"]):
+            if not missing(target["indicator_id"]):
                 observed = _observed_series(school_rows, target)
             merged = merge_series(None if observed is None else observed.frame, entered)
             if observed is None:
@@ -554,7 +554,7 @@ def compute_attainment(
         if dtype == "str":
             out[column] = out[column].map(_text).astype("str")
         elif dtype == "Int64":
-            out[column] = pd.array([None if _missing(v) else int(v) for v in out[column]], dtype="Int64")
+            out[column] = pd.array([None if missing(v) else int(v) for v in out[column]], dtype="Int64")
         else:
             out[column] = out[column].astype(dtype)
     return out.reset_index(drop=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import auth, frames, planner, store
-from dashboard.components import show_error
+from dashboard.components import show_error, unlock_form
 from dashboard.coverage_view import show_coverage, years_text
 from dashboard.downloads import download_row
 from dashboard.state import current
@@ -207,16 +205,7 @@ with upload:
     elif auth.planner_password() is None:
         st.info(t("upload_disabled", lang), icon=":material/lock:")
     elif not auth.is_planner():
-        with st.form("unlock"):
-            given = st.text_input(t("password", lang), type="password")
-            if st.form_submit_button(t("unlock", lang)):
-                attempt = auth.unlock(given)
-                if attempt.ok:
-                    st.rerun()
-                elif attempt.locked_for_s:
-                    st.error(t("locked_out", lang, s=math.ceil(attempt.locked_for_s)))
-                else:
-                    st.error(t("wrong_password", lang))
+        unlock_form("unlock", lang)
     else:
         recovery = store.last_recovery()
         if recovery is not None:
