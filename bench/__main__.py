@@ -47,7 +47,7 @@ from bench.pages import (
     time_pages,
 )
 from bench.server import measure_floor, measure_server
-from loaders.paths import ROOT
+from loaders.contracts.paths import ROOT
 
 #: Issue 16's targets on this 2-core machine (printed beside the figures; no timed test asserts them).
 TARGETS = {
@@ -89,7 +89,7 @@ def _table(rows: list[dict[str, object]]) -> str:
 
 
 def _build(name: str, db_path: Path, report_dirs: list[Path], workers: int) -> float:
-    from loaders.store import build_store, bundled_plan_files, bundled_report_files, report_files_in
+    from loaders.store.build import build_store, bundled_plan_files, bundled_report_files, report_files_in
 
     files = bundled_report_files()
     for folder in report_dirs:
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             name = f"{args.schools}x{args.years}"
             reports = args.reports
             if reports is None:
-                from loaders.synthetic import write_reports
+                from loaders.read.synthetic import write_reports
 
                 reports = workdir / f"reports-{name}"
                 print(f"[{name}] writing {args.schools * args.years} synthetic reports …", flush=True)

@@ -2,7 +2,7 @@
 
 The report is a synthetic one for a school the store does not hold yet (marked like every synthetic
 report), written beside the store. The ingest goes the dashboard's own way (:func:`dashboard.store.write`
-around :func:`loaders.store.ingest_file`: parse and write in one transaction,
+around :func:`loaders.store.writes.ingest_file`: parse and write in one transaction,
 a checkpoint), in this process as in the server's; then the overview of the new school
 is run through ``AppTest`` as the server runs it, right after the write (its cached reads are of an
 older data version, so they are cold).
@@ -14,7 +14,7 @@ import os
 import time
 from pathlib import Path
 
-from loaders.paths import ROOT
+from loaders.contracts.paths import ROOT
 
 
 def time_ingest(db_path: Path, workdir: Path, school_index: int, report_year: int) -> dict[str, float]:
@@ -35,8 +35,8 @@ def time_ingest(db_path: Path, workdir: Path, school_index: int, report_year: in
     from streamlit.testing.v1 import AppTest
 
     from dashboard import store as app_store
-    from loaders.store import ingest_file
-    from loaders.synthetic import file_name, render_report, school_name
+    from loaders.read.synthetic import file_name, render_report, school_name
+    from loaders.store.writes import ingest_file
 
     path = workdir / file_name(school_index, report_year)
     path.write_text(render_report(school_index, report_year), encoding="utf-8")

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.paths import ROOT
+from loaders.contracts.paths import ROOT
 
 #: The pages of the app, in navigation order (the present page only when it exists).
 PAGES = [
@@ -61,7 +61,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 def filter_combinations(db_path: Path, runs: int, seed: int = 7) -> list[dict[str, object]]:
     """``runs`` varied filter sets (school, year, benchmark, plan, language, two peers) from the store."""
-    from loaders.store import connect
+    from loaders.store.schema import connect
 
     con = connect(db_path, read_only=True)
     try:
@@ -94,10 +94,10 @@ def filter_combinations(db_path: Path, runs: int, seed: int = 7) -> list[dict[st
 
 @contextmanager
 def recorded_queries() -> Iterator[list[QueryTime]]:
-    """Time every read the app makes through :mod:`loaders.store` while the block runs."""
+    """Time every read the app makes through :mod:`loaders.store.queries` while the block runs."""
     import inspect
 
-    from loaders import store
+    from loaders.store import queries as store
 
     names = [
         name

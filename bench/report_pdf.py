@@ -1,6 +1,6 @@
 """A report's text printed to PDF by Chromium, the way a college's web page or Word file is printed.
 
-Used by the PDF benchmark (``python -m loaders.bench --pdf``) and the PDF test fixtures: the lines of
+Used by the PDF benchmark (``python -m bench.loaders --pdf``) and the PDF test fixtures: the lines of
 a text report become an HTML page — captions and paragraphs as text, the rows of each table as a real
 HTML table (a label cell, one cell per number) — printed with Debian's Chromium to A4 pages.
 

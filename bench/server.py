@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
-from loaders.paths import ROOT
+from loaders.contracts.paths import ROOT
 
 #: Debian's Chromium (installed by manage.sh); Playwright is never allowed to download a browser.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

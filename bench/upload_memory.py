@@ -22,7 +22,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from bench.server import CHROMIUM, LAUNCH_ARGS, free_port, serving
-from loaders.store import rebuild
+from loaders.store.build import rebuild
 
 PASSWORD = "bench-password"
 

@@ -8,7 +8,7 @@ Guessing is limited: after ``password_attempts_session`` wrong passwords a brows
 locked out for ``password_lockout_s`` seconds, and after ``password_attempts_total`` wrong
 passwords from all sessions together within that time every session is (a guesser opening new
 sessions). While locked out no password is checked, not even the right one. Every wrong password,
-lockout and unlock goes into the write log (:mod:`loaders.writelog`).
+lockout and unlock goes into the write log (:mod:`loaders.store.writelog`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from loaders.settings import setting
+from loaders.contracts.settings import setting
 
 #: The clock lockouts are measured with (tests replace it).
 _clock = time.monotonic
@@ -123,7 +123,7 @@ def reset_attempts() -> None:
 
 def _log(outcome: str, detail: str) -> None:
     from dashboard import store
-    from loaders.writelog import record
+    from loaders.store.writelog import record
 
     try:
         store.write(lambda cursor: record(cursor, "unlock", outcome, detail=detail))

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.downloads import download_row
-from loaders.errors import BilingualError
+from loaders.contracts.errors import BilingualError
 from viz.exports import Provenance, reader_table, safe_file_name
 from viz.i18n import t
 from viz.markup import plain

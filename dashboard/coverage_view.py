@@ -1,6 +1,6 @@
 """What was read from a report, shown to a planner: the coverage table and the report's years.
 
-Belongs here: rendering a coverage frame (:data:`loaders.coverage.COVERAGE_COLUMNS`) — counts per
+Belongs here: rendering a coverage frame (:data:`loaders.read.coverage.COVERAGE_COLUMNS`) — counts per
 status, the items that need attention first, every item on request — and the years line (data year
 and how it was found, title year, cohorts). Used by the Data page for a stored report and for an
 upload before it is confirmed. Everything from the file is shown as plain text (dataframes, ``st.text``).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from loaders.coverage import KIND_TEXT, STATUS_TEXT
+from loaders.read.coverage import KIND_TEXT, STATUS_TEXT
 from viz.i18n import t
 from viz.names import english_references
 
@@ -23,7 +23,7 @@ def coverage_table(frame: pd.DataFrame, lang: str, *, attention_only: bool) -> p
     """The frame as a planner reads it: status and kind in words, the problems in their language.
 
     Args:
-        frame: Coverage rows (store or :func:`loaders.coverage.coverage_frame`).
+        frame: Coverage rows (store or :func:`loaders.read.coverage.coverage_frame`).
         lang: ``zh`` or ``en``.
         attention_only: Only items not simply read (not found, partly read, notes).
 

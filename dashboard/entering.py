@@ -1,18 +1,18 @@
 """Writing hand entries (填报) through the dashboard: save, change, delete — each logged.
 
-Belongs here: the planner's writes of :mod:`loaders.entries` through the store's guarded write path
+Belongs here: the planner's writes of :mod:`loaders.store.entries` through the store's guarded write path
 (:func:`dashboard.store.write`), the write-log entry of every outcome (``entry`` — ``added``,
 ``replaced``, ``deleted``, ``refused``), and forgetting the cached reads afterwards. The page
 calls these only for a session that has unlocked the planner role (:mod:`dashboard.auth`); every
-failure arrives as a :class:`loaders.errors.LoadError` whose message names the target.
+failure arrives as a :class:`loaders.contracts.errors.LoadError` whose message names the target.
 """
 
 from __future__ import annotations
 
 from dashboard import auth, store
-from loaders.entries import check_entry, delete_entry, describe, save_entry, target_of
-from loaders.errors import LoadError, TableError
-from loaders.writelog import record
+from loaders.contracts.errors import LoadError, TableError
+from loaders.store.entries import check_entry, delete_entry, describe, save_entry, target_of
+from loaders.store.writelog import record
 from viz.i18n import both, t
 
 ACTION = "entry"

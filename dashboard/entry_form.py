@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import auth, entering, store
 from dashboard.components import show_error, unlock_form
 from dashboard.downloads import download_row
-from loaders.errors import LoadError
+from loaders.contracts.errors import LoadError
 from viz.entries import entries_table
 from viz.exports import Provenance
 from viz.i18n import log_word, t

@@ -1,7 +1,7 @@
 """Cached answers the pages ask for: frames from the store passed through :mod:`metrics`.
 
 Each function asks :mod:`metrics.queries` with :mod:`dashboard.store` as its reader — the same
-question the command-line tools ask with a :class:`loaders.queries.StoreReader` — so pages,
+question the command-line tools ask with a :class:`loaders.store.queries.StoreReader` — so pages,
 exports and the CLI show the same numbers; ``st.cache_data`` (keyed by the data version, see
 :func:`dashboard.store.version`) keeps repeated views fast. Only the chosen school's rows are read.
 """
@@ -13,8 +13,8 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.state import Filters
-from loaders.minimums import national_minimums
-from loaders.registry import checkup_rules
+from loaders.contracts.minimums import national_minimums
+from loaders.contracts.registry import checkup_rules
 from metrics import queries
 from viz.catalogue import SECTIONS, first_row, page_charts
 from viz.sections import Context, build_context, survey_gaps

@@ -1,10 +1,10 @@
 """Loading and deleting data through the dashboard (the 数据 page's planner tab).
 
 Belongs here: an upload parsed in a child process under the size, memory and time limits
-(:func:`loaders.isolate.load_bytes_isolated`; parsed once per file and session, not on every
-rerun), written together with its kept copy (:func:`loaders.uploads.ingest_upload`) through the
+(:func:`loaders.read.isolate.load_bytes_isolated`; parsed once per file and session, not on every
+rerun), written together with its kept copy (:func:`loaders.store.uploads.ingest_upload`) through the
 store's guarded write path, deletions, and a write-log entry for each outcome. Every failure
-arrives as a :class:`loaders.errors.LoadError` whose message names the file — a value the
+arrives as a :class:`loaders.contracts.errors.LoadError` whose message names the file — a value the
 database refuses included — never as a traceback.
 """
 
@@ -15,13 +15,12 @@ import hashlib
 import streamlit as st
 
 from dashboard import store
-from loaders import LoadResult
-from loaders.errors import LoadError
-from loaders.isolate import load_bytes_isolated
-from loaders.settings import max_upload_bytes
-from loaders.store import IngestOutcome
-from loaders.uploads import forget_report, ingest_upload
-from loaders.writelog import record
+from loaders.contracts.errors import LoadError
+from loaders.contracts.settings import max_upload_bytes
+from loaders.read.isolate import load_bytes_isolated
+from loaders.read.record import LoadResult
+from loaders.store.writelog import record
+from loaders.store.writes import IngestOutcome, forget_report, ingest_upload
 from viz.i18n import both
 
 _PARSED = "_upload_parsed"

@@ -6,11 +6,11 @@ With ``QUALITY_DB_READONLY=1`` (a serving replica) the file is opened read-only 
 rebuilt; a missing or damaged file, or one locked by another process, gives a message saying
 what to do instead of a traceback.
 
-While serving, the file is watched (:class:`loaders.guard.StoreGuard`): every write of the app
+While serving, the file is watched (:class:`loaders.store.guard.StoreGuard`): every write of the app
 goes through :func:`write`, which remembers the file as the write left it; a file changed by
 anything else — truncated, overwritten, replaced — is noticed at the next read (the first read of
 every script run) or write. Then nothing more is written to it: it is moved aside, the store is
-rebuilt from ``data/`` and the kept uploads (:func:`loaders.guard.recover`), the write that
+rebuilt from ``data/`` and the kept uploads (:func:`loaders.store.guard.recover`), the write that
 noticed it is refused with a message saying so, and the planner finds the account on the 数据
 page and in the write log. A read-only replica says the file changed and stops.
 
@@ -34,13 +34,15 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders import store
-from loaders.errors import BilingualError, StoreDamagedError
-from loaders.guard import Recovery, StoreGuard, move_aside, recover
-from loaders.leftovers import remove_leftovers
-from loaders.paths import default_db_path, uploads_dir
-from loaders.queries import read_entries, read_list_rows
-from loaders.settings import read_only, setting
+from loaders.contracts.errors import BilingualError, StoreDamagedError
+from loaders.contracts.paths import default_db_path, uploads_dir
+from loaders.contracts.settings import read_only, setting
+from loaders.store import queries
+from loaders.store.build import rebuild
+from loaders.store.guard import Recovery, StoreGuard, move_aside, recover
+from loaders.store.leftovers import remove_leftovers
+from loaders.store.queries import read_entries, read_list_rows
+from loaders.store.schema import StoreOutdatedError, connect
 from viz.i18n import both, t
 
 _LOG = logging.getLogger(__name__)
@@ -81,9 +83,9 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         if not path.exists():
             raise StoreUnavailableError(*both("store_missing_readonly", name=path.name))
         try:
-            con = store.connect(path, read_only=True)
+            con = connect(path, read_only=True)
             _check(con)
-        except store.StoreOutdatedError as exc:
+        except StoreOutdatedError as exc:
             raise StoreUnavailableError(exc.zh, exc.en) from exc
         except duckdb.Error as exc:
             raise StoreUnavailableError(*_unavailable_message(path, exc, readonly=True)) from exc
@@ -91,21 +93,21 @@ def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         remove_leftovers(path, uploads_dir())  # of builds and uploads killed before this start
         if not path.exists():
             _LOG.warning("store %s missing: building it from data/", path)
-            store.rebuild(path, isolate=True)
+            rebuild(path, isolate=True)
         try:
-            con = store.connect(path)
+            con = connect(path)
             _check(con)
-        except store.StoreOutdatedError:
+        except StoreOutdatedError:
             _LOG.warning("store %s was written by an older version: rebuilding it from data/", path)
-            store.rebuild(path)
-            con = store.connect(path)
+            rebuild(path)
+            con = connect(path)
         except duckdb.Error as exc:
             if _is_lock_error(exc):
                 raise StoreUnavailableError(*_unavailable_message(path, exc, readonly=False)) from exc
             kept = move_aside(path)
             _LOG.warning("store %s could not be opened (%s): moved to %s, rebuilding from data/", path, exc, kept)
-            store.rebuild(path, isolate=True)
-            con = store.connect(path)
+            rebuild(path, isolate=True)
+            con = connect(path)
     con.execute(f"SET memory_limit = '{int(setting('memory_limit_mb'))}MB'")
     return con
 
@@ -266,7 +268,7 @@ def last_recovery() -> Recovery | None:
 
 def write_log(limit: int = 500) -> pd.DataFrame:
     """The newest entries of the write log (not cached: a planner wants to see the latest)."""
-    from loaders.writelog import read_log
+    from loaders.store.writelog import read_log
 
     return read_log(cursor(), limit)
 
@@ -341,42 +343,42 @@ def _read(cached: Callable[..., Any], *args: Any) -> Any:
 # ------------------------------------------------------------------------------------ reads
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reports(data: str) -> pd.DataFrame:
-    return _consistent(data, store.read_reports)
+    return _consistent(data, queries.read_reports)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _observations(data: str, report_id: str | None) -> pd.DataFrame:
-    return _consistent(data, store.read_observations, report_id)
+    return _consistent(data, queries.read_observations, report_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _school_observations(data: str, schools: tuple[str, ...], indicator_id: str | None) -> pd.DataFrame:
-    return _consistent(data, store.read_observations, schools=list(schools), indicator_id=indicator_id)
+    return _consistent(data, queries.read_observations, schools=list(schools), indicator_id=indicator_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _indicators(data: str) -> pd.DataFrame:
-    return _consistent(data, store.read_indicators)
+    return _consistent(data, queries.read_indicators)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _plans(data: str) -> pd.DataFrame:
-    return _consistent(data, store.read_plans)
+    return _consistent(data, queries.read_plans)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _targets(data: str, plan_id: str | None) -> pd.DataFrame:
-    return _consistent(data, store.read_targets, plan_id)
+    return _consistent(data, queries.read_targets, plan_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _report_lines(data: str, report_id: str) -> list[str]:
-    return _consistent(data, store.read_report_lines, report_id)
+    return _consistent(data, queries.read_report_lines, report_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage(data: str, report_id: str) -> pd.DataFrame:
-    return _consistent(data, store.read_coverage, report_id)
+    return _consistent(data, queries.read_coverage, report_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -395,7 +397,7 @@ def reports() -> pd.DataFrame:
 
 
 def coverage(report_id: str) -> pd.DataFrame:
-    """What was read from a report, item by item (see :mod:`loaders.coverage`)."""
+    """What was read from a report, item by item (see :mod:`loaders.read.coverage`)."""
     return _read(_coverage, report_id)
 
 

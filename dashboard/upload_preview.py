@@ -13,8 +13,8 @@ import streamlit as st
 from dashboard import planner
 from dashboard.components import show_error
 from dashboard.coverage_view import show_coverage, years_text
-from loaders import LoadError
-from loaders.coverage import coverage_frame
+from loaders.contracts.errors import LoadError
+from loaders.read.coverage import coverage_frame
 from viz.i18n import log_word, t, unit_name
 from viz.markup import plain
 from viz.names import subject_name, table_name

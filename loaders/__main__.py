@@ -34,11 +34,12 @@ from pathlib import Path
 
 import duckdb
 
-from loaders import LoadError, LoadResult, load
-from loaders.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
-from loaders.errors import BilingualError, UnknownReportError
-from loaders.fields import OBSERVATION_FIELDS, names
-from loaders.paths import REPORTS_DIR, default_db_path
+from loaders.contracts.errors import BilingualError, LoadError, UnknownReportError
+from loaders.contracts.fields import OBSERVATION_FIELDS, names
+from loaders.contracts.paths import REPORTS_DIR, default_db_path
+from loaders.read.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
+from loaders.read.load import load
+from loaders.read.record import LoadResult
 
 EXTRACT_KEYS = names(OBSERVATION_FIELDS, exclude=("source_text",))
 
@@ -107,9 +108,9 @@ def _plain(value: object) -> object:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from loaders.store import connect, ingest_result
-    from loaders.uploads import ingest_upload
-    from loaders.writelog import record
+    from loaders.store.schema import connect
+    from loaders.store.writelog import record
+    from loaders.store.writes import ingest_result, ingest_upload
 
     results = [(path, load(path)) for path in args.files]  # parse everything before writing anything
     for _, result in results:
@@ -157,7 +158,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
-    from loaders.store import rebuild
+    from loaders.store.build import rebuild
 
     _remove_leftovers(args)
     for outcome in rebuild(args.db):
@@ -169,15 +170,9 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from loaders.store import (
-        StoreOutdatedError,
-        bundled_plan_files,
-        bundled_report_files,
-        connect,
-        ingest_plan,
-        ingest_result,
-        load_file,
-    )
+    from loaders.store.build import bundled_plan_files, bundled_report_files, load_file
+    from loaders.store.schema import StoreOutdatedError, connect
+    from loaders.store.writes import ingest_plan, ingest_result
 
     path = Path(args.db or default_db_path())
     if not path.exists():
@@ -205,8 +200,8 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _remove_leftovers(args: argparse.Namespace) -> None:
     """Files killed builds and uploads left behind (``.rebuild-*``, ``.upload-*``), at start."""
-    from loaders.leftovers import remove_leftovers
-    from loaders.paths import uploads_dir
+    from loaders.contracts.paths import uploads_dir
+    from loaders.store.leftovers import remove_leftovers
 
     for path in remove_leftovers(Path(args.db or default_db_path()), uploads_dir()):
         print(f"removed a leftover of a killed process: {path}", file=sys.stderr)
@@ -215,7 +210,7 @@ def _remove_leftovers(args: argparse.Namespace) -> None:
 def _synthetic(args: argparse.Namespace) -> int:
     import time
 
-    from loaders.synthetic import write_reports
+    from loaders.read.synthetic import write_reports
 
     started = time.perf_counter()
     try:
@@ -230,7 +225,7 @@ def _synthetic(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from loaders.store import build_store, bundled_plan_files, bundled_report_files, report_files_in
+    from loaders.store.build import build_store, bundled_plan_files, bundled_report_files, report_files_in
 
     files = bundled_report_files() if args.bundled else []
     for folder in args.folders:
@@ -258,7 +253,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _targets(args: argparse.Namespace) -> int:
-    from loaders.plans import targets_json
+    from loaders.plans.documents import targets_json
 
     text = targets_json(args.plan)
     if args.json:
@@ -273,7 +268,7 @@ def _targets(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from loaders.workbook_write import template_bytes
+    from loaders.read.workbook_write import template_bytes
 
     if args.out.suffix.lower() != ".xlsx":
         print(
@@ -284,10 +279,10 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from loaders.queries import stored_report
-    from loaders.store import connect
-    from loaders.tidy_csv import render_csv
-    from loaders.workbook_write import render_workbook
+    from loaders.read.tidy_csv import render_csv
+    from loaders.read.workbook_write import render_workbook
+    from loaders.store.queries import stored_report
+    from loaders.store.schema import connect
 
     suffix = args.out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):

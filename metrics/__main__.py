@@ -6,7 +6,7 @@
 
 Each takes ``--db PATH`` (default: ``$QUALITY_DB`` or ``data/quality.duckdb``; built from
 ``data/`` by the loaders when missing). This module is the one place in ``metrics`` that reads:
-it gets its frames through :func:`store_reader` (the loaders' :class:`~loaders.queries.StoreReader`,
+it gets its frames through :func:`store_reader` (the loaders' :class:`~loaders.store.queries.StoreReader`,
 as the dashboard and the pack command do); the check-up asks :mod:`metrics.queries` exactly as the
 dashboard does, on the report's stored text.
 
@@ -41,26 +41,28 @@ class StoreUnavailableError(MetricsError):
 
 @contextmanager
 def store_reader(db_path: Path | None) -> Iterator[Any]:
-    """A :class:`loaders.queries.StoreReader` on the store, opened read-only (built when missing).
+    """A :class:`loaders.store.queries.StoreReader` on the store, opened read-only (built when missing).
 
     Raises:
         StoreUnavailableError: The store cannot be opened.
     """
-    from loaders import store
-    from loaders.paths import default_db_path
+    from loaders.contracts.paths import default_db_path
+    from loaders.store.build import rebuild
+    from loaders.store.queries import StoreReader
+    from loaders.store.schema import connect
 
     path = Path(db_path or default_db_path())
     if not path.exists():
         print(f"数据库不存在，正在由 data/ 构建 / building the store from data/: {path}", file=sys.stderr)
-        store.rebuild(path)
+        rebuild(path)
     try:
-        con = store.connect(path, read_only=True)
+        con = connect(path, read_only=True)
     except Exception as exc:  # duckdb's own exception types; metrics does not import duckdb
         raise StoreUnavailableError(
             f"无法以只读方式打开数据库 {path}：{exc}", f"{path}: expected a readable DuckDB store, found: {exc}"
         ) from exc
     try:
-        yield store.StoreReader(con)
+        yield StoreReader(con)
     finally:
         con.close()
 
@@ -132,7 +134,7 @@ def _audit(args: argparse.Namespace) -> int:
                 f"observations: expected report {args.report!r}; loaded reports: {', '.join(reports)}",
             )
         chosen = [args.report] if args.report else reports
-        from loaders.registry import checkup_rules
+        from loaders.contracts.registry import checkup_rules
 
         parts = [queries.checkup(reader, report_id, checkup_rules()) for report_id in chosen]
     if parts:

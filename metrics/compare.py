@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from loaders.fields import OBSERVATION_FIELDS, names
+from loaders.contracts.fields import OBSERVATION_FIELDS, names
 from metrics.observations import (
     BENCHMARK_SUBJECTS,
     SCHOOL_SUBJECT,

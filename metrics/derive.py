@@ -1,7 +1,7 @@
 """Derived indicators: figures computed from other figures of the same report, by the registry's formulas.
 
 Belongs here: evaluating every registry indicator that has a ``formula`` (``data/indicators.csv``,
-parsed by :mod:`loaders.formula`, never by ``eval``) on the observations of each report, with the
+parsed by :mod:`loaders.contracts.formula`, never by ``eval``) on the observations of each report, with the
 provenance of every input. No formula is written in Python: a new derived indicator is a row of the
 registry.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.formula import DEFAULT_SUBJECT, Formula, parse_formula
+from loaders.contracts.formula import DEFAULT_SUBJECT, Formula, parse_formula
 from metrics.observations import ROW_REQUIRED, SCHOOL_SUBJECT, require_columns, select_observations, with_basis
 
 #: Decimals a derived value is rounded to (as the reports print rates and ratios).

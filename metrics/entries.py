@@ -1,6 +1,6 @@
 """Values a planner entered by hand (填报) beside a plan's targets, as a series the attainment can use.
 
-Belongs here: turning the entries of one target (``loaders.entries``: value, year, source document,
+Belongs here: turning the entries of one target (``loaders.store.entries``: value, year, source document,
 note, author, time) into the observed-series shape :mod:`metrics.targets` judges, and merging that
 series with what the reports say. An entry answers for the years the reports leave open: where a
 report's table (or a figure derived from its tables) states the same year, the report's figure is
@@ -18,7 +18,7 @@ from metrics.observations import basis_rank
 ENTERED_BASIS = "entered"
 ENTERED_TABLE = "填报"
 
-#: The entries' columns (loaders.fields.ENTRY_FIELDS) that the attainment needs.
+#: The entries' columns (loaders.contracts.fields.ENTRY_FIELDS) that the attainment needs.
 ENTRY_REQUIRED = ["entry_id", "plan_id", "label_zh", "school", "year", "value", "source_document", "author"]
 
 #: The series columns an attainment judges (see metrics.targets).

@@ -1,13 +1,13 @@
 """Named exceptions raised by the metrics functions.
 
 Every message says which frame (or target, or column) the problem is in, what was expected and
-what was found — in Chinese and in English (:class:`loaders.errors.BilingualError`), so that a page
+what was found — in Chinese and in English (:class:`loaders.contracts.errors.BilingualError`), so that a page
 can show it in the reader's language and a log can be read by an engineer.
 """
 
 from __future__ import annotations
 
-from loaders.errors import BilingualError
+from loaders.contracts.errors import BilingualError
 
 
 class MetricsError(BilingualError):

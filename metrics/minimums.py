@@ -41,7 +41,7 @@ def compare_to_minimums(
     Args:
         observations: One report's observations (with derived rows, see :func:`metrics.derive.with_derived`).
         indicators: The registry (``indicator_id``, ``unit``).
-        minimums: :func:`loaders.minimums.read_minimums`.
+        minimums: :func:`loaders.contracts.minimums.read_minimums`.
         school_type: The school's type (``工科、农、林院校``); None or unknown: no rows.
 
     Returns:
@@ -107,7 +107,7 @@ def school_minimums(
     Args:
         observations: One report's observations (as stored; derived figures are added here).
         indicators: The registry (with its formulas).
-        benchmarks: ``loaders.minimums.national_minimums()`` (thresholds, school → type).
+        benchmarks: ``loaders.contracts.minimums.national_minimums()`` (thresholds, school → type).
         school: The school.
 
     Returns:

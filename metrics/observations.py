@@ -12,10 +12,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from loaders.fields import OBSERVATION_FIELDS, names
+from loaders.contracts.fields import OBSERVATION_FIELDS, names
 from metrics.errors import MissingColumnsError, UnknownIndicatorError
 
-#: Columns of the observations contract: the report's identity, then the stored columns (loaders.fields).
+#: Columns of the observations contract: the report's identity, then the stored columns (loaders.contracts.fields).
 OBSERVATION_COLUMNS = ["report_id", "school", "report_year", *names(OBSERVATION_FIELDS)]
 #: What a computation over stored rows needs: every observation column but the sentence's text.
 ROW_REQUIRED = ["report_id", "school", "report_year", *names(OBSERVATION_FIELDS, exclude=("source_text",))]

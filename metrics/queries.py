@@ -3,7 +3,7 @@
 Belongs here: functions that take a *reader* — anything with the store's read methods
 (``observations``, ``school_observations``, ``indicators``, ``plans``, ``targets``,
 ``report_lines``) — and return what the pure metrics make of its frames. The dashboard passes its
-cached reads (:mod:`dashboard.store`), the command-line tools a :class:`loaders.queries.StoreReader`
+cached reads (:mod:`dashboard.store`), the command-line tools a :class:`loaders.store.queries.StoreReader`
 on their connection; both get the same numbers by construction. Nothing here opens a database.
 """
 
@@ -22,7 +22,7 @@ from metrics.targets import compute_attainment
 
 
 class Reader(Protocol):
-    """The store's reads (see :class:`loaders.queries.StoreReader` and :mod:`dashboard.store`)."""
+    """The store's reads (see :class:`loaders.store.queries.StoreReader` and :mod:`dashboard.store`)."""
 
     def observations(self, report_id: str | None = None) -> pd.DataFrame: ...
     def school_observations(self, schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame: ...
@@ -62,7 +62,7 @@ def minimums(reader: Reader, report_id: str, school: str, benchmarks: Any) -> tu
         reader: The store's reads.
         report_id: The report.
         school: Its school.
-        benchmarks: ``loaders.minimums.national_minimums()`` (thresholds, school → type).
+        benchmarks: ``loaders.contracts.minimums.national_minimums()`` (thresholds, school → type).
 
     Returns:
         The comparison and the school type it was held to (``""`` when the school has none listed).
@@ -82,7 +82,7 @@ def checkup(reader: Reader, report_id: str, rules: Any) -> pd.DataFrame:
     Args:
         reader: The store's reads.
         report_id: The report.
-        rules: The check-up's rules (``loaders.registry.checkup_rules()``: share and component rules,
+        rules: The check-up's rules (``loaders.contracts.registry.checkup_rules()``: share and component rules,
             subject aliases).
     """
     coverage = reader.coverage(report_id)

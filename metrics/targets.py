@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.fields import TARGET_FIELDS, names
+from loaders.contracts.fields import TARGET_FIELDS, names
 from metrics.entries import SERIES_FRAME_COLUMNS, entered_series, merge_series
 from metrics.errors import MetricsError, PlanNotFoundError
 from metrics.observations import (

@@ -1,7 +1,7 @@
 """Unit conversion of metric frames: values that name the same quantity in different units (元, 万元, 亿元 …).
 
 Belongs here: converting a value, or a frame's value columns, into the units a caller asks for. The
-factor between two units comes from the one converter, :func:`loaders.units.unit_factor`: the pairs
+factor between two units comes from the one converter, :func:`loaders.contracts.units.unit_factor`: the pairs
 in the conversions frame the caller passes (default :data:`UNIT_CONVERSIONS`, the project's
 ``data/specs/units.csv``), their reverses, and magnitude prefixes (``万人次`` → ``人次`` is × 10 000).
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.registry import unit_factors
-from loaders.units import clean_factors, clean_unit, unit_factor
+from loaders.contracts.registry import unit_factors
+from loaders.contracts.units import clean_factors, clean_unit, unit_factor
 from metrics.errors import MissingColumnsError, UnitMismatchError
 
 #: The project's factors (``data/specs/units.csv``): ``value_in_to_unit = value_in_from_unit * factor``.

@@ -11,10 +11,10 @@ from dashboard.coverage_view import show_coverage, years_text
 from dashboard.downloads import download_row
 from dashboard.state import current
 from dashboard.upload_preview import confirm_upload
-from loaders import LoadError
-from loaders.paths import REPORTS_DIR
-from loaders.settings import setting
-from loaders.workbook_write import template_bytes
+from loaders.contracts.errors import LoadError
+from loaders.contracts.paths import REPORTS_DIR
+from loaders.contracts.settings import setting
+from loaders.read.workbook_write import template_bytes
 from metrics.errors import MetricsError
 from viz.charts import format_value
 from viz.exports import Provenance

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from loaders.paths import DATA_DIR, REPORTS_DIR
+from loaders.contracts.paths import DATA_DIR, REPORTS_DIR
 
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="quality-tests-"))
 os.environ["QUALITY_DB"] = str(_SESSION_DIR / "quality.duckdb")
 os.environ["QUALITY_UPLOADS"] = str(_SESSION_DIR / "uploads")
 
-from loaders.store import connect, ingest_file  # noqa: E402  (after the environment is set)
+from loaders.store.schema import connect  # noqa: E402  (after the environment is set)
+from loaders.store.writes import ingest_file  # noqa: E402  (after the environment is set)
 
 BUNDLED_REPORT = REPORTS_DIR / "温州职业技术学院_2020_质量年度报告.txt"
 #: The dashboard's own files, which no test may create, open or change.

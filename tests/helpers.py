@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import load
 from loaders.__main__ import main
-from loaders.paths import ROOT
-from loaders.store import connect, read_observations
+from loaders.contracts.paths import ROOT
+from loaders.read.load import load
+from loaders.store.queries import read_observations
+from loaders.store.schema import connect
 
 PASSWORD = "s3cret"
 

@@ -11,8 +11,8 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.paths import ROOT
-from loaders.store import rebuild
+from loaders.contracts.paths import ROOT
+from loaders.store.build import rebuild
 
 PAGES = {
     # page: (a value that must appear, where to look)

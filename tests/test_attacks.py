@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from loaders import load_bytes
 from loaders.__main__ import main
-from loaders.store import connect, rebuild
-from loaders.uploads import kept_uploads
-from loaders.writelog import read_log
+from loaders.read.load import load_bytes
+from loaders.store.build import rebuild
+from loaders.store.schema import connect
+from loaders.store.uploads import kept_uploads
+from loaders.store.writelog import read_log
 from tests.helpers import (
     PASSWORD,
     app_test,
@@ -327,8 +328,8 @@ def test_a_write_to_a_store_damaged_since_the_last_read_is_refused_and_the_store
     built_db: Path, tmp_path: Path, monkeypatch
 ) -> None:
     from dashboard import store
-    from loaders.errors import StoreDamagedError
-    from loaders.store import ingest_result
+    from loaders.contracts.errors import StoreDamagedError
+    from loaders.store.writes import ingest_result
 
     at = unlocked(built_db, monkeypatch, tmp_path)
     upload(at, "甲.csv", tidy_csv("甲职业学院"))
@@ -436,7 +437,7 @@ def test_a_viewer_does_not_see_the_write_log(built_db: Path, tmp_path: Path, mon
 
 # ------------------------------------------------------------------------------ 8. tests next to a dashboard
 def test_no_test_uses_the_dashboards_own_store() -> None:
-    from loaders.paths import DATA_DIR, default_db_path, uploads_dir
+    from loaders.contracts.paths import DATA_DIR, default_db_path, uploads_dir
 
     # conftest.py moves both for the whole session and fails it if the real ones changed
     assert default_db_path() != DATA_DIR / "quality.duckdb"

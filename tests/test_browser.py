@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.server import CHROMIUM, LAUNCH_ARGS, free_port, serving
-from loaders.paths import ROOT
+from loaders.contracts.paths import ROOT
 
 pytestmark = [
     pytest.mark.browser,

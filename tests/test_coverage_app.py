@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.paths import ROOT
-from loaders.store import rebuild
+from loaders.contracts.paths import ROOT
+from loaders.store.build import rebuild
 from tests.test_variants import SCHOOL, TEXT_FIXTURE
 
 
@@ -100,7 +100,8 @@ def test_another_colleges_report_shows_on_every_page(
     page: str, built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The fictional college (a test fixture) loaded by the CLI beside the bundled report.
-    from loaders.store import connect, ingest_file
+    from loaders.store.schema import connect
+    from loaders.store.writes import ingest_file
 
     db = tmp_path / "other.duckdb"
     rebuild(db)

@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from loaders.errors import TableError
-from loaders.formula import FormulaError, Term, parse_formula
-from loaders.queries import StoreReader
-from loaders.registry import check_formulas, checkup_rules, read_registry
-from loaders.store import connect, ingest_file
+from loaders.contracts.errors import TableError
+from loaders.contracts.formula import FormulaError, Term, parse_formula
+from loaders.contracts.registry import check_formulas, checkup_rules, read_registry
+from loaders.store.queries import StoreReader
+from loaders.store.schema import connect
+from loaders.store.writes import ingest_file
 from metrics import queries
 from metrics.audit_sources import agree, check_sentences
 from metrics.derive import derive_indicators
@@ -34,7 +35,8 @@ def reader(tmp_path_factory, bundled_report: Path):
     path = tmp_path_factory.mktemp("derived") / "quality.duckdb"
     con = connect(path)
     ingest_file(con, bundled_report)
-    from loaders.store import bundled_plan_files, ingest_plan
+    from loaders.store.build import bundled_plan_files
+    from loaders.store.writes import ingest_plan
 
     for plan in bundled_plan_files():
         ingest_plan(con, plan)

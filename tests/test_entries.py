@@ -12,11 +12,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import store as app_store
-from loaders.entries import check_entry, delete_entry, read_entries_file, save_entry, target_of
-from loaders.errors import TableError, ValueParseError
-from loaders.queries import StoreReader, read_entries
-from loaders.store import connect, rebuild
-from loaders.writelog import read_log
+from loaders.contracts.errors import TableError, ValueParseError
+from loaders.store.build import rebuild
+from loaders.store.entries import check_entry, delete_entry, read_entries_file, save_entry, target_of
+from loaders.store.queries import StoreReader, read_entries
+from loaders.store.schema import connect
+from loaders.store.writelog import read_log
 from metrics import queries
 from tests.helpers import PASSWORD, app_test, unescaped
 

@@ -6,9 +6,9 @@ import pickle
 
 import pytest
 
-from loaders.errors import BilingualError, TableError, UnknownReportError
-from loaders.plans import UnknownPlanError
-from loaders.schema import StoreOutdatedError
+from loaders.contracts.errors import BilingualError, TableError, UnknownReportError
+from loaders.plans.documents import UnknownPlanError
+from loaders.store.schema import StoreOutdatedError
 from metrics.errors import MissingColumnsError, PlanNotFoundError, UnitMismatchError, UnknownIndicatorError
 
 

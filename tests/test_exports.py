@@ -20,7 +20,9 @@ from openpyxl import load_workbook
 from pandas.testing import assert_frame_equal
 from PIL import Image, ImageChops
 
-from loaders.store import connect, read_observations, rebuild
+from loaders.store.build import rebuild
+from loaders.store.queries import read_observations
+from loaders.store.schema import connect
 from viz import png as png_module
 from viz.__main__ import load_context
 from viz.catalogue import SECTIONS

@@ -10,8 +10,8 @@ import pytest
 
 from dashboard import frames, store
 from dashboard.state import Filters
-from loaders import load_bytes
-from loaders.store import ingest_result
+from loaders.read.load import load_bytes
+from loaders.store.writes import ingest_result
 
 SCHOOL = "温州职业技术学院"
 ROW = "本校 3518 3318 94.31% 98.82% 24.47%"  # 表2-15, line 1277: 本校's employment rate 98.82 %

@@ -17,11 +17,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from loaders import load, load_bytes
-from loaders.errors import FormatError, TableError
-from loaders.isolate import load_bytes_isolated
-from loaders.workbook import MAX_ZIP_MEMBERS
-from loaders.workbook_write import render_workbook
+from loaders.contracts.errors import FormatError, TableError
+from loaders.read.isolate import load_bytes_isolated
+from loaders.read.load import load, load_bytes
+from loaders.read.workbook import MAX_ZIP_MEMBERS
+from loaders.read.workbook_write import render_workbook
 from tests.helpers import assert_rejected
 
 DATA_SHEET = "xl/worksheets/sheet3.xml"  # 毕业生调查, the first data sheet

@@ -13,7 +13,7 @@ from typing import get_args
 
 import pytest
 
-from loaders.paths import ROOT, SPECS_DIR
+from loaders.contracts.paths import ROOT, SPECS_DIR
 from viz import i18n, names, vocabulary
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -41,9 +41,9 @@ def _families() -> dict[str, set[str]]:
     from dashboard.downloads import DOWNLOADS
     from dashboard.navigation import PAGES
     from dashboard.slides import DECK_PAGES
-    from loaders.formats import FORMATS
-    from loaders.plan_spec import PlanSpec
-    from loaders.writelog import COLUMNS
+    from loaders.plans.spec import PlanSpec
+    from loaders.read.formats import FORMATS
+    from loaders.store.writelog import COLUMNS
     from metrics.significance import VERDICTS
     from viz.catalogue import load_catalogue
 
@@ -132,7 +132,7 @@ def test_no_dead_keys() -> None:
 
 
 def test_the_vocabularies_cover_every_code() -> None:
-    from loaders.registry import read_registry
+    from loaders.contracts.registry import read_registry
     from metrics.findings import CHECKS
     from metrics.targets import STATUSES
 
@@ -144,9 +144,9 @@ def test_the_vocabularies_cover_every_code() -> None:
 
 
 def test_the_bundled_data_has_english_names() -> None:
-    from loaders import load
-    from loaders.paths import REPORTS_DIR
-    from loaders.plans import parse_all_plans
+    from loaders.contracts.paths import REPORTS_DIR
+    from loaders.plans.documents import parse_all_plans
+    from loaders.read.load import load
 
     subjects = set()
     for path in REPORTS_DIR.glob("*.txt"):

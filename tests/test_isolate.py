@@ -1,4 +1,4 @@
-"""Parsing in child processes (loaders.isolate): an upload under memory and time limits, and the
+"""Parsing in child processes (loaders.read.isolate): an upload under memory and time limits, and the
 bulk build's workers, which never run ``app.py`` — also next to a running dashboard that holds
 its store, with ``__main__`` left as ``app.py`` (as Streamlit and ``AppTest`` leave it)."""
 
@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from pandas.testing import assert_frame_equal
 
-from loaders import load_bytes
-from loaders.errors import EncodingError, FormatError, ParseLimitError
-from loaders.isolate import FORBIDDEN_MODULES, _frame, _read_frame, _start, load_bytes_isolated, parse_files
-from loaders.paths import ROOT
-from loaders.store import build_store, connect, read_observations, read_report_lines
-from loaders.synthetic import render_report, write_reports
+from loaders.contracts.errors import EncodingError, FormatError, ParseLimitError
+from loaders.contracts.paths import ROOT
+from loaders.read.isolate import FORBIDDEN_MODULES, _frame, _read_frame, _start, load_bytes_isolated, parse_files
+from loaders.read.load import load_bytes
+from loaders.read.synthetic import render_report, write_reports
+from loaders.store.build import build_store
+from loaders.store.queries import read_observations, read_report_lines
+from loaders.store.schema import connect
 
 
 def big_csv(megabytes: float) -> bytes:
@@ -90,7 +92,7 @@ def test_the_child_imports_neither_the_app_nor_streamlit_whatever_the_parents_ma
         child.kill()
         child.wait()
     assert [m for m in probe["modules"] if m.split(".")[0] in FORBIDDEN_MODULES] == []
-    assert probe["main"] == str(ROOT / "loaders" / "isolate.py")
+    assert probe["main"] == str(ROOT / "loaders" / "read" / "isolate.py")
     assert probe["rlimit_as"] == probe["cap"] > 0  # the memory limit is set
     assert probe["cwd"] == str(ROOT)
 
@@ -146,7 +148,7 @@ def test_a_worker_that_runs_out_of_memory_fails_its_file_and_the_build_goes_on(t
     huge = tmp_path / "巨大.csv"
     huge.write_bytes(big_csv(8))
     parsed = list(parse_files([huge, good, (good, "另名.txt")], workers=1, chunk=2, memory_mb=40))
-    assert [type(p).__name__ for p in parsed] == ["ParseFailure", "StagedReport", "StagedReport"]
+    assert [type(p).__name__ for p in parsed] == ["ParseFailure", "LoadResult", "LoadResult"]
     assert parsed[0].name == "巨大.csv" and "内存超限" in parsed[0].error.message
     assert parsed[1].source_file == "好.txt" and parsed[2].source_file == "另名.txt"  # a kept upload's own name
     assert parsed[1].n_observations == len(load_bytes(good.read_bytes(), "好.txt").observations)

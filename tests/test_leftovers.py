@@ -10,16 +10,16 @@ import sys
 from pathlib import Path
 
 from loaders.__main__ import main
-from loaders.leftovers import remove_leftovers
-from loaders.paths import ROOT
-from loaders.store import rebuild
-from loaders.synthetic import write_reports
+from loaders.contracts.paths import ROOT
+from loaders.read.synthetic import write_reports
+from loaders.store.build import rebuild
+from loaders.store.leftovers import remove_leftovers
 from tests.helpers import app_test
 
 _BUILD_THAT_WAITS = """
 import sys, time
 from pathlib import Path
-from loaders.store import build_store
+from loaders.store.build import build_store
 
 def progress(done, total, seconds):
     print("building", flush=True)

@@ -16,12 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import load
-from loaders.coverage import coverage_frame
-from loaders.fields import LIST_ROW_FIELDS, names
-from loaders.queries import read_list_rows
-from loaders.spec import ListSpec, ReportSpec, load_spec
-from loaders.store import connect, ingest_file
+from loaders.contracts.fields import LIST_ROW_FIELDS, names
+from loaders.read.coverage import coverage_frame
+from loaders.read.load import load
+from loaders.read.spec import ListSpec, ReportSpec, load_spec
+from loaders.store.queries import read_list_rows
+from loaders.store.schema import connect
+from loaders.store.writes import ingest_file
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +151,7 @@ def test_list_rows_are_stored_and_deleted_with_the_report(db_path: Path, bundled
     ingest_file(con, bundled_report)
     stored = read_list_rows(con, "温州职业技术学院-2020")
     assert len(stored) == 138 and stored["source_line"].is_monotonic_increasing
-    from loaders.store import delete_report
+    from loaders.store.writes import delete_report
 
     assert delete_report(con, "温州职业技术学院-2020")
     assert con.execute("SELECT count(*) FROM list_rows").fetchall() == [(0,)]
@@ -162,7 +163,7 @@ def test_a_list_without_rows_is_reported_missing_not_zero() -> None:
     lines = ["表 2-13 2019/2020 学年本校学生竞赛获奖情况", "序号 级别 数量 获奖情况", "数据来源：教务处",
              "表 2-15 2019 届（毕业一年后）各专业毕业生就业状况", "类别 总人数 作答人数 作答率 就业率",
              "全省 100 90 90% 97%", "高职 100 90 90% 97%", "本校 100 90 90% 97%"]  # fmt: skip
-    from loaders.report import parse_report_lines
+    from loaders.read.report import parse_report_lines
 
     parsed = parse_report_lines(lines, "测试.txt", school="沧浪虚构职业技术学院", report_year=2020, spec=spec)
     awards = next(item for item in parsed.coverage if item.item_id == "student_awards")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders import load
 from loaders.__main__ import main
-from loaders.errors import EncodingError, FormatError
+from loaders.contracts.errors import EncodingError, FormatError
+from loaders.read.load import load
 from tests.helpers import assert_partly_read, assert_rejected
 
 

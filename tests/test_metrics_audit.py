@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from loaders.registry import checkup_rules
+from loaders.contracts.registry import checkup_rules
 from metrics import MetricsError, MissingColumnsError
 from metrics.audit import (
     FINDING_COLUMNS,
@@ -420,9 +420,9 @@ def test_audit_report_combines_checks_in_report_order(registry: pd.DataFrame) ->
 
 @pytest.fixture(scope="module")
 def bundled_findings() -> pd.DataFrame:
-    from loaders import load
-    from loaders.paths import REPORTS_DIR
-    from loaders.registry import read_registry
+    from loaders.contracts.paths import REPORTS_DIR
+    from loaders.contracts.registry import read_registry
+    from loaders.read.load import load
 
     path = REPORTS_DIR / "温州职业技术学院_2020_质量年度报告.txt"
     result = load(path)
@@ -492,7 +492,7 @@ def test_bundled_cohort_label_and_other_slips(bundled_findings: pd.DataFrame) ->
 def test_cli_audit_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from loaders.store import rebuild
+    from loaders.store.build import rebuild
     from metrics.__main__ import main
 
     db = tmp_path / "quality.duckdb"
@@ -517,8 +517,8 @@ def test_cli_and_dashboard_find_the_same_once_the_reports_file_is_gone(tmp_path,
 
     from streamlit.testing.v1 import AppTest
 
-    from loaders.paths import REPORTS_DIR, ROOT
-    from loaders.store import rebuild
+    from loaders.contracts.paths import REPORTS_DIR, ROOT
+    from loaders.store.build import rebuild
     from metrics.__main__ import main
 
     reports = tmp_path / "reports"

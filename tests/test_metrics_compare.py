@@ -246,7 +246,7 @@ def test_rank_within_peers_missing_school_value_empty_and_bad_input(registry: pd
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory):
-    from loaders.store import rebuild
+    from loaders.store.build import rebuild
 
     path = tmp_path_factory.mktemp("metrics_cli") / "quality.duckdb"
     rebuild(path)

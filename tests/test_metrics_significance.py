@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from loaders.registry import sample_sizes
+from loaders.contracts.registry import sample_sizes
 from metrics.compare import compare_to_benchmark
 from metrics.errors import MissingColumnsError
 from metrics.significance import GAP_COLUMNS, assess_gaps, judge_gap, wilson_interval
@@ -88,9 +88,9 @@ def test_bad_input() -> None:
 
 
 def _bundled_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
-    from loaders import load
-    from loaders.paths import REPORTS_DIR
-    from loaders.registry import read_registry
+    from loaders.contracts.paths import REPORTS_DIR
+    from loaders.contracts.registry import read_registry
+    from loaders.read.load import load
 
     result = load(REPORTS_DIR / "温州职业技术学院_2020_质量年度报告.txt")
     observations = result.observations.assign(

@@ -286,10 +286,10 @@ def test_small_helpers() -> None:
 
 @pytest.fixture(scope="module")
 def bundled_attainment() -> tuple[pd.DataFrame, pd.DataFrame]:
-    from loaders import load
-    from loaders.paths import REPORTS_DIR
-    from loaders.plans import parse_all_plans
-    from loaders.registry import read_registry
+    from loaders.contracts.paths import REPORTS_DIR
+    from loaders.contracts.registry import read_registry
+    from loaders.plans.documents import parse_all_plans
+    from loaders.read.load import load
 
     result = load(REPORTS_DIR / "温州职业技术学院_2020_质量年度报告.txt")
     observations = result.observations.assign(
@@ -373,7 +373,7 @@ def test_bundled_plan_cumulative_and_text_targets(bundled_attainment: tuple[pd.D
 def test_cli_attainment_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from loaders.store import rebuild
+    from loaders.store.build import rebuild
     from metrics.__main__ import main
 
     db = tmp_path / "quality.duckdb"

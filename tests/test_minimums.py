@@ -23,10 +23,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.errors import TableError
-from loaders.minimums import MINIMUM_COLUMNS, national_minimums, read_minimums, read_school_types
-from loaders.queries import StoreReader
-from loaders.store import connect, ingest_file
+from loaders.contracts.errors import TableError
+from loaders.contracts.minimums import MINIMUM_COLUMNS, national_minimums, read_minimums, read_school_types
+from loaders.store.queries import StoreReader
+from loaders.store.schema import connect
+from loaders.store.writes import ingest_file
 from metrics import queries
 from metrics.minimums import compare_to_minimums, count_minimums
 from tests.helpers import app_test, unescaped

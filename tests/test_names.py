@@ -1,12 +1,12 @@
-"""School names without invisible characters (loaders.names.clean_name), applied by load_bytes."""
+"""School names without invisible characters (loaders.contracts.names.clean_name), applied by load_bytes."""
 
 from __future__ import annotations
 
 import pytest
 
-from loaders import load_bytes
-from loaders.errors import FormatError
-from loaders.names import clean_name
+from loaders.contracts.errors import FormatError
+from loaders.contracts.names import clean_name
+from loaders.read.load import load_bytes
 
 CSV = "school,report_year,indicator_id,subject,year,years_after,value,unit\n{school},2021,majors,本校,2021,,4,个"
 

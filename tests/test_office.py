@@ -23,8 +23,9 @@ from docx import Document
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from loaders.paths import ROOT
-from loaders.store import connect, rebuild
+from loaders.contracts.paths import ROOT
+from loaders.store.build import rebuild
+from loaders.store.schema import connect
 from metrics.errors import MissingColumnsError
 from viz.__main__ import load_context, load_dossier
 from viz.appendix_docx import render_appendix

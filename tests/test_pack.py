@@ -14,8 +14,10 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from loaders.paths import ROOT
-from loaders.store import connect, read_observations, rebuild
+from loaders.contracts.paths import ROOT
+from loaders.store.build import rebuild
+from loaders.store.queries import read_observations
+from loaders.store.schema import connect
 from viz.__main__ import attainment_tables, load_context
 from viz.catalogue import SECTIONS
 from viz.pack import build_pack

@@ -12,10 +12,11 @@ import pandas as pd
 import pdfplumber
 import pytest
 
-from loaders import LoadResult, load, load_bytes
-from loaders.errors import FormatError
-from loaders.paths import ROOT
-from loaders.pdf import extract_pdf_text
+from loaders.contracts.errors import FormatError
+from loaders.contracts.paths import ROOT
+from loaders.read.load import load, load_bytes
+from loaders.read.pdf import extract_pdf_text
+from loaders.read.record import LoadResult
 from tests import pdf_fixtures
 from tests.helpers import assert_partly_read, assert_rejected
 

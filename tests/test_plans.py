@@ -12,32 +12,13 @@ import pytest
 from pandas.testing import assert_frame_equal
 from pydantic import ValidationError
 
-from loaders.errors import FormatError, TableError, ValueParseError
-from loaders.paths import INDICATORS_CSV, PLANS_DIR
-from loaders.plans import (
-    COMPARATORS,
-    KINDS,
-    MAP_COLUMNS,
-    NOTE_NO_VALUE,
-    NOTE_UNREVIEWED,
-    PLAN_COLUMNS,
-    PLAN_SPECS,
-    TARGET_COLUMNS,
-    TARGET_DTYPES,
-    ParsedValue,
-    UnknownPlanError,
-    load_plan_specs,
-    load_target_map,
-    parse_all_plans,
-    parse_plan,
-    parse_plan_lines,
-    parse_target_value,
-    split_relative_to,
-    split_value_parts,
-    targets_json,
-    tidy,
-)
-from loaders.registry import registry_units, unit_factors
+from loaders.contracts.errors import FormatError, TableError, ValueParseError
+from loaders.contracts.paths import INDICATORS_CSV, PLANS_DIR
+from loaders.contracts.registry import registry_units, unit_factors
+from loaders.plans.documents import COMPARATORS, KINDS, PLAN_COLUMNS, TARGET_COLUMNS, TARGET_DTYPES, UnknownPlanError, parse_all_plans, parse_plan, parse_plan_lines, targets_json
+from loaders.plans.mapping import MAP_COLUMNS, NOTE_NO_VALUE, NOTE_UNREVIEWED, load_target_map, split_relative_to
+from loaders.plans.spec import PLAN_SPECS, load_plan_specs
+from loaders.plans.values import ParsedValue, parse_target_value, split_value_parts, tidy
 
 SCHOOL = "wzvtc_2022_2025"
 PLAN_FILES = sorted(PLANS_DIR.glob("*.txt"))

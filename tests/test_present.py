@@ -10,8 +10,8 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.paths import ROOT
-from loaders.store import rebuild
+from loaders.contracts.paths import ROOT
+from loaders.store.build import rebuild
 from tests.helpers import unescaped
 from viz.png import png_available
 

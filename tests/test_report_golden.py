@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import load
-from loaders.paths import REPORTS_DIR, ROOT
+from loaders.contracts.paths import REPORTS_DIR, ROOT
+from loaders.read.load import load
 
 GOLDEN_DIR = ROOT / "tests" / "golden"
 

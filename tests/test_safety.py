@@ -23,23 +23,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders import load, load_bytes, safe_file_name
-from loaders.errors import FormatError, LoadError, StoreBusyError, StoreWriteError
-from loaders.paths import ROOT
-from loaders.report import OBSERVATION_COLUMNS
-from loaders.store import (
-    WRITE_LOCK,
-    connect,
-    delete_report,
-    ingest_result,
-    ingest_results,
-    read_observations,
-    read_report_lines,
-    rebuild,
-)
-from loaders.synthetic import file_name, render_report
-from loaders.uploads import keep, kept_uploads
-from loaders.workbook_write import render_workbook
+from loaders.contracts.errors import FormatError, LoadError, StoreBusyError, StoreWriteError
+from loaders.contracts.paths import ROOT
+from loaders.read.load import load, load_bytes, safe_file_name
+from loaders.read.record import OBSERVATION_COLUMNS
+from loaders.read.synthetic import file_name, render_report
+from loaders.read.workbook_write import render_workbook
+from loaders.store.build import rebuild
+from loaders.store.queries import read_observations, read_report_lines
+from loaders.store.schema import connect
+from loaders.store.transaction import WRITE_LOCK
+from loaders.store.uploads import keep, kept_uploads
+from loaders.store.writes import delete_report, ingest_result, ingest_results
 from tests.helpers import app_test, data_page, shown_as_markdown, store_content, unescaped, unlocked
 
 BUNDLED_ID = "温州职业技术学院-2020"
@@ -201,21 +196,23 @@ def test_a_page_run_that_straddles_a_write_reads_again(built_db: Path, monkeypat
     monkeypatch.setenv("QUALITY_DB", str(built_db))
     monkeypatch.delenv("QUALITY_DB_READONLY", raising=False)
     pinned = app_store.data_version(app_store.cursor())
-    assert len(app_store._consistent(pinned, lambda cur: app_store.store.read_reports(cur))) == 1
+    assert len(app_store._consistent(pinned, lambda cur: app_store.queries.read_reports(cur))) == 1
     app_store.write(lambda cursor: ingest_result(cursor, _synthetic(5)))
     with pytest.raises(app_store._StaleVersionError):  # the run started before the write: it starts again
-        app_store._consistent(pinned, lambda cur: app_store.store.read_reports(cur))
+        app_store._consistent(pinned, lambda cur: app_store.queries.read_reports(cur))
     now = app_store.data_version(app_store.cursor())
     assert now != pinned
-    assert len(app_store._consistent(now, lambda cur: app_store.store.read_reports(cur))) == 2
+    assert len(app_store._consistent(now, lambda cur: app_store.queries.read_reports(cur))) == 2
 
 
 # ------------------------------------------------------------------------------------ killed mid-write
 _MID_TRANSACTION = """
 import sys, time
-from loaders import load_bytes
-from loaders.store import _insert, connect, write_transaction
-from loaders.synthetic import file_name, render_report
+from loaders.read.load import load_bytes
+from loaders.store.schema import connect
+from loaders.store.transaction import write_transaction
+from loaders.store.writes import _insert
+from loaders.read.synthetic import file_name, render_report
 
 results = [load_bytes(render_report(i, 2021).encode(), file_name(i, 2021)) for i in range(1, 121)]
 con = connect(sys.argv[1])
@@ -227,9 +224,10 @@ with write_transaction(con, "test"):
 
 _ONE_BY_ONE = """
 import sys
-from loaders import load_bytes
-from loaders.store import connect, ingest_result
-from loaders.synthetic import file_name, render_report
+from loaders.read.load import load_bytes
+from loaders.store.schema import connect
+from loaders.store.writes import ingest_result
+from loaders.read.synthetic import file_name, render_report
 
 results = [load_bytes(render_report(i, 2022).encode(), file_name(i, 2022)) for i in range(1, 201)]
 con = connect(sys.argv[1])
@@ -414,7 +412,7 @@ def test_hostile_subjects_and_file_name_are_stored_and_shown_as_plain_text(
 
 
 def test_an_oversized_upload_is_refused_before_it_is_read(built_db: Path, tmp_path: Path, monkeypatch) -> None:
-    from loaders import formats
+    from loaders.read import formats
 
     looked_inside = []
     monkeypatch.setattr(

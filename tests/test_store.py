@@ -8,13 +8,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import load
 from loaders.__main__ import main
-from loaders.formula import parse_formula
-from loaders.paths import INDICATORS_CSV
-from loaders.registry import read_registry
-from loaders.report import load_spec
-from loaders.store import connect, ingest_file, ingest_result, read_observations, rebuild
+from loaders.contracts.formula import parse_formula
+from loaders.contracts.paths import INDICATORS_CSV
+from loaders.contracts.registry import read_registry
+from loaders.read.load import load
+from loaders.read.spec import load_spec
+from loaders.store.build import rebuild
+from loaders.store.queries import read_observations
+from loaders.store.schema import connect
+from loaders.store.writes import ingest_file, ingest_result
 
 
 @pytest.fixture
@@ -239,7 +242,8 @@ def test_plans_and_targets_are_stored(built_db: Path) -> None:
 
 
 def test_plan_ingest_is_idempotent(built_db: Path) -> None:
-    from loaders.store import bundled_plan_files, ingest_plan
+    from loaders.store.build import bundled_plan_files
+    from loaders.store.writes import ingest_plan
 
     con = connect(built_db)
     outcomes = [ingest_plan(con, path) for path in bundled_plan_files()]
@@ -259,7 +263,7 @@ def test_cli_targets_json(capsys) -> None:
 
 
 def test_report_text_is_kept_for_provenance(built_db: Path, bundled_lines: list[str]) -> None:
-    from loaders.store import read_report_lines
+    from loaders.store.queries import read_report_lines
 
     con = connect(built_db, read_only=True)
     lines = read_report_lines(con, "温州职业技术学院-2020")

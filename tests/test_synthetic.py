@@ -6,20 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from loaders import load, load_bytes
 from loaders.__main__ import main
-from loaders.paths import DATA_DIR
-from loaders.store import (
-    StoreOutdatedError,
-    build_store,
-    connect,
-    ingest_file,
-    read_coverage,
-    read_observations,
-    read_report_lines,
-    rebuild,
-)
-from loaders.synthetic import SYNTHETIC_MARK, file_name, render_report, school_name, write_reports
+from loaders.contracts.paths import DATA_DIR
+from loaders.read.load import load, load_bytes
+from loaders.read.synthetic import SYNTHETIC_MARK, file_name, render_report, school_name, write_reports
+from loaders.store.build import build_store, rebuild
+from loaders.store.queries import read_coverage, read_observations, read_report_lines
+from loaders.store.schema import StoreOutdatedError, connect
+from loaders.store.writes import ingest_file
 
 
 def test_a_synthetic_report_is_marked_and_reads_like_a_real_one() -> None:

@@ -12,12 +12,13 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from loaders import load, load_bytes
 from loaders.__main__ import main
-from loaders.errors import FormatError, TableError, ValueParseError
-from loaders.report import OBSERVATION_COLUMNS
-from loaders.store import connect, rebuild
-from loaders.tidy_csv import EXPORT_COLUMNS, is_tidy_csv, protect_text, render_csv, unprotect_text
+from loaders.contracts.errors import FormatError, TableError, ValueParseError
+from loaders.read.load import load, load_bytes
+from loaders.read.record import OBSERVATION_COLUMNS
+from loaders.read.tidy_csv import EXPORT_COLUMNS, is_tidy_csv, protect_text, render_csv, unprotect_text
+from loaders.store.build import rebuild
+from loaders.store.schema import connect
 from tests.helpers import assert_rejected
 
 REPORT_ID = "温州职业技术学院-2020"

@@ -1,12 +1,12 @@
-"""loaders.units: the one unit converter, used by the loaders and the metrics alike."""
+"""loaders.contracts.units: the one unit converter, used by the loaders and the metrics alike."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from loaders.registry import convert, unit_factor
-from loaders.units import unit_factor as bare_factor
+from loaders.contracts.registry import convert, unit_factor
+from loaders.contracts.units import unit_factor as bare_factor
 from metrics.units import find_unit_factor
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import load
 from loaders.__main__ import main
-from loaders.coverage import strict_failures
-from loaders.paths import ROOT
-from loaders.store import connect, read_observations
+from loaders.contracts.paths import ROOT
+from loaders.read.coverage import strict_failures
+from loaders.read.load import load
+from loaders.store.queries import read_observations
+from loaders.store.schema import connect
 
 FIXTURES = ROOT / "tests" / "fixtures" / "reports"
 TEXT_FIXTURE = FIXTURES / "测试夹具_沧浪虚构职业技术学院_2023.txt"

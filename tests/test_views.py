@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.paths import ROOT
-from loaders.store import rebuild
+from loaders.contracts.paths import ROOT
+from loaders.store.build import rebuild
 from tests.helpers import unescaped
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -14,22 +14,18 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from loaders import load, load_bytes
 from loaders.__main__ import main
-from loaders.errors import FormatError, TableError, ValueParseError
-from loaders.registry import read_registry
-from loaders.report import OBSERVATION_COLUMNS
-from loaders.rows import indicator_info
-from loaders.store import connect, read_observations, rebuild
-from loaders.workbook import (
-    COLUMNS,
-    DOMAIN_SHEETS,
-    MAX_ZIP_MEMBERS,
-    OLE_MAGIC,
-    is_workbook,
-)
-from loaders.workbook_layout import INDICATOR_SHEET, INFO_SHEET, LISTS_SHEET, META_SHEET
-from loaders.workbook_write import render_workbook, template_bytes
+from loaders.contracts.errors import FormatError, TableError, ValueParseError
+from loaders.contracts.registry import read_registry
+from loaders.read.load import load, load_bytes
+from loaders.read.record import OBSERVATION_COLUMNS
+from loaders.read.rows import indicator_info
+from loaders.read.workbook import MAX_ZIP_MEMBERS, OLE_MAGIC, is_workbook
+from loaders.read.workbook_layout import COLUMNS, DOMAIN_SHEETS, INDICATOR_SHEET, INFO_SHEET, LISTS_SHEET, META_SHEET
+from loaders.read.workbook_write import render_workbook, template_bytes
+from loaders.store.build import rebuild
+from loaders.store.queries import read_observations
+from loaders.store.schema import connect
 from tests.helpers import assert_rejected
 
 REPORT_ID = "温州职业技术学院-2020"

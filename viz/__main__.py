@@ -1,6 +1,6 @@
 """``python -m viz pack``: the report pack, deck, Word appendix or offline HTML of a page or of the whole dashboard.
 
-The one place in :mod:`viz` that reads the store: it reads through :mod:`loaders.store`,
+The one place in :mod:`viz` that reads the store: it reads through :mod:`loaders.store.writes`,
 compares with :func:`metrics.compare.compare_to_benchmark` and builds the same
 :class:`viz.sections.Context` the dashboard builds, so the pack holds the charts a planner saw.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from loaders.errors import BilingualError
+from loaders.contracts.errors import BilingualError
 from viz.catalogue import SECTIONS
 from viz.documents import DOCUMENTS, render_document
 from viz.dossier import Dossier
@@ -50,7 +50,7 @@ def load_context(
     Raises:
         PackError: No report of that school and year is loaded.
     """
-    from loaders.queries import StoreReader, read_reports
+    from loaders.store.queries import StoreReader, read_reports
     from metrics import queries
 
     reports = read_reports(con)
@@ -99,7 +99,7 @@ def load_attainment(
     Raises:
         PackError: There is no plan ``plan_id``.
     """
-    from loaders.queries import StoreReader, read_plans
+    from loaders.store.queries import StoreReader, read_plans
     from metrics import queries
 
     plans = read_plans(con)
@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", type=Path, required=True, help="输出文件 / the file to write")
     args = parser.parse_args(argv)
 
-    from loaders.paths import default_db_path
-    from loaders.store import connect
+    from loaders.contracts.paths import default_db_path
+    from loaders.store.schema import connect
 
     db = args.db or default_db_path()
     if not Path(db).exists():

@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.office_only:
         return office(cold=True)
 
-    from loaders.store import connect, rebuild
+    from loaders.store.build import rebuild
+    from loaders.store.schema import connect
     from viz.__main__ import attainment_tables, load_context
     from viz.catalogue import SECTIONS
     from viz.exports import reader_table, render_csv, render_xlsx
@@ -134,7 +135,8 @@ def office(*, cold: bool) -> int:
     Returns:
         The exit status.
     """
-    from loaders.store import connect, rebuild
+    from loaders.store.build import rebuild
+    from loaders.store.schema import connect
     from viz.__main__ import load_context, load_dossier
     from viz.documents import DOCUMENTS, OFFICE_FORMATS, render_document
     from viz.png import png_available

@@ -19,8 +19,8 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from loaders.paths import SPECS_DIR
-from loaders.registry import registry_units
+from loaders.contracts.paths import SPECS_DIR
+from loaders.contracts.registry import registry_units
 from viz.charts import benchmark_bars, grouped_bars, horizontal_bars, trend_lines
 from viz.frames import (
     benchmark_chart_frame,

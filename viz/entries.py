@@ -12,7 +12,7 @@ def entries_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Entries as shown and exported: target, year, value and unit, the 填报 mark, source, note, who and when.
 
     Args:
-        entries: Rows of :func:`loaders.queries.read_entries` (columns of ``loaders.fields.ENTRY_FIELDS``).
+        entries: Rows of :func:`loaders.store.queries.read_entries` (``ENTRY_FIELDS`` columns).
         lang: ``zh`` or ``en``.
 
     Returns:

@@ -490,7 +490,7 @@ def basis_name(basis: str, lang: str) -> str:
 
 
 def both(key: str, **values: object) -> tuple[str, str]:
-    """``(zh, en)`` texts of ``key``: for a :class:`loaders.errors.BilingualError` or a message for any reader."""
+    """``(zh, en)`` texts of ``key``: for a :class:`~loaders.contracts.errors.BilingualError` or any message."""
     return t(key, "zh", **values), t(key, "en", **values)
 
 

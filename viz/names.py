@@ -17,7 +17,7 @@ from functools import cache
 
 import pandas as pd
 
-from loaders.paths import SPECS_DIR
+from loaders.contracts.paths import SPECS_DIR
 
 SUBJECT_NAMES_CSV = SPECS_DIR / "subject_names_en.csv"
 PLAN_NAMES_CSV = SPECS_DIR / "plan_names_en.csv"

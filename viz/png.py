@@ -21,7 +21,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loaders.errors import BilingualError
+from loaders.contracts.errors import BilingualError
 from viz.exports import RENDERERS, Provenance
 from viz.markup import plain
 from viz.theme import FONT_FAMILY

@@ -251,7 +251,7 @@ def _of_school(history: pd.DataFrame, school: str) -> pd.DataFrame:
 
 def survey_gaps(comparison: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
     """The significance of every survey rate's gaps (:func:`metrics.significance.assess_gaps`) of a report."""
-    from loaders.registry import sample_sizes
+    from loaders.contracts.registry import sample_sizes
     from metrics.significance import GAP_COLUMNS, assess_gaps
 
     if comparison.empty:
@@ -261,7 +261,7 @@ def survey_gaps(comparison: pd.DataFrame, observations: pd.DataFrame) -> pd.Data
 
 def school_minimums(observations: pd.DataFrame, registry: pd.DataFrame, school: str) -> tuple[pd.DataFrame, str]:
     """A report's figures against the national minimums of its school's type (:mod:`metrics.minimums`)."""
-    from loaders.minimums import national_minimums
+    from loaders.contracts.minimums import national_minimums
     from metrics import minimums
 
     return minimums.school_minimums(observations, registry, national_minimums(), school)

@@ -71,7 +71,7 @@ CHECK_NAMES = {
     "sentence_vs_table": {"zh": "正文数字与表格不符", "en": "A figure in the text differs from the table"},
     "sentence_vs_sentence": {"zh": "正文前后数字不一致", "en": "The text states a figure differently"},
 }
-#: Actions and outcomes of the write log (loaders.writelog) in words.
+#: Actions and outcomes of the write log (loaders.store.writelog) in words.
 LOG_WORDS = {
     "upload": {"zh": "上传", "en": "Upload"},
     "delete": {"zh": "删除", "en": "Delete"},

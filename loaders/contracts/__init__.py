@@ -1,0 +1,1 @@
+"""The contracts and vocabularies every layer shares: fields, registry, units, settings, errors, paths."""

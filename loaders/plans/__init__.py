@@ -1,0 +1,1 @@
+"""Plans: the plan spec, the grammar of target values, the target → indicator map, plan documents."""

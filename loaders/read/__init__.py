@@ -1,0 +1,1 @@
+"""Reading files into one record: formats, text, PDF, sheets, grids, forms, blocks, years, coverage."""

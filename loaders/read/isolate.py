@@ -1,0 +1,474 @@
+"""Parsing in child processes: an untrusted file never takes the server's memory or time.
+
+Belongs here: :func:`load_bytes_isolated` (one upload, as the dashboard's 数据 page reads it),
+:func:`parse_files` (the worker processes of a bulk build) and the child's entry point
+(``python -m loaders.read.isolate``).
+
+Every child is a fresh interpreter started as ``python -m loaders.read.isolate`` in the project
+folder, never through :mod:`multiprocessing`: its spawn and forkserver start methods re-run the
+parent's ``__main__`` in every worker, and under Streamlit (or after an ``AppTest``) that is
+``app.py``, which opens the store — which a running dashboard holds. A child imports the
+loaders only (no streamlit, no app, no dashboard), never opens the store, reads its job from
+stdin and answers on stdout (pickles with a length prefix; anything a library prints goes to
+stderr). It parses under ``resource.setrlimit(RLIMIT_AS)``: the address space it has after its
+imports plus the ``parse_memory_mb`` setting; an allocation beyond that fails in the child
+(``MemoryError``), never in the server. One upload also has a wall-time limit
+(``parse_timeout_s``): the parent kills the child when it is over, and a CPU-time limit backs
+that up inside the child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from loaders.contracts.errors import LoadError, ParseLimitError
+from loaders.contracts.paths import ROOT
+from loaders.contracts.settings import setting
+from loaders.read.load import load_bytes, safe_file_name
+from loaders.read.record import LoadResult
+
+#: A report file for a build: a path, or a path with the name it is known by (a kept upload is
+#: stored under its hash and loaded under the name it was uploaded with).
+ReportFile = Path | tuple[Path, str]
+
+#: Modules a child must never import (it would mean the app, and with it the store, came along).
+FORBIDDEN_MODULES = ("streamlit", "app", "dashboard", "pages")
+
+_HEADER = struct.Struct("!Q")
+#: Environment of a child: one thread per numeric library, Arrow on the system allocator (its
+#: default allocator reserves a gigabyte of address space up front, which RLIMIT_AS would count).
+_CHILD_ENV = {
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
+    "MALLOC_ARENA_MAX": "2",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """A file of a build that could not be loaded (nothing of it is written).
+
+    Attributes:
+        file: The file as given to :func:`parse_files`.
+        name: Its name in messages.
+        error: Why (the loader's own error, with file, place and problem).
+    """
+
+    file: ReportFile
+    name: str
+    error: LoadError
+
+
+# ------------------------------------------------------------------------------------ one upload
+def load_bytes_isolated(
+    data: bytes,
+    name: str,
+    school: str | None = None,
+    report_year: int | None = None,
+    *,
+    max_bytes: int | None = None,
+    memory_mb: float | None = None,
+    timeout_s: float | None = None,
+) -> LoadResult:
+    """:func:`loaders.load_bytes` in a child process under a memory and a wall-time limit.
+
+    Returns what ``load_bytes`` returns and raises what it raises (the same class, the same
+    message); the parsing happens in a child that holds the only copy of the parser's working
+    memory, so the caller's memory grows by the result only.
+
+    Args:
+        data: The file's bytes.
+        name: The file's name as given (only its last part is kept).
+        school: School name, when the file does not say it.
+        report_year: Data year, when the file does not say it.
+        max_bytes: Refuse anything larger before any process starts; no limit when None.
+        memory_mb: Memory the parsing may take (the ``parse_memory_mb`` setting when None).
+        timeout_s: Wall time the parsing may take (the ``parse_timeout_s`` setting when None).
+
+    Returns:
+        The loaded report (``table`` is None: the observations come as a frame).
+
+    Raises:
+        ParseLimitError: The parsing took longer than ``timeout_s`` or more memory than
+            ``memory_mb`` (or its process died); the message names the file and the limit.
+        LoadError: The file cannot be loaded (too large, unreadable, …), as from ``load_bytes``.
+    """
+    name = safe_file_name(name)
+    if max_bytes is not None and len(data) > max_bytes:
+        load_bytes(data, name, max_bytes=max_bytes)  # raises its size error before looking inside
+    memory_mb = float(setting("parse_memory_mb") if memory_mb is None else memory_mb)
+    timeout_s = float(setting("parse_timeout_s") if timeout_s is None else timeout_s)
+    job = {"kind": "bytes", "data": data, "name": name, "school": school, "report_year": report_year}
+    process = _start(memory_mb, cpu_s=timeout_s + 5)
+    try:
+        out, err = process.communicate(_frame(job) + _frame(None), timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        raise ParseLimitError(
+            name,
+            "",
+            f"解析超时：{timeout_s:g} 秒内未能读完，已停止读取（上限见设置 parse_timeout_s）。未写入任何内容。",
+            f"parsing timed out: not finished within {timeout_s:g} s and stopped (limit: setting"
+            " parse_timeout_s). Nothing was written.",
+        ) from None
+    finally:
+        if process.poll() is None:
+            _kill(process)
+    reply = _first_frame(out)
+    if reply is None:
+        raise _died(name, process.returncode, memory_mb, err)
+    return _answer(reply, name)
+
+
+def _answer(reply: dict[str, Any], name: str) -> Any:
+    if "error" in reply:
+        raise _error_from(reply["error"], name)
+    return reply["result"]
+
+
+def _died(name: str, returncode: int | None, memory_mb: float, stderr: bytes = b"") -> ParseLimitError:
+    """The error for a child that ended without answering (killed, or it crashed out of memory)."""
+    how = f"signal {-returncode}" if returncode is not None and returncode < 0 else f"exit status {returncode}"
+    detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if stderr else []
+    hint = f" ({detail[0][:160]})" if detail else ""
+    return ParseLimitError(
+        name,
+        "",
+        f"内存超限或解析进程意外退出（{how}；内存上限 {memory_mb:g} MB，见设置 parse_memory_mb）。未写入任何内容。",
+        f"out of memory, or the parsing process died ({how}{hint}; memory limit {memory_mb:g} MB, setting"
+        " parse_memory_mb). Nothing was written.",
+    )
+
+
+def _memory_error(name: str, memory_mb: float) -> ParseLimitError:
+    return ParseLimitError(
+        name,
+        "",
+        f"内存超限：解析此文件需要超过 {memory_mb:g} MB 内存（上限见设置 parse_memory_mb），已停止读取。"
+        "未写入任何内容。",
+        f"out of memory: parsing this file needs more than {memory_mb:g} MB (limit: setting parse_memory_mb);"
+        " stopped. Nothing was written.",
+    )
+
+
+def _error_from(fields: dict[str, str], name: str) -> LoadError:
+    """The loader's error as the child raised it (same class when it is one of :mod:`loaders.contracts.errors`)."""
+    from loaders.contracts import errors
+
+    cls = getattr(errors, fields.get("class", ""), None)
+    if not (isinstance(cls, type) and issubclass(cls, LoadError)):
+        cls = LoadError
+    args = (fields.get("source") or name, fields.get("where", ""), fields["zh"], fields["en"])
+    try:
+        return cls(*args)
+    except TypeError:  # a subclass with another signature
+        return LoadError(*args)
+
+
+# ------------------------------------------------------------------------------------ bulk builds
+def parse_files(
+    files: Sequence[ReportFile], workers: int, *, chunk: int = 16, memory_mb: float | None = None
+) -> Iterator[Any]:
+    """Parse files in ``workers`` child processes; yields, in the order of ``files``, a
+    :class:`loaders.read.record.LoadResult` per file that loaded and a :class:`ParseFailure` per
+    file that did not.
+
+    Each child parses ``chunk`` files per job under the memory limit; a child that dies fails the
+    rest of its job (named, with the reason) and is replaced for the next. At most two jobs per
+    worker are parsed ahead of what the caller has taken.
+
+    Args:
+        files: Paths, or ``(path, name)`` pairs.
+        workers: Child processes (at least one).
+        chunk: Files per job.
+        memory_mb: Memory each child may take for one file (the ``parse_memory_mb`` setting when None).
+
+    Yields:
+        One :class:`loaders.read.record.LoadResult` or :class:`ParseFailure` per file, in order.
+    """
+    memory_mb = float(setting("parse_memory_mb") if memory_mb is None else memory_mb)
+    jobs = [list(files[i : i + chunk]) for i in range(0, len(files), chunk)]
+    done: dict[int, list[Any]] = {}
+    state = {"taken": 0, "yielded": 0, "stop": False}
+    ready = threading.Condition()
+    ahead = 2 * max(1, workers)
+
+    def work() -> None:
+        process: subprocess.Popen | None = None
+        try:
+            while True:
+                with ready:
+                    while not state["stop"] and state["taken"] >= state["yielded"] + ahead:
+                        ready.wait()
+                    if state["stop"] or state["taken"] >= len(jobs):
+                        return
+                    index = state["taken"]
+                    state["taken"] += 1
+                try:
+                    if process is None or process.poll() is not None:
+                        process = _start(memory_mb)
+                    replies, process = _run_job(process, jobs[index], memory_mb)
+                except Exception as exc:  # never leave the caller waiting for a job that will not come
+                    replies = [ParseFailure(f, _name(f), crash_error(_name(f), exc)) for f in jobs[index]]
+                with ready:
+                    done[index] = replies
+                    ready.notify_all()
+        finally:
+            if process is not None:
+                _stop(process)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(max(1, workers), len(jobs)))]
+    for thread in threads:
+        thread.start()
+    try:
+        for index in range(len(jobs)):
+            with ready:
+                while index not in done:
+                    ready.wait()
+                replies = done.pop(index)
+                state["yielded"] = index + 1
+                ready.notify_all()
+            yield from replies
+    finally:
+        with ready:
+            state["stop"] = True
+            ready.notify_all()
+        for thread in threads:
+            thread.join()
+
+
+def _name(file: ReportFile) -> str:
+    return file[1] if isinstance(file, tuple) else Path(file).name
+
+
+def _run_job(process: subprocess.Popen, files: list[ReportFile], memory_mb: float) -> tuple[list[Any], Any]:
+    """Send one job to a child and read one answer per file; a dead child fails the rest."""
+    paths = [(str(f[0]), f[1]) if isinstance(f, tuple) else (str(f), Path(f).name) for f in files]
+    replies: list[Any] = []
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(_frame({"kind": "files", "files": paths}))
+        process.stdin.flush()
+        for file in files:
+            reply = _read_frame(process.stdout)
+            if reply is None:
+                raise EOFError
+            if "result" in reply:
+                replies.append(reply["result"])
+            else:
+                replies.append(ParseFailure(file, _name(file), _error_from(reply["error"], _name(file))))
+    except (EOFError, OSError, pickle.UnpicklingError):
+        process.wait()
+        for file in files[len(replies) :]:
+            replies.append(ParseFailure(file, _name(file), _died(_name(file), process.returncode, memory_mb)))
+        return replies, None
+    return replies, process
+
+
+def crash_error(name: str, exc: BaseException) -> LoadError:
+    """A parser's unexpected exception as a loader's error: a message naming the file, not a traceback."""
+    return LoadError(
+        name,
+        "",
+        f"读取时出错（{type(exc).__name__}：{str(exc)[:200]}）。未写入任何内容。",
+        f"an error occurred while reading ({type(exc).__name__}: {str(exc)[:200]}). Nothing was written.",
+    )
+
+
+# ------------------------------------------------------------------------------------ processes
+def child_command(memory_mb: float, cpu_s: float | None = None) -> list[str]:
+    """The command line of a child (exposed for tests and measurements)."""
+    command = [sys.executable, "-s", "-m", "loaders.read.isolate", "--memory-mb", f"{memory_mb:g}"]
+    if cpu_s is not None:
+        command += ["--cpu-s", f"{cpu_s:g}"]
+    return command
+
+
+def _start(memory_mb: float, cpu_s: float | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        child_command(memory_mb, cpu_s),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if cpu_s is not None else subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, **_CHILD_ENV},
+        close_fds=True,
+        start_new_session=True,  # a Ctrl-C in the server's terminal is the server's to handle
+    )
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        process.communicate(timeout=10)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End a worker: no more jobs; killed when it does not finish promptly."""
+    with contextlib.suppress(OSError, ValueError):
+        if process.stdin is not None and not process.stdin.closed:
+            process.stdin.write(_frame(None))
+            process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+    for stream in (process.stdout, process.stdin):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+
+def _frame(value: object) -> bytes:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(payload)) + payload
+
+
+def _read_frame(stream: IO[bytes]) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    payload = stream.read(size)
+    if len(payload) < size:
+        return None
+    return pickle.loads(payload)  # written by our own child (no data from a file decides its shape)
+
+
+def _first_frame(data: bytes) -> Any:
+    if len(data) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack_from(data)
+    if len(data) < _HEADER.size + size:
+        return None
+    return pickle.loads(data[_HEADER.size : _HEADER.size + size])
+
+
+# ------------------------------------------------------------------------------------ the child
+def _vm_size_bytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _limit(memory_mb: float, cpu_s: float | None) -> int:
+    """Cap this process's address space at what it uses now plus ``memory_mb``; returns the cap."""
+    import resource
+
+    cap = _vm_size_bytes() + int(memory_mb * 2**20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    if cpu_s is not None:
+        seconds = int(cpu_s) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    return cap
+
+
+def _error_fields(exc: LoadError) -> dict[str, str]:
+    return {"class": type(exc).__name__, "source": exc.source, "where": exc.where, "zh": exc.zh, "en": exc.en}
+
+
+def _ran_out_of_memory(exc: BaseException) -> bool:
+    """Whether a MemoryError is behind an error (a parser may report it as a damaged file)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _load_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
+    name = job["name"]
+    try:
+        result = load_bytes(job["data"], name, school=job.get("school"), report_year=job.get("report_year"))
+    except LoadError as exc:
+        if _ran_out_of_memory(exc):
+            return {"error": _error_fields(_memory_error(name, memory_mb))}
+        return {"error": _error_fields(exc)}
+    except MemoryError:
+        return {"error": _error_fields(_memory_error(name, memory_mb))}
+    except Exception as exc:  # a parser bug on a strange file: a message, not a traceback
+        return {"error": _error_fields(crash_error(name, exc))}
+    return {"result": result}
+
+
+def _file_job(path: str, name: str, memory_mb: float) -> dict[str, Any]:
+    try:
+        data = Path(path).read_bytes()
+        return {"result": load_bytes(data, name)}
+    except LoadError as exc:
+        return {"error": _error_fields(_memory_error(name, memory_mb) if _ran_out_of_memory(exc) else exc)}
+    except MemoryError:
+        return {"error": _error_fields(_memory_error(name, memory_mb))}
+    except OSError as exc:
+        return {"error": _error_fields(crash_error(name, exc))}
+    except Exception as exc:  # a parser bug must not stop a build of thousands of files
+        return {"error": _error_fields(crash_error(name, exc))}
+
+
+def _probe(cap: int) -> dict[str, Any]:
+    """What a test needs to see about a child: its modules, limits and working folder."""
+    import resource
+
+    return {
+        "modules": sorted(sys.modules),
+        "rlimit_as": resource.getrlimit(resource.RLIMIT_AS)[0],
+        "cap": cap,
+        "cwd": os.getcwd(),
+        "main": getattr(sys.modules.get("__main__"), "__file__", None),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The child: answer jobs from stdin on stdout until told to stop (a ``None`` job) or stdin ends."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m loaders.read.isolate")
+    parser.add_argument("--memory-mb", type=float, required=True)
+    parser.add_argument("--cpu-s", type=float, default=None)
+    args = parser.parse_args(argv)
+    answers = os.fdopen(os.dup(1), "wb")  # the protocol's channel …
+    os.dup2(2, 1)  # … and anything else printed goes to stderr
+    sys.stdout = sys.stderr
+    # The parsers, before the limit is set.
+    import loaders.read.formats  # noqa: F401
+
+    cap = _limit(args.memory_mb, args.cpu_s)
+    jobs = sys.stdin.buffer
+    while True:
+        job = _read_frame(jobs)
+        if job is None:
+            return 0
+        if job["kind"] == "bytes":
+            answers.write(_frame(_load_job(job, args.memory_mb)))
+        elif job["kind"] == "files":
+            for path, name in job["files"]:
+                answers.write(_frame(_file_job(path, name, args.memory_mb)))
+                answers.flush()
+        elif job["kind"] == "probe":
+            answers.write(_frame(_probe(cap)))
+        answers.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,345 @@
+"""Parse the text of a 高职 quality report (质量年度报告) into tidy observations.
+
+Belongs here: finding the tables named in ``data/specs/report_tables.toml`` by their captions
+or headings, rejoining wrapped cells, and turning every numeric cell into one observation
+with its provenance. Anything that differs between schools or years is in the spec, not here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.contracts.errors import FormatError
+from loaders.read.blocks import read_block
+from loaders.read.coverage import CoverageItem, Problem, missing_item
+from loaders.read.document import Caption, Document, find_captions
+from loaders.read.forms import FormRegion, edition_coverage, form_rows_missing, read_form_rows
+from loaders.read.grids import caption_score, read_grid, recognise, scan_region
+from loaders.read.lists import list_matches, read_list
+from loaders.read.record import LoadResult, observation_table
+from loaders.read.spec import BlockSpec, ReportSpec, load_spec, squeeze
+from loaders.read.text import count_radicals, normalize
+from loaders.read.years import YearInfo, resolve_years
+
+_NO_TABLE = (
+    "没有找到任何可识别的质量报告表格（如“表 2-15 … 就业状况”）。请确认这是高职质量年度报告。",
+    "no recognisable quality-report table was found (e.g. '表 2-15 … 就业状况').",
+)
+
+
+def parse_report_lines(
+    lines: list[str],
+    source: str,
+    school: str | None = None,
+    report_year: int | None = None,
+    spec: ReportSpec | None = None,
+) -> LoadResult:
+    """Parse a report's lines into observations and a coverage report.
+
+    Args:
+        lines: Raw lines of the report text (line ``i`` is line number ``i + 1``).
+        source: File name, for provenance and messages.
+        school: School name; found in the text when None.
+        report_year: Data year of the report; found in the text when None.
+        spec: The spec; the bundled one when None.
+
+    Returns:
+        The parsed report. Tables, rows and cells that could not be read are not stored; each is
+        named, with its line and the reason, in ``coverage``.
+
+    Raises:
+        FormatError: No table of the spec was found, or the school/year cannot be determined (or
+            the year is outside 1990–2100).
+    """
+    spec = spec or load_spec()
+    raw = "\n".join(lines)
+    # One normalisation pass over the whole text (no line break is created or removed by it).
+    norm = [line.strip() for line in normalize(raw).split("\n")] if lines else []
+    captions = find_captions(norm, spec)
+    if not _has_known_table(norm, captions, spec):
+        raise FormatError(source, "", *_NO_TABLE)
+    school = school or _find_school(norm, spec, source)
+    years = resolve_years(norm, spec, source, report_year)
+    doc = Document(lines, norm, source, school, years.data_year, spec, captions)
+    items = _read(doc)
+    if not doc.rows:
+        raise FormatError(source, "", *_NO_TABLE)
+    years.cohorts = sorted(doc.cohorts, key=lambda c: (c[0], c[1] if c[1] is not None else -1, c[2]))
+    coverage = [_report_item(doc, years, count_radicals(raw)), *items]
+    table = observation_table(doc.rows)
+    return LoadResult(
+        school=school,
+        report_year=years.data_year,
+        table=table,
+        lines=list(lines),
+        coverage=coverage,
+        years=years,
+        list_rows=list(doc.list_rows),
+    )
+
+
+def _read(doc: Document) -> list[CoverageItem]:
+    """Read every captioned region and narrative section; the coverage items in spec order."""
+    spec = doc.spec
+    tables: dict[str, list[CoverageItem]] = {}
+    forms: dict[str, list[FormRegion]] = {}
+    regions: list[FormRegion] = []
+    blocks: dict[str, CoverageItem] = {}
+    lists: dict[str, list[CoverageItem]] = {}
+    other: list[CoverageItem] = []
+    for caption in doc.captions:
+        if caption.continuation:
+            continue
+        if caption.form is None:
+            scan = scan_region(doc, caption.index + 1, doc.region_end(caption))
+            match = recognise(doc, caption, scan)
+            if match is not None:
+                table_spec = match[0]
+                item = _item(caption, table_spec.id, "table", table_spec.zh, table_spec.en, table_spec.core)
+                years_after = read_grid(doc, table_spec, caption, item, scan)
+                if table_spec.expect_years_after:
+                    item.item_id = f"{table_spec.id}@{years_after}"
+                    item.name_zh += f"·毕业{years_after}年后"
+                    item.name_en += f", {years_after} year(s) after graduation"
+                tables.setdefault(table_spec.id, []).append(item)
+                continue
+            listed = next((s for s in spec.lists if list_matches(s, caption.title)), None)
+            if listed is not None:
+                item = _item(caption, listed.id, "list", listed.zh, listed.en, listed.core)
+                read_list(doc, listed, caption, item)
+                lists.setdefault(listed.id, []).append(item)
+                continue
+            block = next((b for b in spec.block if b.caption and _caption_matches(b.caption, caption.title)), None)
+            if block is not None:
+                item = _item(caption, block.id, "block", block.zh, block.en, block.core)
+                read_block(doc, block, item, caption.index, doc.region_end(caption), caption.table, caption.title)
+                blocks[block.id] = item
+                continue
+        form = spec.forms_by_id.get(caption.form) if caption.form else None
+        if form is not None:
+            item = _item(caption, f"form:{form.id}", "form", form.zh, form.en, form.core)
+        else:
+            item = _item(caption, f"caption:{caption.table}", "unrecognised", caption.title, caption.title, False)
+        region = FormRegion(caption, item, caption.form)
+        before = len(doc.rows)
+        read_form_rows(doc, region)
+        for block in spec.block:
+            if caption.form and caption.form in block.within_form:
+                read_block(doc, block, item, caption.index, doc.region_end(caption), caption.table, caption.title)
+        region.indicators = {row[0] for row in doc.rows[before:]}
+        if region.indicators:
+            regions.append(region)
+        if form is not None:
+            forms.setdefault(form.id, []).append(region)
+        elif item.n_values:
+            item.kind = "form"
+            item.problems.insert(
+                0,
+                Problem(
+                    "form_unknown",
+                    "info",
+                    "表题不在已知附表名称中，按指标名称读取了其中的行",
+                    "the caption is not a known form; its rows were read by their indicator names",
+                ),
+            )
+            other.append(item)
+        else:
+            item.status = "not_read"
+            other.append(item)
+    for block in spec.block:
+        if block.start is None:
+            continue
+        span = _find_section(doc.norm, block)
+        if span is None:
+            continue
+        item = CoverageItem(
+            block.id, "block", block.zh, block.en, core=block.core, source_table=block.source_table or ""
+        )
+        item.line = span[0] + 1
+        item.caption = doc.norm[span[0]]
+        read_block(doc, block, item, span[0], span[1], block.source_table or "", "")
+        blocks[block.id] = item
+
+    items: list[CoverageItem] = []
+    for table_spec in spec.table:
+        found = tables.get(table_spec.id, [])
+        items.extend(_numbered(found))
+        for years_after in table_spec.expect_years_after:
+            if not any(i.item_id == f"{table_spec.id}@{years_after}" for i in found):
+                have = "、".join(f"{i.source_table}" for i in found)
+                items.append(
+                    missing_item(
+                        f"{table_spec.id}@{years_after}",
+                        "table",
+                        f"{table_spec.zh}·毕业{years_after}年后",
+                        f"{table_spec.en}, {years_after} year(s) after graduation",
+                        table_spec.core,
+                        f"未找到毕业 {years_after} 年后的这张表" + (f"（已找到：{have}）" if have else ""),
+                        f"the table for {years_after} year(s) after graduation was not found"
+                        + (f" (found: {have})" if have else ""),
+                    )
+                )
+        if not found and not table_spec.expect_years_after:
+            items.append(
+                missing_item(
+                    table_spec.id,
+                    "table",
+                    table_spec.zh,
+                    table_spec.en,
+                    table_spec.core,
+                    "报告中未找到这张表（表题与表头均未识别）",
+                    "the report has no such table (neither caption nor header recognised)",
+                )
+            )
+    for list_spec in spec.lists:
+        found = lists.get(list_spec.id, [])
+        items.extend(_numbered(found))
+        if not found:
+            items.append(
+                missing_item(
+                    list_spec.id,
+                    "list",
+                    list_spec.zh,
+                    list_spec.en,
+                    list_spec.core,
+                    "报告中未找到这张清单表（表题未识别）",
+                    "the report has no such list (caption not recognised)",
+                )
+            )
+    for form_id, found_regions in forms.items():
+        for region in found_regions:
+            form_rows_missing(doc, form_id, region, regions)
+            items.append(region.item)
+    items.extend(edition_coverage(doc, forms, regions))
+    for block in spec.block:
+        if block.id in blocks:
+            items.append(blocks[block.id])
+        elif not block.within_form:
+            items.append(
+                missing_item(
+                    block.id, "block", block.zh, block.en, block.core, "报告中未找到这一部分", "not found in the report"
+                )
+            )
+    items.extend(other)
+    return items
+
+
+def _numbered(found: list[CoverageItem]) -> list[CoverageItem]:
+    """Give a second instance of the same item id its own id (``…#2``)."""
+    seen: dict[str, int] = {}
+    for item in found:
+        seen[item.item_id] = seen.get(item.item_id, 0) + 1
+        if seen[item.item_id] > 1:
+            item.item_id += f"#{seen[item.item_id]}"
+    return found
+
+
+def _item(caption: Caption, item_id: str, kind: str, zh: str, en: str, core: bool) -> CoverageItem:
+    return CoverageItem(
+        item_id, kind, zh, en, core=core, source_table=caption.table, caption=caption.title, line=caption.index + 1
+    )
+
+
+def _caption_matches(groups: list[list[str]], title: str) -> bool:
+    squeezed = squeeze(title)
+    return all(any(squeeze(term) in squeezed for term in group) for group in groups)
+
+
+def _report_item(doc: Document, years: YearInfo, radicals: dict[str, int]) -> CoverageItem:
+    """The report-level item: how the years were resolved, cohorts, characters folded."""
+    item = CoverageItem("report", "report", "报告年度与文字", "Report years and text", status="info")
+    item.problems.append(
+        Problem(
+            "data_year",
+            "info",
+            f"数据年度 {years.data_year}：{years.basis_zh}",
+            f"data year {years.data_year}: {years.basis_en}",
+        )
+    )
+    if years.title_year is not None:
+        item.problems.append(
+            Problem("title_year", "info", f"标题年度 {years.title_year}", f"title year {years.title_year}")
+        )
+    groups: dict[tuple[int, int | None], list[str]] = {}
+    for cohort, after, table in years.cohorts:
+        groups.setdefault((cohort, after or 0), []).append(table)
+    for (cohort, after), tables in groups.items():
+        when_zh = f"毕业 {after} 年后" if after else "毕业当年"
+        when_en = f"{after} year(s) after graduation" if after else "at graduation"
+        item.problems.append(
+            Problem(
+                "cohort",
+                "info",
+                f"{cohort} 届（{when_zh}）：{'、'.join(tables)}",
+                f"class of {cohort} ({when_en}): {', '.join(tables)}",
+            )
+        )
+    for problem in years.problems:
+        item.problems.append(problem)
+    if radicals:
+        folded = "、".join(f"{ch}→{normalize(ch)}×{n}" for ch, n in sorted(radicals.items()))
+        item.problems.append(
+            Problem(
+                "characters_folded",
+                "info",
+                f"文字层中的 {sum(radicals.values())} 个部首字符已按常用字读取：{folded}",
+                f"{sum(radicals.values())} radical character(s) of the text layer were read as the ordinary"
+                f" ones: {folded}",
+            )
+        )
+    return item
+
+
+def _has_known_table(norm: list[str], captions: list[Caption], spec: ReportSpec) -> bool:
+    """Whether the text has anything the spec knows: a caption of a table, form or block, or a section."""
+    for caption in captions:
+        if caption.form or (caption.title and any(caption_score(t, caption.title) for t in spec.table)):
+            return True
+        if caption.title and any(b.caption and _caption_matches(b.caption, caption.title) for b in spec.block):
+            return True
+    starts = [re.compile(block.start) for block in spec.block if block.start]
+    return any(pattern.search(line) for line in norm for pattern in starts)
+
+
+def _find_school(norm: list[str], spec: ReportSpec, source: str) -> str:
+    counts: dict[str, int] = {}
+    text = "\n".join(norm)
+    for pattern in spec.school_res:
+        for name in _matches_per_line(pattern, norm, text, "school"):
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        raise FormatError(
+            source,
+            "",
+            "无法从文本中识别学校名称，请在导入时指定学校。",
+            "cannot tell the school's name from the text; give it when importing.",
+        )
+    return max(counts, key=lambda name: (counts[name], len(name)))
+
+
+_LINE_SENSITIVE = re.compile(r"\^|\$|\\[AZz]|\(\?<?[=!]")  # anchors and lookarounds see line ends
+
+
+def _matches_per_line(pattern: re.Pattern[str], norm: list[str], text: str, group: str) -> list[str]:
+    """``group`` of every match of ``pattern`` in each line, in order (as ``finditer`` per line).
+
+    One ``finditer`` over the whole text (the lines joined by ``\\n``) gives the same matches when
+    the pattern has no anchors or lookarounds and no match spans a line break; otherwise the
+    lines are searched one by one.
+    """
+    if not _LINE_SENSITIVE.search(pattern.pattern):
+        matches = list(pattern.finditer(text))
+        if not any("\n" in match.group(0) for match in matches):
+            return [match.group(group) for match in matches]
+    return [match.group(group) for line in norm for match in pattern.finditer(line)]
+
+
+def _find_section(norm: list[str], block: BlockSpec) -> tuple[int, int] | None:
+    start_re, end_re = re.compile(block.start or ""), re.compile(block.end or "")
+    for start, line in enumerate(norm):
+        if start_re.search(line):
+            for end in range(start + 1, len(norm)):
+                if end_re.search(norm[end]):
+                    return start, end
+            return start, len(norm)
+    return None

@@ -1,0 +1,156 @@
+"""The write log: every change to the store and every attempt at one, with its outcome.
+
+Belongs here: recording an entry and reading the log. An entry has the time (UTC), the action
+(``upload``, ``delete``, ``unlock``, ``ingest``, ``store``), the report id, the SHA-256 of the
+file, the outcome (``added``, ``replaced``, ``unchanged``, ``refused``, ``deleted``, ``wrong
+password``, ``locked out``, ``damaged``, ``recovered`` …) and a detail (the file's name, the
+message shown). Entries go to the store's ``write_log`` table and, one JSON object per line, to a
+file beside the store (``quality.duckdb.log.jsonl``): a rebuilt store (after damage, or ``python
+-m loaders rebuild``) takes the file's entries back, and an entry whose write to the store failed
+(a damaged store) is still in the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from loaders.contracts.errors import LoadError
+from loaders.contracts.paths import default_db_path
+from loaders.store.transaction import write_transaction
+
+_LOG = logging.getLogger(__name__)
+
+LOG_SUFFIX = ".log.jsonl"
+COLUMNS = ("logged_at", "action", "report_id", "file_sha256", "outcome", "detail")
+#: Longest detail kept (a message shown to the planner, a file name).
+MAX_DETAIL = 500
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One entry (see the module docstring for the values)."""
+
+    logged_at: datetime
+    action: str
+    report_id: str
+    file_sha256: str
+    outcome: str
+    detail: str
+
+
+def log_file(db_path: Path | str | None = None) -> Path:
+    """The log file of a store: beside it, ``<store file>.log.jsonl``."""
+    path = Path(db_path or default_db_path())
+    return path.with_name(path.name + LOG_SUFFIX)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection | None,
+    action: str,
+    outcome: str,
+    *,
+    report_id: str = "",
+    file_sha256: str = "",
+    detail: str = "",
+    db_path: Path | str | None = None,
+) -> LogEntry:
+    """Record one entry in the store (when ``con`` is given) and in the store's log file.
+
+    Never raises for the log's sake: an entry the store cannot take (busy, damaged) is in the
+    file, and the failure is reported in the process's log.
+
+    Args:
+        con: A writable connection or cursor of the store, or None (file only).
+        action: What was tried.
+        outcome: How it ended.
+        report_id: The report concerned.
+        file_sha256: Hash of the file concerned.
+        detail: File name, message.
+        db_path: The store's file (the connection's own when None; the default store without one).
+
+    Returns:
+        The entry.
+    """
+    entry = LogEntry(
+        datetime.now(UTC).replace(tzinfo=None), action, report_id, file_sha256, outcome, str(detail)[:MAX_DETAIL]
+    )
+    try:
+        _append(log_file(db_path or _database_file(con)), entry)
+    except OSError as exc:
+        _LOG.warning("write log file not written (%s): %s", exc, entry)
+    if con is not None:
+        try:
+            with write_transaction(con, "write log"):
+                con.execute("INSERT INTO write_log VALUES (?, ?, ?, ?, ?, ?)", list(asdict(entry).values()))
+        except (duckdb.Error, LoadError) as exc:
+            _LOG.warning("write log entry not stored (%s): %s", exc, entry)
+    return entry
+
+
+def read_log(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
+    """The newest ``limit`` entries, newest first."""
+    return con.execute(f"SELECT {', '.join(COLUMNS)} FROM write_log ORDER BY logged_at DESC LIMIT ?", [int(limit)]).df()
+
+
+def file_entries(path: Path) -> list[LogEntry]:
+    """The entries of a log file, oldest first (lines that do not parse are skipped)."""
+    if not path.is_file():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            record_ = json.loads(line)
+            record_["logged_at"] = datetime.fromisoformat(record_["logged_at"])
+            entries.append(LogEntry(**{key: record_[key] for key in COLUMNS}))
+    return entries
+
+
+def restore(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> int:
+    """Put the log file of the store at ``db_path`` into a new store's empty ``write_log`` (a rebuild).
+
+    Returns:
+        Entries restored (0 when the table already holds entries).
+    """
+    if con.execute("SELECT count(*) FROM write_log").fetchall()[0][0]:
+        return 0
+    entries = file_entries(log_file(db_path))
+    if entries:
+        frame = pd.DataFrame([asdict(e) for e in entries], columns=list(COLUMNS))
+        con.register("restored_log", frame)
+        try:
+            con.execute(f"INSERT INTO write_log SELECT {', '.join(COLUMNS)} FROM restored_log")
+        finally:
+            con.unregister("restored_log")
+    return len(entries)
+
+
+def _database_file(con: duckdb.DuckDBPyConnection | None) -> Path | None:
+    """The file of the database a connection writes to (None without one, or in memory)."""
+    if con is None:
+        return None
+    with contextlib.suppress(duckdb.Error):
+        rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+        if rows and rows[0][0]:
+            return Path(rows[0][0])
+    return None
+
+
+def _append(path: Path, entry: LogEntry) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({**asdict(entry), "logged_at": entry.logged_at.isoformat()}, ensure_ascii=False)
+    with open(path, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            handle.write(line + "\n")
+            handle.flush()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
