@@ -16,20 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.navigation import PAGES as NAVIGATION
 from loaders.contracts.paths import ROOT
 
-#: The pages of the app, in navigation order (the present page only when it exists).
-PAGES = [
-    "pages/overview.py",
-    "pages/outcomes.py",
-    "pages/enrollment.py",
-    "pages/faculty.py",
-    "pages/research.py",
-    "pages/targets.py",
-    "pages/compare.py",
-    "pages/present.py",
-    "pages/data.py",
-]
+#: The pages of the app, in navigation order (declared once, in :mod:`dashboard.navigation`).
+PAGES = [spec.script for spec in NAVIGATION]
 
 
 @dataclass

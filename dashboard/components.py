@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.downloads import download_row
 from loaders.contracts.errors import BilingualError
+from loaders.contracts.vocabulary import STATUS_BADGES
 from viz.exports import Provenance, reader_table, safe_file_name
 from viz.i18n import t
 from viz.markup import plain
@@ -117,18 +118,6 @@ def render_items(items: list, lang: str) -> None:
         with row[slot]:
             chart(item.figure, item.provenance, data=item.data, name=item.file_stem, lang=lang, key=item.key)
         slot += 1
-
-
-#: Status → the colour of its badge (Streamlit's named colours, as close as they come to viz.theme's).
-STATUS_BADGES = {
-    "met": "green",
-    "on_track": "green",
-    "in_progress": "blue",
-    "off_track": "orange",
-    "not_met": "red",
-    "no_data": "gray",
-    "not_measurable": "gray",
-}
 
 
 def status_badge(status: str, text: str) -> str:

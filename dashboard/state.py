@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from loaders.contracts.vocabulary import BENCHMARK_SUBJECTS
 from viz.i18n import LANGUAGES, benchmark_name, t
 from viz.names import plan_title
 from viz.sections import describe_filters
 
-BENCHMARKS = ("高职", "全省", "本科")
+BENCHMARKS = BENCHMARK_SUBJECTS  # declared in data/specs/vocabulary.toml
 PARAMS = ("school", "year", "benchmark", "plan", "lang", "peers")
 #: Parameters a page owns (the presentation deck, its slide, the Data page's tab); kept when the
 #: filters rewrite the URL.

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,18 +36,21 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders.contracts.errors import BilingualError, StoreDamagedError
+from loaders.contracts.errors import BilingualError, StoreBusyError, StoreDamagedError
 from loaders.contracts.paths import default_db_path, uploads_dir
 from loaders.contracts.settings import read_only, setting
 from loaders.store import queries
-from loaders.store.build import rebuild
-from loaders.store.guard import Recovery, StoreGuard, move_aside, recover
+from loaders.store.access import Gate, lock_holder, open_for_reading, open_for_writing, pending_request, prepare
+from loaders.store.guard import Recovery, StoreGuard, header_problem, recover
 from loaders.store.leftovers import remove_leftovers
 from loaders.store.queries import read_entries, read_list_rows
-from loaders.store.schema import StoreOutdatedError, connect
+from loaders.store.schema import StoreOutdatedError
+from loaders.store.writelog import record
 from viz.i18n import both, t
 
 _LOG = logging.getLogger(__name__)
+#: Seconds between two looks for a command-line writer's request.
+REQUEST_POLL_S = 0.5
 
 #: Fingerprint of the loaded data: changes with every report or plan written, replaced or deleted.
 VERSION_SQL = (
@@ -66,50 +71,49 @@ class _StaleVersionError(Exception):
 
 # ------------------------------------------------------------------------------------ opening
 def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
-    """Open the store for the app (see the module docstring for what happens to a bad file).
+    """Open the store for serving: always read-only (see the module docstring).
+
+    A writing app first makes the file usable (:func:`loaders.store.access.prepare`: built when
+    missing, rebuilt when of another version, moved aside and rebuilt when damaged); a read-only
+    replica never changes it.
 
     Args:
         db_path: The DuckDB file.
-        readonly: Open read-only and never rebuild (a serving replica).
+        readonly: A serving replica (``QUALITY_DB_READONLY=1``): never build or rebuild.
 
     Returns:
-        The process-wide connection.
+        The process-wide read-only connection.
 
     Raises:
-        StoreUnavailableError: The file is missing or damaged (read-only), or locked by another process.
+        StoreUnavailableError: The file is missing or damaged (replica), or held for writing by another
+            process for longer than the ``write_wait_s`` setting.
     """
     path = Path(db_path)
-    if readonly:
-        if not path.exists():
-            raise StoreUnavailableError(*both("store_missing_readonly", name=path.name))
+    if readonly and not path.exists():
+        raise StoreUnavailableError(*both("store_missing_readonly", name=path.name))
+    if not readonly:
+        remove_leftovers(path, uploads_dir(path))  # of builds and uploads killed before this start
         try:
-            con = connect(path, read_only=True)
-            _check(con)
-        except StoreOutdatedError as exc:
-            raise StoreUnavailableError(exc.zh, exc.en) from exc
-        except duckdb.Error as exc:
-            raise StoreUnavailableError(*_unavailable_message(path, exc, readonly=True)) from exc
-    else:
-        remove_leftovers(path, uploads_dir())  # of builds and uploads killed before this start
-        if not path.exists():
-            _LOG.warning("store %s missing: building it from data/", path)
-            rebuild(path, isolate=True)
-        try:
-            con = connect(path)
-            _check(con)
-        except StoreOutdatedError:
-            _LOG.warning("store %s was written by an older version: rebuilding it from data/", path)
-            rebuild(path)
-            con = connect(path)
-        except duckdb.Error as exc:
-            if _is_lock_error(exc):
-                raise StoreUnavailableError(*_unavailable_message(path, exc, readonly=False)) from exc
-            kept = move_aside(path)
-            _LOG.warning("store %s could not be opened (%s): moved to %s, rebuilding from data/", path, exc, kept)
-            rebuild(path, isolate=True)
-            con = connect(path)
+            prepare(path, wait_s=float(setting("write_wait_s")), say=_log_say)
+        except StoreBusyError as exc:
+            raise StoreUnavailableError(*both("store_locked", name=path.name)) from exc
+    try:
+        con = open_for_reading(path, wait_s=float(setting("write_wait_s")), say=_log_say)
+        _check(con)
+    except StoreOutdatedError as exc:
+        raise StoreUnavailableError(exc.zh, exc.en) from exc
+    except StoreBusyError as exc:
+        raise StoreUnavailableError(*both("store_locked", name=path.name)) from exc
+    except duckdb.Error as exc:
+        raise StoreUnavailableError(
+            *both("store_damaged_readonly" if readonly else "store_unopenable", name=path.name)
+        ) from exc
     con.execute(f"SET memory_limit = '{int(setting('memory_limit_mb'))}MB'")
     return con
+
+
+def _log_say(zh: str, en: str) -> None:
+    _LOG.warning("%s", en)
 
 
 def _check(con: duckdb.DuckDBPyConnection) -> None:
@@ -119,22 +123,14 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(VERSION_SQL).fetchall()
 
 
-def _is_lock_error(exc: Exception) -> bool:
-    return "lock" in str(exc).lower()
-
-
-def _unavailable_message(path: Path, exc: Exception, *, readonly: bool) -> tuple[str, str]:
-    if _is_lock_error(exc):
-        return both("store_locked", name=path.name)
-    if readonly:
-        return both("store_damaged_readonly", name=path.name)
-    return both("store_unopenable", name=path.name)
-
-
 _OPENED: list[duckdb.DuckDBPyConnection] = []
 #: One guard per store file this process serves (tests serve several).
 _GUARDS: dict[str, StoreGuard] = {}
 _GUARDS_LOCK = threading.Lock()
+#: Many readers or one writer (this process's, or another process's through a write request).
+GATE = Gate()
+#: The store files whose write requests this process answers (one thread each).
+_ANSWERING: set[str] = set()
 #: The last recovery of each store file, for the planner (see :func:`last_recovery`).
 _RECOVERIES: dict[str, Recovery] = {}
 T = TypeVar("T")
@@ -156,6 +152,8 @@ def _connection(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
         con = open_store(db_path, readonly)
         _OPENED.append(con)
         watch.remember()
+    if not readonly:
+        _answer_write_requests(db_path)
     return con
 
 
@@ -178,7 +176,8 @@ def cursor() -> duckdb.DuckDBPyConnection:
     When the store cannot be opened, shows why (in both languages) and stops the page.
     """
     try:
-        return _connection(str(default_db_path()), read_only()).cursor()
+        with GATE.reading():  # not while a write or another process's write is under way
+            return _connection(str(default_db_path()), read_only()).cursor()
     except StoreUnavailableError as exc:
         from viz.markup import plain
 
@@ -226,6 +225,10 @@ def watch_store() -> None:
 def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run one write of the app (upload, delete, a log entry) on a file known to be the app's own.
 
+    The app lets go of its read-only connection, opens the file read-write for this write alone
+    (waiting, up to the ``write_wait_s`` setting, for a command-line reader to finish), and
+    reopens it read-only at the next read.
+
     Args:
         action: Writes through the cursor it is given.
 
@@ -238,7 +241,7 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         LoadError: What ``action`` raised (busy, refused by the database).
     """
     watch = guard()
-    with watch.lock:
+    with GATE.writing(), watch.lock:
         reason = watch.problem()
         if reason is not None:
             recovery = _recover(watch, reason)
@@ -249,16 +252,54 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
                 t("store_nothing_written", "zh", reason=zh),
                 t("store_nothing_written", "en", reason=en),
             )
+        close()  # the read-only connection: a process holds a file one way at a time
         try:
-            return action(cursor())
+            with open_for_writing(watch.path, wait_s=float(setting("write_wait_s")), ask=False) as con:
+                return action(con.cursor())
         finally:
-            with contextlib.suppress(duckdb.Error):
-                cursor().execute("CHECKPOINT")  # the file alone holds everything (no pending log)
-            damaged = watch.damaged_after_write()
+            damaged = watch.damaged_after_write()  # no connection is open now: reading the header is safe
             if damaged is None:
                 watch.remember()
             else:
                 _recover(watch, damaged)
+
+
+def _answer_write_requests(db_path: str) -> None:
+    """Start (once per file) the thread that lets go of the store when a command-line writer asks."""
+    with _GUARDS_LOCK:
+        if db_path in _ANSWERING:
+            return
+        _ANSWERING.add(db_path)
+    threading.Thread(target=_answer_loop, args=(db_path,), name=f"store-requests:{db_path}", daemon=True).start()
+
+
+def _answer_loop(db_path: str) -> None:
+    path = Path(db_path)
+    while path.exists() or path.parent.exists():
+        time.sleep(REQUEST_POLL_S)
+        pid = pending_request(path)
+        if pid is None or pid == os.getpid():
+            continue
+        with contextlib.suppress(Exception):  # a thread of its own: log, never die
+            _hand_over(guard(db_path), pid)
+
+
+def _hand_over(watch: StoreGuard, pid: int) -> None:
+    """Let another process write the store: close, wait until it is done, take the file as it left it."""
+    _LOG.warning("store %s: process %s asked to write it; letting go until it is done", watch.path, pid)
+    with GATE.writing(), watch.lock:
+        close()
+        deadline = time.monotonic() + float(setting("handover_max_s"))
+        while pending_request(watch.path) == pid and time.monotonic() < deadline:
+            time.sleep(REQUEST_POLL_S)
+        while lock_holder(watch.path) is not None and time.monotonic() < deadline:
+            time.sleep(REQUEST_POLL_S)  # its connection is still closing
+        problem = header_problem(watch.path)
+        if problem is None:
+            watch.remember()  # the other process's write is the store's new state, not damage
+            record(None, "store", "handed over", detail=f"written by process {pid}", db_path=watch.path)
+        else:
+            _recover(watch, problem)
 
 
 def last_recovery() -> Recovery | None:

@@ -27,19 +27,38 @@ cannot be opened.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
-from loaders.contracts.errors import BilingualError, LoadError, UnknownReportError
+from loaders.contracts.errors import BilingualError, LoadError, StoreBusyError, UnknownReportError
 from loaders.contracts.fields import OBSERVATION_FIELDS, names
-from loaders.contracts.paths import REPORTS_DIR, default_db_path
+from loaders.contracts.paths import REPORTS_DIR, default_db_path, uploads_dir
+from loaders.plans.documents import targets_json
 from loaders.read.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
 from loaders.read.load import load
 from loaders.read.record import LoadResult
+from loaders.read.synthetic import write_reports
+from loaders.read.tidy_csv import render_csv
+from loaders.read.workbook_write import render_workbook, template_bytes
+from loaders.store.access import open_for_reading, open_for_writing, prepare
+from loaders.store.build import (
+    build_store,
+    bundled_plan_files,
+    bundled_report_files,
+    load_file,
+    rebuild,
+    report_files_in,
+)
+from loaders.store.leftovers import remove_leftovers
+from loaders.store.queries import stored_report
+from loaders.store.writelog import record
+from loaders.store.writes import ingest_plan, ingest_result, ingest_upload
 
 EXTRACT_KEYS = names(OBSERVATION_FIELDS, exclude=("source_text",))
 
@@ -108,9 +127,6 @@ def _plain(value: object) -> object:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from loaders.store.schema import connect
-    from loaders.store.writelog import record
-    from loaders.store.writes import ingest_result, ingest_upload
 
     results = [(path, load(path)) for path in args.files]  # parse everything before writing anything
     for _, result in results:
@@ -128,14 +144,13 @@ def _ingest(args: argparse.Namespace) -> int:
             )
         if failed:
             return 2
-    own_store = args.db is None or Path(args.db).resolve() == default_db_path().resolve()
-    con = connect(args.db)
-    try:
+    uploads = uploads_dir(args.db)  # the kept copies of this store, beside it (never another store's)
+    with open_for_writing(Path(args.db or default_db_path())) as con:
         for path, result in results:
             bundled = path.resolve().is_relative_to(REPORTS_DIR.resolve())
             try:
-                if own_store and not bundled:  # keep a copy: a rebuild brings the report back
-                    outcome = ingest_upload(con, result, path.read_bytes())
+                if not bundled:  # keep a copy: a rebuild brings the report back
+                    outcome = ingest_upload(con, result, path.read_bytes(), uploads)
                 else:
                     outcome = ingest_result(con, result)
             except LoadError as exc:
@@ -145,23 +160,26 @@ def _ingest(args: argparse.Namespace) -> int:
             record(con, "ingest", outcome.action, report_id=result.report_id, file_sha256=result.sha256,
                    detail=f"{result.source_file} (python -m loaders ingest)")  # fmt: skip
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
-            if not own_store and not bundled:
-                print(
-                    f"  注意：未保留 {path.name} 的副本，rebuild 不会恢复此报告（副本只为默认数据库保留）。\n"
-                    f"  note: no copy of {path.name} is kept, so a rebuild will not bring this report back"
-                    " (copies are kept for the default store only).",
-                    file=sys.stderr,
-                )
-    finally:
-        con.close()
     return 0
 
 
+@contextlib.contextmanager
+def _held(path: Path) -> Iterator[None]:
+    """Hold the store's file for the block (a serving dashboard asked to let go of it); nothing when it is new."""
+    if not path.exists():
+        yield
+        return
+    with open_for_writing(path):
+        yield
+
+
 def _rebuild(args: argparse.Namespace) -> int:
-    from loaders.store.build import rebuild
 
     _remove_leftovers(args)
-    for outcome in rebuild(args.db):
+    path = Path(args.db or default_db_path())
+    with _held(path):  # a serving dashboard lets go of the file while it is replaced
+        outcomes = rebuild(path)
+    for outcome in outcomes:
         print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} rows)")
         for note in outcome.notes:
             print(f"  {note}", file=sys.stderr)
@@ -170,47 +188,31 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from loaders.store.build import bundled_plan_files, bundled_report_files, load_file
-    from loaders.store.schema import StoreOutdatedError, connect
-    from loaders.store.writes import ingest_plan, ingest_result
-
+    """Build the store when missing, rebuild it when of another version or damaged, else load what changed."""
     path = Path(args.db or default_db_path())
-    if not path.exists():
-        return _rebuild(args)
     _remove_leftovers(args)
-    try:
-        con = connect(path)
-    except StoreOutdatedError:
-        print(
-            f"数据库结构已更新，正在从 data/ 重建 / the store's schema changed: rebuilt from data/ ({path})",
-            file=sys.stderr,
-        )
-        return _rebuild(args)
-    try:
+    done = prepare(path)  # missing: built; another version: rebuilt; damaged (not locked): kept aside, rebuilt
+    if done is not None:
+        print(f"数据库已重建 / {done}", file=sys.stderr)
+        return 0
+    with open_for_writing(path) as con:
         for file in bundled_report_files():
             outcome = ingest_result(con, load_file(file))
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
         for file in bundled_plan_files():
             outcome = ingest_plan(con, file)
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} targets)")
-    finally:
-        con.close()
     return 0
 
 
 def _remove_leftovers(args: argparse.Namespace) -> None:
     """Files killed builds and uploads left behind (``.rebuild-*``, ``.upload-*``), at start."""
-    from loaders.contracts.paths import uploads_dir
-    from loaders.store.leftovers import remove_leftovers
-
-    for path in remove_leftovers(Path(args.db or default_db_path()), uploads_dir()):
+    for path in remove_leftovers(Path(args.db or default_db_path()), uploads_dir(args.db)):
         print(f"removed a leftover of a killed process: {path}", file=sys.stderr)
 
 
 def _synthetic(args: argparse.Namespace) -> int:
     import time
-
-    from loaders.read.synthetic import write_reports
 
     started = time.perf_counter()
     try:
@@ -225,7 +227,6 @@ def _synthetic(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from loaders.store.build import build_store, bundled_plan_files, bundled_report_files, report_files_in
 
     files = bundled_report_files() if args.bundled else []
     for folder in args.folders:
@@ -253,7 +254,6 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _targets(args: argparse.Namespace) -> int:
-    from loaders.plans.documents import targets_json
 
     text = targets_json(args.plan)
     if args.json:
@@ -268,7 +268,6 @@ def _targets(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from loaders.read.workbook_write import template_bytes
 
     if args.out.suffix.lower() != ".xlsx":
         print(
@@ -279,10 +278,6 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from loaders.read.tidy_csv import render_csv
-    from loaders.read.workbook_write import render_workbook
-    from loaders.store.queries import stored_report
-    from loaders.store.schema import connect
 
     suffix = args.out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -291,7 +286,7 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    con = connect(args.db, read_only=True)
+    con = open_for_reading(Path(args.db or default_db_path()))
     try:
         report, source_file = stored_report(con, args.report)
     except UnknownReportError as exc:
@@ -379,16 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except StoreBusyError as exc:  # held by another process for longer than we waited
+        print(exc.message, file=sys.stderr)
+        return 3
     except BilingualError as exc:  # a file not loaded, an unknown plan or report, an outdated store
         print(exc.message, file=sys.stderr)
         return 2
-    except duckdb.IOException as exc:
-        print(
-            f"无法打开数据库（可能正被仪表盘占用，请稍后重试或使用 rebuild）：{exc}\n"
-            f"cannot open the database (it may be in use by the dashboard; retry or use rebuild): {exc}",
-            file=sys.stderr,
-        )
-        return 3
     except duckdb.Error as exc:  # whatever else the database says: a message, never a traceback
         said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         print(f"数据库出错：{said}\nthe database reported an error: {said}", file=sys.stderr)

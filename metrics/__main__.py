@@ -21,18 +21,19 @@ import json
 import math
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import STATUSES
 from metrics import queries
 from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark, rank_within_peers
 from metrics.errors import MetricsError
 from metrics.observations import OBSERVATION_COLUMNS
-from metrics.targets import STATUSES, compute_attainment
+from metrics.targets import compute_attainment
 
 
 class StoreUnavailableError(MetricsError):
@@ -46,25 +47,17 @@ def store_reader(db_path: Path | None) -> Iterator[Any]:
     Raises:
         StoreUnavailableError: The store cannot be opened.
     """
-    from loaders.contracts.paths import default_db_path
-    from loaders.store.build import rebuild
-    from loaders.store.queries import StoreReader
-    from loaders.store.schema import connect
+    from loaders.store.access import store_reader as open_reader
 
-    path = Path(db_path or default_db_path())
-    if not path.exists():
-        print(f"数据库不存在，正在由 data/ 构建 / building the store from data/: {path}", file=sys.stderr)
-        rebuild(path)
-    try:
-        con = connect(path, read_only=True)
-    except Exception as exc:  # duckdb's own exception types; metrics does not import duckdb
-        raise StoreUnavailableError(
-            f"无法以只读方式打开数据库 {path}：{exc}", f"{path}: expected a readable DuckDB store, found: {exc}"
-        ) from exc
-    try:
-        yield StoreReader(con)
-    finally:
-        con.close()
+    with ExitStack() as stack:
+        try:
+            reader = stack.enter_context(open_reader(db_path))
+        except Exception as exc:  # duckdb's own exception types and a busy store; metrics does not import duckdb
+            message = getattr(exc, "message", None) or str(exc)
+            raise StoreUnavailableError(
+                f"无法以只读方式打开数据库：{message}", f"expected a readable DuckDB store, found: {message}"
+            ) from exc
+        yield reader
 
 
 def _plain(value: object) -> object:

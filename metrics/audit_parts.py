@@ -15,8 +15,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from metrics.findings import finding, fmt, key_part, missing, prepare, to_frame
-from metrics.observations import SCHOOL_SUBJECT, TOTAL_LABELS, require_columns
+from metrics.observations import TOTAL_LABELS, require_columns
 from metrics.units import find_unit_factor
 
 #: How a share or rate relates to counts. ``basis = total``: share = count / the table's total

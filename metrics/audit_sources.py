@@ -17,8 +17,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from metrics.findings import finding, fmt, prepare, to_frame
-from metrics.observations import SCHOOL_SUBJECT, TOTAL_LABELS
+from metrics.observations import TOTAL_LABELS
 
 
 def _decimals(value: float) -> int:

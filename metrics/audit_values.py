@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from metrics.findings import finding, fmt, key_part, lines_text, prepare, to_frame
-from metrics.observations import SCHOOL_SUBJECT, TOTAL_LABELS
+from metrics.observations import TOTAL_LABELS
 
 
 def check_conflicts(

@@ -14,13 +14,8 @@ import numpy as np
 import pandas as pd
 
 from loaders.contracts.fields import OBSERVATION_FIELDS, names
-from metrics.observations import (
-    BENCHMARK_SUBJECTS,
-    SCHOOL_SUBJECT,
-    require_columns,
-    require_indicators,
-    select_observations,
-)
+from loaders.contracts.vocabulary import BENCHMARK_SUBJECTS, SCHOOL_SUBJECT
+from metrics.observations import require_columns, require_indicators, select_observations
 from metrics.units import convert_to_units
 
 #: What a comparison needs: the report and school, and every observation column but the line's text.

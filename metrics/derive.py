@@ -19,7 +19,8 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.contracts.formula import DEFAULT_SUBJECT, Formula, parse_formula
-from metrics.observations import ROW_REQUIRED, SCHOOL_SUBJECT, require_columns, select_observations, with_basis
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
+from metrics.observations import ROW_REQUIRED, require_columns, select_observations, with_basis
 
 #: Decimals a derived value is rounded to (as the reports print rates and ratios).
 DERIVED_DECIMALS = 2

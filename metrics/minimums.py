@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from metrics.derive import with_derived
-from metrics.observations import SCHOOL_SUBJECT, TOTAL_LABELS, require_columns, select_observations, with_basis
+from metrics.observations import TOTAL_LABELS, require_columns, select_observations, with_basis
 from metrics.units import find_unit_factor
 
 MINIMUM_STATUSES = ("met", "below", "restricted", "no_value", "no_threshold")

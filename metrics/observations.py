@@ -23,11 +23,6 @@ ROW_REQUIRED = ["report_id", "school", "report_year", *names(OBSERVATION_FIELDS,
 #: One quantity within a report: the same key may be stated in several tables.
 VALUE_KEY = ["report_id", "school", "indicator_id", "subject", "year", "years_after"]
 
-#: Subjects that carry the graduate survey's benchmark series.
-BENCHMARK_SUBJECTS = ("全省", "本科", "高职")
-
-#: The subject that carries a school's own value.
-SCHOOL_SUBJECT = "本校"
 
 #: Row labels that state a table's total.
 TOTAL_LABELS = ("合计", "总数", "总计")

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.observations import SCHOOL_SUBJECT, require_columns
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
+from metrics.observations import require_columns
 
 #: The two-sided 95 % normal quantile.
 Z_95 = 1.959963984540054

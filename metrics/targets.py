@@ -29,10 +29,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from loaders.contracts.fields import TARGET_FIELDS, names
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from metrics.entries import SERIES_FRAME_COLUMNS, entered_series, merge_series
 from metrics.errors import MetricsError, PlanNotFoundError
 from metrics.observations import (
-    SCHOOL_SUBJECT,
     collapse_restatements,
     missing,
     require_columns,
@@ -51,9 +51,6 @@ from metrics.progress import (  # the scalar rules, re-exported for callers that
 )
 from metrics.trends import TREND_REQUIRED, build_series, compute_cagr
 from metrics.units import convert_value
-
-STATUSES = ("met", "on_track", "in_progress", "off_track", "not_met", "no_data", "not_measurable")
-
 
 #: What attainment needs of a target: every target column but where it was written and how.
 TARGET_REQUIRED = names(

@@ -142,14 +142,24 @@ def test_a_report_ingested_from_outside_data_comes_back_after_a_rebuild(tmp_path
         zip(log["action"], log["report_id"], log["outcome"], strict=True)
     )
 
-    other = tmp_path / "别的.duckdb"  # another store: no copy, and the command says so
+    other = tmp_path / "别的.duckdb"  # another store keeps its copies beside its own file, never in ours
     rebuild(other)
     elsewhere = tmp_path / "另一所.csv"
     elsewhere.write_bytes(tidy_csv("另一所职业学院"))
     assert main(["ingest", str(elsewhere), "--db", str(other)]) == 0
-    err = capsys.readouterr().err
-    assert "rebuild 不会恢复此报告" in err and "a rebuild will not bring this report back" in err
     assert [e.report_id for e in kept_uploads(uploads)] == ["外校职业学院-2021"]
+    assert [e.report_id for e in kept_uploads(tmp_path / "别的.duckdb.uploads")] == ["另一所职业学院-2021"]
+    elsewhere.unlink()
+    assert main(["rebuild", "--db", str(other)]) == 0  # its own copy brings it back to it …
+    con = connect(other, read_only=True)
+    schools = {row[0] for row in con.execute("SELECT school FROM reports").fetchall()}
+    con.close()
+    assert "另一所职业学院" in schools and "外校职业学院" not in schools
+    assert main(["rebuild"]) == 0  # … and never to the default store
+    con = connect(db, read_only=True)
+    schools = {row[0] for row in con.execute("SELECT school FROM reports").fetchall()}
+    con.close()
+    assert "外校职业学院" in schools and "另一所职业学院" not in schools
 
 
 # ------------------------------------------------------------------------------ 2. parsing under limits

@@ -21,7 +21,7 @@ from pandas.testing import assert_frame_equal
 from PIL import Image, ImageChops
 
 from loaders.store.build import rebuild
-from loaders.store.queries import read_observations
+from loaders.store.queries import StoreReader, read_observations
 from loaders.store.schema import connect
 from viz import png as png_module
 from viz.__main__ import load_context
@@ -49,7 +49,7 @@ def store_rows(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataF
 def items(store_rows: tuple[Path, pd.DataFrame]) -> dict:
     con = connect(store_rows[0], read_only=True)
     try:
-        ctx = load_context(con, school="温州职业技术学院", year=2020, lang="zh", benchmark="高职")
+        ctx = load_context(StoreReader(con), school="温州职业技术学院", year=2020, lang="zh", benchmark="高职")
     finally:
         con.close()
     return {f"{page}:{item.key}": item for page, build in SECTIONS.items() for item in build(ctx)}

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from loaders.contracts.vocabulary import STATUSES
 from metrics import MetricsError, MissingColumnsError, PlanNotFoundError, UnitMismatchError
 from metrics.observations import OBSERVATION_COLUMNS
 from metrics.targets import (
     ATTAINMENT_COLUMNS,
-    STATUSES,
     compute_attainment,
     compute_progress,
     judge_met,

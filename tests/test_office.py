@@ -25,6 +25,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from loaders.contracts.paths import ROOT
 from loaders.store.build import rebuild
+from loaders.store.queries import StoreReader
 from loaders.store.schema import connect
 from metrics.errors import MissingColumnsError
 from viz.__main__ import load_context, load_dossier
@@ -58,8 +59,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _dossier(db: Path, page: str = "all", lang: str = "zh") -> Dossier:
     con = connect(db, read_only=True)
     try:
-        ctx = load_context(con, school=SCHOOL, year=2020, lang=lang, benchmark="高职")
-        return load_dossier(con, ctx, page, None)
+        ctx = load_context(StoreReader(con), school=SCHOOL, year=2020, lang=lang, benchmark="高职")
+        return load_dossier(StoreReader(con), ctx, page, None)
     finally:
         con.close()
 

@@ -16,7 +16,7 @@ from PIL import Image
 
 from loaders.contracts.paths import ROOT
 from loaders.store.build import rebuild
-from loaders.store.queries import read_observations
+from loaders.store.queries import StoreReader, read_observations
 from loaders.store.schema import connect
 from viz.__main__ import attainment_tables, load_context
 from viz.catalogue import SECTIONS
@@ -39,8 +39,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def loaded(db: Path):
     con = connect(db, read_only=True)
     try:
-        ctx = load_context(con, school=SCHOOL, year=2020, lang="zh", benchmark="高职")
-        return ctx, {page: build(ctx) for page, build in SECTIONS.items()}, attainment_tables(con, ctx, None)
+        ctx = load_context(StoreReader(con), school=SCHOOL, year=2020, lang="zh", benchmark="高职")
+        return (
+            ctx,
+            {page: build(ctx) for page, build in SECTIONS.items()},
+            attainment_tables(StoreReader(con), ctx, None),
+        )
     finally:
         con.close()
 

@@ -189,7 +189,8 @@ def test_cli_ingest_and_rebuild(db_path: Path, bundled_report: Path, capsys) -> 
     con.close()
 
 
-def test_cli_reports_a_locked_database(db_path: Path, bundled_report: Path, capsys) -> None:
+def test_cli_reports_a_locked_database(db_path: Path, bundled_report: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("QUALITY_CLI_WAIT_S", "1")  # a holder that is not a dashboard never lets go
     rebuild(db_path)
     import subprocess
     import sys
@@ -207,7 +208,9 @@ def test_cli_reports_a_locked_database(db_path: Path, bundled_report: Path, caps
         assert holder.stdout.readline().strip() == "ok"
         assert main(["ingest", str(bundled_report), "--db", str(db_path)]) == 3
         err = capsys.readouterr().err
-        assert "无法打开数据库" in err and "cannot open the database" in err
+        assert f"数据库正被进程 {holder.pid}" in err and f"the store is in use by process {holder.pid}" in err
+        assert "本次未写入任何内容" in err and "Nothing was written" in err
+        assert not Path(f"{db_path}.write-request").exists()  # the request is taken back
     finally:
         holder.kill()
         holder.wait()

@@ -18,7 +18,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from loaders.contracts.errors import BilingualError
+from loaders.contracts.errors import BilingualError, LoadError
+from metrics import queries
+from metrics.queries import Reader
 from viz.catalogue import SECTIONS
 from viz.documents import DOCUMENTS, render_document
 from viz.dossier import Dossier
@@ -32,13 +34,11 @@ class PackError(BilingualError):
     """A pack cannot be made as asked (no such school or year, no such plan)."""
 
 
-def load_context(
-    con: duckdb.DuckDBPyConnection, *, school: str | None, year: int | None, lang: str, benchmark: str
-) -> Context:
+def load_context(reader: Reader, *, school: str | None, year: int | None, lang: str, benchmark: str) -> Context:
     """The charts' context of one report, read from the store.
 
     Args:
-        con: A connection to the store.
+        reader: The store's reader (:func:`loaders.store.access.store_reader`).
         school: School (the newest report's school when None).
         year: Report data year (the school's newest when None).
         lang: ``zh`` or ``en``.
@@ -50,10 +50,7 @@ def load_context(
     Raises:
         PackError: No report of that school and year is loaded.
     """
-    from loaders.store.queries import StoreReader, read_reports
-    from metrics import queries
-
-    reports = read_reports(con)
+    reports = reader.reports()
     if reports.empty:
         raise PackError("数据库中没有报告。", "No report is loaded.")
     school = school or str(reports["school"].iloc[0])
@@ -70,7 +67,6 @@ def load_context(
             f"No {year} report of {school} (loaded: {years}).",
         )
     report_id = str(report["report_id"].iloc[0])
-    reader = StoreReader(con)  # the same questions the dashboard asks (metrics.queries), on this connection
     return build_context(
         school=school,
         year=year,
@@ -84,12 +80,12 @@ def load_context(
 
 
 def load_attainment(
-    con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None
+    reader: Reader, ctx: Context, plan_id: str | None
 ) -> tuple[pd.DataFrame, str, tuple[str, ...]] | None:
     """The attainment of a plan's targets by the context's school, as the 规划对标 page computes it.
 
     Args:
-        con: A connection to the store.
+        reader: The store's reader (:func:`loaders.store.access.store_reader`).
         ctx: The charts' context (school, its reports, the registry).
         plan_id: The plan (the first loaded plan when None).
 
@@ -99,10 +95,7 @@ def load_attainment(
     Raises:
         PackError: There is no plan ``plan_id``.
     """
-    from loaders.store.queries import StoreReader, read_plans
-    from metrics import queries
-
-    plans = read_plans(con)
+    plans = reader.plans()
     if plans.empty:
         return None
     plan_id = plan_id or str(plans["plan_id"].iloc[0])
@@ -110,15 +103,15 @@ def load_attainment(
     if plan.empty:
         raise PackError(f"没有规划“{plan_id}”。", f"No plan {plan_id!r}.")
     plan = plan.iloc[0]
-    attainment = queries.attainment(StoreReader(con), plan_id, ctx.school)
+    attainment = queries.attainment(reader, plan_id, ctx.school)
     return attainment, plan_title(plan_id, str(plan["title"]), ctx.lang), plan_tables(plan)
 
 
-def load_dossier(con: duckdb.DuckDBPyConnection, ctx: Context, page: str, plan_id: str | None) -> Dossier:
+def load_dossier(reader: Reader, ctx: Context, page: str, plan_id: str | None) -> Dossier:
     """The view the dashboard shows for ``page`` (``all``: the whole dashboard, with the plan's targets).
 
     Args:
-        con: A connection to the store.
+        reader: The store's reader (:func:`loaders.store.access.store_reader`).
         ctx: The charts' context.
         page: A key of :data:`viz.catalogue.SECTIONS`, or ``all``.
         plan_id: The plan of the whole dashboard's targets (the first loaded plan when None).
@@ -131,14 +124,14 @@ def load_dossier(con: duckdb.DuckDBPyConnection, ctx: Context, page: str, plan_i
     """
     if page != "all":
         return Dossier(ctx, {page: SECTIONS[page](ctx)})
-    loaded = load_attainment(con, ctx, plan_id)
+    loaded = load_attainment(reader, ctx, plan_id)
     attainment, title, tables = loaded if loaded is not None else (None, "", ())
     return Dossier(ctx, {name: build(ctx) for name, build in SECTIONS.items()}, attainment, title, tables, whole=True)
 
 
-def attainment_tables(con: duckdb.DuckDBPyConnection, ctx: Context, plan_id: str | None) -> dict[str, PackTable]:
+def attainment_tables(reader: Reader, ctx: Context, plan_id: str | None) -> dict[str, PackTable]:
     """The plan-target table of the 规划对标 page for the whole-dashboard pack (empty without plans)."""
-    loaded = load_attainment(con, ctx, plan_id)
+    loaded = load_attainment(reader, ctx, plan_id)
     if loaded is None:
         return {}
     return dict(Dossier(ctx, {}, *loaded, whole=True).pack_tables())
@@ -186,29 +179,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from loaders.contracts.paths import default_db_path
-    from loaders.store.schema import connect
+    from loaders.store.access import store_reader
 
     db = args.db or default_db_path()
     if not Path(db).exists():
         print(f"找不到数据库 {db}（先运行 python -m loaders sync）。\nNo store at {db} (run python -m loaders sync).")
         return 1
     try:
-        con = connect(db, read_only=True)
-    except duckdb.IOException as exc:
-        print(
-            f"无法打开 {db}：{exc}\n正在运行的仪表盘会独占数据库，可先停止它或用 --db 指定一份副本。\n"
-            f"Cannot open {db}: {exc}\nA running dashboard holds the store; stop it or pass a copy with --db.",
-            file=sys.stderr,
-        )
-        return 1
-    try:
-        ctx = load_context(con, school=args.school, year=args.year, lang=args.lang, benchmark=args.benchmark)
-        dossier = load_dossier(con, ctx, args.page, args.plan)
+        with store_reader(db) as reader:
+            ctx = load_context(reader, school=args.school, year=args.year, lang=args.lang, benchmark=args.benchmark)
+            dossier = load_dossier(reader, ctx, args.page, args.plan)
     except PackError as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    finally:
-        con.close()
+    except (duckdb.Error, LoadError) as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        print(f"无法打开 {db}：{message}\nCannot open {db}: {message}", file=sys.stderr)
+        return 1
     kind = output_format(args.format, args.out)
     data = render_document(kind, dossier, _progress, png=not args.no_png)
     args.out.parent.mkdir(parents=True, exist_ok=True)

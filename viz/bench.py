@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from loaders.store.queries import StoreReader
+
 
 def _quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
@@ -56,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         rebuild(db)
         con = connect(db, read_only=True)
         try:
-            ctx = load_context(con, school=None, year=None, lang="zh", benchmark="高职")
-            tables = attainment_tables(con, ctx, None)
+            ctx = load_context(StoreReader(con), school=None, year=None, lang="zh", benchmark="高职")
+            tables = attainment_tables(StoreReader(con), ctx, None)
         finally:
             con.close()
     items = {page: build(ctx) for page, build in SECTIONS.items()}
@@ -147,8 +149,8 @@ def office(*, cold: bool) -> int:
         started = time.perf_counter()
         con = connect(db, read_only=True)
         try:
-            ctx = load_context(con, school=None, year=None, lang="zh", benchmark="高职")
-            dossier = load_dossier(con, ctx, "all", None)
+            ctx = load_context(StoreReader(con), school=None, year=None, lang="zh", benchmark="高职")
+            dossier = load_dossier(StoreReader(con), ctx, "all", None)
         finally:
             con.close()
         assemble = time.perf_counter() - started

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from viz.charts import format_value, rounded
 from viz.frames import cohort_label
 from viz.i18n import benchmark_name, status_name, t, unit_name
@@ -78,7 +79,9 @@ def headline_cards(
                 if not match.empty:
                     row["verdict"] = match["verdict"].iloc[0]
         else:
-            own = observations[(observations["indicator_id"] == indicator_id) & (observations["subject"] == "本校")]
+            own = observations[
+                (observations["indicator_id"] == indicator_id) & (observations["subject"] == SCHOOL_SUBJECT)
+            ]
             own = own.sort_values(["year", "source_line"], ascending=[False, True], kind="stable")
             if not own.empty:
                 first = own.iloc[0]
@@ -152,7 +155,7 @@ def target_text(card: dict, lang: str) -> str:
     year = card.get("target_year")
     relative = card.get("relative_to")
     if isinstance(relative, str) and relative:
-        subject = relative.replace("|", "@").partition("@")[2] or "本校"
+        subject = relative.replace("|", "@").partition("@")[2] or SCHOOL_SUBJECT
         bench = benchmark_name(subject, lang)
         multiple = f"{float(card['target_value']):g}"
         current = card.get("current_target_value")

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from loaders.contracts.paths import SPECS_DIR
 from loaders.contracts.registry import registry_units
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from viz.charts import benchmark_bars, grouped_bars, horizontal_bars, trend_lines
 from viz.frames import (
     benchmark_chart_frame,
@@ -98,7 +99,7 @@ class PageCharts(_Model):
     id: str
     intro: str = ""
     kpis: tuple[str, ...] = ()
-    kpi_subject: str = "本校"
+    kpi_subject: str = SCHOOL_SUBJECT
     target_domains: tuple[str, ...] = ()
     note: str = ""
     chart: tuple[ChartSpec, ...]

@@ -21,6 +21,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from viz.i18n import unit_name
 from viz.markup import plain
 from viz.theme import (
@@ -258,7 +259,7 @@ def benchmark_bars(
         if part.empty:
             continue
         role = part["role"].iloc[0] if "role" in part.columns else name
-        if role == "本校" or "role" not in part.columns:
+        if role == SCHOOL_SUBJECT or "role" not in part.columns:
             colour = series_colour(role, position)
         else:
             colour = BENCHMARK_GREYS[min(grey, len(BENCHMARK_GREYS) - 1)]
@@ -466,7 +467,7 @@ def trend_lines(
             x=_labels(part[x]),
             y=part[value],
             mode="lines+markers+text",
-            line={"color": series_colour(role, position), "width": 4 if role == "本校" else 3},
+            line={"color": series_colour(role, position), "width": 4 if role == SCHOOL_SUBJECT else 3},
             marker={"size": 11},
             text=[format_value(v, unit, with_unit=False) for v in part[value]],
             textposition="top center",

@@ -38,13 +38,14 @@ from pptx.oxml.ns import qn
 from pptx.text.text import Font
 from pptx.util import Emu, Inches, Pt
 
+from loaders.contracts.vocabulary import STATUS_COLOURS
 from viz.charts import format_value
 from viz.dossier import Dossier, office_comparator, target_cells
 from viz.i18n import benchmark_name, status_name, t
 from viz.markup import plain
 from viz.pack import source_note
 from viz.sections import ChartItem
-from viz.theme import SCHOOL_COLOUR, STATUS_COLOURS
+from viz.theme import SCHOOL_COLOUR
 
 #: The deck's typeface: named for Latin and East Asian text (see the module docstring).
 FONT = "微软雅黑"

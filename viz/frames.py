@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT, SUBJECT_NAMES
 from viz.i18n import t
 
-SCHOOL = "本校"
-SERIES_NAMES = {
-    "本校": {"zh": "本校", "en": "School"},
-    "高职": {"zh": "全省高职", "en": "Zhejiang vocational"},
-    "全省": {"zh": "全省高校", "en": "All Zhejiang HEIs"},
-    "本科": {"zh": "全省本科", "en": "Zhejiang undergraduate"},
-}
+SCHOOL = SCHOOL_SUBJECT
+SERIES_NAMES = SUBJECT_NAMES
 #: Years after graduation → the i18n key of its words.
 YEARS_AFTER = {1: "one_year_after", 3: "three_years_after"}
 
@@ -260,7 +256,9 @@ def totals_by_year(
     return out[columns].sort_values(["series", "year"]).reset_index(drop=True)
 
 
-def indicator_values(observations: pd.DataFrame, labels: dict[str, str], *, subject: str = "本校") -> pd.DataFrame:
+def indicator_values(
+    observations: pd.DataFrame, labels: dict[str, str], *, subject: str = SCHOOL_SUBJECT
+) -> pd.DataFrame:
     """The first stated value of several indicators for one subject, one row per indicator.
 
     Args:

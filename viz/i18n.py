@@ -6,16 +6,9 @@ is a key here. A missing key falls back to the key itself so a gap is visible, n
 
 from __future__ import annotations
 
+from loaders.contracts.vocabulary import BENCHMARK_NAMES, STATUS_HELP, STATUS_NAMES
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
-from viz.vocabulary import (
-    BENCHMARK_NAMES,
-    CHECK_NAMES,
-    DOMAIN_NAMES,
-    LOG_WORDS,
-    STATUS_HELP,
-    STATUS_NAMES,
-    UNIT_NAMES_EN,
-)
+from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 

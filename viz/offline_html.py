@@ -25,6 +25,7 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.io as pio
 
+from loaders.contracts.vocabulary import STATUS_COLOURS
 from viz.charts import format_value
 from viz.dossier import Dossier, target_cells
 from viz.exports import safe_file_name
@@ -33,7 +34,7 @@ from viz.i18n import benchmark_name, status_name, t, unit_note
 from viz.markup import plain
 from viz.pack import source_note
 from viz.sections import ChartItem
-from viz.theme import FONT_FAMILY, SCHOOL_COLOUR, STATUS_COLOURS
+from viz.theme import FONT_FAMILY, SCHOOL_COLOUR
 
 Progress = Callable[[float, str], None]
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}

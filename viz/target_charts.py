@@ -12,9 +12,10 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT, STATUS_COLOURS
 from viz.charts import _html, empty_figure, format_value, wrap_label
 from viz.i18n import status_name, t, unit_name
-from viz.theme import SCHOOL_COLOUR, STATUS_COLOURS, TARGET_COLOUR, TEMPLATE_NAME
+from viz.theme import SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
 
 COMPARATOR_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "∈"}
 
@@ -65,7 +66,7 @@ def bullet(
     benchmark_label: str = "高职",
     status: str = "no_data",
     comparator: str = ">=",
-    value_label: str = "本校",
+    value_label: str = SCHOOL_SUBJECT,
     target_label: str = "目标",
     lang: str = "zh",
 ) -> go.Figure:

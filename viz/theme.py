@@ -10,6 +10,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from loaders.contracts.vocabulary import BENCHMARK_SUBJECTS, SCHOOL_SUBJECT
+
 #: Chinese-first font stack; "Noto Sans CJK SC" is installed by the set-up for server-side PNGs.
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
@@ -28,23 +30,12 @@ NEUTRAL_COLOUR = "#7f8c8d"
 BENCHMARK_GREYS = ("#5a6473", "#a7b0bc", "#d3d8df")
 #: Fixed colours where a chart has no order of benchmarks (the compare page's lines).
 SERIES_COLOURS = {
-    "本校": SCHOOL_COLOUR,
-    "高职": BENCHMARK_GREYS[0],
-    "全省": BENCHMARK_GREYS[1],
-    "本科": BENCHMARK_GREYS[2],
+    SCHOOL_SUBJECT: SCHOOL_COLOUR,
+    **dict(zip(BENCHMARK_SUBJECTS, BENCHMARK_GREYS, strict=True)),
 }
 #: Sequence for series without a fixed role (channels, cohorts, years).
 QUALITATIVE = ["#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50"]
 
-STATUS_COLOURS = {
-    "met": "#2e8b57",
-    "on_track": "#7cb342",
-    "in_progress": "#5d6d7e",  # neutral: nothing says it is failing yet
-    "off_track": "#e08a1e",
-    "not_met": "#c0392b",
-    "no_data": "#95a5a6",
-    "not_measurable": "#bdc3c7",
-}
 
 BASE_FONT_SIZE = 18  # readable at 3 m from a projected 1080p screen
 TEMPLATE_NAME = "quality_report"

@@ -1,18 +1,13 @@
-"""The closed vocabularies the interface names in zh and en: benchmarks, domains, attainment statuses
-(and what each means), the check-up's checks, the write log's actions and outcomes, and units.
+"""The closed vocabularies the interface names in zh and en: domains, the check-up's checks, the
+write log's actions and outcomes, and units.
 
-Belongs here: tables only. The functions that look them up (``status_name``, ``unit_name`` …) and the
-page text are :mod:`viz.i18n`; names that come with the data (subjects, plans, tables) :mod:`viz.names`.
+Belongs here: tables only. The functions that look them up (``status_name``, ``unit_name`` …) and
+the page text are :mod:`viz.i18n`; benchmarks and attainment statuses are declared in
+``data/specs/vocabulary.toml`` (:mod:`loaders.contracts.vocabulary`); names that come with the
+data (subjects, plans, tables) :mod:`viz.names`.
 """
 
 from __future__ import annotations
-
-#: Benchmark series of the graduate survey, in display order.
-BENCHMARK_NAMES = {
-    "高职": {"zh": "全省高职", "en": "Zhejiang vocational"},
-    "全省": {"zh": "全省高校", "en": "All Zhejiang HEIs"},
-    "本科": {"zh": "全省本科", "en": "Zhejiang undergraduate"},
-}
 
 DOMAIN_NAMES = {
     "graduate_survey": {"zh": "毕业生调查", "en": "Graduate survey"},
@@ -24,38 +19,6 @@ DOMAIN_NAMES = {
     "research_service": {"zh": "科研与社会服务", "en": "Research and service"},
     "international": {"zh": "国际交流", "en": "International"},
     "finance": {"zh": "经费", "en": "Finance"},
-}
-
-STATUS_NAMES = {
-    "met": {"zh": "已达成", "en": "Met"},
-    "on_track": {"zh": "按进度可达成", "en": "On track"},
-    "in_progress": {"zh": "推进中", "en": "In progress"},
-    "off_track": {"zh": "进度滞后", "en": "Off track"},
-    "not_met": {"zh": "未达成", "en": "Not met"},
-    "no_data": {"zh": "暂无数据", "en": "No data"},
-    "not_measurable": {"zh": "年报无法衡量", "en": "Not measurable from the reports"},
-}
-#: What each status means, for tooltips and legends (the same words wherever a status is shown).
-STATUS_HELP = {
-    "met": {"zh": "最新数据已达到目标", "en": "The latest figure meets the target"},
-    "on_track": {
-        "zh": "两年以上数据：实际年均增速达到所需增速（≥ 95%）",
-        "en": "Two or more years of data: observed growth at least 95% of the growth needed",
-    },
-    "in_progress": {
-        "zh": "目标年未到，只有一年数据，尚不能判断趋势",
-        "en": "Target year still ahead and one year of data: too early to judge a trend",
-    },
-    "off_track": {
-        "zh": "两年以上数据：实际年均增速低于所需增速",
-        "en": "Two or more years of data: observed growth below the growth needed",
-    },
-    "not_met": {"zh": "目标年已到，未达到目标", "en": "The target year has come and the target is not met"},
-    "no_data": {"zh": "已载入的报告中没有这一指标", "en": "The loaded reports carry no figure for it"},
-    "not_measurable": {
-        "zh": "目标为文字表述，或年报没有对应指标",
-        "en": "The target is text, or no report indicator measures it",
-    },
 }
 
 

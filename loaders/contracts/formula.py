@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from loaders.contracts.errors import BilingualError
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 
 #: The subject a term without brackets means: the school's own row.
-DEFAULT_SUBJECT = "本校"
+DEFAULT_SUBJECT = SCHOOL_SUBJECT
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<ident>[a-z][a-z0-9_]*)(?:\[(?P<subject>[^\[\]]+)\])?|(?P<op>[-+*/()]))"

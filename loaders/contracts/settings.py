@@ -44,6 +44,18 @@ SETTINGS: tuple[Setting, ...] = (
         "refused with a 'please retry' message.",
     ),
     Setting(
+        "handover_max_s",
+        600.0,
+        "Longest time, in seconds, the dashboard lets go of its store for a command-line write that asked for it "
+        "(python -m loaders ingest …) before it takes the store back.",
+    ),
+    Setting(
+        "cli_wait_s",
+        120.0,
+        "How long, in seconds, a command-line read or write waits for the store when another process holds it "
+        "(a running dashboard is asked to let go of it for a write) before it gives up, writing nothing.",
+    ),
+    Setting(
         "db_readonly",
         False,
         "Open the DuckDB file read-only (a serving replica): no upload, replace or delete; a missing or "

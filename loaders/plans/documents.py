@@ -36,7 +36,15 @@ from loaders.contracts import registry
 from loaders.contracts.errors import BilingualError, FormatError, TableError, ValueParseError
 from loaders.contracts.fields import PLAN_FIELDS, TARGET_FIELDS, dtypes, names
 from loaders.contracts.paths import PLANS_DIR
-from loaders.plans.mapping import MAP_COLUMNS, MAP_KINDS, NOTE_NO_VALUE, NOTE_UNREVIEWED, TARGET_MAP_CSV, load_target_map, split_relative_to
+from loaders.plans.mapping import (
+    MAP_COLUMNS,
+    MAP_KINDS,
+    NOTE_NO_VALUE,
+    NOTE_UNREVIEWED,
+    TARGET_MAP_CSV,
+    load_target_map,
+    split_relative_to,
+)
 from loaders.plans.spec import PLAN_SPECS, Grammar, PlanClause, PlanSpec, PlanSpecs, PlanTable, load_plan_specs
 from loaders.plans.values import DIGIT_RE, ParsedValue, parse_target_value, split_value_parts, tidy
 from loaders.read.text import decode_text

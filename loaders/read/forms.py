@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.contracts.registry import known_units, registry_units, unit_factor
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from loaders.read.blocks import NUM, literal
 from loaders.read.coverage import CoverageItem, Problem
 from loaders.read.document import MAX_YEAR, MIN_YEAR, Caption, Document
@@ -210,7 +211,9 @@ def _read_row(
             year = column.year if column.cohort else column.year + row.cohort_offset
         else:
             year = column.year
-        kept |= doc.observe(item, row.indicator, "本校", year, row.years_after, value, table, index, factor, printed)
+        kept |= doc.observe(
+            item, row.indicator, SCHOOL_SUBJECT, year, row.years_after, value, table, index, factor, printed
+        )
     return kept
 
 

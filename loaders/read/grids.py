@@ -39,6 +39,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from loaders.contracts.registry import known_units, registry_units, subject_aliases, unit_factor
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from loaders.read.blocks import resolve_year
 from loaders.read.coverage import CoverageItem, Problem
 from loaders.read.document import MAX_YEAR, MIN_YEAR, Caption, Document
@@ -221,7 +222,7 @@ def survey_subject(label: str, doc: Document) -> tuple[str | None, str]:
         if text in subjects:
             return text
         if text == doc.school or text.startswith(doc.school):
-            return "本校"
+            return SCHOOL_SUBJECT
         found = aliases.get(("survey", text)) or aliases.get(("all", text))
         return found if found in subjects else None
 

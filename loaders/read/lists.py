@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from loaders.read.blocks import resolve_year
 from loaders.read.coverage import CoverageItem, Problem
 from loaders.read.document import Caption, Document
@@ -85,7 +86,7 @@ def read_list(doc: Document, spec: ListSpec, caption: Caption, item: CoverageIte
     year = int(resolve_year(spec.year, caption.title, doc.data_year) or doc.data_year)
     for count in spec.counts:
         value = _count(count, rows, item, caption.table)
-        doc.observe(item, count.indicator, "本校", year, None, value, caption.table, caption.index)
+        doc.observe(item, count.indicator, SCHOOL_SUBJECT, year, None, value, caption.table, caption.index)
     for row in rows:
         doc.list_rows.append(
             (

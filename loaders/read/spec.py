@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from loaders.contracts.paths import REPORT_SPEC
 from loaders.contracts.registry import registry_units
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from loaders.read.text import normalize
 
 YearRule = str | int  # "cohort" | "caption" | "report" | "report±N" | a fixed year
@@ -201,7 +202,7 @@ class PatternRow(_Model):
 
     indicator: str
     patterns: list[str] = Field(min_length=1)
-    subjects: list[str] = ["本校"]
+    subjects: list[str] = [SCHOOL_SUBJECT]
     unit: str | None = None
     year: YearRule | None = None
     years_after: int | None = None

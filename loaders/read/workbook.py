@@ -32,7 +32,18 @@ from loaders.contracts.errors import FormatError, TableError, ValueParseError
 from loaders.read.coverage import coverage_from_observations
 from loaders.read.record import LoadResult, table_from_frame
 from loaders.read.rows import Fallback, check_unique, check_year, format_number, read_row, typed_observations
-from loaders.read.workbook_layout import COLUMN_INDEX, COLUMNS, DOMAIN_SHEETS, HEADERS, INDICATOR_SHEET, INFO_SHEET, LISTS_SHEET, META_CELLS, META_SHEET, SHEET_DOMAINS
+from loaders.read.workbook_layout import (
+    COLUMN_INDEX,
+    COLUMNS,
+    DOMAIN_SHEETS,
+    HEADERS,
+    INDICATOR_SHEET,
+    INFO_SHEET,
+    LISTS_SHEET,
+    META_CELLS,
+    META_SHEET,
+    SHEET_DOMAINS,
+)
 from loaders.read.workbook_layout import where as _where
 
 __all__ = ["COLUMNS", "DOMAIN_SHEETS", "MAX_ZIP_MEMBERS", "OLE_MAGIC", "is_workbook", "read_workbook"]

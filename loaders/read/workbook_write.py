@@ -23,7 +23,20 @@ from loaders.contracts.registry import read_registry
 from loaders.read.record import OBSERVATION_COLUMNS
 from loaders.read.rows import IndicatorInfo, indicator_info
 from loaders.read.spec import load_spec
-from loaders.read.workbook_layout import COLUMN_INDEX, COLUMNS, DOMAIN_SHEETS, EXCEL_MAX_ROW, FORMULA_PREFIXES, INDICATOR_SHEET, INFO_SHEET, INSTRUCTIONS, LISTS_SHEET, META_CELLS, META_SHEET, SURVEY_DOMAIN
+from loaders.read.workbook_layout import (
+    COLUMN_INDEX,
+    COLUMNS,
+    DOMAIN_SHEETS,
+    EXCEL_MAX_ROW,
+    FORMULA_PREFIXES,
+    INDICATOR_SHEET,
+    INFO_SHEET,
+    INSTRUCTIONS,
+    LISTS_SHEET,
+    META_CELLS,
+    META_SHEET,
+    SURVEY_DOMAIN,
+)
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -266,7 +266,7 @@ def rebuild(
     Raises:
         LoadError: A file under ``data/reports`` (or a plan) cannot be loaded (the previous store is kept).
     """
-    uploads = uploads or uploads_dir()
+    uploads = uploads or uploads_dir(db_path)
     bundled = [p for p in bundled_report_files(reports_dir, uploads=uploads) if not isinstance(p, tuple)]
     summary = build_store(
         db_path,

@@ -173,7 +173,7 @@ def recover(path: Path, reason: str, uploads: Path | None = None) -> Recovery:
     from loaders.store.uploads import kept_uploads
     from loaders.store.writelog import record
 
-    uploads = uploads or uploads_dir()
+    uploads = uploads or uploads_dir(path)
     moved = move_aside(path)
     outcomes = rebuild(path, uploads=uploads, isolate=True)
     con = connect(path)

@@ -12,7 +12,15 @@ from pathlib import Path
 import duckdb
 
 from loaders.contracts.errors import BilingualError
-from loaders.contracts.fields import COVERAGE_FIELDS, ENTRY_FIELDS, LIST_ROW_FIELDS, OBSERVATION_FIELDS, PLAN_FIELDS, TARGET_FIELDS, sql_columns
+from loaders.contracts.fields import (
+    COVERAGE_FIELDS,
+    ENTRY_FIELDS,
+    LIST_ROW_FIELDS,
+    OBSERVATION_FIELDS,
+    PLAN_FIELDS,
+    TARGET_FIELDS,
+    sql_columns,
+)
 from loaders.contracts.paths import default_db_path
 from loaders.contracts.registry import read_registry
 
