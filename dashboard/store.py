@@ -39,7 +39,7 @@ from loaders.errors import BilingualError, StoreDamagedError
 from loaders.guard import Recovery, StoreGuard, move_aside, recover
 from loaders.leftovers import remove_leftovers
 from loaders.paths import default_db_path, uploads_dir
-from loaders.queries import read_entries, read_list_rows
+from loaders.queries import read_acceptances, read_entries, read_held_observations, read_list_rows
 from loaders.settings import read_only, setting
 from viz.i18n import both, t
 
@@ -51,6 +51,7 @@ VERSION_SQL = (
     " || '|' || (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM plans)"
     " || '|' || (SELECT count(*) || '/' || coalesce(max(updated_at), '') || '/' || coalesce(sum(hash(entry_id)), 0)"
     " FROM entries)"
+    " || '|' || (SELECT count(*) || '/' || coalesce(max(accepted_at), '') FROM acceptances)"
 )
 
 
@@ -354,6 +355,16 @@ def _school_observations(data: str, schools: tuple[str, ...], indicator_id: str 
     return _consistent(data, store.read_observations, schools=list(schools), indicator_id=indicator_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _held_observations(data: str, report_id: str) -> pd.DataFrame:
+    return _consistent(data, read_held_observations, report_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _acceptances(data: str, report_id: str | None) -> pd.DataFrame:
+    return _consistent(data, read_acceptances, report_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _indicators(data: str) -> pd.DataFrame:
     return _consistent(data, store.read_indicators)
@@ -413,6 +424,17 @@ def observations(report_id: str | None = None) -> pd.DataFrame:
     """Observations of one report with school, year and indicator names (all reports when None:
     avoid that on a large store; use :func:`school_observations`)."""
     return _read(_observations, report_id)
+
+
+def held_observations(report_id: str) -> pd.DataFrame:
+    """One report's figures *including* those held back, with ``held_reason`` and ``is_held`` — for the
+    Data page only (every other read leaves held-back figures out, see :mod:`loaders.holds`)."""
+    return _read(_held_observations, report_id)
+
+
+def acceptances(report_id: str | None = None) -> pd.DataFrame:
+    """The planners' acceptances of held-back figures (all, or one report's)."""
+    return _read(_acceptances, report_id)
 
 
 def school_observations(schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame:

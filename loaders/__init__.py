@@ -139,7 +139,7 @@ def load_bytes(
             f"the school name '{parsed.school[:80]}' holds characters that are not allowed (< > [ ] / \\ or"
             " control characters) or is not 2–60 characters long.",
         )
-    return LoadResult(
+    result = LoadResult(
         report_id=report_id_for(parsed.school, parsed.report_year),
         school=parsed.school,
         report_year=parsed.report_year,
@@ -155,6 +155,10 @@ def load_bytes(
         years=parsed.years,
         list_rows=list(getattr(parsed, "list_rows", [])),
     )
+    from loaders.holds import hold_doubtful
+
+    hold_doubtful(result)  # figures whose reading is in doubt: held back, listed in the coverage
+    return result
 
 
 def safe_file_name(name: str) -> str:

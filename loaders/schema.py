@@ -21,6 +21,8 @@ from loaders.fields import (
     TARGET_FIELDS,
     sql_columns,
 )
+from loaders.holds import SCHEMA as ACCEPTANCES_SCHEMA
+from loaders.holds import shown_sql
 from loaders.paths import default_db_path
 from loaders.registry import read_registry
 from loaders.writelog import SCHEMA as WRITE_LOG_SCHEMA
@@ -110,7 +112,8 @@ SELECT o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_e
        o.source_text, r.source_file
 FROM observations o
 JOIN reports r USING (report_id)
-JOIN indicators i USING (indicator_id);
+JOIN indicators i USING (indicator_id)
+WHERE {shown_sql("o")};  -- figures held back are not facts (loaders.holds)
 """
 
 
@@ -147,6 +150,7 @@ def connect(db_path: Path | str | None = None, read_only: bool = False) -> duckd
                 " Rebuild it: python -m loaders rebuild (everything comes from data/ and the kept uploads).",
             )
         if not read_only:
+            con.execute(ACCEPTANCES_SCHEMA)  # before the views, which read it
             con.execute(SCHEMA)
             con.execute(WRITE_LOG_SCHEMA)
             con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

@@ -1,0 +1,504 @@
+"""Figures held back: a figure whose *reading* is in doubt is stored, marked, and used by nothing until a
+planner accepts it.
+
+Belongs here: the checks run on every loaded report before it is stored (:func:`hold_doubtful`), the one
+place that decides which stored figures the pages may use (:func:`shown_sql`, :func:`held_sql`), and
+accepting a held figure (:func:`accept_figure`: kept in ``acceptances.json`` in the uploads folder and in
+the store's ``acceptances`` table, so a rebuild keeps it; every acceptance is in the write log).
+
+Two outcomes are kept apart:
+
+- **the reading is in doubt** — a parser says so (it sets ``held_reason``), or two figures that must
+  agree differ by a power of ten (×10, ×100 … ×10⁸: a number cut at a column gap, a unit wrong by 10⁴),
+  which a misreading explains and a report's own slip rarely does. The figure is *held back*: stored
+  with its reason (``held_reason``), listed in the coverage (item ``held``) and on the Data page, never
+  read as a fact (:func:`shown_sql`) until a planner accepts it;
+- **the report contradicts itself** — any other disagreement (rows not adding up to their 合计 by a few
+  units, a share off by a point): the figures are stored as printed and the check-up
+  (:mod:`metrics.audit`) says so. Nothing is held back for that.
+
+The checks (each on one report, figures in registry units):
+
+1. *the same figure elsewhere*: one indicator, subject, year (and years after graduation) read from two
+   different tables (the body and the appendix) with values a power of ten apart — both are held;
+2. *a rate against its counts*: a rule of ``data/specs/checkup_share_rules.csv`` with ``basis = row``
+   (报到率 = 报到数 ÷ 录取数 on the same row) — the stated rate a power of ten from 100 × count ÷ denominator;
+3. *shares against counts ÷ total*: a rule with ``basis = total`` — the stated share a power of ten from
+   100 × the row's count ÷ the table's total row (else the rule's denominator figure, else the sum of the
+   table's rows).
+
+In 2 and 3 the share and the count it is checked against are held (and the denominator when it is one
+printed figure): which of them was misread cannot be told, so none of them is used.
+
+A reason is stored as two lines, Chinese then English (``"中文\\nEnglish"``); a reason of one line (a
+parser's) is shown as it is in both languages (:func:`reason_text`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from loaders.coverage import CoverageItem, Problem
+from loaders.errors import TableError
+from loaders.paths import uploads_dir
+from loaders.uploads import ACCEPTANCES_FILE
+
+#: Row labels that state a table's total.
+TOTAL_LABELS = ("合计", "总数", "总计")
+#: Powers of ten a misreading explains (a cut number: 10, 100 …; a unit: 10⁴ for 元/万元, 10⁸ for 亿).
+MAX_POWER = 8
+#: How far the ratio of two readings may be from an exact power of ten (rounding of printed figures).
+POWER_TOLERANCE = 0.06
+
+#: The store's table of acceptances (created with the schema; see :mod:`loaders.schema`).
+ACCEPTANCE_COLUMNS = (
+    "report_id",
+    "source_line",
+    "indicator_id",
+    "subject",
+    "year",
+    "value",
+    "held_reason",
+    "accepted_by",
+    "accepted_at",
+    "note",
+)
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS acceptances (
+    report_id VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    indicator_id VARCHAR NOT NULL,
+    subject VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    value DOUBLE NOT NULL,
+    held_reason VARCHAR NOT NULL,  -- the reason the figure was held, as it was when accepted
+    accepted_by VARCHAR NOT NULL,
+    accepted_at VARCHAR NOT NULL,  -- UTC, ISO 8601
+    note VARCHAR NOT NULL
+);
+"""
+
+
+# ------------------------------------------------------------------------------------ the one rule
+def held_sql(alias: str = "o") -> str:
+    """SQL that is true for a stored figure that is held back now: it has a reason and no acceptance.
+
+    An acceptance is for one reading: the same report, line, indicator, subject, year *and value* (a
+    changed reading of a new version of the report is held again).
+    """
+    return (
+        f"(coalesce({alias}.held_reason, '') <> '' AND NOT EXISTS (SELECT 1 FROM acceptances a"
+        f" WHERE a.report_id = {alias}.report_id AND a.source_line = {alias}.source_line"
+        f" AND a.indicator_id = {alias}.indicator_id AND a.subject = {alias}.subject"
+        f" AND a.year = {alias}.year AND a.value = {alias}.value))"
+    )
+
+
+def shown_sql(alias: str = "o") -> str:
+    """SQL that is true for a figure the pages may use: not held back (see :func:`held_sql`).
+
+    Every read the pages, the exports and the command-line tools use filters with this; only the Data
+    page's list of figures asks for the held ones too.
+    """
+    return f"NOT {held_sql(alias)}"
+
+
+def reason_text(reason: object, lang: str) -> str:
+    """A stored reason in one language: the first line in Chinese, the second in English (one line: as is)."""
+    if reason is None or (isinstance(reason, float) and math.isnan(reason)):
+        return ""
+    lines = [line for line in str(reason).split("\n") if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return lines[0]
+    return lines[0] if lang == "zh" else lines[1]
+
+
+# ------------------------------------------------------------------------------------ the checks
+@dataclass(frozen=True)
+class _Row:
+    position: int
+    indicator_id: str
+    subject: str
+    year: int
+    years_after: int | None
+    value: float
+    unit: str
+    source_table: str
+    source_line: int
+
+
+def _power(a: float, b: float) -> int:
+    """``k`` when ``a`` and ``b`` are ``10**k`` apart (1 ≤ k ≤ :data:`MAX_POWER`, either way), else 0."""
+    if not (a > 0 and b > 0) or not (math.isfinite(a) and math.isfinite(b)):
+        return 0
+    ratio = max(a, b) / min(a, b)
+    k = round(math.log10(ratio))
+    if 1 <= k <= MAX_POWER and abs(ratio / 10**k - 1) <= POWER_TOLERANCE:
+        return k
+    return 0
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
+
+
+def _at(row: _Row) -> tuple[str, str]:
+    return f"{row.source_table}第 {row.source_line} 行", f"{row.source_table} line {row.source_line}"
+
+
+def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, list[tuple[str, str]]]:
+    """The figures whose reading is in doubt, and why.
+
+    Args:
+        rows: One report's figures.
+        share_rules: The rules of ``data/specs/checkup_share_rules.csv`` (objects with
+            ``share_indicator``, ``count_indicator``, ``basis``, ``denominator_indicator``,
+            ``denominator_subject``).
+
+    Returns:
+        ``position → [(zh, en), …]`` for every figure held.
+    """
+    held: dict[int, list[tuple[str, str]]] = {}
+
+    def hold(row: _Row, zh: str, en: str) -> None:
+        reasons = held.setdefault(row.position, [])
+        if (zh, en) not in reasons:
+            reasons.append((zh, en))
+
+    # 1. the same figure in two tables
+    groups: dict[tuple, list[_Row]] = {}
+    for row in rows:
+        groups.setdefault((row.indicator_id, row.subject, row.year, row.years_after), []).append(row)
+    for group in groups.values():
+        if len({r.source_table for r in group}) < 2:
+            continue
+        for i, one in enumerate(group):
+            for other in group[i + 1 :]:
+                if one.source_table == other.source_table or one.unit != other.unit:
+                    continue
+                k = _power(one.value, other.value)
+                if not k:
+                    continue
+                for this, that in ((one, other), (other, one)):
+                    where_zh, where_en = _at(that)
+                    hold(
+                        this,
+                        f"同一指标在{where_zh}为 {_fmt(that.value)}，与此处的 {_fmt(this.value)} 相差约 10^{k} 倍："
+                        "可能读错（数字被截断或单位不符），暂不采用。",
+                        f"the same figure is {_fmt(that.value)} at {where_en}, about 10^{k} times this"
+                        f" {_fmt(this.value)}: possibly misread (a number cut, or a unit off); held back.",
+                    )
+
+    # 2 and 3. rates and shares against their counts
+    by_indicator: dict[str, list[_Row]] = {}
+    for row in rows:
+        by_indicator.setdefault(row.indicator_id, []).append(row)
+    for rule in share_rules:
+        shares = by_indicator.get(rule.share_indicator, [])
+        counts = by_indicator.get(rule.count_indicator, [])
+        if not shares or not counts:
+            continue
+        for share in shares:
+            count = _nearest([c for c in counts if _same_row(c, share)], share.source_line)
+            if count is None:
+                continue
+            if rule.basis == "row":
+                found = _nearest(
+                    [d for d in by_indicator.get(rule.denominator_indicator, []) if _same_row(d, share)],
+                    share.source_line,
+                )
+                denominator, printed = (found.value, found) if found else (None, None)
+                basis_zh, basis_en = rule.denominator_indicator, rule.denominator_indicator
+            else:
+                if count.subject in TOTAL_LABELS:
+                    continue
+                denominator, printed, basis_zh, basis_en = _total_of(share, count, counts, by_indicator, rule)
+            if denominator is None or denominator <= 0 or (printed is not None and printed.unit != count.unit):
+                continue
+            expected = 100.0 * count.value / denominator
+            k = _power(share.value, expected)
+            if not k:
+                continue
+            zh = (
+                f"{share.source_table}「{share.subject}」的 {rule.share_indicator} 为 {_fmt(share.value)}，"
+                f"而 {_fmt(count.value)} ÷ {_fmt(denominator)}（{basis_zh}）× 100 = {_fmt(expected)}，"
+                f"相差约 10^{k} 倍：其中某个数字可能读错，暂不采用。"
+            )
+            en = (
+                f"{share.source_table} '{share.subject}': {rule.share_indicator} is {_fmt(share.value)}, but"
+                f" {_fmt(count.value)} / {_fmt(denominator)} ({basis_en}) × 100 = {_fmt(expected)}, about 10^{k}"
+                " times apart: one of these numbers may be misread; held back."
+            )
+            for row in (share, count, printed):
+                if row is not None:
+                    hold(row, zh, en)
+    return held
+
+
+def _same_row(a: _Row, b: _Row) -> bool:
+    return (a.source_table, a.subject, a.year, a.years_after) == (b.source_table, b.subject, b.year, b.years_after)
+
+
+def _nearest(candidates: list[_Row], line: int) -> _Row | None:
+    return min(candidates, key=lambda r: abs(r.source_line - line)) if candidates else None
+
+
+def _total_of(
+    share: _Row, count: _Row, counts: list[_Row], by_indicator: dict[str, list[_Row]], rule: Any
+) -> tuple[float | None, _Row | None, str, str]:
+    """The denominator of a share of a total: the table's total row, the rule's figure, or the rows' sum."""
+    table = [
+        c
+        for c in counts
+        if (c.source_table, c.year, c.years_after) == (share.source_table, share.year, share.years_after)
+    ]
+    totals = [c for c in table if c.subject in TOTAL_LABELS]
+    if totals:
+        total = _nearest(totals, share.source_line)
+        return total.value, total, f"{total.subject}行", f"the {total.subject} row"
+    if rule.denominator_indicator:
+        external = [
+            r
+            for r in by_indicator.get(rule.denominator_indicator, [])
+            if r.year == share.year and (not rule.denominator_subject or r.subject == rule.denominator_subject)
+        ]
+        if external:
+            first = min(external, key=lambda r: r.source_line)
+            return first.value, first, rule.denominator_indicator, rule.denominator_indicator
+    if len(table) > 1 and len({c.unit for c in table}) == 1:
+        return sum(c.value for c in table), None, "各行之和", "the sum of the rows"
+    return None, None, "", ""
+
+
+# ------------------------------------------------------------------------------------ applying them
+def hold_doubtful(result: Any) -> int:
+    """Run the checks on a loaded report and mark what they hold (in its frame and its Arrow table),
+    adding a coverage item ``held`` that lists every figure held back (a parser's holds too).
+
+    Args:
+        result: A :class:`loaders.LoadResult` (``observations`` may be None when only ``table`` is set).
+
+    Returns:
+        How many figures are held back.
+    """
+    import pyarrow as pa
+
+    from loaders.registry import checkup_rules
+
+    frame, table = result.observations, result.table
+    source = frame if frame is not None else table
+    if source is None or len(source) == 0:
+        return 0
+    columns = ("indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line")
+    if frame is not None:
+        values = {c: frame[c].tolist() for c in columns}
+        before = frame["held_reason"].tolist() if "held_reason" in frame.columns else None
+    else:
+        values = {c: table.column(c).to_pylist() for c in columns}
+        before = table.column("held_reason").to_pylist() if "held_reason" in table.column_names else None
+    n = len(values["value"])
+    before = [None if _blank(v) else str(v) for v in (before or [None] * n)]
+    rows = [
+        _Row(
+            i,
+            str(values["indicator_id"][i]),
+            str(values["subject"][i]),
+            int(values["year"][i]),
+            None if _blank(values["years_after"][i]) else int(values["years_after"][i]),
+            float(values["value"][i]),
+            str(values["unit"][i]),
+            str(values["source_table"][i]),
+            int(values["source_line"][i]),
+        )
+        for i in range(n)
+    ]
+    found = find_holds(rows, list(checkup_rules().share_rules.itertuples(index=False)))
+    reasons = list(before)
+    for position, pairs in found.items():
+        zh = "；".join(p[0] for p in pairs)
+        en = "; ".join(p[1] for p in pairs)
+        if reasons[position]:
+            old_zh, old_en = reason_text(reasons[position], "zh"), reason_text(reasons[position], "en")
+            zh, en = f"{old_zh}；{zh}", f"{old_en}; {en}"
+        reasons[position] = f"{zh}\n{en}"
+    if reasons != before:
+        if frame is not None:
+            frame = frame.copy()
+            frame["held_reason"] = pd_str(reasons)
+            result.observations = frame
+        if table is not None and table.num_rows == n:
+            column = pa.array(reasons, pa.large_string())
+            if "held_reason" in table.column_names:
+                result.table = table.set_column(table.column_names.index("held_reason"), "held_reason", column)
+            else:
+                result.table = table.append_column("held_reason", column)
+        elif table is not None:
+            result.table = None  # out of step with the frame: staged from the frame instead
+    held = [i for i, reason in enumerate(reasons) if reason]
+    if held:
+        result.coverage = [c for c in result.coverage if c.item_id != "held"] + [_coverage_item(rows, reasons, held)]
+    return len(held)
+
+
+def pd_str(values: list[str | None]) -> Any:
+    """A text column (the frames' ``str`` dtype, missing as NA)."""
+    import pandas as pd
+
+    return pd.array(values, dtype="str")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("", "<NA>", "nan")
+
+
+def _coverage_item(rows: list[_Row], reasons: list[str | None], held: list[int]) -> CoverageItem:
+    item = CoverageItem(
+        "held",
+        "report",
+        "读数存疑、暂不采用的数字（待规划人员确认）",
+        "Figures held back: reading in doubt (until a planner accepts them)",
+        status="partial",
+        n_values=len(held),
+    )
+    for i in held:
+        row = rows[i]
+        item.add(
+            Problem(
+                "held_back",
+                "warning",
+                f"{row.source_table} {row.indicator_id}「{row.subject}」{row.year} = {_fmt(row.value)}："
+                f"{reason_text(reasons[i], 'zh')}",
+                f"{row.source_table} {row.indicator_id} '{row.subject}' {row.year} = {_fmt(row.value)}:"
+                f" {reason_text(reasons[i], 'en')}",
+                line=row.source_line,
+            )
+        )
+    return item
+
+
+# ------------------------------------------------------------------------------------ accepting
+def read_acceptances_file(uploads: Path | None = None) -> list[dict]:
+    """The kept acceptances (none when there is no file)."""
+    path = (uploads or uploads_dir()) / ACCEPTANCES_FILE
+    if not path.is_file():
+        return []
+    return list(json.loads(path.read_text(encoding="utf-8"))["acceptances"])
+
+
+def restore_acceptances(con: duckdb.DuckDBPyConnection, uploads: Path | None = None) -> int:
+    """Put the kept acceptances into a (rebuilt) store's empty ``acceptances`` table (inside the caller's write).
+
+    Returns:
+        Acceptances restored.
+    """
+    kept = read_acceptances_file(uploads)
+    _insert(con, kept)
+    return len(kept)
+
+
+def accept_figure(
+    con: duckdb.DuckDBPyConnection,
+    report_id: str,
+    source_line: int,
+    indicator_id: str,
+    subject: str,
+    year: int,
+    *,
+    accepted_by: str,
+    note: str = "",
+    uploads: Path | None = None,
+) -> dict:
+    """Accept one held-back figure as read: from now on (and after any rebuild) it is used like any other.
+
+    The acceptance is kept in ``acceptances.json`` (written first) and in the store's ``acceptances``
+    table; when the store refuses, the file is put back as it was. The caller logs it (write log).
+
+    Args:
+        con: A writable connection (or cursor).
+        report_id: The figure's report.
+        source_line: Its line.
+        indicator_id: Its indicator.
+        subject: Its subject.
+        year: Its year.
+        accepted_by: Who accepts it (required).
+        note: Why (optional).
+        uploads: The uploads folder (:func:`loaders.paths.uploads_dir` when None).
+
+    Returns:
+        The acceptance as kept.
+
+    Raises:
+        TableError: No such figure held back now, or no name given.
+        StoreBusyError: Another write was under way; nothing was kept or written.
+    """
+    from loaders.store import write_transaction
+    from loaders.uploads import UPLOAD_LOCK, locked, write_json
+
+    where = f"{indicator_id}「{subject}」{year}（第 {source_line} 行）"
+    accepted_by, note = str(accepted_by).strip()[:40], str(note).strip()[:500]
+    if not accepted_by or any(ord(ch) < 32 for ch in accepted_by + note):
+        raise TableError(
+            report_id, where, "请填写确认人（不含控制字符）。", "give who accepts it (no control characters)."
+        )  # fmt: skip
+    found = con.execute(
+        f"SELECT o.value, o.held_reason FROM observations o WHERE o.report_id = ? AND o.source_line = ?"
+        f" AND o.indicator_id = ? AND o.subject = ? AND o.year = ? AND {held_sql('o')}",
+        [report_id, int(source_line), indicator_id, subject, int(year)],
+    ).fetchall()
+    if not found:
+        raise TableError(
+            report_id, where, "没有这个暂不采用的数字（可能已被确认或报告已替换）。",
+            "no such figure is held back (accepted already, or the report was replaced).",
+        )  # fmt: skip
+    value, reason = found[0]
+    acceptance = {
+        "report_id": report_id,
+        "source_line": int(source_line),
+        "indicator_id": indicator_id,
+        "subject": subject,
+        "year": int(year),
+        "value": float(value),
+        "held_reason": str(reason),
+        "accepted_by": accepted_by,
+        "accepted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "note": note,
+    }
+    folder = uploads or uploads_dir()
+    with UPLOAD_LOCK, locked(folder):
+        before = read_acceptances_file(folder)
+        write_json(folder, ACCEPTANCES_FILE, {"acceptances": [*before, acceptance]}, tag="acceptances-")
+        try:
+            with write_transaction(con, report_id):
+                _insert(con, [acceptance])
+        except BaseException:
+            write_json(folder, ACCEPTANCES_FILE, {"acceptances": before}, tag="acceptances-")
+            raise
+    return acceptance
+
+
+def describe(acceptance: dict) -> str:
+    """One line for the write log: the figure, its value, why it was held, who accepted it."""
+    reason = reason_text(acceptance["held_reason"], "zh")
+    return (
+        f"{acceptance['report_id']} 第 {acceptance['source_line']} 行 {acceptance['indicator_id']}"
+        f"「{acceptance['subject']}」{acceptance['year']} = {_fmt(acceptance['value'])}（暂不采用的原因：{reason}；"
+        f"确认人：{acceptance['accepted_by']}{'；' + acceptance['note'] if acceptance['note'] else ''}）"
+    )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, acceptances: list[dict]) -> None:
+    marks = ", ".join("?" * len(ACCEPTANCE_COLUMNS))
+    sql = f"INSERT INTO acceptances ({', '.join(ACCEPTANCE_COLUMNS)}) VALUES ({marks})"
+    for a in acceptances:
+        con.execute(sql, [a[c] for c in ACCEPTANCE_COLUMNS])
