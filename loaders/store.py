@@ -127,24 +127,40 @@ def _busy(what: str) -> StoreBusyError:
     )
 
 
-def ingest_result(con: duckdb.DuckDBPyConnection, result: LoadResult) -> IngestOutcome:
+def ingest_result(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    *,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
+) -> IngestOutcome:
     """Write one loaded report in a single transaction (in turn with other writes).
 
     Args:
         con: A writable connection (or a cursor of one).
         result: What :func:`loaders.load` returned.
+        allow_loss: Replace a stored version even when that loses figures or core items
+            (:mod:`loaders.replacing`); when False such a write is refused.
+        refused_how: How to allow the loss, said in the refusal (Chinese, English).
 
     Returns:
         What was done.
 
     Raises:
         StoreBusyError: Another write was under way; nothing was written (retry).
+        ReplaceRefusedError: ``allow_loss`` is False and the write would lose figures; nothing was written.
     """
-    outcomes = ingest_results(con, [result])
+    outcomes = ingest_results(con, [result], allow_loss=allow_loss, refused_how=refused_how)
     return outcomes[0]
 
 
-def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | StagedReport]) -> list[IngestOutcome]:
+def ingest_results(
+    con: duckdb.DuckDBPyConnection,
+    results: Sequence[LoadResult | StagedReport],
+    *,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
+) -> list[IngestOutcome]:
     """Write several loaded reports in one transaction: all of them or, on any error, none.
 
     A report whose bytes are already stored is left as it is (``unchanged``); a report id already
@@ -153,18 +169,21 @@ def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult 
     Args:
         con: A writable connection (or a cursor of one).
         results: Loaded reports.
+        allow_loss: See :func:`ingest_result` (checked inside the write's transaction).
+        refused_how: See :func:`ingest_result`.
 
     Returns:
         One outcome per result, in order.
 
     Raises:
         StoreBusyError: Another write was under way; nothing was written (retry).
+        ReplaceRefusedError: A replacement would lose figures and ``allow_loss`` is False; nothing was written.
     """
     if not results:
         return []
     what = f"{results[0].source_file}（{results[0].report_id}）" if len(results) == 1 else f"{len(results)} reports"
     try:
-        return _ingest_results(con, results, what)
+        return _ingest_results(con, results, what, allow_loss, refused_how)
     finally:
         for name in ("new_reports", "new_observations", "new_lines", "new_coverage", "new_list_rows"):
             with contextlib.suppress(duckdb.Error):
@@ -172,7 +191,11 @@ def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult 
 
 
 def _ingest_results(
-    con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult | StagedReport], what: str
+    con: duckdb.DuckDBPyConnection,
+    results: Sequence[LoadResult | StagedReport],
+    what: str,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
 ) -> list[IngestOutcome]:
     with write_transaction(con, what):
         ids = list(dict.fromkeys(r.report_id for r in results))
@@ -198,6 +221,13 @@ def _ingest_results(
                 to_write.append(result)
         if to_write:
             replaced = [r.report_id for r in to_write if r.report_id in stored]
+            if replaced and not allow_loss:
+                from loaders.replacing import replacement_loss
+
+                for r in to_write:
+                    loss = replacement_loss(con, r) if r.report_id in stored else None
+                    if loss is not None and loss.loses:
+                        raise loss.refused(*refused_how)
             if replaced:
                 _delete_reports(con, replaced)
             _insert(con, to_write)

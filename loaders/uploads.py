@@ -138,7 +138,15 @@ def forget(report_id: str, uploads: Path | None = None) -> list[Path]:
         return _remove_unused(uploads, entries)
 
 
-def ingest_upload(con: object, result: LoadResult, data: bytes, uploads: Path | None = None) -> object:
+def ingest_upload(
+    con: object,
+    result: LoadResult,
+    data: bytes,
+    uploads: Path | None = None,
+    *,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
+) -> object:
     """Write a loaded report and keep its copy, as one step: both or, on any error, neither.
 
     The copy is kept (and the manifest points at it) before the write, and put back as it was
@@ -149,12 +157,15 @@ def ingest_upload(con: object, result: LoadResult, data: bytes, uploads: Path | 
         result: The loaded report.
         data: The file's bytes.
         uploads: The uploads folder (:func:`loaders.paths.uploads_dir` when None).
+        allow_loss: Replace a stored version even when figures would be lost (:mod:`loaders.replacing`).
+        refused_how: How to allow the loss, said in the refusal (Chinese, English).
 
     Returns:
         The :class:`loaders.store.IngestOutcome`.
 
     Raises:
-        LoadError: The write failed (busy, refused by the database); nothing was written or kept.
+        LoadError: The write failed (busy, refused by the database, a loss not allowed:
+            :class:`loaders.replacing.ReplaceRefusedError`); nothing was written or kept.
     """
     from loaders.store import ingest_result
 
@@ -164,7 +175,7 @@ def ingest_upload(con: object, result: LoadResult, data: bytes, uploads: Path | 
         target = _write_copy(uploads, data, result.format_used)
         _write(uploads, _put(before, _entry(result, target.name, data)))
         try:
-            outcome = ingest_result(con, result)
+            outcome = ingest_result(con, result, allow_loss=allow_loss, refused_how=refused_how)
         except BaseException:
             _write(uploads, before)
             _remove_unused(uploads, before)
