@@ -68,7 +68,8 @@ def test_truncated_copy_over_full_report_is_refused_without_replace(
 
     assert main(["ingest", str(truncated), "--db", str(db_path)]) == 2
     err = capsys.readouterr().err
-    assert "将丢失 90 个数字和 7 个核心项目" in err  # 802 stored, 634 in the copy; 90 (indicator, subject, year, years after) no longer there
+    # 802 stored, 634 in the copy: 90 (indicator, subject, year, years after) are no longer there
+    assert "将丢失 90 个数字和 7 个核心项目" in err
     assert "90 figures and 7 core items would be lost" in err
     assert "核心项目：" in err and "core item: " in err
     assert "--replace" in err and "未写入任何内容" in err and "Nothing was written" in err
@@ -111,4 +112,3 @@ def test_replacement_loss_lists_figures_and_core_items(db_path: Path, bundled_re
         assert replacement_loss(con, load(bundled_report)) is None
     finally:
         con.close()
-
