@@ -17,7 +17,10 @@ import streamlit as st
 from dashboard import store
 from loaders import LoadResult
 from loaders.errors import LoadError
+from loaders.holds import accept_figure
+from loaders.holds import describe as describe_acceptance
 from loaders.isolate import load_bytes_isolated
+from loaders.paths import uploads_dir
 from loaders.settings import max_upload_bytes
 from loaders.store import IngestOutcome
 from loaders.uploads import forget_report, ingest_upload
@@ -54,8 +57,14 @@ def parse(data: bytes, name: str) -> LoadResult:
     return cached[1]
 
 
-def load(result: LoadResult, data: bytes) -> IngestOutcome:
+def load(result: LoadResult, data: bytes, *, allow_loss: bool = True) -> IngestOutcome:
     """Write a parsed upload and keep its copy (both or neither), and log it.
+
+    Args:
+        result: The parsed upload.
+        data: Its bytes.
+        allow_loss: The planner confirmed losing the figures a replacement loses
+            (:mod:`loaders.replacing`); when False such a write is refused.
 
     Raises:
         LoadError: Nothing was written: busy (retry), refused by the database (a value out of
@@ -63,7 +72,10 @@ def load(result: LoadResult, data: bytes) -> IngestOutcome:
             could not be saved.
     """
     try:
-        outcome = store.write(lambda cursor: ingest_upload(cursor, result, data))
+        how = both("replace_refused_how")
+        outcome = store.write(
+            lambda cursor: ingest_upload(cursor, result, data, allow_loss=allow_loss, refused_how=how)
+        )
     except OSError as exc:
         error = LoadError(
             result.source_file,
@@ -79,6 +91,36 @@ def load(result: LoadResult, data: bytes) -> IngestOutcome:
         store.clear()
     _log("upload", outcome.action, report_id=result.report_id, file_sha256=result.sha256, detail=result.source_file)
     return outcome
+
+
+def accept(figure: dict, accepted_by: str, note: str) -> dict:
+    """Accept one held-back figure (:func:`loaders.holds.accept_figure`: kept and stored), and log it.
+
+    Args:
+        figure: ``report_id``, ``source_line``, ``indicator_id``, ``subject``, ``year`` of the figure.
+        accepted_by: Who accepts it.
+        note: Why (optional).
+
+    Returns:
+        The acceptance as kept.
+
+    Raises:
+        LoadError: Nothing was accepted (no such held figure, no name, busy, the file changed underneath).
+    """
+    keys = ("report_id", "source_line", "indicator_id", "subject", "year")
+    try:
+        acceptance = store.write(
+            lambda cursor: accept_figure(
+                cursor, *(figure[k] for k in keys), accepted_by=accepted_by, note=note, uploads=uploads_dir()
+            )
+        )
+    except LoadError as exc:
+        _log("accept", "refused", report_id=str(figure.get("report_id", "")), detail=exc.message)
+        raise
+    finally:
+        store.clear()
+    _log("accept", "accepted", report_id=acceptance["report_id"], detail=describe_acceptance(acceptance))
+    return acceptance
 
 
 def delete(report_id: str) -> bool:

@@ -260,6 +260,18 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
                 _recover(watch, damaged)
 
 
+def replacement_loss(result: Any) -> Any:
+    """What writing a parsed upload over the stored report of its id would lose
+    (:func:`loaders.replacing.replacement_loss`; not cached: asked once per preview)."""
+    from loaders.replacing import replacement_loss as loss_of
+
+    cur = cursor()
+    try:
+        return loss_of(cur, result)
+    finally:
+        cur.close()
+
+
 def last_recovery() -> Recovery | None:
     """The last time this process rebuilt its store because the file was changed underneath it."""
     return _RECOVERIES.get(str(default_db_path()))
