@@ -21,6 +21,9 @@ from viz.i18n import t
 from viz.markup import plain
 from viz.names import subject_name, table_name
 
+#: Session key of the message shown after an acceptance (the page runs again on the new data first).
+_FLASH = "_held_accepted"
+
 
 def held_table(frame: pd.DataFrame, acceptances: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Held (and accepted) figures as a planner reads them: figure, value, table, line, reason, state.
@@ -63,6 +66,9 @@ def held_table(frame: pd.DataFrame, acceptances: pd.DataFrame, lang: str) -> pd.
 def show_held(report_id: str, lang: str) -> None:
     """The report's held-back figures and, for a planner, the form that accepts one."""
     st.subheader(t("held_title", lang))
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
     frame = store.held_observations(report_id)
     doubtful = frame[frame["held_reason"].fillna("").astype(str) != ""]
     if doubtful.empty:
@@ -124,4 +130,6 @@ def _accept_form(held_now: pd.DataFrame, lang: str) -> None:
                 planner.accept(figure, who, note)
             except LoadError as exc:
                 show_error(exc, lang)
-            st.success(t("held_accepted_ok", lang, figure=plain(_label(row, lang))))
+            # the data changed: the page runs again on the new version and says what was done
+            st.session_state[_FLASH] = t("held_accepted_ok", lang, figure=plain(_label(row, lang)))
+            st.rerun()

@@ -148,6 +148,11 @@ def _power(a: float, b: float) -> int:
     return 0
 
 
+def _times(k: int) -> str:
+    """``10``, ``100``, ``1000``, then ``10^4`` …: how far apart two readings are."""
+    return str(10**k) if k <= 3 else f"10^{k}"
+
+
 def _fmt(value: float) -> str:
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return text if text != "-0" else "0"
@@ -194,9 +199,9 @@ def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, li
                     where_zh, where_en = _at(that)
                     hold(
                         this,
-                        f"同一指标在{where_zh}为 {_fmt(that.value)}，与此处的 {_fmt(this.value)} 相差约 10^{k} 倍："
-                        "可能读错（数字被截断或单位不符），暂不采用。",
-                        f"the same figure is {_fmt(that.value)} at {where_en}, about 10^{k} times this"
+                        f"同一指标在{where_zh}为 {_fmt(that.value)}，与此处的 {_fmt(this.value)}"
+                        f" 相差约 {_times(k)} 倍：可能读错（数字被截断或单位不符），暂不采用。",
+                        f"the same figure is {_fmt(that.value)} at {where_en}, about {_times(k)} times this"
                         f" {_fmt(this.value)}: possibly misread (a number cut, or a unit off); held back.",
                     )
 
@@ -233,12 +238,12 @@ def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, li
             zh = (
                 f"{share.source_table}「{share.subject}」的 {rule.share_indicator} 为 {_fmt(share.value)}，"
                 f"而 {_fmt(count.value)} ÷ {_fmt(denominator)}（{basis_zh}）× 100 = {_fmt(expected)}，"
-                f"相差约 10^{k} 倍：其中某个数字可能读错，暂不采用。"
+                f"相差约 {_times(k)} 倍：其中某个数字可能读错，暂不采用。"
             )
             en = (
                 f"{share.source_table} '{share.subject}': {rule.share_indicator} is {_fmt(share.value)}, but"
-                f" {_fmt(count.value)} / {_fmt(denominator)} ({basis_en}) × 100 = {_fmt(expected)}, about 10^{k}"
-                " times apart: one of these numbers may be misread; held back."
+                f" {_fmt(count.value)} / {_fmt(denominator)} ({basis_en}) × 100 = {_fmt(expected)}, about"
+                f" {_times(k)} times apart: one of these numbers may be misread; held back."
             )
             for row in (share, count, printed):
                 if row is not None:
