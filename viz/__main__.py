@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from loaders.errors import BilingualError
+from loaders.registry import checkup_rules
 from viz.catalogue import SECTIONS
 from viz.documents import DOCUMENTS, render_document
 from viz.dossier import Dossier
@@ -80,6 +81,7 @@ def load_context(
         registry=reader.indicators(),
         comparison=queries.comparison(reader, report_id, school),
         history=reader.school_observations([school]),
+        contradictions=lambda: queries.checkup(reader, report_id, checkup_rules()),  # as the dashboard's charts
     )
 
 

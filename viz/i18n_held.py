@@ -39,6 +39,12 @@ HELD_TEXT: dict[str, dict[str, str]] = {
         "zh": "此文件中有 {n} 个数字读数存疑，载入后将暂不采用，直到规划人员确认。",
         "en": "{n} figures of this file are in doubt: once loaded they are held back until a planner accepts them.",
     },
+    # a chart drawing a table whose own figures disagree (metrics.audit)
+    "chart_contradiction_note": {
+        "zh": "注：报告本身在{tables}中的数字不一致（如各行之和与合计不符），图中按原文绘制；详见数据页的体检。",
+        "en": "Note: the report's own figures in {tables} disagree (rows not adding up to the total, say); drawn"
+        " as printed; see the check-up on the Data page.",
+    },
     # replacing a stored report (loaders.replacing)
     "replace_loses": {
         "zh": "替换将丢失已存储报告中的 {n} 个数字和 {m} 个核心项目（已存 {stored} 个数字，新文件 {new} 个）。",
