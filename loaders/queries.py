@@ -40,7 +40,7 @@ def read_targets(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> 
 _OBSERVATION_COLUMNS_OUT = """
     o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_en, i.domain,
     o.subject, o.year, o.years_after, o.value, o.unit, o.source_table, o.source_line,
-    o.source_text, r.source_file"""
+    o.source_text, r.source_file, o.held_reason"""
 
 
 def read_observations(
@@ -63,11 +63,12 @@ def read_observations(
         report_id: Only this report.
         schools: Only these schools' reports (all their years).
         indicator_id: Only this indicator.
-        include_held: Also the figures held back, with two more columns: ``held_reason`` (why, as
-            stored) and ``is_held`` (held back now; False for a figure a planner accepted).
+        include_held: Also the figures held back, with one more column, ``is_held`` (held back now;
+            False for a figure a planner accepted).
 
     Returns:
-        One row per stored cell, ordered by report, line, indicator and subject.
+        One row per stored cell, ordered by report, line, indicator and subject; ``held_reason`` is
+        empty but for a figure held back (with ``include_held``) or accepted by a planner.
     """
     where: list[str] = [] if include_held else [shown_sql("o")]
     params: list[object] = []
@@ -88,7 +89,7 @@ def read_observations(
     if indicator_id is not None:
         where.append("o.indicator_id = ?")
         params.append(indicator_id)
-    held = f", o.held_reason, {held_sql('o')} AS is_held" if include_held else ""
+    held = f", {held_sql('o')} AS is_held" if include_held else ""
     sql = (
         f"SELECT {_OBSERVATION_COLUMNS_OUT}{held} FROM observations o JOIN reports r USING (report_id)"
         " JOIN indicators i USING (indicator_id)"
