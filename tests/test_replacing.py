@@ -112,3 +112,44 @@ def test_replacement_loss_lists_figures_and_core_items(db_path: Path, bundled_re
         assert replacement_loss(con, load(bundled_report)) is None
     finally:
         con.close()
+
+
+def test_the_data_page_shows_what_a_replacement_would_lose_and_asks_first(
+    tmp_path: Path, truncated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from loaders.paths import ROOT
+    from loaders.store import rebuild
+
+    db = tmp_path / "quality.duckdb"
+    rebuild(db, uploads=tmp_path / "uploads")
+    monkeypatch.setenv("QUALITY_DB", str(db))
+    monkeypatch.setenv("QUALITY_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("PLANNER_PASSWORD", "s3cret")
+    monkeypatch.delenv("QUALITY_DB_READONLY", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.text_input[-1].input("s3cret")  # the upload tab's password form (the last on the page)
+    next(b for b in at.button if b.label == "解锁" and b.form_id == "unlock").click().run()
+    at.get("file_uploader")[0].set_value((truncated.name, truncated.read_bytes(), "text/plain"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(
+        "替换将丢失已存储报告中的 90 个数字和 7 个核心项目（已存 802 个数字，新文件 634 个）" in e.value
+        for e in at.error
+    )
+    lost = next(d.value for d in at.dataframe if len(d.value) == 90)
+    assert "表2-15" in set(lost["表"])
+    confirm = next(b for b in at.button if b.label == "确认载入")
+    assert confirm.disabled  # not before the planner ticks the loss
+    at.checkbox(key="replace_sure").check().run()
+    confirm = next(b for b in at.button if b.label == "确认载入")
+    assert not confirm.disabled
+    confirm.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    from dashboard import store as app_store
+
+    count = app_store.cursor().execute("SELECT count(*) FROM observations WHERE report_id = ?", [REPORT]).fetchone()
+    assert count == (634,)
