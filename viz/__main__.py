@@ -72,6 +72,7 @@ def load_context(
         )
     report_id = str(report["report_id"].iloc[0])
     reader = StoreReader(con)  # the same questions the dashboard asks (metrics.queries), on this connection
+    findings = queries.checkup(reader, report_id, checkup_rules())  # read now: the connection may close first
     return build_context(
         school=school,
         year=year,
@@ -81,7 +82,7 @@ def load_context(
         registry=reader.indicators(),
         comparison=queries.comparison(reader, report_id, school),
         history=reader.school_observations([school]),
-        contradictions=lambda: queries.checkup(reader, report_id, checkup_rules()),  # as the dashboard's charts
+        contradictions=lambda: findings,  # a chart of a table that contradicts itself: a note, as on the pages
     )
 
 
