@@ -39,10 +39,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -124,8 +124,9 @@ def reason_text(reason: object, lang: str) -> str:
 
 
 # ------------------------------------------------------------------------------------ the checks
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
+    """One figure as the checks read it (plain Python values; a report has a few hundred)."""
+
     position: int
     indicator_id: str
     subject: str
@@ -207,28 +208,28 @@ def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, li
 
     # 2 and 3. rates and shares against their counts
     by_indicator: dict[str, list[_Row]] = {}
+    by_row: dict[tuple, list[_Row]] = {}
     for row in rows:
         by_indicator.setdefault(row.indicator_id, []).append(row)
+        by_row.setdefault((row.indicator_id, *_row_key(row)), []).append(row)
     for rule in share_rules:
         shares = by_indicator.get(rule.share_indicator, [])
         counts = by_indicator.get(rule.count_indicator, [])
         if not shares or not counts:
             continue
         for share in shares:
-            count = _nearest([c for c in counts if _same_row(c, share)], share.source_line)
+            key = _row_key(share)
+            count = _nearest(by_row.get((rule.count_indicator, *key), []), share.source_line)
             if count is None:
                 continue
             if rule.basis == "row":
-                found = _nearest(
-                    [d for d in by_indicator.get(rule.denominator_indicator, []) if _same_row(d, share)],
-                    share.source_line,
-                )
+                found = _nearest(by_row.get((rule.denominator_indicator, *key), []), share.source_line)
                 denominator, printed = (found.value, found) if found else (None, None)
                 basis_zh, basis_en = rule.denominator_indicator, rule.denominator_indicator
             else:
                 if count.subject in TOTAL_LABELS:
                     continue
-                denominator, printed, basis_zh, basis_en = _total_of(share, count, counts, by_indicator, rule)
+                denominator, printed, basis_zh, basis_en = _total_of(share, counts, by_indicator, rule)
             if denominator is None or denominator <= 0 or (printed is not None and printed.unit != count.unit):
                 continue
             expected = 100.0 * count.value / denominator
@@ -251,8 +252,8 @@ def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, li
     return held
 
 
-def _same_row(a: _Row, b: _Row) -> bool:
-    return (a.source_table, a.subject, a.year, a.years_after) == (b.source_table, b.subject, b.year, b.years_after)
+def _row_key(row: _Row) -> tuple:
+    return (row.source_table, row.subject, row.year, row.years_after)
 
 
 def _nearest(candidates: list[_Row], line: int) -> _Row | None:
@@ -260,7 +261,7 @@ def _nearest(candidates: list[_Row], line: int) -> _Row | None:
 
 
 def _total_of(
-    share: _Row, count: _Row, counts: list[_Row], by_indicator: dict[str, list[_Row]], rule: Any
+    share: _Row, counts: list[_Row], by_indicator: dict[str, list[_Row]], rule: Any
 ) -> tuple[float | None, _Row | None, str, str]:
     """The denominator of a share of a total: the table's total row, the rule's figure, or the rows' sum."""
     table = [
@@ -299,8 +300,6 @@ def hold_doubtful(result: Any) -> int:
     """
     import pyarrow as pa
 
-    from loaders.registry import checkup_rules
-
     frame, table = result.observations, result.table
     source = frame if frame is not None else table
     if source is None or len(source) == 0:
@@ -314,21 +313,17 @@ def hold_doubtful(result: Any) -> int:
         before = table.column("held_reason").to_pylist() if "held_reason" in table.column_names else None
     n = len(values["value"])
     before = [None if _blank(v) else str(v) for v in (before or [None] * n)]
+    after = [None if _blank(a) else int(a) for a in values["years_after"]]
     rows = [
-        _Row(
-            i,
-            str(values["indicator_id"][i]),
-            str(values["subject"][i]),
-            int(values["year"][i]),
-            None if _blank(values["years_after"][i]) else int(values["years_after"][i]),
-            float(values["value"][i]),
-            str(values["unit"][i]),
-            str(values["source_table"][i]),
-            int(values["source_line"][i]),
+        _Row(i, str(ind), str(sub), int(year), aft, float(value), str(unit), str(table), int(line))
+        for i, (ind, sub, year, aft, value, unit, table, line) in enumerate(
+            zip(
+                values["indicator_id"], values["subject"], values["year"], after, values["value"], values["unit"],
+                values["source_table"], values["source_line"], strict=True,
+            )
         )
-        for i in range(n)
-    ]
-    found = find_holds(rows, list(checkup_rules().share_rules.itertuples(index=False)))
+    ]  # fmt: skip
+    found = find_holds(rows, _share_rules())
     reasons = list(before)
     for position, pairs in found.items():
         zh = "；".join(p[0] for p in pairs)
@@ -354,6 +349,14 @@ def hold_doubtful(result: Any) -> int:
     if held:
         result.coverage = [c for c in result.coverage if c.item_id != "held"] + [_coverage_item(rows, reasons, held)]
     return len(held)
+
+
+@cache
+def _share_rules() -> tuple:
+    """The share and rate rules of ``data/specs/checkup_share_rules.csv`` (read once)."""
+    from loaders.registry import checkup_rules
+
+    return tuple(checkup_rules().share_rules.itertuples(index=False))
 
 
 def pd_str(values: list[str | None]) -> Any:
