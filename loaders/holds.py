@@ -301,6 +301,9 @@ def hold_doubtful(result: Any) -> int:
     import pyarrow as pa
 
     frame, table = result.observations, result.table
+    if frame is not None and "held_reason" not in frame.columns:  # a reader that does not set it: none held
+        frame = frame.assign(held_reason=pd_str([None] * len(frame)))
+        result.observations = frame
     source = frame if frame is not None else table
     if source is None or len(source) == 0:
         return 0
