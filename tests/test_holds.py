@@ -238,3 +238,27 @@ def test_the_data_page_shows_a_held_figure_and_a_planner_accepts_it(
     assert "第 12 行 equipment_value_per_student「本校」2023 = 17265.39" in log[0][2]
     table = _held_table(at)
     assert table["状态"].iloc[0].startswith("已确认采用（王规划")
+
+
+# ------------------------------------------------------------------------------------ the report contradicting itself
+def test_a_chart_of_a_table_that_contradicts_itself_carries_a_note(db_path: Path, tmp_path: Path) -> None:
+    """The bundled report's 表3-7: its rows add up to 526 teachers, its 合计 says 533 (stored as printed)."""
+    from viz.__main__ import load_context
+    from viz.catalogue import SECTIONS
+
+    rebuild(db_path, uploads=tmp_path / "uploads")
+    con = connect(db_path, read_only=True)
+    try:
+        ctx = load_context(con, school=None, year=None, lang="zh", benchmark="高职")
+        en = load_context(con, school=None, year=None, lang="en", benchmark="高职")
+        by_title = next(item for item in SECTIONS["faculty"](ctx) if item.key == "teachers_by_title")
+        by_title_en = next(item for item in SECTIONS["faculty"](en) if item.key == "teachers_by_title")
+        outcomes = SECTIONS["outcomes"](ctx)
+    finally:
+        con.close()
+    assert by_title.provenance.caption("zh").endswith(
+        "。注：报告本身在表3-7中的数字不一致（如各行之和与合计不符），图中按原文绘制；详见数据页的体检。"
+    )
+    assert "Note: the report's own figures in Table 3-7 disagree" in by_title_en.provenance.caption("en")
+    assert not any(item.provenance.note for item in outcomes)  # the survey's tables agree with themselves
+    assert (by_title.data["value"] > 0).all()  # drawn as printed, nothing held back
