@@ -4,7 +4,10 @@ bulk builds in :mod:`loaders.build` (both re-exported here for the callers that 
 Layers: core tables ``reports``, ``indicators``, ``observations`` (and, for plans, ``plans`` and
 ``targets``) hold tidy rows; ``out_`` views are what pages and metrics read. Each file is
 ingested in one transaction, so a failed import writes nothing; the same bytes loaded twice
-change nothing; a changed version of a report replaces that report's rows.
+change nothing; a changed version of a report replaces that report's rows (unless it would lose
+figures and the caller did not allow that: ``allow_loss``, see :mod:`loaders.replacing`). Figures
+whose reading is in doubt are stored with their ``held_reason`` and left out of every read
+(:mod:`loaders.holds`).
 
 Writes are safe under concurrency: within a process, writes take :data:`WRITE_LOCK` in turn (a
 write that cannot get it within the ``write_wait_s`` setting, or that DuckDB reports as a
