@@ -83,6 +83,7 @@ def context(filters: Filters) -> Context:
         history=lambda: store.school_observations([filters.school]),  # read when a chart needs them
         gaps=gaps(filters.report_id, filters.school),
         minimums=lambda: minimums(filters.report_id, filters.school),
+        contradictions=lambda: audit(filters.report_id),  # a chart of a table that contradicts itself: a note
     )
 
 

@@ -16,9 +16,12 @@ import streamlit as st
 
 from dashboard import store
 from loaders.contracts.errors import LoadError
+from loaders.contracts.paths import uploads_dir
 from loaders.contracts.settings import max_upload_bytes
 from loaders.read.isolate import load_bytes_isolated
 from loaders.read.record import LoadResult
+from loaders.store.acceptances import accept_figure
+from loaders.store.acceptances import describe as describe_acceptance
 from loaders.store.writelog import record
 from loaders.store.writes import IngestOutcome, forget_report, ingest_upload
 from viz.i18n import both
@@ -53,8 +56,14 @@ def parse(data: bytes, name: str) -> LoadResult:
     return cached[1]
 
 
-def load(result: LoadResult, data: bytes) -> IngestOutcome:
+def load(result: LoadResult, data: bytes, *, allow_loss: bool = True) -> IngestOutcome:
     """Write a parsed upload and keep its copy (both or neither), and log it.
+
+    Args:
+        result: The parsed upload.
+        data: Its bytes.
+        allow_loss: The planner confirmed losing the figures a replacement loses
+            (:mod:`loaders.store.replacing`); when False such a write is refused.
 
     Raises:
         LoadError: Nothing was written: busy (retry), refused by the database (a value out of
@@ -62,7 +71,10 @@ def load(result: LoadResult, data: bytes) -> IngestOutcome:
             could not be saved.
     """
     try:
-        outcome = store.write(lambda cursor: ingest_upload(cursor, result, data))
+        how = both("replace_refused_how")
+        outcome = store.write(
+            lambda cursor: ingest_upload(cursor, result, data, allow_loss=allow_loss, refused_how=how)
+        )
     except OSError as exc:
         error = LoadError(
             result.source_file,
@@ -78,6 +90,36 @@ def load(result: LoadResult, data: bytes) -> IngestOutcome:
         store.clear()
     _log("upload", outcome.action, report_id=result.report_id, file_sha256=result.sha256, detail=result.source_file)
     return outcome
+
+
+def accept(figure: dict, accepted_by: str, note: str) -> dict:
+    """Accept one held-back figure (:func:`loaders.read.holds.accept_figure`: kept and stored), and log it.
+
+    Args:
+        figure: ``report_id``, ``source_line``, ``indicator_id``, ``subject``, ``year`` of the figure.
+        accepted_by: Who accepts it.
+        note: Why (optional).
+
+    Returns:
+        The acceptance as kept.
+
+    Raises:
+        LoadError: Nothing was accepted (no such held figure, no name, busy, the file changed underneath).
+    """
+    keys = ("report_id", "source_line", "indicator_id", "subject", "year")
+    try:
+        acceptance = store.write(
+            lambda cursor: accept_figure(
+                cursor, *(figure[k] for k in keys), accepted_by=accepted_by, note=note, uploads=uploads_dir()
+            )
+        )
+    except LoadError as exc:
+        _log("accept", "refused", report_id=str(figure.get("report_id", "")), detail=exc.message)
+        raise
+    finally:
+        store.clear()
+    _log("accept", "accepted", report_id=acceptance["report_id"], detail=describe_acceptance(acceptance))
+    return acceptance
 
 
 def delete(report_id: str) -> bool:

@@ -43,7 +43,7 @@ from loaders.store import queries
 from loaders.store.access import Gate, lock_holder, open_for_reading, open_for_writing, pending_request, prepare
 from loaders.store.guard import Recovery, StoreGuard, header_problem, recover
 from loaders.store.leftovers import remove_leftovers
-from loaders.store.queries import read_entries, read_list_rows
+from loaders.store.queries import read_acceptances, read_entries, read_held_observations, read_list_rows
 from loaders.store.schema import StoreOutdatedError
 from loaders.store.writelog import record
 from viz.i18n import both, t
@@ -58,6 +58,7 @@ VERSION_SQL = (
     " || '|' || (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM plans)"
     " || '|' || (SELECT count(*) || '/' || coalesce(max(updated_at), '') || '/' || coalesce(sum(hash(entry_id)), 0)"
     " FROM entries)"
+    " || '|' || (SELECT count(*) || '/' || coalesce(max(accepted_at), '') FROM acceptances)"
 )
 
 
@@ -73,7 +74,7 @@ class _StaleVersionError(Exception):
 def open_store(db_path: str, readonly: bool) -> duckdb.DuckDBPyConnection:
     """Open the store for serving: always read-only (see the module docstring).
 
-    A writing app first makes the file usable (:func:`loaders.store.access.prepare`: built when
+    A writing app first makes the file usable (:func:`loaders.store.writes.access.prepare`: built when
     missing, rebuilt when of another version, moved aside and rebuilt when damaged); a read-only
     replica never changes it.
 
@@ -302,6 +303,18 @@ def _hand_over(watch: StoreGuard, pid: int) -> None:
             _recover(watch, problem)
 
 
+def replacement_loss(result: Any) -> Any:
+    """What writing a parsed upload over the stored report of its id would lose
+    (:func:`loaders.store.replacing.replacement_loss`; not cached: asked once per preview)."""
+    from loaders.store.replacing import replacement_loss as loss_of
+
+    cur = cursor()
+    try:
+        return loss_of(cur, result)
+    finally:
+        cur.close()
+
+
 def last_recovery() -> Recovery | None:
     """The last time this process rebuilt its store because the file was changed underneath it."""
     return _RECOVERIES.get(str(default_db_path()))
@@ -397,6 +410,16 @@ def _school_observations(data: str, schools: tuple[str, ...], indicator_id: str 
     return _consistent(data, queries.read_observations, schools=list(schools), indicator_id=indicator_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _held_observations(data: str, report_id: str) -> pd.DataFrame:
+    return _consistent(data, read_held_observations, report_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _acceptances(data: str, report_id: str | None) -> pd.DataFrame:
+    return _consistent(data, read_acceptances, report_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _indicators(data: str) -> pd.DataFrame:
     return _consistent(data, queries.read_indicators)
@@ -456,6 +479,17 @@ def observations(report_id: str | None = None) -> pd.DataFrame:
     """Observations of one report with school, year and indicator names (all reports when None:
     avoid that on a large store; use :func:`school_observations`)."""
     return _read(_observations, report_id)
+
+
+def held_observations(report_id: str) -> pd.DataFrame:
+    """One report's figures *including* those held back, with ``held_reason`` and ``is_held`` — for the
+    Data page only (every other read leaves held-back figures out, see :mod:`loaders.read.holds`)."""
+    return _read(_held_observations, report_id)
+
+
+def acceptances(report_id: str | None = None) -> pd.DataFrame:
+    """The planners' acceptances of held-back figures (all, or one report's)."""
+    return _read(_acceptances, report_id)
 
 
 def school_observations(schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame:

@@ -10,19 +10,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import planner
+from dashboard import planner, store
 from dashboard.components import show_error
 from dashboard.coverage_view import show_coverage, years_text
 from loaders.contracts.errors import LoadError
 from loaders.read.coverage import coverage_frame
+from loaders.read.holds import reason_text
 from viz.i18n import log_word, t, unit_name
 from viz.markup import plain
 from viz.names import subject_name, table_name
 
 
 def preview_table(observations: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A parsed file's figures as a planner reads them: indicator, row, year, value, unit, table, line."""
-    return pd.DataFrame(
+    """A parsed file's figures as a planner reads them: indicator, row, year, value, unit, table, line
+    (and why a figure would be held back, when one would)."""
+    frame = pd.DataFrame(
         {
             t("indicator", lang): observations["indicator_id"],
             t("subject", lang): observations["subject"].map(lambda s: subject_name(s, lang)),
@@ -33,6 +35,53 @@ def preview_table(observations: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("line", lang): observations["source_line"],
         }
     )
+    reasons = _reasons(observations, lang)
+    if reasons.ne("").any():
+        frame[t("held_reason", lang)] = reasons.to_numpy()
+    return frame
+
+
+def _reasons(observations: pd.DataFrame, lang: str) -> pd.Series:
+    if "held_reason" not in observations.columns:
+        return pd.Series([""] * len(observations), index=observations.index, dtype="str")
+    return observations["held_reason"].map(lambda r: reason_text(r, lang)).astype("str")
+
+
+def lost_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The figures a replacement would lose (:class:`~loaders.store.replacing.ReplacementLoss`), in words."""
+    return pd.DataFrame(
+        {
+            t("indicator", lang): figures["indicator_id"],
+            t("subject", lang): figures["subject"].map(lambda s: subject_name(s, lang)),
+            t("year", lang): figures["year"],
+            t("value", lang): figures["value"],
+            t("unit", lang): figures["unit"].map(lambda u: unit_name(str(u), lang)),
+            t("table", lang): figures["source_table"].map(lambda x: table_name(x, lang)),
+            t("line", lang): figures["source_line"],
+        }
+    )
+
+
+def _replacement(result, lang: str) -> bool:
+    """Show what replacing the stored report would lose; returns whether the planner may go on."""
+    loss = store.replacement_loss(result)
+    if loss is None or not loss.loses:
+        return True
+    st.error(
+        t("replace_loses", lang, n=len(loss.figures), m=len(loss.core_items), stored=loss.n_stored, new=loss.n_new),
+        icon=":material/warning:",
+    )
+    if loss.core_items:
+        names = (
+            "、".join(zh for _, zh, _ in loss.core_items)
+            if lang == "zh"
+            else "; ".join(en for _, _, en in loss.core_items)
+        )
+        st.text(t("replace_lost_core", lang, names=names))
+    if len(loss.figures):
+        st.caption(t("replace_lost_figures", lang))
+        st.dataframe(lost_table(loss.figures, lang), hide_index=True, width="stretch", height=240, key="lost")
+    return st.checkbox(t("replace_confirm_loss", lang), key="replace_sure")
 
 
 def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> None:
@@ -52,11 +101,15 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> Non
     if result.coverage:
         st.caption(t("preview_coverage", lang))
         show_coverage(coverage_frame(result.coverage), lang, key="preview")
+    held = int(_reasons(result.observations, lang).ne("").sum())
+    if held:
+        st.warning(t("held_preview", lang, n=held), icon=":material/help:")
     st.dataframe(preview_table(result.observations, lang), hide_index=True, width="stretch", height=300)
-    if st.button(t("confirm_load", lang), type="primary"):
+    allowed = _replacement(result, lang)  # replacing is a decision: what would be lost, and a confirmation
+    if st.button(t("confirm_load", lang), type="primary", disabled=not allowed):
         with st.spinner(t("confirm_load", lang)):
             try:  # busy, a value the database refuses, a store changed underneath: a message
-                outcome = planner.load(result, data)
+                outcome = planner.load(result, data, allow_loss=allowed)
             except LoadError as exc:
                 show_error(exc, lang)
         if outcome.action == "unchanged":

@@ -2,7 +2,7 @@
 
     python -m loaders extract FILE [--json]        print the figures found in FILE and the coverage (what
                                                     was read, table by table, and what was not and why)
-    python -m loaders ingest FILE... [--db PATH] [--strict]
+    python -m loaders ingest FILE... [--db PATH] [--strict] [--replace]
                                                     load files into the store (one transaction each); with
                                                     --strict nothing is written when a core table is missing;
                                                     a file from outside data/reports is kept in the uploads
@@ -57,6 +57,7 @@ from loaders.store.build import (
 )
 from loaders.store.leftovers import remove_leftovers
 from loaders.store.queries import stored_report
+from loaders.store.replacing import replacement_loss
 from loaders.store.writelog import record
 from loaders.store.writes import ingest_plan, ingest_result, ingest_upload
 
@@ -145,14 +146,27 @@ def _ingest(args: argparse.Namespace) -> int:
         if failed:
             return 2
     uploads = uploads_dir(args.db)  # the kept copies of this store, beside it (never another store's)
+    how = ("要替换，请加 --replace。", "To replace it, add --replace.")
     with open_for_writing(Path(args.db or default_db_path())) as con:
+        if not args.replace:  # replacing is a decision: list what would be lost, write nothing
+            losses = [loss for _, r in results if (loss := replacement_loss(con, r)) is not None and loss.loses]
+            for loss in losses:
+                zh, en = loss.message()
+                print(f"{zh}\n{how[0]}\n{en}\n{how[1]}", file=sys.stderr)
+                detail = f"{loss.new_file}: would lose {len(loss.figures)} figures (python -m loaders ingest)"
+                record(con, "ingest", "refused", report_id=loss.report_id, detail=detail)
+            if losses:
+                print("未写入任何内容。\nNothing was written.", file=sys.stderr)
+                return 2
         for path, result in results:
             bundled = path.resolve().is_relative_to(REPORTS_DIR.resolve())
             try:
                 if not bundled:  # keep a copy: a rebuild brings the report back
-                    outcome = ingest_upload(con, result, path.read_bytes(), uploads)
+                    outcome = ingest_upload(
+                        con, result, path.read_bytes(), uploads, allow_loss=args.replace, refused_how=how
+                    )
                 else:
-                    outcome = ingest_result(con, result)
+                    outcome = ingest_result(con, result, allow_loss=args.replace, refused_how=how)
             except LoadError as exc:
                 record(con, "ingest", "refused", report_id=result.report_id, file_sha256=result.sha256,
                        detail=exc.message)  # fmt: skip
@@ -326,6 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="write nothing when a core table (survey, enrollment, scorecard) is missing",
+    )
+    ingest.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a stored report even when the new file loses figures or core items (without it: exit 2,"
+        " nothing written, the loss listed)",
     )
     ingest.set_defaults(func=_ingest)
     rebuild = sub.add_parser("rebuild", help="build the store afresh from data/")

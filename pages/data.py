@@ -9,6 +9,7 @@ from dashboard import auth, frames, planner, store
 from dashboard.components import show_error, unlock_form
 from dashboard.coverage_view import show_coverage, years_text
 from dashboard.downloads import download_row
+from dashboard.held_view import show_held
 from dashboard.state import current
 from dashboard.upload_preview import confirm_upload
 from loaders.contracts.errors import LoadError
@@ -112,6 +113,7 @@ with read:
             st.info(t("coverage_none", lang))
         else:
             show_coverage(items, lang, key="stored")
+        show_held(chosen, lang)  # figures whose reading is in doubt: why, and a planner's acceptance
 
 with lookup:
     observations = store.observations(f.report_id)

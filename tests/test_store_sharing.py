@@ -1,4 +1,4 @@
-"""The store shared between a serving dashboard and the command line (loaders.store.access).
+"""The store shared between a serving dashboard and the command line (loaders.store.writes.access).
 
 The dashboard holds its file read-only while it serves; command-line reads open it beside the
 dashboard; a command-line write asks the dashboard to let go and waits. A second store keeps its

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from loaders.contracts.errors import BilingualError, LoadError
+from loaders.contracts.registry import checkup_rules
 from metrics import queries
 from metrics.queries import Reader
 from viz.catalogue import SECTIONS
@@ -38,7 +39,7 @@ def load_context(reader: Reader, *, school: str | None, year: int | None, lang: 
     """The charts' context of one report, read from the store.
 
     Args:
-        reader: The store's reader (:func:`loaders.store.access.store_reader`).
+        reader: The store's reader (:func:`loaders.store.writes.access.store_reader`).
         school: School (the newest report's school when None).
         year: Report data year (the school's newest when None).
         lang: ``zh`` or ``en``.
@@ -67,6 +68,7 @@ def load_context(reader: Reader, *, school: str | None, year: int | None, lang: 
             f"No {year} report of {school} (loaded: {years}).",
         )
     report_id = str(report["report_id"].iloc[0])
+    findings = queries.checkup(reader, report_id, checkup_rules())  # read now: the connection may close first
     return build_context(
         school=school,
         year=year,
@@ -76,6 +78,7 @@ def load_context(reader: Reader, *, school: str | None, year: int | None, lang: 
         registry=reader.indicators(),
         comparison=queries.comparison(reader, report_id, school),
         history=reader.school_observations([school]),
+        contradictions=lambda: findings,  # a chart of a table that contradicts itself: a note, as on the pages
     )
 
 
@@ -85,7 +88,7 @@ def load_attainment(
     """The attainment of a plan's targets by the context's school, as the 规划对标 page computes it.
 
     Args:
-        reader: The store's reader (:func:`loaders.store.access.store_reader`).
+        reader: The store's reader (:func:`loaders.store.writes.access.store_reader`).
         ctx: The charts' context (school, its reports, the registry).
         plan_id: The plan (the first loaded plan when None).
 
@@ -111,7 +114,7 @@ def load_dossier(reader: Reader, ctx: Context, page: str, plan_id: str | None) -
     """The view the dashboard shows for ``page`` (``all``: the whole dashboard, with the plan's targets).
 
     Args:
-        reader: The store's reader (:func:`loaders.store.access.store_reader`).
+        reader: The store's reader (:func:`loaders.store.writes.access.store_reader`).
         ctx: The charts' context.
         page: A key of :data:`viz.catalogue.SECTIONS`, or ``all``.
         plan_id: The plan of the whole dashboard's targets (the first loaded plan when None).

@@ -343,6 +343,9 @@ def page_charts(page_id: str, ctx: Context, start: int = 0, stop: int | None = N
             provenance = replace(
                 provenance, source=f"{provenance.source}{'；' if ctx.lang == 'zh' else '; '}{document}"
             )
+        note = ctx.contradiction_note(provenance.tables)  # the report's own figures disagree there
+        if note:
+            provenance = replace(provenance, note=note)
         items.append(
             ChartItem(
                 spec.chart_key,

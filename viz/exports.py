@@ -45,6 +45,8 @@ class Provenance:
     filters_short: str = ""
     school: str = ""
     report: str = ""
+    #: A note on the figures (the report contradicting itself in a table drawn), after the caption.
+    note: str = ""
 
     def caption(self, lang: str = "zh") -> str:
         """The one-line caption under a chart: source, tables (named in ``lang``), filters."""
@@ -54,9 +56,9 @@ class Provenance:
         tables = "、".join(names) if lang == "zh" else ", ".join(names)
         if lang == "zh":
             text = f"来源：{self.source}" + (f"，{tables}" if tables else "")
-            return text + (f"；筛选：{self.filters}" if self.filters else "")
+            return text + (f"；筛选：{self.filters}" if self.filters else "") + (f"。{self.note}" if self.note else "")
         text = f"Source: {self.source}" + (f", {tables}" if tables else "")
-        return text + (f"; filters: {self.filters}" if self.filters else "")
+        return text + (f"; filters: {self.filters}" if self.filters else "") + (f". {self.note}" if self.note else "")
 
 
 def safe_file_name(text: str, limit: int = 80) -> str:

@@ -7,6 +7,7 @@ is a key here. A missing key falls back to the key itself so a gap is visible, n
 from __future__ import annotations
 
 from loaders.contracts.vocabulary import BENCHMARK_NAMES, STATUS_HELP, STATUS_NAMES
+from viz.i18n_held import HELD_TEXT
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
 from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN
 
@@ -475,6 +476,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 TEXT.update(PLAN_TEXT)
+TEXT.update(HELD_TEXT)
 
 
 def basis_name(basis: str, lang: str) -> str:

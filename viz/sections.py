@@ -18,6 +18,9 @@ import plotly.graph_objects as go
 from viz.exports import Provenance
 from viz.i18n import benchmark_name, t
 
+#: Check-up findings that mean the report contradicts itself (stored as printed; the chart says so).
+CONTRADICTION_CHECKS = ("parts_vs_total", "share_vs_count")
+
 
 @dataclass(frozen=True)
 class Context:
@@ -56,6 +59,9 @@ class Context:
     #: row rarely needs them, and ten new viewers at once should not wait for what is below it.
     history_of: Callable[[], pd.DataFrame] = pd.DataFrame
     minimums_of: Callable[[], tuple[pd.DataFrame, str]] = lambda: (pd.DataFrame(), "")
+    #: The check-up's findings where the report contradicts itself (its rows and its 合计, a share and
+    #: its counts), worked out when a chart first asks: a chart drawing those tables carries a note.
+    contradictions_of: Callable[[], pd.DataFrame] = pd.DataFrame
     _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +84,30 @@ class Context:
         if "minimums" not in self._answers:
             self._answers["minimums"] = self.minimums_of()
         return self._answers["minimums"][0]
+
+    @property
+    def contradictions(self) -> pd.DataFrame:
+        """The check-up's findings of the report contradicting itself (``check``, ``source_table`` …)."""
+        if "contradictions" not in self._answers:
+            found = self.contradictions_of()
+            if not found.empty and "check" in found.columns:
+                found = found[found["check"].isin(CONTRADICTION_CHECKS)]
+            self._answers["contradictions"] = found
+        return self._answers["contradictions"]
+
+    def contradiction_note(self, tables: tuple[str, ...]) -> str:
+        """The note a chart drawing ``tables`` carries when the report's own figures there disagree ("" if not)."""
+        found = self.contradictions
+        if found.empty or not tables:
+            return ""
+        drawn = set(tables)
+        hit = [table for table in dict.fromkeys(found["source_table"].astype(str)) if drawn & set(table.split("/"))]
+        if not hit:
+            return ""
+        from viz.names import table_name
+
+        names = [table_name(table, self.lang) for table in hit]
+        return t("chart_contradiction_note", self.lang, tables=("、" if self.lang == "zh" else ", ").join(names))
 
     @property
     def school_type(self) -> str:
@@ -200,6 +230,7 @@ def build_context(
     history: pd.DataFrame | Callable[[], pd.DataFrame],
     gaps: pd.DataFrame | None = None,
     minimums: tuple[pd.DataFrame, str] | Callable[[], tuple[pd.DataFrame, str]] | None = None,
+    contradictions: Callable[[], pd.DataFrame] | None = None,
 ) -> Context:
     """The :class:`Context` of one school and report year, from frames already read.
 
@@ -220,6 +251,9 @@ def build_context(
             report's respondents, ``data/specs/sample_sizes.csv``) when None.
         minimums: :func:`school_minimums` of the report and its school type, or a function that works
             them out; worked out (when a chart first needs them) when None.
+        contradictions: A function giving the report's check-up findings (``metrics.queries.checkup``),
+            called when a chart first needs them; a chart drawing a table where the report contradicts
+            itself then carries a note. None: no notes.
 
     Returns:
         The context.
@@ -242,6 +276,7 @@ def build_context(
         gaps=gaps,
         history_of=lambda: _of_school(read_history(), school),
         minimums_of=minimums if callable(minimums) else (lambda: minimums),
+        contradictions_of=contradictions or pd.DataFrame,
     )
 
 

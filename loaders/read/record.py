@@ -98,6 +98,9 @@ def observation_table(rows: list[tuple[Any, ...]]) -> pa.Table:
 
     Text columns are ``large_string``, ``years_after`` an ``int64`` with nulls.
     """
+    width = len(OBSERVATION_DTYPES)
+    if any(len(row) < width for row in rows):  # a reader that sets no held_reason (the last columns): None
+        rows = [row + (None,) * (width - len(row)) for row in rows]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in OBSERVATION_DTYPES]
     arrays = []
     for values, dtype in zip(columns, OBSERVATION_DTYPES.values(), strict=True):

@@ -133,8 +133,8 @@ def build_store(
             dashboard's rebuilds: its own memory never grows with a file's).
         keep_log: Take the write log file of the store being replaced into the new one (a
             rebuild keeps the history; see :mod:`loaders.store.writelog`).
-        entries_from: An uploads folder whose kept hand entries (填报, :mod:`loaders.store.entries`) the
-            new store takes back.
+        entries_from: An uploads folder whose kept hand entries (填报, :mod:`loaders.store.entries`) and
+            acceptances of held-back figures (:mod:`loaders.read.holds`) the new store takes back.
         progress: Called with ``(files done, files in all, seconds so far)`` after each batch.
 
     Returns:
@@ -190,6 +190,9 @@ def build_store(
                 from loaders.store.entries import restore_entries
 
                 restore_entries(con, entries_from)
+                from loaders.store.acceptances import restore_acceptances
+
+                restore_acceptances(con, entries_from)  # planners' acceptances of held-back figures
             if keep_log:
                 from loaders.store.writelog import restore
 

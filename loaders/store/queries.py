@@ -18,6 +18,7 @@ from loaders.contracts.errors import UnknownReportError
 from loaders.contracts.fields import ENTRY_FIELDS, LIST_ROW_FIELDS, dtypes, names
 from loaders.read.coverage import COVERAGE_COLUMNS
 from loaders.read.record import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, LoadResult, table_from_frame
+from loaders.store.acceptances import ACCEPTANCE_COLUMNS, held_sql, shown_sql
 
 
 def read_plans(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -38,7 +39,7 @@ def read_targets(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> 
 _OBSERVATION_COLUMNS_OUT = """
     o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_en, i.domain,
     o.subject, o.year, o.years_after, o.value, o.unit, o.source_table, o.source_line,
-    o.source_text, r.source_file"""
+    o.source_text, r.source_file, o.held_reason"""
 
 
 def read_observations(
@@ -47,22 +48,28 @@ def read_observations(
     *,
     schools: Sequence[str] | None = None,
     indicator_id: str | None = None,
+    include_held: bool = False,
 ) -> pd.DataFrame:
     """Observations with school, year and indicator names (the ``out_observations`` view's columns).
 
     Filters are applied in SQL (values bound as parameters) and find their rows through
     ``report_key``, so one report or one school out of thousands reads only its own row groups.
+    Figures held back (:mod:`loaders.read.holds`: a reading in doubt, not accepted by a planner) are left
+    out unless ``include_held``.
 
     Args:
         con: A connection (or cursor).
         report_id: Only this report.
         schools: Only these schools' reports (all their years).
         indicator_id: Only this indicator.
+        include_held: Also the figures held back, with one more column, ``is_held`` (held back now;
+            False for a figure a planner accepted).
 
     Returns:
-        One row per stored cell, ordered by report, line, indicator and subject.
+        One row per stored cell, ordered by report, line, indicator and subject; ``held_reason`` is
+        empty but for a figure held back (with ``include_held``) or accepted by a planner.
     """
-    where: list[str] = []
+    where: list[str] = [] if include_held else [shown_sql("o")]
     params: list[object] = []
     if report_id is not None or schools is not None:
         chosen = {"report_id = ?": report_id, "list_contains(?, school)": None if schools is None else list(schools)}
@@ -81,8 +88,9 @@ def read_observations(
     if indicator_id is not None:
         where.append("o.indicator_id = ?")
         params.append(indicator_id)
+    held = f", {held_sql('o')} AS is_held" if include_held else ""
     sql = (
-        f"SELECT {_OBSERVATION_COLUMNS_OUT} FROM observations o JOIN reports r USING (report_id)"
+        f"SELECT {_OBSERVATION_COLUMNS_OUT}{held} FROM observations o JOIN reports r USING (report_id)"
         " JOIN indicators i USING (indicator_id)"
     )
     if where:
@@ -134,8 +142,8 @@ def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[LoadR
         report_id: ``<school>-<report_year>``.
 
     Returns:
-        The report (observations with :data:`OBSERVATION_COLUMNS` and the loaders' dtypes) and
-        the name of the file it was loaded from.
+        The report (observations with :data:`OBSERVATION_COLUMNS` and the loaders' dtypes; figures
+        held back left out, see :mod:`loaders.read.holds`) and the name of the file it was loaded from.
 
     Raises:
         UnknownReportError: No such report; the message lists the reports there are.
@@ -148,8 +156,8 @@ def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[LoadR
         raise UnknownReportError(report_id, known)
     school, report_year, source_file = found[0]
     frame = con.execute(
-        f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE report_id = ?"
-        " ORDER BY source_line, indicator_id, subject",
+        f"SELECT {', '.join(f'o.{c}' for c in OBSERVATION_COLUMNS)} FROM observations o WHERE o.report_id = ?"
+        f" AND {shown_sql('o')} ORDER BY o.source_line, o.indicator_id, o.subject",
         [report_id],
     ).df()
     report = LoadResult(
@@ -183,6 +191,21 @@ def read_entries(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> 
     return frame.astype(dtypes(ENTRY_FIELDS))
 
 
+def read_held_observations(con: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFrame:
+    """One report's figures including those held back (``held_reason``, ``is_held``): the Data page's read."""
+    return read_observations(con, report_id, include_held=True)
+
+
+def read_acceptances(con: duckdb.DuckDBPyConnection, report_id: str | None = None) -> pd.DataFrame:
+    """The planners' acceptances of figures held back (:mod:`loaders.read.holds`), newest first."""
+    sql = f"SELECT {', '.join(ACCEPTANCE_COLUMNS)} FROM acceptances"
+    params: list[object] = []
+    if report_id is not None:
+        sql += " WHERE report_id = ?"
+        params.append(report_id)
+    return con.execute(sql + " ORDER BY accepted_at DESC, source_line", params).df()
+
+
 def read_indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The indicator registry as stored."""
     return con.execute("SELECT * FROM indicators ORDER BY domain, indicator_id").df()
@@ -208,6 +231,14 @@ class StoreReader:
     def school_observations(self, schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame:
         """Every report of these schools (optionally one indicator)."""
         return read_observations(self.con, schools=list(schools), indicator_id=indicator_id)
+
+    def held_observations(self, report_id: str) -> pd.DataFrame:
+        """One report's figures including those held back, with ``held_reason`` and ``is_held`` (Data page)."""
+        return read_held_observations(self.con, report_id)
+
+    def acceptances(self, report_id: str | None = None) -> pd.DataFrame:
+        """The planners' acceptances of held-back figures (all, or one report's)."""
+        return read_acceptances(self.con, report_id)
 
     def indicators(self) -> pd.DataFrame:
         """The indicator registry."""

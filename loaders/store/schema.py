@@ -23,9 +23,11 @@ from loaders.contracts.fields import (
 )
 from loaders.contracts.paths import default_db_path
 from loaders.contracts.registry import read_registry
+from loaders.store.acceptances import SCHEMA as ACCEPTANCES_SCHEMA
+from loaders.store.acceptances import shown_sql
 
 #: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: The write log's table (:mod:`loaders.store.writelog` writes and reads it).
 WRITE_LOG_SCHEMA = """
@@ -121,7 +123,8 @@ SELECT o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_e
        o.source_text, r.source_file
 FROM observations o
 JOIN reports r USING (report_id)
-JOIN indicators i USING (indicator_id);
+JOIN indicators i USING (indicator_id)
+WHERE {shown_sql("o")};  -- figures held back are not facts (loaders.read.holds)
 """
 
 
@@ -158,6 +161,7 @@ def connect(db_path: Path | str | None = None, read_only: bool = False) -> duckd
                 " Rebuild it: python -m loaders rebuild (everything comes from data/ and the kept uploads).",
             )
         if not read_only:
+            con.execute(ACCEPTANCES_SCHEMA)  # before the views, which read it
             con.execute(SCHEMA)
             con.execute(WRITE_LOG_SCHEMA)
             con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

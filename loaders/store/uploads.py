@@ -38,6 +38,8 @@ _LOG = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 #: The planners' hand entries (填报) are kept in the same folder, under the same lock (loaders.store.entries).
 ENTRIES_FILE = "entries.json"
+#: The planners' acceptances of held-back figures, likewise (loaders.read.holds).
+ACCEPTANCES_FILE = "acceptances.json"
 _LOCK_FILE = ".manifest.lock"
 #: Serialises keeping, writing and forgetting within a process (the file lock does it between processes).
 UPLOAD_LOCK = threading.RLock()
@@ -264,11 +266,11 @@ def _locked(uploads: Path) -> Iterator[None]:
 
 def _unlisted(uploads: Path, entries: list[KeptUpload]) -> list[Path]:
     """Report files in the folder that the manifest does not list (kept before it existed)."""
-    listed = tuple(e.file for e in entries)
+    listed = (MANIFEST, ENTRIES_FILE, ACCEPTANCES_FILE, *(e.file for e in entries))
     return sorted(
         p
         for p in uploads.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name not in (MANIFEST, ENTRIES_FILE, *listed)
+        if p.is_file() and not p.name.startswith(".") and p.name not in listed
         and not _HASH_NAME.fullmatch(p.name)  # a copy of ours that the manifest dropped: removed, not adopted
     )  # fmt: skip
 

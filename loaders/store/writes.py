@@ -4,7 +4,10 @@ bulk builds in :mod:`loaders.store.build` (both re-exported here for the callers
 Layers: core tables ``reports``, ``indicators``, ``observations`` (and, for plans, ``plans`` and
 ``targets``) hold tidy rows; ``out_`` views are what pages and metrics read. Each file is
 ingested in one transaction, so a failed import writes nothing; the same bytes loaded twice
-change nothing; a changed version of a report replaces that report's rows.
+change nothing; a changed version of a report replaces that report's rows (unless it would lose
+figures and the caller did not allow that: ``allow_loss``, see :mod:`loaders.store.replacing`). Figures
+whose reading is in doubt are stored with their ``held_reason`` and left out of every read
+(:mod:`loaders.read.holds`).
 
 Writes are safe under concurrency: within a process, writes take :data:`WRITE_LOCK` in turn (a
 write that cannot get it within the ``write_wait_s`` setting, or that DuckDB reports as a
@@ -49,7 +52,7 @@ LIST_ROW_COLUMNS = names(LIST_ROW_FIELDS)
 _OBSERVATION_INSERT = """
 INSERT INTO observations
 SELECT $ids[report_index + 1], indicator_id, subject, year, years_after, value, unit,
-       source_table, source_line, source_text, $first_key + report_index
+       source_table, source_line, source_text, nullif(held_reason, ''), $first_key + report_index
 FROM new_observations
 """
 
@@ -71,24 +74,40 @@ class IngestOutcome:
     notes: tuple[str, ...] = ()
 
 
-def ingest_result(con: duckdb.DuckDBPyConnection, result: LoadResult) -> IngestOutcome:
+def ingest_result(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    *,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
+) -> IngestOutcome:
     """Write one loaded report in a single transaction (in turn with other writes).
 
     Args:
         con: A writable connection (or a cursor of one).
-        result: What :func:`loaders.load` returned.
+        result: What :func:`loaders.read.load.load` returned.
+        allow_loss: Replace a stored version even when that loses figures or core items
+            (:mod:`loaders.store.replacing`); when False such a write is refused.
+        refused_how: How to allow the loss, said in the refusal (Chinese, English).
 
     Returns:
         What was done.
 
     Raises:
         StoreBusyError: Another write was under way; nothing was written (retry).
+        ReplaceRefusedError: ``allow_loss`` is False and the write would lose figures; nothing was written.
     """
-    outcomes = ingest_results(con, [result])
+    outcomes = ingest_results(con, [result], allow_loss=allow_loss, refused_how=refused_how)
     return outcomes[0]
 
 
-def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult]) -> list[IngestOutcome]:
+def ingest_results(
+    con: duckdb.DuckDBPyConnection,
+    results: Sequence[LoadResult],
+    *,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
+) -> list[IngestOutcome]:
     """Write several loaded reports in one transaction: all of them or, on any error, none.
 
     A report whose bytes are already stored is left as it is (``unchanged``); a report id already
@@ -97,25 +116,34 @@ def ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult]
     Args:
         con: A writable connection (or a cursor of one).
         results: Loaded reports.
+        allow_loss: See :func:`ingest_result` (checked inside the write's transaction).
+        refused_how: See :func:`ingest_result`.
 
     Returns:
         One outcome per result, in order.
 
     Raises:
         StoreBusyError: Another write was under way; nothing was written (retry).
+        ReplaceRefusedError: A replacement would lose figures and ``allow_loss`` is False; nothing was written.
     """
     if not results:
         return []
     what = f"{results[0].source_file}（{results[0].report_id}）" if len(results) == 1 else f"{len(results)} reports"
     try:
-        return _ingest_results(con, results, what)
+        return _ingest_results(con, results, what, allow_loss, refused_how)
     finally:
         for name in ("new_reports", "new_observations", "new_lines", "new_coverage", "new_list_rows"):
             with contextlib.suppress(duckdb.Error):
                 con.unregister(name)
 
 
-def _ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult], what: str) -> list[IngestOutcome]:
+def _ingest_results(
+    con: duckdb.DuckDBPyConnection,
+    results: Sequence[LoadResult],
+    what: str,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
+) -> list[IngestOutcome]:
     with write_transaction(con, what):
         ids = list(dict.fromkeys(r.report_id for r in results))
         stored = dict(
@@ -140,6 +168,13 @@ def _ingest_results(con: duckdb.DuckDBPyConnection, results: Sequence[LoadResult
                 to_write.append(result)
         if to_write:
             replaced = [r.report_id for r in to_write if r.report_id in stored]
+            if replaced and not allow_loss:
+                from loaders.store.replacing import replacement_loss
+
+                for r in to_write:
+                    loss = replacement_loss(con, r) if r.report_id in stored else None
+                    if loss is not None and loss.loses:
+                        raise loss.refused(*refused_how)
             if replaced:
                 _delete_reports(con, replaced)
             _insert(con, to_write)
@@ -350,7 +385,13 @@ def _none_if_missing(value: object) -> object:
 
 
 def ingest_upload(
-    con: duckdb.DuckDBPyConnection, result: LoadResult, data: bytes, uploads: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    data: bytes,
+    uploads: Path | None = None,
+    *,
+    allow_loss: bool = True,
+    refused_how: tuple[str, str] = ("", ""),
 ) -> IngestOutcome:
     """Write a loaded report and keep its copy, as one step: both or, on any error, neither.
 
@@ -362,15 +403,18 @@ def ingest_upload(
         result: The loaded report.
         data: The file's bytes.
         uploads: The uploads folder (:func:`loaders.contracts.paths.uploads_dir` when None).
+        allow_loss: Replace a stored version even when figures would be lost (:mod:`loaders.store.replacing`).
+        refused_how: How to allow the loss, said in the refusal (Chinese, English).
 
     Returns:
         The :class:`loaders.store.writes.IngestOutcome`.
 
     Raises:
-        LoadError: The write failed (busy, refused by the database); nothing was written or kept.
+        LoadError: The write failed (busy, refused by the database, a loss not allowed:
+            :class:`loaders.store.replacing.ReplaceRefusedError`); nothing was written or kept.
     """
     with keeping(result, data, uploads):
-        return ingest_result(con, result)
+        return ingest_result(con, result, allow_loss=allow_loss, refused_how=refused_how)
 
 
 def forget_report(

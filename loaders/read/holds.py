@@ -1,0 +1,335 @@
+"""Figures held back: the checks a loaded report's figures pass before they are stored.
+
+Belongs here: :func:`hold_doubtful` (run on every loaded report by :func:`loaders.read.load.load_bytes`)
+and how a stored reason reads (:func:`reason_text`). Which stored figures the pages may use, and a
+planner's acceptance of a held figure, are :mod:`loaders.store.writes.acceptances`.
+
+Two outcomes are kept apart:
+
+- **the reading is in doubt** — a parser says so (it sets ``held_reason``), or two figures that must
+  agree differ by a power of ten (×10, ×100 … ×10⁸: a number cut at a column gap, a unit wrong by 10⁴),
+  which a misreading explains and a report's own slip rarely does. The figure is *held back*: stored
+  with its reason (``held_reason``), listed in the coverage (item ``held``) and on the Data page, never
+  read as a fact (:func:`shown_sql`) until a planner accepts it;
+- **the report contradicts itself** — any other disagreement (rows not adding up to their 合计 by a few
+  units, a share off by a point): the figures are stored as printed and the check-up
+  (:mod:`metrics.audit`) says so. Nothing is held back for that.
+
+The checks (each on one report, figures in registry units):
+
+1. *the same figure elsewhere*: one indicator, subject, year (and years after graduation) read from two
+   different tables (the body and the appendix) with values a power of ten apart — both are held;
+2. *a rate against its counts*: a rule of ``data/specs/checkup_share_rules.csv`` with ``basis = row``
+   (报到率 = 报到数 ÷ 录取数 on the same row) — the stated rate a power of ten from 100 × count ÷ denominator;
+3. *shares against counts ÷ total*: a rule with ``basis = total`` — the stated share a power of ten from
+   100 × the row's count ÷ the table's total row (else the rule's denominator figure, else the sum of the
+   table's rows).
+
+In 2 and 3 the share and the count it is checked against are held (and the denominator when it is one
+printed figure): which of them was misread cannot be told, so none of them is used.
+
+A reason is stored as two lines, Chinese then English (``"中文\\nEnglish"``); a reason of one line (a
+parser's) is shown as it is in both languages (:func:`reason_text`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, NamedTuple
+
+from loaders.contracts.registry import checkup_rules
+from loaders.read.coverage import CoverageItem, Problem
+
+#: Row labels that state a table's total.
+TOTAL_LABELS = ("合计", "总数", "总计")
+#: Powers of ten a misreading explains (a cut number: 10, 100 …; a unit: 10⁴ for 元/万元, 10⁸ for 亿).
+MAX_POWER = 8
+#: How far the ratio of two readings may be from an exact power of ten (rounding of printed figures).
+POWER_TOLERANCE = 0.06
+
+
+def reason_text(reason: object, lang: str) -> str:
+    """A stored reason in one language: the first line in Chinese, the second in English (one line: as is)."""
+    if reason is None or (isinstance(reason, float) and math.isnan(reason)):
+        return ""
+    lines = [line for line in str(reason).split("\n") if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return lines[0]
+    return lines[0] if lang == "zh" else lines[1]
+
+
+# ------------------------------------------------------------------------------------ the checks
+class _Row(NamedTuple):
+    """One figure as the checks read it (plain Python values; a report has a few hundred)."""
+
+    position: int
+    indicator_id: str
+    subject: str
+    year: int
+    years_after: int | None
+    value: float
+    unit: str
+    source_table: str
+    source_line: int
+
+
+def _power(a: float, b: float) -> int:
+    """``k`` when ``a`` and ``b`` are ``10**k`` apart (1 ≤ k ≤ :data:`MAX_POWER`, either way), else 0."""
+    if not (a > 0 and b > 0) or not (math.isfinite(a) and math.isfinite(b)):
+        return 0
+    ratio = max(a, b) / min(a, b)
+    k = round(math.log10(ratio))
+    if 1 <= k <= MAX_POWER and abs(ratio / 10**k - 1) <= POWER_TOLERANCE:
+        return k
+    return 0
+
+
+def _times(k: int) -> str:
+    """``10``, ``100``, ``1000``, then ``10^4`` …: how far apart two readings are."""
+    return str(10**k) if k <= 3 else f"10^{k}"
+
+
+def fmt(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
+
+
+def _at(row: _Row) -> tuple[str, str]:
+    return f"{row.source_table}第 {row.source_line} 行", f"{row.source_table} line {row.source_line}"
+
+
+def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, list[tuple[str, str]]]:
+    """The figures whose reading is in doubt, and why.
+
+    Args:
+        rows: One report's figures.
+        share_rules: The rules of ``data/specs/checkup_share_rules.csv`` (objects with
+            ``share_indicator``, ``count_indicator``, ``basis``, ``denominator_indicator``,
+            ``denominator_subject``).
+
+    Returns:
+        ``position → [(zh, en), …]`` for every figure held.
+    """
+    held: dict[int, list[tuple[str, str]]] = {}
+
+    def hold(row: _Row, zh: str, en: str) -> None:
+        reasons = held.setdefault(row.position, [])
+        if (zh, en) not in reasons:
+            reasons.append((zh, en))
+
+    # 1. the same figure in two tables
+    groups: dict[tuple, list[_Row]] = {}
+    for row in rows:
+        groups.setdefault((row.indicator_id, row.subject, row.year, row.years_after), []).append(row)
+    for group in groups.values():
+        if len({r.source_table for r in group}) < 2:
+            continue
+        for i, one in enumerate(group):
+            for other in group[i + 1 :]:
+                if one.source_table == other.source_table or one.unit != other.unit:
+                    continue
+                k = _power(one.value, other.value)
+                if not k:
+                    continue
+                for this, that in ((one, other), (other, one)):
+                    where_zh, where_en = _at(that)
+                    hold(
+                        this,
+                        f"同一指标在{where_zh}为 {fmt(that.value)}，与此处的 {fmt(this.value)}"
+                        f" 相差约 {_times(k)} 倍：可能读错（数字被截断或单位不符），暂不采用。",
+                        f"the same figure is {fmt(that.value)} at {where_en}, about {_times(k)} times this"
+                        f" {fmt(this.value)}: possibly misread (a number cut, or a unit off); held back.",
+                    )
+
+    # 2 and 3. rates and shares against their counts
+    by_indicator: dict[str, list[_Row]] = {}
+    by_row: dict[tuple, list[_Row]] = {}
+    for row in rows:
+        by_indicator.setdefault(row.indicator_id, []).append(row)
+        by_row.setdefault((row.indicator_id, *_row_key(row)), []).append(row)
+    for rule in share_rules:
+        shares = by_indicator.get(rule.share_indicator, [])
+        counts = by_indicator.get(rule.count_indicator, [])
+        if not shares or not counts:
+            continue
+        for share in shares:
+            key = _row_key(share)
+            count = _nearest(by_row.get((rule.count_indicator, *key), []), share.source_line)
+            if count is None:
+                continue
+            if rule.basis == "row":
+                found = _nearest(by_row.get((rule.denominator_indicator, *key), []), share.source_line)
+                denominator, printed = (found.value, found) if found else (None, None)
+                basis_zh, basis_en = rule.denominator_indicator, rule.denominator_indicator
+            else:
+                if count.subject in TOTAL_LABELS:
+                    continue
+                denominator, printed, basis_zh, basis_en = _total_of(share, counts, by_indicator, rule)
+            if denominator is None or denominator <= 0 or (printed is not None and printed.unit != count.unit):
+                continue
+            expected = 100.0 * count.value / denominator
+            k = _power(share.value, expected)
+            if not k:
+                continue
+            zh = (
+                f"{share.source_table}「{share.subject}」的 {rule.share_indicator} 为 {fmt(share.value)}，"
+                f"而 {fmt(count.value)} ÷ {fmt(denominator)}（{basis_zh}）× 100 = {fmt(expected)}，"
+                f"相差约 {_times(k)} 倍：其中某个数字可能读错，暂不采用。"
+            )
+            en = (
+                f"{share.source_table} '{share.subject}': {rule.share_indicator} is {fmt(share.value)}, but"
+                f" {fmt(count.value)} / {fmt(denominator)} ({basis_en}) × 100 = {fmt(expected)}, about"
+                f" {_times(k)} times apart: one of these numbers may be misread; held back."
+            )
+            for row in (share, count, printed):
+                if row is not None:
+                    hold(row, zh, en)
+    return held
+
+
+def _row_key(row: _Row) -> tuple:
+    return (row.source_table, row.subject, row.year, row.years_after)
+
+
+def _nearest(candidates: list[_Row], line: int) -> _Row | None:
+    return min(candidates, key=lambda r: abs(r.source_line - line)) if candidates else None
+
+
+def _total_of(
+    share: _Row, counts: list[_Row], by_indicator: dict[str, list[_Row]], rule: Any
+) -> tuple[float | None, _Row | None, str, str]:
+    """The denominator of a share of a total: the table's total row, the rule's figure, or the rows' sum."""
+    table = [
+        c
+        for c in counts
+        if (c.source_table, c.year, c.years_after) == (share.source_table, share.year, share.years_after)
+    ]
+    totals = [c for c in table if c.subject in TOTAL_LABELS]
+    if totals:
+        total = _nearest(totals, share.source_line)
+        return total.value, total, f"{total.subject}行", f"the {total.subject} row"
+    if rule.denominator_indicator:
+        external = [
+            r
+            for r in by_indicator.get(rule.denominator_indicator, [])
+            if r.year == share.year and (not rule.denominator_subject or r.subject == rule.denominator_subject)
+        ]
+        if external:
+            first = min(external, key=lambda r: r.source_line)
+            return first.value, first, rule.denominator_indicator, rule.denominator_indicator
+    if len(table) > 1 and len({c.unit for c in table}) == 1:
+        return sum(c.value for c in table), None, "各行之和", "the sum of the rows"
+    return None, None, "", ""
+
+
+# ------------------------------------------------------------------------------------ applying them
+def hold_doubtful(result: Any) -> int:
+    """Run the checks on a loaded report and mark what they hold (in its frame and its Arrow table),
+    adding a coverage item ``held`` that lists every figure held back (a parser's holds too).
+
+    Args:
+        result: A :class:`loaders.LoadResult` (``observations`` may be None when only ``table`` is set).
+
+    Returns:
+        How many figures are held back.
+    """
+    import pyarrow as pa
+
+    frame, table = result.observations, result.table
+    if frame is not None and "held_reason" not in frame.columns:  # a reader that does not set it: none held
+        frame = frame.assign(held_reason=pd_str([None] * len(frame)))
+        result.observations = frame
+    source = frame if frame is not None else table
+    if source is None or len(source) == 0:
+        return 0
+    columns = ("indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line")
+    if frame is not None:
+        values = {c: frame[c].tolist() for c in columns}
+        before = frame["held_reason"].tolist() if "held_reason" in frame.columns else None
+    else:
+        values = {c: table.column(c).to_pylist() for c in columns}
+        before = table.column("held_reason").to_pylist() if "held_reason" in table.column_names else None
+    n = len(values["value"])
+    before = [None if _blank(v) else str(v) for v in (before or [None] * n)]
+    after = [None if _blank(a) else int(a) for a in values["years_after"]]
+    rows = [
+        _Row(i, str(ind), str(sub), int(year), aft, float(value), str(unit), str(table), int(line))
+        for i, (ind, sub, year, aft, value, unit, table, line) in enumerate(
+            zip(
+                values["indicator_id"], values["subject"], values["year"], after, values["value"], values["unit"],
+                values["source_table"], values["source_line"], strict=True,
+            )
+        )
+    ]  # fmt: skip
+    found = find_holds(rows, _share_rules())
+    reasons = list(before)
+    for position, pairs in found.items():
+        zh = "；".join(p[0] for p in pairs)
+        en = "; ".join(p[1] for p in pairs)
+        if reasons[position]:
+            old_zh, old_en = reason_text(reasons[position], "zh"), reason_text(reasons[position], "en")
+            zh, en = f"{old_zh}；{zh}", f"{old_en}; {en}"
+        reasons[position] = f"{zh}\n{en}"
+    if reasons != before:
+        if frame is not None:
+            frame = frame.copy()
+            frame["held_reason"] = pd_str(reasons)
+            result.observations = frame
+        if table is not None and table.num_rows == n:
+            column = pa.array(reasons, pa.large_string())
+            if "held_reason" in table.column_names:
+                result.table = table.set_column(table.column_names.index("held_reason"), "held_reason", column)
+            else:
+                result.table = table.append_column("held_reason", column)
+        elif table is not None:
+            result.table = None  # out of step with the frame: staged from the frame instead
+    held = [i for i, reason in enumerate(reasons) if reason]
+    if held:
+        result.coverage = [c for c in result.coverage if c.item_id != "held"] + [_coverage_item(rows, reasons, held)]
+    return len(held)
+
+
+@cache
+def _share_rules() -> tuple:
+    """The share and rate rules of ``data/specs/checkup_share_rules.csv`` (read once)."""
+    return tuple(checkup_rules().share_rules.itertuples(index=False))
+
+
+def pd_str(values: list[str | None]) -> Any:
+    """A text column (the frames' ``str`` dtype, missing as NA)."""
+    import pandas as pd
+
+    return pd.array(values, dtype="str")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("", "<NA>", "nan")
+
+
+def _coverage_item(rows: list[_Row], reasons: list[str | None], held: list[int]) -> CoverageItem:
+    item = CoverageItem(
+        "held",
+        "report",
+        "读数存疑、暂不采用的数字（待规划人员确认）",
+        "Figures held back: reading in doubt (until a planner accepts them)",
+        status="partial",
+        n_values=len(held),
+    )
+    for i in held:
+        row = rows[i]
+        item.add(
+            Problem(
+                "held_back",
+                "warning",
+                f"{row.source_table} {row.indicator_id}「{row.subject}」{row.year} = {fmt(row.value)}："
+                f"{reason_text(reasons[i], 'zh')}",
+                f"{row.source_table} {row.indicator_id} '{row.subject}' {row.year} = {fmt(row.value)}:"
+                f" {reason_text(reasons[i], 'en')}",
+                line=row.source_line,
+            )
+        )
+    return item
