@@ -96,6 +96,7 @@ class Document:
         index: int,
         factor: float = 1.0,
         printed_unit: str | None = None,
+        held: tuple[str, str] | None = None,
     ) -> bool:
         """Record one figure, or the reason it was refused.
 
@@ -110,6 +111,8 @@ class Document:
             index: 0-based line index of the number.
             factor: Printed unit → registry unit.
             printed_unit: The unit as printed, when it differs from the registry's.
+            held: ``(zh, en)`` when the reading is in doubt: the figure is stored with the reason
+                (``held_reason``, Chinese first) and listed in coverage as held back.
 
         Returns:
             Whether the figure was kept.
@@ -129,8 +132,20 @@ class Document:
         if refused is not None:
             item.add(Problem("out_of_range", "warning", refused[0], refused[1], index + 1))
             return False
+        reason = None
+        if held is not None:
+            reason = f"{held[0]} / {held[1]}"
+            item.add(
+                Problem(
+                    "held_back",
+                    "warning",
+                    f"{indicator}（{subject}，{year}）= {value:g} 读数存疑，暂存待核：{held[0]}",
+                    f"{indicator} ({subject}, {year}) = {value:g}: reading in doubt, held back: {held[1]}",
+                    index + 1,
+                )
+            )
         self.rows.append(
-            (indicator, subject, year, years_after, value, unit, table, index + 1, self.lines[index].strip())
+            (indicator, subject, year, years_after, value, unit, table, index + 1, self.lines[index].strip(), reason)
         )
         item.n_values += 1
         return True

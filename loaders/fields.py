@@ -53,6 +53,13 @@ OBSERVATION_FIELDS: tuple[Field, ...] = (
     Field("source_table", "VARCHAR NOT NULL", "str", "where it was read: 表2-15, 计分卡, §五, 工作表「招生」"),
     Field("source_line", "INTEGER NOT NULL", "int64", "line of the report's text (or sheet row) it was read from"),
     Field("source_text", "VARCHAR NOT NULL", "str", "that line as written (with its page or sheet)"),
+    Field(
+        "held_reason",
+        "VARCHAR",
+        "str",
+        "why the reading is in doubt (a number possibly cut at a column gap, a column that may be a threshold,"
+        " a unit that may be wrong by 10⁴); empty or null: the figure was read without doubt",
+    ),
 )
 
 #: One plan document (``plans``; the store adds ``sha256`` and ``loaded_at``).

@@ -54,7 +54,7 @@ WRITE_LOCK = threading.Lock()
 _OBSERVATION_INSERT = """
 INSERT INTO observations
 SELECT $ids[report_index + 1], indicator_id, subject, year, years_after, value, unit,
-       source_table, source_line, source_text, $first_key + report_index
+       source_table, source_line, source_text, held_reason, $first_key + report_index
 FROM new_observations
 """
 

@@ -160,6 +160,7 @@ def test_cli_extract_json(bundled_report: Path, capsys) -> None:
     assert len(records) == 802
     assert set(records[0]) == {
         "indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line",
+        "held_reason",
     }  # fmt: skip
     income = [r for r in records if r["indicator_id"] == "monthly_income" and r["source_table"] == "表2-18"]
     assert {r["subject"]: r["value"] for r in income} == {
