@@ -304,13 +304,49 @@ def _unit_factor(column_unit: str | None, indicator: str) -> tuple[float | None,
 
 
 def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) -> Layout | None:
-    """Map the header onto the spec's columns (see the module docstring); None when it cannot be."""
+    """Map the header onto the spec's columns (see the module docstring); None when it cannot be.
+
+    A header line of one cell below the column names (``分类招生录取人数(人)`` under ``录取数 报到数 …``)
+    is a row-group heading with its unit, not a column name: when the header does not fit with it,
+    it is set aside (its unit, if any, stands for the table's) and the rest is tried again.
+    """
+    layout = _read_layout(doc, spec, scan, caption)
+    if layout is not None or len(scan.header) < 2:
+        return layout
+    groups = [(i, line) for i, line in scan.header[1:] if len(line.split()) == 1 and not _TABLE_UNIT_RE.search(line)]
+    if not groups:
+        return None
+    kept = Scan(header=[h for h in scan.header if h not in groups], rows=scan.rows)
+    unit = None
+    for _, line in groups:
+        match = re.search(r"\(([^()]{1,6})\)$", line)
+        if match and match.group(1) in known_units():
+            unit = match.group(1)
+    layout = _read_layout(doc, spec, kept, caption, unit)
+    if layout is not None:
+        shown = "、".join(line for _, line in groups)
+        layout.problems.append(
+            Problem(
+                "header_group_row",
+                "info",
+                f"表头下的“{shown}”是分组行（不是列名）" + (f"，单位 {unit} 用于全表" if unit else ""),
+                f"'{shown}' below the header is a row-group heading, not a column name"
+                + (f"; its unit {unit} applies to the table" if unit else ""),
+                groups[0][0] + 1,
+            )
+        )
+    return layout
+
+
+def _read_layout(
+    doc: Document, spec: TableSpec, scan: Scan, caption: Caption, group_unit: str | None = None
+) -> Layout | None:
     n = scan.n_cells
     if n == 0:
         return None
     measures = _measures(spec, scan)
     levels = _year_levels(scan.header)
-    table_unit = None
+    table_unit = group_unit
     for text in [caption.title, *(line for _, line in scan.header)]:
         match = _TABLE_UNIT_RE.search(text)
         if match:

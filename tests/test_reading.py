@@ -83,3 +83,29 @@ def test_extra_number_in_a_form_row_is_held(tmp_path) -> None:
 def test_bundled_report_holds_nothing_back(name: str) -> None:
     frame = load(ROOT / "data" / "reports" / name).observations
     assert frame["held_reason"].isna().all()
+
+
+# ------------------------------------------------------------------------------ multi-row headers
+def test_year_groups_over_measures_with_a_unit_row() -> None:
+    """``项目 2019 2020`` over ``录取数 报到数 录取数 报到数``, then ``分类招生录取人数(人)``: all 24 figures."""
+    result = load(READING / "测试夹具_云岫虚构_两级表头.txt")
+    typed = {
+        "普通高考": (1520, 1466, 1610, 1549),
+        "单独考试招生": (1105, 1062, 1188, 1140),
+        "提前招生": (630, 617, 702, 688),
+        "五年一贯制": (210, 208, 235, 231),
+        "中高职一体化": (318, 315, 330, 326),
+        "合计": (3783, 3668, 4065, 3934),
+    }
+    expected = {
+        (indicator, channel, year): float(value)
+        for channel, values in typed.items()
+        for (year, indicator), value in zip(
+            [(y, i) for y in (2019, 2020) for i in ("enroll_admitted", "enroll_registered")], values, strict=True
+        )
+    }
+    frame = result.observations
+    got = {(r.indicator_id, r.subject, r.year): r.value for r in frame.itertuples()}
+    assert got == expected and len(got) == 24
+    assert frame["held_reason"].isna().all()
+    assert _problems(result, "header_group_row") == ["表头下的“分类招生录取人数(人)”是分组行（不是列名），单位 人 用于全表"]
