@@ -108,4 +108,6 @@ def test_year_groups_over_measures_with_a_unit_row() -> None:
     got = {(r.indicator_id, r.subject, r.year): r.value for r in frame.itertuples()}
     assert got == expected and len(got) == 24
     assert frame["held_reason"].isna().all()
-    assert _problems(result, "header_group_row") == ["表头下的“分类招生录取人数(人)”是分组行（不是列名），单位 人 用于全表"]
+    assert _problems(result, "header_group_row") == [
+        "表头下的“分类招生录取人数(人)”是分组行（不是列名），单位 人 用于全表"
+    ]
