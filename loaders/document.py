@@ -183,7 +183,30 @@ def find_captions(norm: list[str], spec: ReportSpec) -> list[Caption]:
             form = _form_title(line, names)
             if form is not None:
                 captions.append(Caption(index, form[1], line, numbered=False, form=form[0]))
+                continue
+        if _UNNUMBERED_RE.match(line) and _table_follows(norm, index):
+            captions.append(Caption(index, f"「{line}」", line, numbered=False))
     return captions
+
+
+# A caption without "表 N": a short line that ends in 表 (统计表, 情况表, 一览表 …), no sentence in it.
+_UNNUMBERED_RE = re.compile(r"^(?![表附续])[^。，；:,;]{3,38}表$")
+_NUMBER_CELL_RE = re.compile(r"^[\d.,]+%?$")
+
+
+def _table_follows(norm: list[str], index: int) -> bool:
+    """Whether a header line (no numbers) and then a row ending in numbers follow within a few lines."""
+    header = False
+    for line in [line for line in norm[index + 1 : index + 8] if line][:5]:
+        tokens = line.split()
+        numbers = 0
+        while numbers < len(tokens) and _NUMBER_CELL_RE.match(tokens[-1 - numbers]):
+            numbers += 1
+        if numbers and numbers < len(tokens):
+            return header
+        if not numbers and len(tokens) >= 2:
+            header = True
+    return False
 
 
 def _numbered(index: int, line: str, spec: ReportSpec, names: list[tuple[str, str]]) -> Caption | None:

@@ -493,6 +493,19 @@ def read_grid(
                 where,
             )
         )
+    heading = _heading_year(caption, scan) if spec.year != "cohort" and not isinstance(spec.year, int) else None
+    if heading is not None and heading[0] != year:
+        item.add(
+            Problem(
+                "table_year",
+                "warning" if heading[0] != doc.data_year else "info",
+                f"表自身的年度标注“{heading[1]}”：数据按 {heading[0]} 年读取（报告数据年度 {doc.data_year}）",
+                f"the table's own heading '{heading[1]}': its figures are for {heading[0]}"
+                f" (the report's data year is {doc.data_year})",
+                heading[2] + 1,
+            )
+        )
+        year = heading[0]
     if spec.year == "cohort":
         fit = check_cohort(year, years_after, doc.data_year)
         if fit is not None:
@@ -504,6 +517,29 @@ def read_grid(
             doc.cohorts.append(doc_cohorts)
     _read_rows(doc, spec, scan, layout, item, table, year, years_after)
     return years_after
+
+
+_HEADING_YEAR_RE = re.compile(
+    r"(?P<text>(?P<a>\d{4})\s*[-–—~至]\s*(?P<b>\d{4})\s*学年(?:度)?|(?P<c>\d{4})\s*年度|(?P<d>\d{4})\s*学年)"
+)
+
+
+def _heading_year(caption: Caption, scan: Scan) -> tuple[int, str, int] | None:
+    """The year a table's own heading gives (``2015-2016学年`` → 2016, ``2016年度`` → 2016).
+
+    Looked for in the caption and in a header line that is the heading alone (years as columns
+    are a header level, not a heading). Returns ``(year, text, line index)`` or None.
+    """
+    places = [(caption.index, caption.title), *((i, line) for i, line in scan.header if len(line.split()) == 1)]
+    for index, text in places:
+        found = list(_HEADING_YEAR_RE.finditer(text))
+        if len(found) != 1:
+            continue
+        match = found[0]
+        year = int(match.group("b") or match.group("c") or match.group("d"))
+        if MIN_YEAR <= year <= MAX_YEAR:
+            return year, match.group("text"), index
+    return None
 
 
 def _years_after(doc: Document, spec: TableSpec, caption: Caption, item: CoverageItem) -> int | None:

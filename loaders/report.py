@@ -22,6 +22,7 @@ from loaders.coverage import CoverageItem, Problem, missing_item
 from loaders.document import Caption, Document, find_captions
 from loaders.errors import FormatError
 from loaders.fields import OBSERVATION_FIELDS, dtypes, names
+from loaders.fold import fold_spaced, to_simplified
 from loaders.forms import FormRegion, edition_coverage, form_rows_missing, read_form_rows
 from loaders.grids import caption_score, read_grid, recognise, scan_region
 from loaders.lists import list_matches, read_list
@@ -101,7 +102,8 @@ def parse_report_lines(
     spec = spec or load_spec()
     raw = "\n".join(lines)
     # One normalisation pass over the whole text (no line break is created or removed by it).
-    norm = [line.strip() for line in normalize(raw).split("\n")] if lines else []
+    norm = [fold_spaced(line.strip()) for line in normalize(raw).split("\n")] if lines else []
+    norm, traditional = to_simplified(norm)
     captions = find_captions(norm, spec)
     if not _has_known_table(norm, captions, spec):
         raise FormatError(source, "", *_NO_TABLE)
@@ -112,7 +114,8 @@ def parse_report_lines(
     if not doc.rows:
         raise FormatError(source, "", *_NO_TABLE)
     years.cohorts = sorted(doc.cohorts, key=lambda c: (c[0], c[1] if c[1] is not None else -1, c[2]))
-    coverage = [_report_item(doc, years, count_radicals(raw)), *items]
+    coverage = [_report_item(doc, years, count_radicals(raw), traditional), *items]
+    _say_partial(coverage)
     table = observation_table(doc.rows)
     return ParsedReport(
         school=school,
@@ -294,7 +297,29 @@ def _caption_matches(groups: list[list[str]], title: str) -> bool:
     return all(any(squeeze(term) in squeezed for term in group) for group in groups)
 
 
-def _report_item(doc: Document, years: YearInfo, radicals: dict[str, int]) -> CoverageItem:
+def _say_partial(coverage: list[CoverageItem]) -> None:
+    """Say on the report item when the file is a fragment: fewer than half the core items found."""
+    core = [item for item in coverage if item.core]
+    found = [item for item in core if item.status in ("found", "partial")]
+    read = [item for item in coverage if item.n_values and item.kind != "report"]
+    if not core or len(found) * 2 >= len(core):
+        return
+    names = "、".join(f"{item.source_table or item.name_zh}" for item in read)
+    coverage[0].problems.append(
+        Problem(
+            "partial_report",
+            "warning",
+            f"这是一份不完整的报告（片段）：只读到 {len(read)} 张表（{names}），核心项目 {len(found)}/{len(core)} 项；"
+            "按部分报告载入，缺少的表见下",
+            f"this is a partial report (a fragment): {len(read)} table(s) read ({names}), {len(found)} of"
+            f" {len(core)} core items; loaded as a partial report, the missing tables are listed below",
+        )
+    )
+
+
+def _report_item(
+    doc: Document, years: YearInfo, radicals: dict[str, int], traditional: list[int] | None = None
+) -> CoverageItem:
     """The report-level item: how the years were resolved, cohorts, characters folded."""
     item = CoverageItem("report", "report", "报告年度与文字", "Report years and text", status="info")
     item.problems.append(
@@ -334,6 +359,17 @@ def _report_item(doc: Document, years: YearInfo, radicals: dict[str, int]) -> Co
                 f"文字层中的 {sum(radicals.values())} 个部首字符已按常用字读取：{folded}",
                 f"{sum(radicals.values())} radical character(s) of the text layer were read as the ordinary"
                 f" ones: {folded}",
+            )
+        )
+    if traditional:
+        shown = "、".join(str(index + 1) for index in traditional[:10]) + ("…" if len(traditional) > 10 else "")
+        item.problems.append(
+            Problem(
+                "traditional_folded",
+                "info",
+                f"{len(traditional)} 行繁体字按简体匹配（OpenCC t2s；原文照存）：第 {shown} 行",
+                f"{len(traditional)} line(s) in Traditional characters matched as Simplified (OpenCC t2s; the"
+                f" text is kept as printed): line(s) {shown}",
             )
         )
     return item
@@ -406,6 +442,10 @@ def _has_known_table(norm: list[str], captions: list[Caption], spec: ReportSpec)
             return True
         if caption.title and any(b.caption and _caption_matches(b.caption, caption.title) for b in spec.block):
             return True
+        if not caption.numbered and not caption.form:  # a caption without "表 N": known by its header
+            header = squeeze("".join(norm[caption.index + 1 : caption.index + 4]), normalized=True)
+            if any(key in header for t in spec.table for key in t.key_terms):
+                return True
     starts = [re.compile(block.start) for block in spec.block if block.start]
     return any(pattern.search(line) for line in norm for pattern in starts)
 
@@ -420,8 +460,10 @@ def _find_school(norm: list[str], spec: ReportSpec, source: str) -> str:
         raise FormatError(
             source,
             "",
-            "无法从文本中识别学校名称，请在导入时指定学校。",
-            "cannot tell the school's name from the text; give it when importing.",
+            "无法从文本中识别学校名称（如只写“我院”），请在导入时指定学校"
+            "（python -m loaders extract/ingest 文件 --school 学校名称）。",
+            "cannot tell the school's name from the text (it may only say 我院); give it when importing"
+            " (python -m loaders extract/ingest FILE --school NAME).",
         )
     return max(counts, key=lambda name: (counts[name], len(name)))
 
