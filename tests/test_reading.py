@@ -111,3 +111,60 @@ def test_year_groups_over_measures_with_a_unit_row() -> None:
     assert _problems(result, "header_group_row") == [
         "表头下的“分类招生录取人数(人)”是分组行（不是列名），单位 人 用于全表"
     ]
+
+
+# ------------------------------------------------------------------------------ captions and fragments
+def test_captionless_letter_spaced_and_traditional_captions() -> None:
+    """``2022 届毕业生生源结构统计表`` (no 表 N), ``表 1 - 5 2 0 2 2 届 毕 业 生 …`` and ``2022屆畢業生…``."""
+    result = load(READING / "测试夹具_云岫虚构_无表号表题.txt")
+    got = sorted((r.source_table, r.indicator_id, r.subject, r.year, r.value) for r in result.observations.itertuples())
+    plain, folded = "「2022 届毕业生生源结构统计表」", "「2022届毕业生生源结构统计表」"
+    assert got == sorted(
+        [
+            (plain, "intake_region_count", "本市生源", 2022, 812.0),
+            (plain, "intake_region_share", "本市生源", 2022, 41.25),
+            (plain, "intake_region_count", "本省生源(含本市)", 2022, 1796.0),
+            (plain, "intake_region_share", "本省生源(含本市)", 2022, 91.26),
+            (plain, "intake_region_count", "西部地区生源", 2022, 64.0),
+            (plain, "intake_region_share", "西部地区生源", 2022, 3.25),
+            ("表1-5", "intake_region_count", "省外生源", 2022, 172.0),
+            ("表1-5", "intake_region_share", "省外生源", 2022, 8.74),
+            (folded, "intake_region_count", "本市生源", 2022, 812.0),
+            (folded, "intake_region_share", "本市生源", 2022, 41.25),
+        ]
+    )
+    listed = {item.source_table for item in result.coverage if item.n_values}
+    assert {plain, "表1-5", folded} <= listed  # each caption is listed in the coverage
+    # the text kept is the text printed (Traditional), the matching was Simplified
+    traditional = result.observations[result.observations["source_table"] == folded]
+    assert set(traditional["source_text"]) == {"本市生源 812 41.25%"}
+    assert _problems(result, "traditional_folded") == ["2 行繁体字按简体匹配（OpenCC t2s；原文照存）：第 12、13 行"]
+    assert _problems(result, "partial_report")
+
+
+def test_fragment_without_school_needs_and_takes_school_and_year(capsys) -> None:
+    """A page that says only 我院 is refused by name without --school, loaded as a partial report with it."""
+    from loaders.__main__ import main
+    from loaders.errors import LoadError
+
+    path = READING / "测试夹具_我院片段_学年.txt"
+    with pytest.raises(LoadError, match="--school"):
+        load(path)
+    assert main(["extract", str(path), "--json"]) == 2
+    assert "--school" in capsys.readouterr().err
+    result = load(path, school="青萍虚构职业技术学院", report_year=2017)
+    assert (result.school, result.report_year) == ("青萍虚构职业技术学院", 2017)
+    got = {(r.indicator_id, r.subject, r.year): r.value for r in result.observations.itertuples()}
+    typed = {"正高级": (36, 7.83), "副高级": (142, 30.87), "中级": (205, 44.57), "初级及其他": (77, 16.74)}
+    typed["合计"] = (460, 100.00)
+    # the table's own 2015-2016学年 heading sets the year, not the given data year 2017
+    assert got == {
+        **{("teachers_by_title", k, 2016): float(v[0]) for k, v in typed.items()},
+        **{("teachers_by_title_share", k, 2016): v[1] for k, v in typed.items()},
+    }
+    assert _problems(result, "table_year") == [
+        "表自身的年度标注“2015-2016学年”：数据按 2016 年读取（报告数据年度 2017）"
+    ]
+    assert any("片段" in p for p in _problems(result, "partial_report"))
+    assert main(["extract", str(path), "--json", "--school", "青萍虚构职业技术学院", "--year", "2017"]) == 0
+    assert '"report_id": "青萍虚构职业技术学院-2017"' in capsys.readouterr().out
