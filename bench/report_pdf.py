@@ -46,8 +46,16 @@ def report_html(
     wrap_labels: bool = False,
     font_px: int = 13,
     break_before: frozenset[str] = frozenset(),
+    cell_padding_px: int = 10,
+    number_spacing_px: float = 0.0,
 ) -> str:
-    """The report as an HTML page whose tables are HTML tables (see the module docstring)."""
+    """The report as an HTML page whose tables are HTML tables (see the module docstring).
+
+    ``cell_padding_px`` is the left and right padding of every cell (the gap between two columns of
+    a borderless table is twice it); ``number_spacing_px`` a letter spacing inside the number cells
+    (a text layer whose digits stand apart, as justified or spaced-out cells print): with a small
+    padding the gaps inside a number come near the gaps between columns.
+    """
     body: list[str] = []
     stripped = [line.strip() for line in lines if line.strip()]
     index = 0
@@ -103,7 +111,8 @@ def report_html(
       body {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: {font_px}px; line-height: 1.55; }}
       p {{ margin: 0 0 4px 0; }}
       table {{ border-collapse: collapse; margin: 6px 0 10px 0; }}
-      td, th {{ border: {border}; padding: 2px 10px; font-weight: normal; vertical-align: middle; }}
+      td, th {{ border: {border}; padding: 2px {cell_padding_px}px; font-weight: normal; vertical-align: middle; }}
+      td:not(.label) {{ letter-spacing: {number_spacing_px}px; }}
       tr {{ break-inside: avoid; }}
       td.label {{ width: {label_width}; }}
       th {{ max-width: {"4.5em" if wrap_labels else "none"}; }}

@@ -67,6 +67,8 @@ class Document:
     cohorts: list[tuple[int, int | None, str]] = field(default_factory=list)
     #: The rows of the list tables read, in :data:`loaders.fields.LIST_ROW_FIELDS` order
     list_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    #: Numbers the source's reading doubts, per line index: ``(value, reason zh, reason en)``
+    doubts: dict[int, list[tuple[float, str, str]]] = field(default_factory=dict)
 
     def where(self, index: int, table: str) -> str:
         """A place for messages: ``表2-15 第 1277 行``."""
@@ -118,6 +120,8 @@ class Document:
             Whether the figure was kept.
         """
         unit = registry_units()[indicator]
+        if held is None and index in self.doubts:
+            held = next(((zh, en) for printed, zh, en in self.doubts[index] if printed == value), None)
         if factor != 1.0:
             value = round(value * factor, 10)
             item.add(

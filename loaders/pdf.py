@@ -55,9 +55,17 @@ import pandas as pd
 
 from loaders.coverage import locate
 from loaders.errors import FormatError, LoadError
-from loaders.pdf_lines import group_lines, group_words, join_wrapped, mend_borderless
+from loaders.pdf_lines import (
+    DOUBT_MARK,
+    group_lines,
+    group_words_spaced,
+    join_digit_gaps,
+    join_wrapped,
+    mend_borderless,
+)
 from loaders.report import ParsedReport, frame_from_table, parse_report_lines
 from loaders.settings import setting
+from loaders.text import normalize, parse_number
 
 PDF_MAGIC = b"%PDF-"
 # The PDF header may be preceded by junk; readers look for it in the first 1024 bytes.
@@ -96,6 +104,10 @@ class PdfText:
     scanned_pages: list[int]
     undecodable_pages: list[int]
     running: list[str] = field(default_factory=list)
+    #: ``line index → numbers`` joined across a gap inside their digits that no header proves to be
+    #: one cell (digit continuity, :func:`loaders.pdf_lines.join_digit_gaps`): figures read from them
+    #: are held back.
+    doubts: dict[int, list[str]] = field(default_factory=dict)
 
 
 def is_pdf(data: bytes, name: str) -> bool:
@@ -122,7 +134,7 @@ def read_pdf_report(data: bytes, name: str, school: str | None, report_year: int
     """
     text = extract_pdf_text(data, name)
     try:
-        parsed = parse_report_lines(text.lines, name, school=school, report_year=report_year)
+        parsed = parse_report_lines(text.lines, name, school=school, report_year=report_year, doubts=_doubts(text))
     except LoadError as exc:
         raise _locate(exc, text) from exc
     frame = parsed.observations if parsed.observations is not None else frame_from_table(parsed.table)
@@ -145,6 +157,25 @@ def read_pdf_report(data: bytes, name: str, school: str | None, report_year: int
 
 
 # ------------------------------------------------------------------ limits
+def _doubts(text: PdfText) -> dict[int, list[tuple[float, str, str]]]:
+    """Figures to hold back, per line: ``(value as printed, reason zh, reason en)``."""
+    out: dict[int, list[tuple[float, str, str]]] = {}
+    for index, tokens in text.doubts.items():
+        for token in tokens:
+            value = parse_number(normalize(token))
+            if value is None:
+                continue
+            out.setdefault(index, []).append(
+                (
+                    value,
+                    f"PDF 文字层中“{token}”的数字之间有间隙，按一个数读取；表头不能证明它是一个数还是两列",
+                    f"the PDF text layer has a gap inside the digits of '{token}'; read as one number, but no"
+                    " header proves whether it is one number or two columns",
+                )
+            )
+    return out
+
+
 def check_inflated_size(data: bytes, source: str, limit_bytes: int) -> int:
     """Refuse a PDF whose compressed streams inflate to more than ``limit_bytes`` in all.
 
@@ -220,7 +251,12 @@ def extract_pdf_text(data: bytes, source: str) -> PdfText:
         numbers.extend([number] * len(texts))
     if not lines:
         raise _no_text(source, len(pages), scanned, undecodable)
-    return PdfText(lines, numbers, len(pages), scanned, undecodable, running)
+    doubts: dict[int, list[str]] = {}
+    for index, line in enumerate(lines):
+        if DOUBT_MARK in line:
+            doubts[index] = [token.rstrip(DOUBT_MARK) for token in line.split() if token.endswith(DOUBT_MARK)]
+            lines[index] = line.replace(DOUBT_MARK, "")
+    return PdfText(lines, numbers, len(pages), scanned, undecodable, running, doubts)
 
 
 @dataclass
@@ -455,8 +491,8 @@ def _page_lines(page: _Page) -> list[tuple[float, str]]:
         inside = [c for c in outside if _in_table(c, table)]
         outside = [c for c in outside if not _in_table(c, table)]
         rows.extend(_table_rows(table, inside))
-    words = group_words(outside)
-    words = mend_borderless(words)
+    words, spaced = group_words_spaced(outside)
+    words = join_digit_gaps(mend_borderless(words), spaced)
     items = [(line[0][3], " ".join(w[0] for w in line)) for line in words if line] + rows
     items.sort(key=lambda item: item[0])
     items = [item for item in items if item[1]]

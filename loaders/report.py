@@ -81,6 +81,7 @@ def parse_report_lines(
     school: str | None = None,
     report_year: int | None = None,
     spec: ReportSpec | None = None,
+    doubts: dict[int, list[tuple[float, str, str]]] | None = None,
 ) -> ParsedReport:
     """Parse a report's lines into observations and a coverage report.
 
@@ -90,6 +91,9 @@ def parse_report_lines(
         school: School name; found in the text when None.
         report_year: Data year of the report; found in the text when None.
         spec: The spec; the bundled one when None.
+        doubts: Numbers whose reading the source already doubts, per 0-based line index:
+            ``(value as printed, reason zh, reason en)`` (a PDF number joined across a gap no
+            header proves): a figure read from one of them is held back with the reason.
 
     Returns:
         The parsed report. Tables, rows and cells that could not be read are not stored; each is
@@ -109,12 +113,14 @@ def parse_report_lines(
         raise FormatError(source, "", *_NO_TABLE)
     school = school or _find_school(norm, spec, source)
     years = resolve_years(norm, spec, source, report_year)
-    doc = Document(lines, norm, source, school, years.data_year, spec, captions)
+    doc = Document(lines, norm, source, school, years.data_year, spec, captions, doubts=doubts or {})
     items = _read(doc)
     if not doc.rows:
         raise FormatError(source, "", *_NO_TABLE)
     years.cohorts = sorted(doc.cohorts, key=lambda c: (c[0], c[1] if c[1] is not None else -1, c[2]))
-    coverage = [_report_item(doc, years, count_radicals(raw), traditional), *items]
+    report_item = _report_item(doc, years, count_radicals(raw), traditional)
+    check_agreement(doc, report_item)
+    coverage = [report_item, *items]
     _say_partial(coverage)
     table = observation_table(doc.rows)
     return ParsedReport(
@@ -295,6 +301,75 @@ def _item(caption: Caption, item_id: str, kind: str, zh: str, en: str, core: boo
 def _caption_matches(groups: list[list[str]], title: str) -> bool:
     squeezed = squeeze(title)
     return all(any(squeeze(term) in squeezed for term in group) for group in groups)
+
+
+#: A figure this many times another reading of the same figure: one of them is in the wrong unit (元/万元).
+_UNIT_SLIPS = (1e4,)
+
+
+#: A count of list rows this far (share) from the figure stated elsewhere is a reading in doubt; a smaller
+#: gap (182 awards listed, 190 stated in the bundled report) is the report's own, left to the check-up.
+_LIST_GAP = 0.25
+
+
+def check_agreement(doc: Document, item: CoverageItem) -> None:
+    """Hold back figures that another reading of the same figure in the report puts in doubt.
+
+    Two checks over every figure read (same indicator, subject, year and years after, from two
+    different tables or sections):
+
+    * **magnitude**: one is 10⁴ times the other (a unit that may be wrong: 元 read as 万元) — both
+      are held back, each naming the other;
+    * **a count of list rows** more than a quarter away from the figure stated elsewhere (a table or
+      a sentence): the list's rows may not all have been read (a borderless PDF) — the count is held.
+
+    A report that contradicts itself in what it prints (rows that do not add up) is not a reading
+    doubt: that is the check-up's business.
+    """
+    lists = {row[1] for row in doc.list_rows}
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for position, row in enumerate(doc.rows):
+        groups.setdefault(row[:4], []).append(position)
+    for positions in groups.values():
+        if len(positions) < 2:
+            continue
+        for i in positions:
+            row = doc.rows[i]
+            if row[9]:
+                continue
+            for j in positions:
+                other = doc.rows[j]
+                if other[6] == row[6] or not row[4] or not other[4]:
+                    continue
+                where = f"{other[6]} 第 {other[7]} 行：{other[4]:g}"
+                where_en = f"{other[6]} line {other[7]}: {other[4]:g}"
+                ratio = max(row[4], other[4]) / min(row[4], other[4]) if min(row[4], other[4]) > 0 else 0
+                if any(abs(ratio / slip - 1) < 0.02 for slip in _UNIT_SLIPS):
+                    reason = (
+                        f"与报告中同一数字相差约 10⁴ 倍（{where}）：单位可能有误（元/万元）",
+                        f"about 10⁴ times the same figure elsewhere in the report ({where_en}): the unit may be"
+                        " wrong (元/万元)",
+                    )
+                elif row[6] in lists and other[6] not in lists and abs(row[4] - other[4]) > _LIST_GAP * other[4]:
+                    reason = (
+                        f"按清单行数计得 {row[4]:g}，报告另处为 {where}：清单的行可能未读全",
+                        f"counted {row[4]:g} list rows, the report says {where_en}: the list's rows may not"
+                        " all have been read",
+                    )
+                else:
+                    continue
+                doc.rows[i] = (*row[:9], f"{reason[0]} / {reason[1]}")
+                item.add(
+                    Problem(
+                        "held_back",
+                        "warning",
+                        f"{row[0]}（{row[1]}，{row[2]}）= {row[4]:g}（{row[6]}）读数存疑，暂存待核：{reason[0]}",
+                        f"{row[0]} ({row[1]}, {row[2]}) = {row[4]:g} ({row[6]}): reading in doubt, held back:"
+                        f" {reason[1]}",
+                        row[7],
+                    )
+                )
+                break
 
 
 def _say_partial(coverage: list[CoverageItem]) -> None:
