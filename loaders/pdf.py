@@ -44,6 +44,7 @@ is read under and the PDF-only errors belong together; the character-to-line geo
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import re
 import time
@@ -57,6 +58,8 @@ from loaders.coverage import locate
 from loaders.errors import FormatError, LoadError
 from loaders.pdf_lines import (
     DOUBT_MARK,
+    MARKS,
+    SPLIT_MARK,
     group_lines,
     group_words_spaced,
     join_digit_gaps,
@@ -251,12 +254,108 @@ def extract_pdf_text(data: bytes, source: str) -> PdfText:
         numbers.extend([number] * len(texts))
     if not lines:
         raise _no_text(source, len(pages), scanned, undecodable)
+    lines, doubts = resolve_marks(lines)
+    return PdfText(lines, numbers, len(pages), scanned, undecodable, running, doubts)
+
+
+# A cell as a row ends in it: a well-formed number (no leading zero: "0100%" is two cells run
+# together) or a dash for an empty cell.
+_CELL_RE = re.compile(r"^(?:(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?(?:%|％|:1)?|—|——|-|--|–|/)$")
+_REGION_START_RE = re.compile(r"^(?:附\s*)?表\s*\d|^续表")
+_REGION_END_RE = re.compile(r"^(?:数据来源|资料来源|注\s*[:：])")
+_NEIGHBOURS = 15  # lines looked at on each side for the table's usual number of cells
+_MAX_MARKS = 8  # marks in one line tried in every combination (2^8 readings at most)
+
+
+def _trailing_cells(line: str) -> int:
+    """How many cells (numbers or dashes) end a line after a label; 0 for a line of text or numbers only."""
+    tokens = line.split()
+    first = len(tokens)
+    while first > 0 and _CELL_RE.match(tokens[first - 1]):
+        first -= 1
+    return len(tokens) - first if 0 < first < len(tokens) else 0
+
+
+def _usual_cells(lines: list[str], index: int) -> int | None:
+    """The number of cells most rows of the table around a line have (rows without marks), when clear."""
+    counts: Counter[int] = Counter()
+    for step in (-1, 1):
+        at = index + step
+        while 0 <= at < len(lines) and abs(at - index) <= _NEIGHBOURS:
+            line = lines[at]
+            if (step < 0 and _REGION_START_RE.match(line)) or (step > 0 and _REGION_END_RE.match(line)):
+                break
+            if (step > 0 and _REGION_START_RE.match(line)) or (step < 0 and _REGION_END_RE.match(line)):
+                break
+            if not any(mark in line for mark in MARKS):
+                cells = _trailing_cells(line)
+                if cells:
+                    counts[cells] += 1
+            at += step
+    if counts:
+        (best, n), *rest = [*counts.most_common(2), (None, 0)]
+        if n >= 2 and n > rest[0][1]:
+            return best
+    return _header_cells(lines, index)
+
+
+def _header_cells(lines: list[str], index: int) -> int | None:
+    """Value cells a table's one-line header names (its words but the first, which heads the labels)."""
+    for at in range(index - 1, max(index - _NEIGHBOURS, -1), -1):
+        line = lines[at]
+        if _REGION_START_RE.match(line) or _REGION_END_RE.match(line):
+            return None
+        tokens = line.split()
+        if len(tokens) >= 3 and not any(char.isdigit() for char in line):
+            return len(tokens) - 1
+    return None
+
+
+def resolve_marks(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
+    """Decide every digit gap :func:`loaders.pdf_lines.join_digit_gaps` marked.
+
+    The table's columns decide: when exactly one way of joining or splitting a row's marked gaps
+    gives the number of cells the rows around it have, that way is taken. Otherwise the geometry's
+    verdict stands — a gap proved a column gap is split, any other is joined — and a number joined
+    without proof is returned in ``doubts`` (line index → numbers) to be held back.
+    """
+    out = list(lines)
     doubts: dict[int, list[str]] = {}
     for index, line in enumerate(lines):
-        if DOUBT_MARK in line:
-            doubts[index] = [token.rstrip(DOUBT_MARK) for token in line.split() if token.endswith(DOUBT_MARK)]
-            lines[index] = line.replace(DOUBT_MARK, "")
-    return PdfText(lines, numbers, len(pages), scanned, undecodable, running, doubts)
+        marks = [position for position, char in enumerate(line) if char in MARKS]
+        if not marks:
+            continue
+        usual = _usual_cells(lines, index)
+        fits = []
+        if usual is not None and len(marks) <= _MAX_MARKS:
+            for choice in itertools.product((False, True), repeat=len(marks)):
+                if _trailing_cells(_apply(line, marks, choice)) == usual:
+                    fits.append(choice)
+        if len(fits) == 1:
+            out[index] = _apply(line, marks, fits[0])
+            continue
+        choice = tuple(line[position] == SPLIT_MARK for position in marks)
+        text = _apply(line, marks, choice, flag=True)
+        doubted = [token.replace(_FLAG, "") for token in text.split() if _FLAG in token]
+        out[index] = text.replace(_FLAG, "")
+        if doubted:
+            doubts[index] = doubted
+    return out, doubts
+
+
+_FLAG = "\u2064"
+
+
+def _apply(line: str, marks: list[int], split: tuple[bool, ...], flag: bool = False) -> str:
+    """The line with each mark replaced by a space (split) or nothing (joined; ``flag``: a flag
+    character left where a doubtful join was made)."""
+    chars = list(line)
+    for position, apart in zip(marks, split, strict=True):
+        if apart:
+            chars[position] = " "
+        else:
+            chars[position] = _FLAG if flag and line[position] == DOUBT_MARK else ""
+    return "".join(chars)
 
 
 @dataclass

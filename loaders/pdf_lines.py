@@ -33,8 +33,13 @@ def group_lines(chars: list[tuple[str, float, float, float, float]]) -> list[tup
 # than this share of the line's height are one number — unless the header's columns prove them two
 # cells. Without a header to prove either, they are read as one number and marked with DOUBT_MARK.
 JOIN_GAP_SHARE = 0.6
-#: Marks a number joined across a gap no header proves (removed by loaders.pdf, which records it).
+#: Put where a number's digits were split by a gap the table proves to be a column gap (two cells)…
+SPLIT_MARK = "\u2060"
+#: … and where no proof either way was found. :func:`loaders.pdf.resolve_marks` decides each mark
+#: by the cells the neighbouring rows have (the table's column count), else by the proof, and
+#: holds back a number joined without proof.
 DOUBT_MARK = "\u2063"
+MARKS = SPLIT_MARK + DOUBT_MARK
 # A number, or the start of one (a join may go on: 98 · . · 06)
 _NUMBER_TEXT_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})*,?|\d+)(?:\.\d*)?(?:%|％|:1)?$")
 _FRAGMENT_RE = re.compile(r"^[\d.,]+(?:%|％|:1)?$")
@@ -114,9 +119,11 @@ def join_digit_gaps(lines: list[list[Word]], spaced: set[tuple[float, float]]) -
     for words in lines:
         if not words:
             kinds.append("empty")
-        elif any(len(w[0]) > MAX_FRAGMENT for w in words):
+        elif any(len(w[0]) > MAX_FRAGMENT for w in words) and (
+            number_run(words) == len(words) or len(words) - number_run(words) > 6
+        ):
             kinds.append("text")
-            header, block = None, []  # running text ends a table
+            header, block = None, []  # running text ends a table (a long label before figures does not)
         elif _is_header_line(words):
             kinds.append("header")
             block.extend(words)
@@ -174,13 +181,12 @@ def _join_line(
     for word in words[1:]:
         last = out[-1]
         height = max(last[4] - last[3], word[4] - word[3], 1.0)
-        joined = last[0].rstrip(DOUBT_MARK) + word[0]
         if (
             (word[1], word[3]) in spaced
             or word[1] - last[2] > JOIN_GAP_SHARE * height
-            or not _FRAGMENT_RE.match(last[0].rstrip(DOUBT_MARK))
+            or not _FRAGMENT_RE.match(last[0].translate(_NO_MARKS))
             or not _FRAGMENT_RE.match(word[0])
-            or not _NUMBER_TEXT_RE.match(joined)
+            or not _NUMBER_TEXT_RE.match(last[0].translate(_NO_MARKS) + word[0])
         ):
             out.append(word)
             continue
@@ -189,12 +195,12 @@ def _join_line(
         two = any(abs(o[1] - word[1]) <= _EDGE or abs(o[2] - last[2]) <= _EDGE for o in others) or (
             header is not None and len(header) >= 2 and _two_header_cells(last, word, header)
         )
-        if two and not one:
-            out.append(word)
-            continue
-        mark = DOUBT_MARK if two or not one or last[0].endswith(DOUBT_MARK) else ""
-        out[-1] = (joined + mark, last[1], word[2], min(last[3], word[3]), max(last[4], word[4]))
+        mark = "" if one and not two else SPLIT_MARK if two and not one else DOUBT_MARK
+        out[-1] = (last[0] + mark + word[0], last[1], word[2], min(last[3], word[3]), max(last[4], word[4]))
     return out
+
+
+_NO_MARKS = str.maketrans("", "", MARKS)
 
 
 def _two_header_cells(first: Word, second: Word, header: list[tuple[float, float]]) -> bool:
