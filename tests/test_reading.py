@@ -168,3 +168,84 @@ def test_fragment_without_school_needs_and_takes_school_and_year(capsys) -> None
     assert any("片段" in p for p in _problems(result, "partial_report"))
     assert main(["extract", str(path), "--json", "--school", "青萍虚构职业技术学院", "--year", "2017"]) == 0
     assert '"report_id": "青萍虚构职业技术学院-2017"' in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------ the borderless PDF
+BORDERLESS = READING / "测试夹具_温职院年报_无框表格_数字近列缝.pdf"  # made by tests/fixtures/make_fixtures.py
+KEY = ["indicator_id", "subject", "year", "years_after", "source_table"]
+
+
+@pytest.fixture(scope="module")
+def borderless() -> tuple[dict, dict, object]:
+    text = load(ROOT / "data" / "reports" / "温州职业技术学院_2020_质量年度报告.txt").observations
+    result = load(BORDERLESS)
+    expected = {tuple(r[k] for k in KEY): r["value"] for r in text.to_dict("records")}
+    got = {
+        tuple(r[k] for k in KEY): (r["value"], r["held_reason"] if isinstance(r["held_reason"], str) else "")
+        for r in result.observations.to_dict("records")
+    }
+    return expected, got, result
+
+
+def test_borderless_pdf_gives_the_text_figures_or_holds_them(borderless) -> None:
+    """The bundled report printed borderless, columns 4 px apart and long numbers split in two runs:
+    every figure it gives is the text's, or held back with the reason; none is cut."""
+    expected, got, _ = borderless
+    wrong = {k: v for k, v in got.items() if k not in expected or (v[0] != expected[k] and not v[1])}
+    assert wrong == {}
+    held = {k: v for k, v in got.items() if v[1]}
+    same = [k for k, v in got.items() if v[0] == expected[k] and not v[1]]
+    assert (len(expected), len(got), len(same), len(held)) == (791, 711, 706, 5)
+    # the issue's row, split as 1726 ␣ 5.39 in the text layer: whole, and not held
+    key = ("equipment_value_per_student", "本校", 2020, None, "表2")
+    assert got[key] == (17265.39, "")
+    # each held figure says why (a list whose rows or serial numbers did not survive the layout)
+    assert {k[0]: v[1].split("：")[0][:6] for k, v in held.items()} == {
+        "national_planned_textbooks": "按清单行数计",
+        "intl_competitions_listed": "只认出 1 ",
+        "intl_awards_listed": "只认出 1 ",  # right by chance (18), but counted from a list read wrong
+        "enterprise_training_programmes": "只认出 1 ",
+        "enterprise_trainees": "只认出 1 ",
+    }
+
+
+def test_borderless_pdf_names_every_table_it_could_not_read(borderless) -> None:
+    """The figures the PDF does not give are in tables its coverage names as not (fully) read."""
+    expected, got, result = borderless
+    lost = {k[4] for k in expected if k not in got}
+    named = {item.source_table for item in result.coverage if item.status in ("partial", "missing", "not_read")}
+    assert lost == {"表2-13", "表3-10", "表5", "表5-1", "表5-3"}
+    assert lost <= named
+
+
+def test_digit_gaps_are_decided_by_the_table() -> None:
+    """pdf_lines + resolve_marks on hand-made words: a gap inside a number is joined when the table's
+    cell count says so, a column gap 3 pt wide is kept, and an unprovable join is held."""
+    from loaders.pdf import resolve_marks
+    from loaders.pdf_lines import join_digit_gaps
+
+    def row(label: str, *cells: tuple[str, float], top: float) -> list[tuple[str, float, float, float, float]]:
+        words = [(label, 50.0, 90.0, top, top + 10)]
+        return words + [(text, x, x + 5.5 * len(text), top, top + 10) for text, x in cells]
+
+    lines = [
+        [("指标", 50.0, 70.0, 0.0, 10.0), ("本校", 120.0, 140.0, 0.0, 10.0)],
+        row("生均仪器设备值", ("1726", 120.0), ("5.39", 145.0), top=20),  # 3 pt gap inside the number
+        row("生师比", ("14.02", 120.0), top=40),
+        row("生均用房", ("18.73", 120.0), top=60),
+    ]
+    text = [" ".join(w[0] for w in line) for line in join_digit_gaps(lines, set())]
+    resolved, doubts = resolve_marks(text)
+    assert resolved[1] == "生均仪器设备值 17265.39" and doubts == {}
+    # two columns 3 pt apart, proved by the rows around it: kept apart
+    columns = [
+        row("单独考试", ("1085", 120.0), ("1029", 145.0), top=0),
+        row("统一高考", ("1685", 120.0), ("1522", 145.0), top=20),
+        row("提前招生", ("835", 120.0), ("819", 145.0), top=40),
+    ]
+    text = [" ".join(w[0] for w in line) for line in join_digit_gaps(columns, set())]
+    assert resolve_marks(text) == (["单独考试 1085 1029", "统一高考 1685 1522", "提前招生 835 819"], {})
+    # one row alone: a join nothing proves is made and held back
+    alone = [row("生均仪器设备值", ("1726", 120.0), ("5.39", 145.0), top=0)]
+    text = [" ".join(w[0] for w in line) for line in join_digit_gaps(alone, set())]
+    assert resolve_marks(text) == (["生均仪器设备值 17265.39"], {0: ["17265.39"]})
