@@ -39,7 +39,7 @@ def read_targets(con: duckdb.DuckDBPyConnection, plan_id: str | None = None) -> 
 _OBSERVATION_COLUMNS_OUT = """
     o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_en, i.domain,
     o.subject, o.year, o.years_after, o.value, o.unit, o.source_table, o.source_line,
-    o.source_text, r.source_file"""
+    o.source_text, o.held_reason, r.source_file"""
 
 
 def read_observations(
