@@ -52,6 +52,8 @@ _YEAR_TOKEN_RE = re.compile(
     r"|(?<![\d.])(?P<e>(?:19|20)\d{2})(?![\d.%年届])"
 )
 _SERIAL_RE = re.compile(r"^\d+\s*")
+# A run of digits, points and commas long enough to hold two figures (checked: it must parse as one)
+_DIGIT_RUN_RE = re.compile(r"\d[\d.,]{4,}%?")
 _TABLE_UNIT_RE = re.compile(r"单位\s*[:]\s*(?P<unit>[^\s()]{1,4})")
 
 
@@ -70,6 +72,8 @@ class Scan:
 
     header: list[tuple[int, str]] = field(default_factory=list)
     rows: list[RawRow] = field(default_factory=list)
+    #: Lines among the rows whose figures ran together into one token (``技术11032002.0010.00``)
+    garbled: list[int] = field(default_factory=list)
     _index: tuple[str, list[tuple[int, int]], list[int]] | None = None
 
     def header_index(self) -> tuple[str, list[tuple[int, int]], list[int]]:
@@ -152,6 +156,8 @@ def scan_region(doc: Document, start: int, end: int, trailing: re.Pattern[str] |
             if not scan.rows:
                 scan.header.append((index, line))
             else:
+                if any(parse_number(run.rstrip("%")) is None for run in _DIGIT_RUN_RE.findall(line)):
+                    scan.garbled.append(index)
                 pending.append(line)
             index += 1
             continue
@@ -516,6 +522,17 @@ def read_grid(
         if doc_cohorts not in doc.cohorts:
             doc.cohorts.append(doc_cohorts)
     _read_rows(doc, spec, scan, layout, item, table, year, years_after)
+    for index in scan.garbled:
+        shown = doc.lines[index].strip()
+        item.add(
+            Problem(
+                "row_garbled",
+                "warning",
+                f"这一行的数字连在一起，无法分开：“{shown}”，未读取",
+                f"the figures of this row run together and cannot be told apart: '{shown}'; not read",
+                index + 1,
+            )
+        )
     return years_after
 
 

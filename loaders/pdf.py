@@ -263,7 +263,7 @@ def extract_pdf_text(data: bytes, source: str) -> PdfText:
 _CELL_RE = re.compile(r"^(?:(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?(?:%|％|:1)?|—|——|-|--|–|/)$")
 _REGION_START_RE = re.compile(r"^(?:附\s*)?表\s*\d|^续表")
 _REGION_END_RE = re.compile(r"^(?:数据来源|资料来源|注\s*[:：])")
-_NEIGHBOURS = 15  # lines looked at on each side for the table's usual number of cells
+_NEIGHBOURS = 40  # lines looked at on each side for the table's usual number of cells
 _MAX_MARKS = 8  # marks in one line tried in every combination (2^8 readings at most)
 
 
@@ -277,20 +277,22 @@ def _trailing_cells(line: str) -> int:
 
 
 def _usual_cells(lines: list[str], index: int) -> int | None:
-    """The number of cells most rows of the table around a line have (rows without marks), when clear."""
+    """The number of cells most rows of the table around a line have, when clear.
+
+    ``lines`` are read as the geometry has them (a mark proved a column gap split, any other joined);
+    the table's rows are those between its caption and its end (数据来源 …), at most
+    :data:`_NEIGHBOURS` lines away.
+    """
     counts: Counter[int] = Counter()
     for step in (-1, 1):
         at = index + step
         while 0 <= at < len(lines) and abs(at - index) <= _NEIGHBOURS:
             line = lines[at]
-            if (step < 0 and _REGION_START_RE.match(line)) or (step > 0 and _REGION_END_RE.match(line)):
+            if _REGION_START_RE.match(line) or _REGION_END_RE.match(line):
                 break
-            if (step > 0 and _REGION_START_RE.match(line)) or (step < 0 and _REGION_END_RE.match(line)):
-                break
-            if not any(mark in line for mark in MARKS):
-                cells = _trailing_cells(line)
-                if cells:
-                    counts[cells] += 1
+            cells = _trailing_cells(line)
+            if cells:
+                counts[cells] += 1
             at += step
     if counts:
         (best, n), *rest = [*counts.most_common(2), (None, 0)]
@@ -321,11 +323,12 @@ def resolve_marks(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
     """
     out = list(lines)
     doubts: dict[int, list[str]] = {}
+    geometric = [_apply(line, _marks(line), tuple(line[p] == SPLIT_MARK for p in _marks(line))) for line in lines]
     for index, line in enumerate(lines):
-        marks = [position for position, char in enumerate(line) if char in MARKS]
+        marks = _marks(line)
         if not marks:
             continue
-        usual = _usual_cells(lines, index)
+        usual = _usual_cells(geometric, index)
         fits = []
         if usual is not None and len(marks) <= _MAX_MARKS:
             for choice in itertools.product((False, True), repeat=len(marks)):
@@ -344,6 +347,10 @@ def resolve_marks(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
 
 
 _FLAG = "\u2064"
+
+
+def _marks(line: str) -> list[int]:
+    return [position for position, char in enumerate(line) if char in MARKS] if any(m in line for m in MARKS) else []
 
 
 def _apply(line: str, marks: list[int], split: tuple[bool, ...], flag: bool = False) -> str:
