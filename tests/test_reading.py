@@ -249,3 +249,23 @@ def test_digit_gaps_are_decided_by_the_table() -> None:
     alone = [row("生均仪器设备值", ("1726", 120.0), ("5.39", 145.0), top=0)]
     text = [" ".join(w[0] for w in line) for line in join_digit_gaps(alone, set())]
     assert resolve_marks(text) == (["生均仪器设备值 17265.39"], {0: ["17265.39"]})
+
+
+# ------------------------------------------------------------------------------ the same figure elsewhere
+def test_a_figure_10_000_times_the_same_figure_elsewhere_is_held(tmp_path) -> None:
+    """One form prints 技术服务到款额 in 万元, another the same number under 元: one unit is wrong; both held."""
+    path = tmp_path / "fixture.txt"
+    path.write_text(
+        "【测试夹具 TEST FIXTURE】云岫虚构职业学院 2022年度质量年度报告\n"
+        "表 1 科研与社会服务\n序号 指标 单位 2022 年\n1 技术服务到款额 万元 3255.21\n"
+        "表 2 服务贡献表\n序号 指标 单位 2022 年\n1 横向技术服务到款额 元 3255.21\n",
+        encoding="utf-8",
+    )
+    result = load(path)
+    frame = result.observations.sort_values("source_table")
+    assert frame[["indicator_id", "value", "source_table"]].values.tolist() == [
+        ["tech_service_income", 3255.21, "表1"],
+        ["tech_service_income", 0.325521, "表2"],
+    ]
+    assert frame["held_reason"].str.startswith("与报告中同一数字相差约 10⁴ 倍").all()
+    assert len(_problems(result, "held_back")) == 2
