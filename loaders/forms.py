@@ -138,7 +138,7 @@ class ValueColumns:
     header: str
 
 
-def _meaning(token: str, spec: ReportSpec) -> str | None:
+def header_meaning(token: str, spec: ReportSpec) -> str | None:
     """``"threshold"``, ``"value"`` or None for one header cell (see ``threshold_words`` in the spec)."""
     squeezed = squeeze(token, normalized=True)
     threshold = max((len(w) for w in spec.meta.threshold_words if squeeze(w) in squeezed), default=0)
@@ -158,7 +158,7 @@ def value_columns(doc: Document, start: int, end: int) -> ValueColumns | None:
         tokens = line.split()
         if not tokens or re.fullmatch(_OP_VALUE, tokens[-1]):
             continue  # a row, not the header
-        meanings = [_meaning(token, doc.spec) for token in tokens]
+        meanings = [header_meaning(token, doc.spec) for token in tokens]
         if "threshold" not in meanings:
             continue
         first = next(i for i, m in enumerate(meanings) if m is not None)

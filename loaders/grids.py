@@ -41,8 +41,9 @@ from dataclasses import dataclass, field
 from loaders.blocks import resolve_year
 from loaders.coverage import CoverageItem, Problem
 from loaders.document import MAX_YEAR, MIN_YEAR, Caption, Document
+from loaders.forms import header_meaning
 from loaders.registry import known_units, registry_units, subject_aliases, unit_factor
-from loaders.spec import TableSpec, squeeze
+from loaders.spec import ReportSpec, TableSpec, squeeze
 from loaders.text import NUMERIC_TOKEN_RE, merge_thousands, parse_number
 from loaders.years import check_cohort
 
@@ -106,6 +107,7 @@ class Leaf:
     factor: float = 1.0
     unit: str | None = None
     header: str = ""
+    threshold: bool = False  # a standard, threshold or target column: never the school's value
 
 
 @dataclass
@@ -177,26 +179,44 @@ def _is_year(token: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- recognising
-def _measures(spec: TableSpec, scan: Scan) -> list[tuple[int, int, str | None, str]]:
+#: The column of a header cell that names a standard, threshold or target (``全省平均报到率``): counted
+#: as a column of the table, never read as the school's value.
+THRESHOLD = -1
+
+
+def _measures(spec: TableSpec, scan: Scan, report: ReportSpec | None = None) -> list[tuple[int, int, str | None, str]]:
     """Column names found in the header: ``(line index, column, printed unit, name)`` in order.
 
     The header lines are joined without whitespace (a name may wrap over lines); a second name of
     the same column inside the same header cell (``占总留本地人数比例`` holds ``占总留`` and ``比例``)
-    counts once.
+    counts once. With ``report``, a header cell that names a threshold (``threshold_words``:
+    ``全省平均报到率``, ``国家标准``) is one column :data:`THRESHOLD`, whatever names it holds.
     """
     joined, starts, cells = scan.header_index()
     found: list[tuple[int, int, str | None, str]] = []
     last: tuple[int, int] | None = None  # (cell, column) of the previous name
     aliases = spec.alias_map
+    thresholds = _threshold_cells(joined, cells, report) if report is not None else {}
     for match in spec.alias_re.finditer(joined):
         cell = bisect.bisect_right(cells, match.start()) - 1
-        column = aliases[match.group("alias")]
+        column = THRESHOLD if cell in thresholds else aliases[match.group("alias")]
         if last == (cell, column):
             continue
         last = (cell, column)
         line = next(index for offset, index in reversed(starts) if offset <= match.start())
-        found.append((line, column, match.group("unit"), match.group("alias")))
+        name = thresholds.get(cell, match.group("alias"))
+        found.append((line, column, None if column == THRESHOLD else match.group("unit"), name))
     return found
+
+
+def _threshold_cells(joined: str, cells: list[int], report: ReportSpec) -> dict[int, str]:
+    """``cell → text`` of the header cells that name a standard, threshold or target."""
+    out = {}
+    for i, start in enumerate(cells):
+        text = joined[start : cells[i + 1] if i + 1 < len(cells) else len(joined)]
+        if header_meaning(text, report) == "threshold":
+            out[i] = text
+    return out
 
 
 def caption_score(spec: TableSpec, title: str, squeezed: str | None = None) -> bool:
@@ -257,7 +277,7 @@ def recognise(doc: Document, caption: Caption, scan: Scan) -> tuple[TableSpec, i
         keyed = any(key in header_text for key in spec.key_terms)
         if not (by_caption or keyed):
             continue
-        named = len({column for _, column, _, _ in _measures(spec, scan)})
+        named = len({column for _, column, _, _ in _measures(spec, scan) if column != THRESHOLD})
         if not (by_caption or named >= 2):
             continue
         score = 4 * by_caption + 2 * keyed + named
@@ -350,7 +370,7 @@ def _read_layout(
     n = scan.n_cells
     if n == 0:
         return None
-    measures = _measures(spec, scan)
+    measures = _measures(spec, scan, doc.spec)
     levels = _year_levels(scan.header)
     table_unit = group_unit
     for text in [caption.title, *(line for _, line in scan.header)]:
@@ -359,6 +379,8 @@ def _read_layout(
             table_unit = match.group("unit")
 
     def leaf(column: int, unit: str | None, name: str, **extra: object) -> Leaf:
+        if column == THRESHOLD:
+            return Leaf(None, header=name, threshold=True, **extra)
         indicator = spec.columns[column].indicator
         factor, printed = _unit_factor(unit or table_unit, indicator)
         if factor is None:
@@ -398,6 +420,9 @@ def _read_layout(
         leaves, seen = [], set()
         problems = []
         for _, column, unit, name in measures:
+            if column == THRESHOLD:
+                leaves.append(leaf(column, unit, name))
+                continue
             if column in seen:
                 problems.append(
                     Problem(
@@ -586,7 +611,17 @@ def _report_columns(spec: TableSpec, layout: Layout, item: CoverageItem, line: i
         return
     present = {leaf.column for leaf in layout.leaves if leaf.column is not None}
     for leaf in layout.leaves:
-        if leaf.column is None and leaf.unit:
+        if leaf.threshold:
+            item.add(
+                Problem(
+                    "threshold_column",
+                    "info",
+                    f"“{leaf.header}”列是标准、目标或参照值，不作为本校数值读取",
+                    f"column '{leaf.header}' holds a standard, target or reference value; not read as the school's",
+                    line,
+                )
+            )
+        elif leaf.column is None and leaf.unit:
             item.add(
                 Problem(
                     "unit_unknown",

@@ -269,3 +269,14 @@ def test_a_figure_10_000_times_the_same_figure_elsewhere_is_held(tmp_path) -> No
     ]
     assert frame["held_reason"].str.startswith("与报告中同一数字相差约 10⁴ 倍").all()
     assert len(_problems(result, "held_back")) == 2
+
+
+def test_a_reference_column_in_a_grid_is_never_the_school_value() -> None:
+    """``全省平均报到率`` before ``报到率``: the province's rate is a reference column, not the school's."""
+    result = load(READING / "测试夹具_云岫虚构_参照列.txt")
+    got = {(r.indicator_id, r.subject): r.value for r in result.observations.itertuples()}
+    typed = {"普通高考": (1200, 1180, 1120, 94.92), "单独考试招生": (800, 800, 771, 96.38)}
+    typed["合计"] = (2000, 1980, 1891, 95.51)
+    indicators = ("enroll_plan", "enroll_admitted", "enroll_registered", "enroll_registration_rate")
+    assert got == {(i, s): float(v) for s, values in typed.items() for i, v in zip(indicators, values, strict=True)}
+    assert _problems(result, "threshold_column") == ["“全省平均报到率”列是标准、目标或参照值，不作为本校数值读取"]
