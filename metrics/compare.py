@@ -24,7 +24,7 @@ from metrics.observations import (
 from metrics.units import convert_to_units
 
 #: What a comparison needs: the report and school, and every observation column but the line's text.
-COMPARE_REQUIRED = ["report_id", "school", *names(OBSERVATION_FIELDS, exclude=("source_text",))]
+COMPARE_REQUIRED = ["report_id", "school", *names(OBSERVATION_FIELDS, exclude=("source_text", "held_reason"))]
 
 BENCHMARK_COLUMNS = [
     "report_id",

@@ -18,7 +18,12 @@ from metrics.errors import MissingColumnsError, UnknownIndicatorError
 #: Columns of the observations contract: the report's identity, then the stored columns (loaders.fields).
 OBSERVATION_COLUMNS = ["report_id", "school", "report_year", *names(OBSERVATION_FIELDS)]
 #: What a computation over stored rows needs: every observation column but the sentence's text.
-ROW_REQUIRED = ["report_id", "school", "report_year", *names(OBSERVATION_FIELDS, exclude=("source_text",))]
+ROW_REQUIRED = [
+    "report_id",
+    "school",
+    "report_year",
+    *names(OBSERVATION_FIELDS, exclude=("source_text", "held_reason")),  # held_reason: optional (null = fine)
+]
 
 #: One quantity within a report: the same key may be stated in several tables.
 VALUE_KEY = ["report_id", "school", "indicator_id", "subject", "year", "years_after"]
