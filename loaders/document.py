@@ -202,6 +202,8 @@ def _table_follows(norm: list[str], index: int) -> bool:
     """Whether a header line (no numbers) and then a row ending in numbers follow within a few lines."""
     header = False
     for line in [line for line in norm[index + 1 : index + 8] if line][:5]:
+        if line[0] in "表附续":
+            return False  # a caption of its own follows ("…如下表" above "表 2-3 …")
         tokens = line.split()
         numbers = 0
         while numbers < len(tokens) and _NUMBER_CELL_RE.match(tokens[-1 - numbers]):

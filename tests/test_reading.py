@@ -280,3 +280,15 @@ def test_a_reference_column_in_a_grid_is_never_the_school_value() -> None:
     indicators = ("enroll_plan", "enroll_admitted", "enroll_registered", "enroll_registration_rate")
     assert got == {(i, s): float(v) for s, values in typed.items() for i, v in zip(indicators, values, strict=True)}
     assert _problems(result, "threshold_column") == ["“全省平均报到率”列是标准、目标或参照值，不作为本校数值读取"]
+
+
+def test_a_sentence_ending_in_table_above_a_numbered_caption_is_no_caption(tmp_path) -> None:
+    path = tmp_path / "fixture.txt"
+    path.write_text(
+        "【测试夹具 TEST FIXTURE】云岫虚构职业学院 2022年度质量年度报告\n"
+        "各类生源情况见下表\n表 1 2022年新生生源地区分布\n生源地 人数 占比\n本市生源 812 41.25%\n",
+        encoding="utf-8",
+    )
+    result = load(path)
+    assert {item.source_table for item in result.coverage if item.source_table} == {"表1"}
+    assert result.observations["source_table"].unique().tolist() == ["表1"]
