@@ -111,6 +111,7 @@ def parse_report_lines(
     captions = find_captions(norm, spec)
     if not _has_known_table(norm, captions, spec):
         raise FormatError(source, "", *_NO_TABLE)
+    given = school
     school = school or _find_school(norm, spec, source)
     years = resolve_years(norm, spec, source, report_year)
     doc = Document(lines, norm, source, school, years.data_year, spec, captions, doubts=doubts or {})
@@ -119,6 +120,8 @@ def parse_report_lines(
         raise FormatError(source, "", *_NO_TABLE)
     years.cohorts = sorted(doc.cohorts, key=lambda c: (c[0], c[1] if c[1] is not None else -1, c[2]))
     report_item = _report_item(doc, years, count_radicals(raw), traditional)
+    if given is not None:
+        _say_given_school(norm, spec, source, given, report_item)
     check_agreement(doc, report_item)
     coverage = [report_item, *items]
     _say_partial(coverage)
@@ -370,6 +373,27 @@ def check_agreement(doc: Document, item: CoverageItem) -> None:
                     )
                 )
                 break
+
+
+def _say_given_school(norm: list[str], spec: ReportSpec, source: str, given: str, item: CoverageItem) -> None:
+    """Say that the school was given when importing, and when the text names another one."""
+    try:
+        found = _find_school(norm, spec, source)
+    except FormatError:
+        found = None
+    if found is not None and found != given:
+        item.problems.append(
+            Problem(
+                "school_given",
+                "warning",
+                f"学校按导入时指定的“{given}”读取；文本中写的是“{found}”",
+                f"the school is the one given when importing, '{given}'; the text names '{found}'",
+            )
+        )
+    else:
+        item.problems.append(
+            Problem("school_given", "info", f"学校：导入时指定（{given}）", f"school: given when importing ({given})")
+        )
 
 
 def _say_partial(coverage: list[CoverageItem]) -> None:

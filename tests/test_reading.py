@@ -166,6 +166,12 @@ def test_fragment_without_school_needs_and_takes_school_and_year(capsys) -> None
         "表自身的年度标注“2015-2016学年”：数据按 2016 年读取（报告数据年度 2017）"
     ]
     assert any("片段" in p for p in _problems(result, "partial_report"))
+    assert _problems(result, "school_given") == ["学校：导入时指定（青萍虚构职业技术学院）"]
+    # a school given for a report that names another is said, not hidden
+    named = load(ROOT / "data" / "reports" / "温州职业技术学院_2020_质量年度报告.txt", school="青萍虚构职业技术学院")
+    assert _problems(named, "school_given") == [
+        "学校按导入时指定的“青萍虚构职业技术学院”读取；文本中写的是“温州职业技术学院”"
+    ]
     assert main(["extract", str(path), "--json", "--school", "青萍虚构职业技术学院", "--year", "2017"]) == 0
     assert '"report_id": "青萍虚构职业技术学院-2017"' in capsys.readouterr().out
 
