@@ -46,10 +46,28 @@ def report_html(
     wrap_labels: bool = False,
     font_px: int = 13,
     break_before: frozenset[str] = frozenset(),
+    cell_padding_px: int = 10,
+    number_spacing_px: float = 0.0,
+    split_numbers_px: float = 0.0,
 ) -> str:
-    """The report as an HTML page whose tables are HTML tables (see the module docstring)."""
+    """The report as an HTML page whose tables are HTML tables (see the module docstring).
+
+    ``cell_padding_px`` is the left and right padding of every cell (the gap between two columns of
+    a borderless table is twice it); ``number_spacing_px`` a letter spacing inside the number cells
+    (a text layer whose digits stand apart, as justified or spaced-out cells print): with a small
+    padding the gaps inside a number come near the gaps between columns. ``split_numbers_px`` draws
+    every number of seven characters or more as two runs with this gap after its fourth character
+    (``1726`` ␣ ``5.39``), as a text layer that breaks a number into two runs does.
+    """
     body: list[str] = []
     stripped = [line.strip() for line in lines if line.strip()]
+
+    def number(text: str) -> str:
+        if split_numbers_px and len(text) >= 7 and text[:4].isdigit():
+            gap = f"<span style='margin-left:{split_numbers_px}px'></span>"
+            return html.escape(text[:4]) + gap + html.escape(text[4:])
+        return html.escape(text)
+
     index = 0
     while index < len(stripped):
         line = stripped[index]
@@ -77,7 +95,7 @@ def report_html(
                     + "<td class=label>"
                     + html.escape(label)
                     + "</td>"
-                    + "".join(f"<td>{html.escape(n)}</td>" for n in numbers)
+                    + "".join(f"<td>{number(n)}</td>" for n in numbers)
                     + "<td></td>" * (width - 1 - len(numbers))
                     + "</tr>"
                 )
@@ -87,7 +105,7 @@ def report_html(
                     + "<td class=label>"
                     + html.escape(label)
                     + "</td>"
-                    + "".join(f"<td>{html.escape(n)}</td>" for n in numbers)
+                    + "".join(f"<td>{number(n)}</td>" for n in numbers)
                     + "</tr>"
                 )
             elif len(tokens) == width:
@@ -103,7 +121,8 @@ def report_html(
       body {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: {font_px}px; line-height: 1.55; }}
       p {{ margin: 0 0 4px 0; }}
       table {{ border-collapse: collapse; margin: 6px 0 10px 0; }}
-      td, th {{ border: {border}; padding: 2px 10px; font-weight: normal; vertical-align: middle; }}
+      td, th {{ border: {border}; padding: 2px {cell_padding_px}px; font-weight: normal; vertical-align: middle; }}
+      td:not(.label) {{ letter-spacing: {number_spacing_px}px; }}
       tr {{ break-inside: avoid; }}
       td.label {{ width: {label_width}; }}
       th {{ max-width: {"4.5em" if wrap_labels else "none"}; }}

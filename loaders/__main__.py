@@ -1,8 +1,9 @@
 """Command line for the loaders.
 
-    python -m loaders extract FILE [--json]        print the figures found in FILE and the coverage (what
+    python -m loaders extract FILE [--json] [--school S] [--year Y]
+                                                    print the figures found in FILE and the coverage (what
                                                     was read, table by table, and what was not and why)
-    python -m loaders ingest FILE... [--db PATH] [--strict] [--replace]
+    python -m loaders ingest FILE... [--db PATH] [--strict] [--replace] [--school S] [--year Y]
                                                     load files into the store (one transaction each); with
                                                     --strict nothing is written when a core table is missing;
                                                     a file from outside data/reports is kept in the uploads
@@ -21,7 +22,8 @@
 
 Errors go to stderr in Chinese and English; the exit status is 2 for a file that cannot be
 loaded (or a report or output that ``export``/``template`` cannot write), 3 for a store that
-cannot be opened.
+cannot be opened. ``--school`` and ``--year`` give the school and data year of a document that does
+not say them (a fragment, a report that only says 我院).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ EXTRACT_KEYS = names(OBSERVATION_FIELDS, exclude=("source_text",))
 
 
 def _extract(args: argparse.Namespace) -> int:
-    result = load(args.file)
+    result = load(args.file, school=args.school, report_year=args.year)
     frame = result.observations[EXTRACT_KEYS]
     if args.json:
         json.dump(extract_document(result), sys.stdout, ensure_ascii=False, indent=1)
@@ -129,7 +131,8 @@ def _plain(value: object) -> object:
 
 def _ingest(args: argparse.Namespace) -> int:
 
-    results = [(path, load(path)) for path in args.files]  # parse everything before writing anything
+    # parse everything before writing anything
+    results = [(path, load(path, school=args.school, report_year=args.year)) for path in args.files]
     for _, result in results:
         _print_coverage(result)
     if args.strict:
@@ -325,6 +328,16 @@ def _write_output(path: Path, data: bytes, what: str) -> int:
     return 0
 
 
+def _given_school_year(command: argparse.ArgumentParser) -> None:
+    """``--school`` and ``--year`` for a document that does not say them (a fragment, 我院 …)."""
+    command.add_argument(
+        "--school", default=None, help="学校名称（文件中未写明时）/ the school, when the file does not name it"
+    )
+    command.add_argument(
+        "--year", type=int, default=None, help="数据年度（文件中未写明时）/ the data year, when the file lacks it"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests)."""
     parser = argparse.ArgumentParser(prog="python -m loaders", description="高职质量年度报告数据导入 / report loaders")
@@ -332,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="print the observations found in a file")
     extract.add_argument("file", type=Path)
     extract.add_argument("--json", action="store_true", help="JSON array instead of a table")
+    _given_school_year(extract)
     extract.set_defaults(func=_extract)
     ingest = sub.add_parser("ingest", help="load files into the store")
     ingest.add_argument("files", type=Path, nargs="+")
@@ -347,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace a stored report even when the new file loses figures or core items (without it: exit 2,"
         " nothing written, the loss listed)",
     )
+    _given_school_year(ingest)
     ingest.set_defaults(func=_ingest)
     rebuild = sub.add_parser("rebuild", help="build the store afresh from data/")
     rebuild.add_argument("--db", type=Path, default=None)

@@ -250,8 +250,8 @@ def test_a_chart_of_a_table_that_contradicts_itself_carries_a_note(db_path: Path
     rebuild(db_path, uploads=tmp_path / "uploads")
     con = connect(db_path, read_only=True)
     try:
-        ctx = load_context(con, school=None, year=None, lang="zh", benchmark="高职")
-        en = load_context(con, school=None, year=None, lang="en", benchmark="高职")
+        ctx = load_context(StoreReader(con), school=None, year=None, lang="zh", benchmark="高职")
+        en = load_context(StoreReader(con), school=None, year=None, lang="en", benchmark="高职")
         by_title = next(item for item in SECTIONS["faculty"](ctx) if item.key == "teachers_by_title")
         by_title_en = next(item for item in SECTIONS["faculty"](en) if item.key == "teachers_by_title")
         outcomes = SECTIONS["outcomes"](ctx)

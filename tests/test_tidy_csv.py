@@ -42,7 +42,7 @@ def exported(text_observations: pd.DataFrame) -> bytes:
 
 
 def _frame(rows: list[list[object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
+    frame = pd.DataFrame([[*row, None] for row in rows], columns=OBSERVATION_COLUMNS)  # held_reason: none
     return frame.astype(
         {
             "indicator_id": "str",
@@ -54,6 +54,7 @@ def _frame(rows: list[list[object]]) -> pd.DataFrame:
             "source_table": "str",
             "source_line": "int64",
             "source_text": "str",
+            "held_reason": "str",
         }
     )
 

@@ -57,8 +57,9 @@ OBSERVATION_FIELDS: tuple[Field, ...] = (
         "held_reason",
         "VARCHAR",
         "str",
-        "why the reading is in doubt (set by a parser or by loaders.read.holds); empty/NULL: fine. A held-back"
-        " figure is never read as a fact until a planner accepts it (loaders.read.holds)",
+        "why the reading is in doubt (a number possibly cut at a column gap, a column that may be a threshold,"
+        " a unit that may be wrong by 10⁴, two figures a power of ten apart); empty or null: read without doubt."
+        " A held-back figure is never read as a fact until a planner accepts it (loaders.store.acceptances)",
     ),
 )
 

@@ -67,6 +67,8 @@ class Document:
     cohorts: list[tuple[int, int | None, str]] = field(default_factory=list)
     #: The rows of the list tables read, in :data:`loaders.contracts.fields.LIST_ROW_FIELDS` order
     list_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    #: Numbers the source's reading doubts, per line index: ``(value, reason zh, reason en)``
+    doubts: dict[int, list[tuple[float, str, str]]] = field(default_factory=dict)
 
     def where(self, index: int, table: str) -> str:
         """A place for messages: ``表2-15 第 1277 行``."""
@@ -96,6 +98,7 @@ class Document:
         index: int,
         factor: float = 1.0,
         printed_unit: str | None = None,
+        held: tuple[str, str] | None = None,
     ) -> bool:
         """Record one figure, or the reason it was refused.
 
@@ -110,11 +113,15 @@ class Document:
             index: 0-based line index of the number.
             factor: Printed unit → registry unit.
             printed_unit: The unit as printed, when it differs from the registry's.
+            held: ``(zh, en)`` when the reading is in doubt: the figure is stored with the reason
+                (``held_reason``, Chinese first) and listed in coverage as held back.
 
         Returns:
             Whether the figure was kept.
         """
         unit = registry_units()[indicator]
+        if held is None and index in self.doubts:
+            held = next(((zh, en) for printed, zh, en in self.doubts[index] if printed == value), None)
         if factor != 1.0:
             value = round(value * factor, 10)
             item.add(
@@ -129,8 +136,20 @@ class Document:
         if refused is not None:
             item.add(Problem("out_of_range", "warning", refused[0], refused[1], index + 1))
             return False
+        reason = None
+        if held is not None:
+            reason = f"{held[0]} / {held[1]}"
+            item.add(
+                Problem(
+                    "held_back",
+                    "warning",
+                    f"{indicator}（{subject}，{year}）= {value:g} 读数存疑，暂存待核：{held[0]}",
+                    f"{indicator} ({subject}, {year}) = {value:g}: reading in doubt, held back: {held[1]}",
+                    index + 1,
+                )
+            )
         self.rows.append(
-            (indicator, subject, year, years_after, value, unit, table, index + 1, self.lines[index].strip())
+            (indicator, subject, year, years_after, value, unit, table, index + 1, self.lines[index].strip(), reason)
         )
         item.n_values += 1
         return True
@@ -168,7 +187,32 @@ def find_captions(norm: list[str], spec: ReportSpec) -> list[Caption]:
             form = _form_title(line, names)
             if form is not None:
                 captions.append(Caption(index, form[1], line, numbered=False, form=form[0]))
+                continue
+        if _UNNUMBERED_RE.match(line) and _table_follows(norm, index):
+            captions.append(Caption(index, f"「{line}」", line, numbered=False))
     return captions
+
+
+# A caption without "表 N": a short line that ends in 表 (统计表, 情况表, 一览表 …), no sentence in it.
+_UNNUMBERED_RE = re.compile(r"^(?![表附续])[^。，；:,;]{3,38}表$")
+_NUMBER_CELL_RE = re.compile(r"^[\d.,]+%?$")
+
+
+def _table_follows(norm: list[str], index: int) -> bool:
+    """Whether a header line (no numbers) and then a row ending in numbers follow within a few lines."""
+    header = False
+    for line in [line for line in norm[index + 1 : index + 8] if line][:5]:
+        if line[0] in "表附续":
+            return False  # a caption of its own follows ("…如下表" above "表 2-3 …")
+        tokens = line.split()
+        numbers = 0
+        while numbers < len(tokens) and _NUMBER_CELL_RE.match(tokens[-1 - numbers]):
+            numbers += 1
+        if numbers and numbers < len(tokens):
+            return header
+        if not numbers and len(tokens) >= 2:
+            header = True
+    return False
 
 
 def _numbered(index: int, line: str, spec: ReportSpec, names: list[tuple[str, str]]) -> Caption | None:

@@ -35,6 +35,9 @@ _COLUMN_RE = re.compile(
     r"|(?<![\d.])(?P<f>(?:19|20)\d{2})(?![\d.%])"
 )
 _VALUE = rf"(?<![\d.])(?:{NUM})(?:%|:1)?(?![\d.])"
+# A value cell printed with an operator (≥4000, ≤18): a threshold, never the school's value.
+_OPERATOR = "[≥≤<>]"
+_OP_VALUE = rf"(?:{_OPERATOR}[ \t]*)?{_VALUE}"
 _DASHES = ["——", "—", "--", "-", "–", "/"]
 
 
@@ -82,13 +85,13 @@ def _compile_rows(spec: ReportSpec) -> tuple[re.Pattern[str], dict[str, list[Row
     units = sorted({*known_units(), *(u for row in spec.row for u in row.units)}, key=len, reverse=True)
     unit_alternation = "|".join(literal(u) or re.escape(u) for u in [*units, *_DASHES])  # "人 日" is 人日
     placeholder = "|".join(re.escape(p) for p in sorted(spec.placeholders, key=len, reverse=True))
-    cell = rf"(?:{_VALUE}|{placeholder})"
+    cell = rf"(?:{_OP_VALUE}|{placeholder})"
     pattern = (
         r"(?:^|(?<=[\n\d:)、.])|(?<=其中))[ \t]*"
         rf"(?P<name>{'|'.join(literal(n) for n in names)})"
         r"\s*(?:\([^()\n]{0,12}\))?"
         rf"\s*(?P<unit>{unit_alternation})?"
-        rf"\s*(?P<values>{_VALUE}(?:[ \t]+{cell}){{0,5}}|(?:{placeholder})(?:[ \t]+{cell}){{0,5}})"
+        rf"\s*(?P<values>{_OP_VALUE}(?:[ \t]+{cell}){{0,5}}|(?:{placeholder})(?:[ \t]+{cell}){{0,5}})"
     )
     name_only = re.compile(
         r"(?:^|(?<=[\n\d:)、.])|(?<=其中))[ \t]*(?P<name>" + "|".join(literal(n) for n in names) + ")"
@@ -117,11 +120,67 @@ def year_columns(doc: Document, start: int, end: int) -> list[YearColumn]:
     return [YearColumn(doc.data_year)]
 
 
+@dataclass(frozen=True)
+class ValueColumns:
+    """A form whose header names a standard or threshold column beside the school's value.
+
+    Attributes:
+        n: How many value cells a row has (the header cells from the first threshold or value cell on).
+        value: Which of them is the school's value; None when the header does not say.
+        thresholds: Which of them are thresholds (达标指标, 标准, 目标值 …).
+        by_elimination: The value column is not named; it is the one cell left that is no threshold.
+        header: The header line, for messages.
+    """
+
+    n: int
+    value: int | None
+    thresholds: tuple[int, ...]
+    by_elimination: bool
+    header: str
+
+
+def header_meaning(token: str, spec: ReportSpec) -> str | None:
+    """``"threshold"``, ``"value"`` or None for one header cell (see ``threshold_words`` in the spec)."""
+    squeezed = squeeze(token, normalized=True)
+    threshold = max((len(w) for w in spec.meta.threshold_words if squeeze(w) in squeezed), default=0)
+    value = max((len(w) for w in spec.meta.value_words if squeeze(w) in squeezed), default=0)
+    if threshold and value <= threshold:
+        return "threshold"
+    return "value" if value else None
+
+
+def value_columns(doc: Document, start: int, end: int) -> ValueColumns | None:
+    """The value and threshold columns a form's header names, when it names a threshold column.
+
+    Only a header with a threshold cell changes how a row is read: without one, the form's year
+    columns (:func:`year_columns`) are its value columns, as before.
+    """
+    for line in doc.norm[start:end][:8]:
+        tokens = line.split()
+        if not tokens or re.fullmatch(_OP_VALUE, tokens[-1]):
+            continue  # a row, not the header
+        meanings = [header_meaning(token, doc.spec) for token in tokens]
+        if "threshold" not in meanings:
+            continue
+        first = next(i for i, m in enumerate(meanings) if m is not None)
+        cells = meanings[first:]
+        thresholds = tuple(i for i, m in enumerate(cells) if m == "threshold")
+        values = [i for i, m in enumerate(cells) if m == "value"]
+        rest = [i for i, m in enumerate(cells) if m is None]
+        if len(values) == 1:
+            return ValueColumns(len(cells), values[0], thresholds, False, line)
+        if not values and len(rest) == 1:
+            return ValueColumns(len(cells), rest[0], thresholds, True, line)
+        return ValueColumns(len(cells), None, thresholds, False, line)
+    return None
+
+
 def read_form_rows(doc: Document, region: FormRegion) -> int:
     """Read every ``[[row]]`` found in a form's region; returns how many rows were read."""
     caption = region.caption
     start, end = caption.index + 1, doc.region_end(caption)
     columns = year_columns(doc, start, end)
+    meaning = value_columns(doc, start, end) if len(columns) == 1 else None
     text_lines = doc.norm[start:end]
     offsets, position = [], 0
     for line in text_lines:
@@ -141,7 +200,7 @@ def read_form_rows(doc: Document, region: FormRegion) -> int:
         covered.append((match.start(), match.end()))
         previous = (row.indicator, match.end())
         index = start + bisect.bisect_right(offsets, match.start("values")) - 1
-        if _read_row(doc, row, match, columns, caption.table, index, item):
+        if _read_row(doc, row, match, columns, caption.table, index, item, meaning):
             read += 1
     _report_unread_names(doc, text, covered, start, offsets, item)
     return read
@@ -163,6 +222,7 @@ def _read_row(
     table: str,
     index: int,
     item: CoverageItem,
+    meaning: ValueColumns | None = None,
 ) -> bool:
     unit = registry_units()[row.indicator]
     printed = squeeze(match.group("unit")) if match.group("unit") else None
@@ -181,7 +241,21 @@ def _read_row(
             )
             return False
         factor = converted
-    cells = match.group("values").split()
+    cells = _OP_CELL_RE.findall(match.group("values"))
+    held = None
+    if meaning is not None or any(_OP_START.match(c) for c in cells):
+        chosen = _school_cell(doc, row, cells, meaning, index, item)
+        if chosen is None:
+            return False
+        cells, held = chosen
+    elif [c for c in cells[len(columns) :] if c not in doc.spec.placeholders]:
+        extra = " ".join(cells[len(columns) :])
+        held = (
+            f"这一行有 {len(cells)} 个数字，表头只有 {len(columns)} 个数值列：多出的“{extra}”可能是标准值，"
+            "或是一个在列间被切开的数字",
+            f"the row has {len(cells)} numbers but the header only {len(columns)} value column(s): the extra"
+            f" '{extra}' may be a threshold, or part of a number cut at a column gap",
+        )
     if len(cells) < len(columns):
         item.add(
             Problem(
@@ -212,9 +286,109 @@ def _read_row(
         else:
             year = column.year
         kept |= doc.observe(
-            item, row.indicator, SCHOOL_SUBJECT, year, row.years_after, value, table, index, factor, printed
+            item, row.indicator, SCHOOL_SUBJECT, year, row.years_after, value, table, index, factor, printed, held=held
         )
     return kept
+
+
+_OP_CELL_RE = re.compile(rf"{_OPERATOR}[ \t]*\S+|\S+")
+_OP_START = re.compile(_OPERATOR)
+
+
+def _school_cell(
+    doc: Document, row: RowSpec, cells: list[str], meaning: ValueColumns | None, index: int, item: CoverageItem
+) -> tuple[list[str], tuple[str, str] | None] | None:
+    """The school's value cell of a row beside threshold cells, and a reason to hold it back; None: refused.
+
+    A cell printed with an operator is a threshold. With a header that names the columns, the value
+    is the cell under the value column; a value found only by elimination (no column named the
+    school's) that equals the threshold beside it is held back: the column may be the threshold.
+    """
+    line = index + 1
+    if meaning is None:
+        plain = [c for c in cells if not _OP_START.match(c)]
+        thresholds = [c for c in cells if _OP_START.match(c)]
+        if len(plain) != 1:
+            item.add(
+                Problem(
+                    "threshold_ambiguous",
+                    "warning",
+                    f"{row.indicator}：这一行有标准值（{' '.join(thresholds)}），但表头未说明哪一列是本校数值"
+                    f"（其余数字：{' '.join(plain) or '无'}），未读取",
+                    f"{row.indicator}: the row holds a threshold ({' '.join(thresholds)}) but the header does not"
+                    f" say which column is the school's (other numbers: {' '.join(plain) or 'none'}); not read",
+                    line,
+                )
+            )
+            return None
+        value_text, threshold_text = plain[0], thresholds[0]
+        by_elimination = True
+    else:
+        if meaning.value is None or len(cells) != meaning.n:
+            expected = f"表头“{meaning.header}”的 {meaning.n} 列"
+            why = (
+                "表头未说明哪一列是本校数值"
+                if meaning.value is None
+                else f"应有 {meaning.n} 个数字，实际为 {len(cells)} 个"
+            )
+            why_en = (
+                "the header does not say which column is the school's"
+                if meaning.value is None
+                else f"expected {meaning.n} numbers, found {len(cells)}"
+            )
+            item.add(
+                Problem(
+                    "threshold_ambiguous",
+                    "warning",
+                    f"{row.indicator}：{expected}中有标准列，{why}（“{' '.join(cells)}”），未读取",
+                    f"{row.indicator}: the header '{meaning.header}' has a threshold column; {why_en}"
+                    f" ('{' '.join(cells)}'); not read",
+                    line,
+                )
+            )
+            return None
+        value_text = cells[meaning.value]
+        threshold_text = cells[meaning.thresholds[0]] if meaning.thresholds else ""
+        by_elimination = meaning.by_elimination
+    if _OP_START.match(value_text):
+        item.add(
+            Problem(
+                "threshold_in_value_column",
+                "warning",
+                f"{row.indicator}：本校数值列中是标准值“{value_text}”，未读取",
+                f"{row.indicator}: the school's column holds a threshold '{value_text}'; not read",
+                line,
+            )
+        )
+        return None
+    held = None
+    threshold_number = _OP_START.sub("", threshold_text).strip()
+    if by_elimination and threshold_number and _same_number(threshold_number, value_text):
+        held = (
+            f"表头未写明哪一列是本校数值，按排除法读取的“{value_text}”与旁边的标准值“{threshold_text}”相同，"
+            "可能读成了标准列",
+            f"no column is named the school's; the value '{value_text}' taken by elimination equals the"
+            f" threshold '{threshold_text}' beside it: it may be the threshold column",
+        )
+    item.add(
+        Problem(
+            "threshold_column",
+            "info",
+            f"{row.indicator}：标准值“{threshold_text}”未作为本校数值读取",
+            f"{row.indicator}: the threshold '{threshold_text}' was not read as the school's value",
+            line,
+        )
+    )
+    return [value_text], held
+
+
+def _same_number(a: str, b: str) -> bool:
+    try:
+        return float(a.rstrip("%").removesuffix(":1").replace(",", "")) == float(
+            b.rstrip("%").removesuffix(":1").replace(",", "")
+        )
+    except ValueError:
+        return False
 
 
 def _report_unread_names(

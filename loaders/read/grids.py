@@ -43,7 +43,8 @@ from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from loaders.read.blocks import resolve_year
 from loaders.read.coverage import CoverageItem, Problem
 from loaders.read.document import MAX_YEAR, MIN_YEAR, Caption, Document
-from loaders.read.spec import TableSpec, squeeze
+from loaders.read.forms import header_meaning
+from loaders.read.spec import ReportSpec, TableSpec, squeeze
 from loaders.read.text import NUMERIC_TOKEN_RE, merge_thousands, parse_number
 from loaders.read.years import check_cohort
 
@@ -53,6 +54,8 @@ _YEAR_TOKEN_RE = re.compile(
     r"|(?<![\d.])(?P<e>(?:19|20)\d{2})(?![\d.%年届])"
 )
 _SERIAL_RE = re.compile(r"^\d+\s*")
+# A run of digits, points and commas long enough to hold two figures (checked: it must parse as one)
+_DIGIT_RUN_RE = re.compile(r"\d[\d.,]{4,}%?")
 _TABLE_UNIT_RE = re.compile(r"单位\s*[:]\s*(?P<unit>[^\s()]{1,4})")
 
 
@@ -71,6 +74,8 @@ class Scan:
 
     header: list[tuple[int, str]] = field(default_factory=list)
     rows: list[RawRow] = field(default_factory=list)
+    #: Lines among the rows whose figures ran together into one token (``技术11032002.0010.00``)
+    garbled: list[int] = field(default_factory=list)
     _index: tuple[str, list[tuple[int, int]], list[int]] | None = None
 
     def header_index(self) -> tuple[str, list[tuple[int, int]], list[int]]:
@@ -103,6 +108,7 @@ class Leaf:
     factor: float = 1.0
     unit: str | None = None
     header: str = ""
+    threshold: bool = False  # a standard, threshold or target column: never the school's value
 
 
 @dataclass
@@ -153,6 +159,8 @@ def scan_region(doc: Document, start: int, end: int, trailing: re.Pattern[str] |
             if not scan.rows:
                 scan.header.append((index, line))
             else:
+                if any(parse_number(run.rstrip("%")) is None for run in _DIGIT_RUN_RE.findall(line)):
+                    scan.garbled.append(index)
                 pending.append(line)
             index += 1
             continue
@@ -172,26 +180,44 @@ def _is_year(token: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- recognising
-def _measures(spec: TableSpec, scan: Scan) -> list[tuple[int, int, str | None, str]]:
+#: The column of a header cell that names a standard, threshold or target (``全省平均报到率``): counted
+#: as a column of the table, never read as the school's value.
+THRESHOLD = -1
+
+
+def _measures(spec: TableSpec, scan: Scan, report: ReportSpec | None = None) -> list[tuple[int, int, str | None, str]]:
     """Column names found in the header: ``(line index, column, printed unit, name)`` in order.
 
     The header lines are joined without whitespace (a name may wrap over lines); a second name of
     the same column inside the same header cell (``占总留本地人数比例`` holds ``占总留`` and ``比例``)
-    counts once.
+    counts once. With ``report``, a header cell that names a threshold (``threshold_words``:
+    ``全省平均报到率``, ``国家标准``) is one column :data:`THRESHOLD`, whatever names it holds.
     """
     joined, starts, cells = scan.header_index()
     found: list[tuple[int, int, str | None, str]] = []
     last: tuple[int, int] | None = None  # (cell, column) of the previous name
     aliases = spec.alias_map
+    thresholds = _threshold_cells(joined, cells, report) if report is not None else {}
     for match in spec.alias_re.finditer(joined):
         cell = bisect.bisect_right(cells, match.start()) - 1
-        column = aliases[match.group("alias")]
+        column = THRESHOLD if cell in thresholds else aliases[match.group("alias")]
         if last == (cell, column):
             continue
         last = (cell, column)
         line = next(index for offset, index in reversed(starts) if offset <= match.start())
-        found.append((line, column, match.group("unit"), match.group("alias")))
+        name = thresholds.get(cell, match.group("alias"))
+        found.append((line, column, None if column == THRESHOLD else match.group("unit"), name))
     return found
+
+
+def _threshold_cells(joined: str, cells: list[int], report: ReportSpec) -> dict[int, str]:
+    """``cell → text`` of the header cells that name a standard, threshold or target."""
+    out = {}
+    for i, start in enumerate(cells):
+        text = joined[start : cells[i + 1] if i + 1 < len(cells) else len(joined)]
+        if header_meaning(text, report) == "threshold":
+            out[i] = text
+    return out
 
 
 def caption_score(spec: TableSpec, title: str, squeezed: str | None = None) -> bool:
@@ -252,7 +278,7 @@ def recognise(doc: Document, caption: Caption, scan: Scan) -> tuple[TableSpec, i
         keyed = any(key in header_text for key in spec.key_terms)
         if not (by_caption or keyed):
             continue
-        named = len({column for _, column, _, _ in _measures(spec, scan)})
+        named = len({column for _, column, _, _ in _measures(spec, scan) if column != THRESHOLD})
         if not (by_caption or named >= 2):
             continue
         score = 4 * by_caption + 2 * keyed + named
@@ -305,19 +331,57 @@ def _unit_factor(column_unit: str | None, indicator: str) -> tuple[float | None,
 
 
 def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) -> Layout | None:
-    """Map the header onto the spec's columns (see the module docstring); None when it cannot be."""
+    """Map the header onto the spec's columns (see the module docstring); None when it cannot be.
+
+    A header line of one cell below the column names (``分类招生录取人数(人)`` under ``录取数 报到数 …``)
+    is a row-group heading with its unit, not a column name: when the header does not fit with it,
+    it is set aside (its unit, if any, stands for the table's) and the rest is tried again.
+    """
+    layout = _read_layout(doc, spec, scan, caption)
+    if layout is not None or len(scan.header) < 2:
+        return layout
+    groups = [(i, line) for i, line in scan.header[1:] if len(line.split()) == 1 and not _TABLE_UNIT_RE.search(line)]
+    if not groups:
+        return None
+    kept = Scan(header=[h for h in scan.header if h not in groups], rows=scan.rows)
+    unit = None
+    for _, line in groups:
+        match = re.search(r"\(([^()]{1,6})\)$", line)
+        if match and match.group(1) in known_units():
+            unit = match.group(1)
+    layout = _read_layout(doc, spec, kept, caption, unit)
+    if layout is not None:
+        shown = "、".join(line for _, line in groups)
+        layout.problems.append(
+            Problem(
+                "header_group_row",
+                "info",
+                f"表头下的“{shown}”是分组行（不是列名）" + (f"，单位 {unit} 用于全表" if unit else ""),
+                f"'{shown}' below the header is a row-group heading, not a column name"
+                + (f"; its unit {unit} applies to the table" if unit else ""),
+                groups[0][0] + 1,
+            )
+        )
+    return layout
+
+
+def _read_layout(
+    doc: Document, spec: TableSpec, scan: Scan, caption: Caption, group_unit: str | None = None
+) -> Layout | None:
     n = scan.n_cells
     if n == 0:
         return None
-    measures = _measures(spec, scan)
+    measures = _measures(spec, scan, doc.spec)
     levels = _year_levels(scan.header)
-    table_unit = None
+    table_unit = group_unit
     for text in [caption.title, *(line for _, line in scan.header)]:
         match = _TABLE_UNIT_RE.search(text)
         if match:
             table_unit = match.group("unit")
 
     def leaf(column: int, unit: str | None, name: str, **extra: object) -> Leaf:
+        if column == THRESHOLD:
+            return Leaf(None, header=name, threshold=True, **extra)
         indicator = spec.columns[column].indicator
         factor, printed = _unit_factor(unit or table_unit, indicator)
         if factor is None:
@@ -357,6 +421,9 @@ def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) ->
         leaves, seen = [], set()
         problems = []
         for _, column, unit, name in measures:
+            if column == THRESHOLD:
+                leaves.append(leaf(column, unit, name))
+                continue
             if column in seen:
                 problems.append(
                     Problem(
@@ -458,6 +525,19 @@ def read_grid(
                 where,
             )
         )
+    heading = _heading_year(caption, scan) if spec.year != "cohort" and not isinstance(spec.year, int) else None
+    if heading is not None and heading[0] != year:
+        item.add(
+            Problem(
+                "table_year",
+                "warning" if heading[0] != doc.data_year else "info",
+                f"表自身的年度标注“{heading[1]}”：数据按 {heading[0]} 年读取（报告数据年度 {doc.data_year}）",
+                f"the table's own heading '{heading[1]}': its figures are for {heading[0]}"
+                f" (the report's data year is {doc.data_year})",
+                heading[2] + 1,
+            )
+        )
+        year = heading[0]
     if spec.year == "cohort":
         fit = check_cohort(year, years_after, doc.data_year)
         if fit is not None:
@@ -468,7 +548,41 @@ def read_grid(
         if doc_cohorts not in doc.cohorts:
             doc.cohorts.append(doc_cohorts)
     _read_rows(doc, spec, scan, layout, item, table, year, years_after)
+    for index in scan.garbled:
+        shown = doc.lines[index].strip()
+        item.add(
+            Problem(
+                "row_garbled",
+                "warning",
+                f"这一行的数字连在一起，无法分开：“{shown}”，未读取",
+                f"the figures of this row run together and cannot be told apart: '{shown}'; not read",
+                index + 1,
+            )
+        )
     return years_after
+
+
+_HEADING_YEAR_RE = re.compile(
+    r"(?P<text>(?P<a>\d{4})\s*[-–—~至]\s*(?P<b>\d{4})\s*学年(?:度)?|(?P<c>\d{4})\s*年度|(?P<d>\d{4})\s*学年)"
+)
+
+
+def _heading_year(caption: Caption, scan: Scan) -> tuple[int, str, int] | None:
+    """The year a table's own heading gives (``2015-2016学年`` → 2016, ``2016年度`` → 2016).
+
+    Looked for in the caption and in a header line that is the heading alone (years as columns
+    are a header level, not a heading). Returns ``(year, text, line index)`` or None.
+    """
+    places = [(caption.index, caption.title), *((i, line) for i, line in scan.header if len(line.split()) == 1)]
+    for index, text in places:
+        found = list(_HEADING_YEAR_RE.finditer(text))
+        if len(found) != 1:
+            continue
+        match = found[0]
+        year = int(match.group("b") or match.group("c") or match.group("d"))
+        if MIN_YEAR <= year <= MAX_YEAR:
+            return year, match.group("text"), index
+    return None
 
 
 def _years_after(doc: Document, spec: TableSpec, caption: Caption, item: CoverageItem) -> int | None:
@@ -498,7 +612,17 @@ def _report_columns(spec: TableSpec, layout: Layout, item: CoverageItem, line: i
         return
     present = {leaf.column for leaf in layout.leaves if leaf.column is not None}
     for leaf in layout.leaves:
-        if leaf.column is None and leaf.unit:
+        if leaf.threshold:
+            item.add(
+                Problem(
+                    "threshold_column",
+                    "info",
+                    f"“{leaf.header}”列是标准、目标或参照值，不作为本校数值读取",
+                    f"column '{leaf.header}' holds a standard, target or reference value; not read as the school's",
+                    line,
+                )
+            )
+        elif leaf.column is None and leaf.unit:
             item.add(
                 Problem(
                     "unit_unknown",

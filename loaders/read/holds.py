@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 
 from loaders.contracts.registry import checkup_rules
 from loaders.read.coverage import CoverageItem, Problem
+from loaders.read.record import LoadResult
 
 #: Row labels that state a table's total.
 TOTAL_LABELS = ("合计", "总数", "总计")
@@ -227,34 +228,24 @@ def _total_of(
 
 
 # ------------------------------------------------------------------------------------ applying them
-def hold_doubtful(result: Any) -> int:
-    """Run the checks on a loaded report and mark what they hold (in its frame and its Arrow table),
-    adding a coverage item ``held`` that lists every figure held back (a parser's holds too).
+def hold_doubtful(result: LoadResult) -> int:
+    """Run the checks on a loaded report and mark what they hold in its rows, adding a coverage item
+    ``held`` that lists every figure held back (a parser's holds too).
+
+    A figure a parser already holds keeps the parser's reason (it is not held twice).
 
     Args:
-        result: A :class:`loaders.LoadResult` (``observations`` may be None when only ``table`` is set).
+        result: The loaded report (its Arrow rows are read and updated; no pandas frame is built).
 
     Returns:
         How many figures are held back.
     """
-    import pyarrow as pa
-
-    frame, table = result.observations, result.table
-    if frame is not None and "held_reason" not in frame.columns:  # a reader that does not set it: none held
-        frame = frame.assign(held_reason=pd_str([None] * len(frame)))
-        result.observations = frame
-    source = frame if frame is not None else table
-    if source is None or len(source) == 0:
+    table = result.table
+    if table.num_rows == 0:
         return 0
     columns = ("indicator_id", "subject", "year", "years_after", "value", "unit", "source_table", "source_line")
-    if frame is not None:
-        values = {c: frame[c].tolist() for c in columns}
-        before = frame["held_reason"].tolist() if "held_reason" in frame.columns else None
-    else:
-        values = {c: table.column(c).to_pylist() for c in columns}
-        before = table.column("held_reason").to_pylist() if "held_reason" in table.column_names else None
-    n = len(values["value"])
-    before = [None if _blank(v) else str(v) for v in (before or [None] * n)]
+    values = {c: table.column(c).to_pylist() for c in columns}
+    before = [None if _blank(v) else str(v) for v in table.column("held_reason").to_pylist()]
     after = [None if _blank(a) else int(a) for a in values["years_after"]]
     rows = [
         _Row(i, str(ind), str(sub), int(year), aft, float(value), str(unit), str(table), int(line))
@@ -268,29 +259,17 @@ def hold_doubtful(result: Any) -> int:
     found = find_holds(rows, _share_rules())
     reasons = list(before)
     for position, pairs in found.items():
+        if reasons[position]:
+            continue  # the parser's own doubt says it already
         zh = "；".join(p[0] for p in pairs)
         en = "; ".join(p[1] for p in pairs)
-        if reasons[position]:
-            old_zh, old_en = reason_text(reasons[position], "zh"), reason_text(reasons[position], "en")
-            zh, en = f"{old_zh}；{zh}", f"{old_en}; {en}"
         reasons[position] = f"{zh}\n{en}"
     if reasons != before:
-        if frame is not None:
-            frame = frame.copy()
-            frame["held_reason"] = pd_str(reasons)
-            result.observations = frame
-        if table is not None and table.num_rows == n:
-            column = pa.array(reasons, pa.large_string())
-            if "held_reason" in table.column_names:
-                result.table = table.set_column(table.column_names.index("held_reason"), "held_reason", column)
-            else:
-                result.table = table.append_column("held_reason", column)
-        elif table is not None:
-            result.table = None  # out of step with the frame: staged from the frame instead
-    held = [i for i, reason in enumerate(reasons) if reason]
+        result.with_texts("held_reason", reasons)
+    held = [i for i, reason in enumerate(reasons) if reason and not before[i]]  # a parser lists its own holds
     if held:
         result.coverage = [c for c in result.coverage if c.item_id != "held"] + [_coverage_item(rows, reasons, held)]
-    return len(held)
+    return sum(1 for reason in reasons if reason)
 
 
 @cache

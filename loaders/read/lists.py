@@ -84,9 +84,10 @@ def read_list(doc: Document, spec: ListSpec, caption: Caption, item: CoverageIte
         item.add(Problem("no_rows", "warning", "表题下未找到任何行", "no rows were found under the caption"))
         return rows
     year = int(resolve_year(spec.year, caption.title, doc.data_year) or doc.data_year)
+    held = _doubt_rows(lines, rows) if spec.rows == "serial" else None
     for count in spec.counts:
         value = _count(count, rows, item, caption.table)
-        doc.observe(item, count.indicator, SCHOOL_SUBJECT, year, None, value, caption.table, caption.index)
+        doc.observe(item, count.indicator, SCHOOL_SUBJECT, year, None, value, caption.table, caption.index, held=held)
     for row in rows:
         doc.list_rows.append(
             (
@@ -111,6 +112,22 @@ def read_list(doc: Document, spec: ListSpec, caption: Caption, item: CoverageIte
         ),
     )
     return rows
+
+
+def _doubt_rows(lines: list[tuple[int, str]], rows: list[ListRow]) -> tuple[str, str] | None:
+    """A reason to doubt a serial list's row count: more lines start with digits than rows were found
+    (a serial number run into the next cell, ``12019.9 …`` in a PDF whose columns touch)."""
+    starts = {row.first_line for row in rows}
+    digit_lines = [index for index, text in lines if text[:1].isdigit() and index not in starts]
+    if len(digit_lines) < max(2, len(rows)):
+        return None
+    return (
+        f"只认出 {len(rows)} 个序号行，另有 {len(digit_lines)} 行以数字开头（如第 {digit_lines[0] + 1} 行）："
+        "序号可能与后一列连在一起，行数不可靠",
+        f"only {len(rows)} numbered rows were recognised while {len(digit_lines)} more lines start with digits"
+        f" (e.g. line {digit_lines[0] + 1}): serial numbers may have run into the next column; the count is"
+        " not reliable",
+    )
 
 
 def _region(doc: Document, caption: Caption) -> list[tuple[int, str]]:

@@ -44,6 +44,7 @@ is read under and the PDF-only errors belong together; the character-to-line geo
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import re
 import time
@@ -54,9 +55,19 @@ from dataclasses import dataclass, field
 from loaders.contracts.errors import FormatError, LoadError
 from loaders.contracts.settings import setting
 from loaders.read.coverage import locate
-from loaders.read.pdf_lines import group_lines, group_words, join_wrapped, mend_borderless
+from loaders.read.pdf_lines import (
+    DOUBT_MARK,
+    MARKS,
+    SPLIT_MARK,
+    group_lines,
+    group_words_spaced,
+    join_digit_gaps,
+    join_wrapped,
+    mend_borderless,
+)
 from loaders.read.record import LoadResult
 from loaders.read.report import parse_report_lines
+from loaders.read.text import normalize, parse_number
 
 PDF_MAGIC = b"%PDF-"
 # The PDF header may be preceded by junk; readers look for it in the first 1024 bytes.
@@ -95,6 +106,10 @@ class PdfText:
     scanned_pages: list[int]
     undecodable_pages: list[int]
     running: list[str] = field(default_factory=list)
+    #: ``line index → numbers`` joined across a gap inside their digits that no header proves to be
+    #: one cell (digit continuity, :func:`loaders.read.pdf_lines.join_digit_gaps`): figures read from them
+    #: are held back.
+    doubts: dict[int, list[str]] = field(default_factory=dict)
 
 
 def is_pdf(data: bytes, name: str) -> bool:
@@ -121,7 +136,7 @@ def read_pdf_report(data: bytes, name: str, school: str | None, report_year: int
     """
     text = extract_pdf_text(data, name)
     try:
-        parsed = parse_report_lines(text.lines, name, school=school, report_year=report_year)
+        parsed = parse_report_lines(text.lines, name, school=school, report_year=report_year, doubts=_doubts(text))
     except LoadError as exc:
         raise _locate(exc, text) from exc
     table = parsed.table
@@ -144,6 +159,25 @@ def read_pdf_report(data: bytes, name: str, school: str | None, report_year: int
 
 
 # ------------------------------------------------------------------ limits
+def _doubts(text: PdfText) -> dict[int, list[tuple[float, str, str]]]:
+    """Figures to hold back, per line: ``(value as printed, reason zh, reason en)``."""
+    out: dict[int, list[tuple[float, str, str]]] = {}
+    for index, tokens in text.doubts.items():
+        for token in tokens:
+            value = parse_number(normalize(token))
+            if value is None:
+                continue
+            out.setdefault(index, []).append(
+                (
+                    value,
+                    f"PDF 文字层中“{token}”的数字之间有间隙，按一个数读取；表头不能证明它是一个数还是两列",
+                    f"the PDF text layer has a gap inside the digits of '{token}'; read as one number, but no"
+                    " header proves whether it is one number or two columns",
+                )
+            )
+    return out
+
+
 def check_inflated_size(data: bytes, source: str, limit_bytes: int) -> int:
     """Refuse a PDF whose compressed streams inflate to more than ``limit_bytes`` in all.
 
@@ -219,7 +253,115 @@ def extract_pdf_text(data: bytes, source: str) -> PdfText:
         numbers.extend([number] * len(texts))
     if not lines:
         raise _no_text(source, len(pages), scanned, undecodable)
-    return PdfText(lines, numbers, len(pages), scanned, undecodable, running)
+    lines, doubts = resolve_marks(lines)
+    return PdfText(lines, numbers, len(pages), scanned, undecodable, running, doubts)
+
+
+# A cell as a row ends in it: a well-formed number (no leading zero: "0100%" is two cells run
+# together) or a dash for an empty cell.
+_CELL_RE = re.compile(r"^(?:(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?(?:%|％|:1)?|—|——|-|--|–|/)$")
+_REGION_START_RE = re.compile(r"^(?:附\s*)?表\s*\d|^续表")
+_REGION_END_RE = re.compile(r"^(?:数据来源|资料来源|注\s*[:：])")
+_NEIGHBOURS = 40  # lines looked at on each side for the table's usual number of cells
+_MAX_MARKS = 8  # marks in one line tried in every combination (2^8 readings at most)
+
+
+def _trailing_cells(line: str) -> int:
+    """How many cells (numbers or dashes) end a line after a label; 0 for a line of text or numbers only."""
+    tokens = line.split()
+    first = len(tokens)
+    while first > 0 and _CELL_RE.match(tokens[first - 1]):
+        first -= 1
+    return len(tokens) - first if 0 < first < len(tokens) else 0
+
+
+def _usual_cells(lines: list[str], index: int) -> int | None:
+    """The number of cells most rows of the table around a line have, when clear.
+
+    ``lines`` are read as the geometry has them (a mark proved a column gap split, any other joined);
+    the table's rows are those between its caption and its end (数据来源 …), at most
+    :data:`_NEIGHBOURS` lines away.
+    """
+    counts: Counter[int] = Counter()
+    for step in (-1, 1):
+        at = index + step
+        while 0 <= at < len(lines) and abs(at - index) <= _NEIGHBOURS:
+            line = lines[at]
+            if _REGION_START_RE.match(line) or _REGION_END_RE.match(line):
+                break
+            cells = _trailing_cells(line)
+            if cells:
+                counts[cells] += 1
+            at += step
+    if counts:
+        (best, n), *rest = [*counts.most_common(2), (None, 0)]
+        if n >= 2 and n > rest[0][1]:
+            return best
+    return _header_cells(lines, index)
+
+
+def _header_cells(lines: list[str], index: int) -> int | None:
+    """Value cells a table's one-line header names (its words but the first, which heads the labels)."""
+    for at in range(index - 1, max(index - _NEIGHBOURS, -1), -1):
+        line = lines[at]
+        if _REGION_START_RE.match(line) or _REGION_END_RE.match(line):
+            return None
+        tokens = line.split()
+        if len(tokens) >= 3 and not any(char.isdigit() for char in line):
+            return len(tokens) - 1
+    return None
+
+
+def resolve_marks(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
+    """Decide every digit gap :func:`loaders.read.pdf_lines.join_digit_gaps` marked.
+
+    The table's columns decide: when exactly one way of joining or splitting a row's marked gaps
+    gives the number of cells the rows around it have, that way is taken. Otherwise the geometry's
+    verdict stands — a gap proved a column gap is split, any other is joined — and a number joined
+    without proof is returned in ``doubts`` (line index → numbers) to be held back.
+    """
+    out = list(lines)
+    doubts: dict[int, list[str]] = {}
+    geometric = [_apply(line, _marks(line), tuple(line[p] == SPLIT_MARK for p in _marks(line))) for line in lines]
+    for index, line in enumerate(lines):
+        marks = _marks(line)
+        if not marks:
+            continue
+        usual = _usual_cells(geometric, index)
+        fits = []
+        if usual is not None and len(marks) <= _MAX_MARKS:
+            for choice in itertools.product((False, True), repeat=len(marks)):
+                if _trailing_cells(_apply(line, marks, choice)) == usual:
+                    fits.append(choice)
+        if len(fits) == 1:
+            out[index] = _apply(line, marks, fits[0])
+            continue
+        choice = tuple(line[position] == SPLIT_MARK for position in marks)
+        text = _apply(line, marks, choice, flag=True)
+        doubted = [token.replace(_FLAG, "") for token in text.split() if _FLAG in token]
+        out[index] = text.replace(_FLAG, "")
+        if doubted:
+            doubts[index] = doubted
+    return out, doubts
+
+
+_FLAG = "\u2064"
+
+
+def _marks(line: str) -> list[int]:
+    return [position for position, char in enumerate(line) if char in MARKS] if any(m in line for m in MARKS) else []
+
+
+def _apply(line: str, marks: list[int], split: tuple[bool, ...], flag: bool = False) -> str:
+    """The line with each mark replaced by a space (split) or nothing (joined; ``flag``: a flag
+    character left where a doubtful join was made)."""
+    chars = list(line)
+    for position, apart in zip(marks, split, strict=True):
+        if apart:
+            chars[position] = " "
+        else:
+            chars[position] = _FLAG if flag and line[position] == DOUBT_MARK else ""
+    return "".join(chars)
 
 
 @dataclass
@@ -454,8 +596,8 @@ def _page_lines(page: _Page) -> list[tuple[float, str]]:
         inside = [c for c in outside if _in_table(c, table)]
         outside = [c for c in outside if not _in_table(c, table)]
         rows.extend(_table_rows(table, inside))
-    words = group_words(outside)
-    words = mend_borderless(words)
+    words, spaced = group_words_spaced(outside)
+    words = join_digit_gaps(mend_borderless(words), spaced)
     items = [(line[0][3], " ".join(w[0] for w in line)) for line in words if line] + rows
     items.sort(key=lambda item: item[0])
     items = [item for item in items if item[1]]

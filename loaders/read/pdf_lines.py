@@ -17,7 +17,7 @@ Y_TOLERANCE = 3.0
 X_TOLERANCE = 3.0
 # A wrapped part of a table cell's label is at most this many characters (a longer line is a sentence).
 MAX_FRAGMENT = 15
-NUMERIC_WORD_RE = re.compile(r"^[\d.,]+(?:%|％|:1)?$")
+NUMERIC_WORD_RE = re.compile(r"^[\d.,]+(?:%|％|:1)?\u2063?$")
 DASH_CELLS = frozenset({"—", "——", "-", "--", "–", "/"})
 CAPTION_START_RE = re.compile(r"^(?:附\s*)?表\s*\d")
 
@@ -29,8 +29,33 @@ def group_lines(chars: list[tuple[str, float, float, float, float]]) -> list[tup
     return [(line[0][3], " ".join(w[0] for w in line)) for line in group_words(chars) if line]
 
 
+# Digit continuity: two runs of digits set apart by a gap (no space character between them) narrower
+# than this share of the line's height are one number — unless the header's columns prove them two
+# cells. Without a header to prove either, they are read as one number and marked with DOUBT_MARK.
+JOIN_GAP_SHARE = 0.6
+#: Put where a number's digits were split by a gap the table proves to be a column gap (two cells)…
+SPLIT_MARK = "\u2060"
+#: … and where no proof either way was found. :func:`loaders.read.pdf.resolve_marks` decides each mark
+#: by the cells the neighbouring rows have (the table's column count), else by the proof, and
+#: holds back a number joined without proof.
+DOUBT_MARK = "\u2063"
+MARKS = SPLIT_MARK + DOUBT_MARK
+# A number, or the start of one (a join may go on: 98 · . · 06)
+_NUMBER_TEXT_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})*,?|\d+)(?:\.\d*)?(?:%|％|:1)?$")
+_FRAGMENT_RE = re.compile(r"^[\d.,]+(?:%|％|:1)?$")
+_YEAR_WORD_RE = re.compile(r"^(?:19|20)\d{2}(?:年|届|学年)?$")
+
+
 def group_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[Word]]:
     """Characters into lines of words, top to bottom; each word with its box."""
+    return group_words_spaced(chars)[0]
+
+
+def group_words_spaced(
+    chars: list[tuple[str, float, float, float, float]],
+) -> tuple[list[list[Word]], set[tuple[float, float]]]:
+    """:func:`group_words`, and the ``(x0, top)`` of every word a space character came before (a
+    word split from the previous one only by a gap has none: see :func:`join_digit_gaps`)."""
     lines: list[list[tuple[str, float, float, float, float]]] = []
     current: list[tuple[str, float, float, float, float]] = []
     for char in sorted(chars, key=lambda c: c[3]):
@@ -41,6 +66,7 @@ def group_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
     if current:
         lines.append(current)
     out = []
+    spaced: set[tuple[float, float]] = set()
     for line in lines:
         words: list[Word] = []
         text, x0, x1 = "", 0.0, 0.0
@@ -54,6 +80,8 @@ def group_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
             if text and (gap or char[1] > x1 + X_TOLERANCE):
                 words.append((text, x0, x1, top, bottom))
                 text = ""
+                if gap:
+                    spaced.add((char[1], top))
             if not text:
                 x0 = char[1]
             text += char[0]
@@ -63,7 +91,128 @@ def group_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
             words.append((text, x0, x1, top, bottom))
         if words:
             out.append(words)
+    return out, spaced
+
+
+def join_digit_gaps(lines: list[list[Word]], spaced: set[tuple[float, float]]) -> list[list[Word]]:
+    """Digit continuity: runs of digits split only by a narrow gap (:data:`JOIN_GAP_SHARE`, no space
+    character between them) are one number unless the table's columns prove two cells.
+
+    Proof comes from the table itself — the other rows of the same table (consecutive rows below
+    one header) and its header:
+
+    * one number: another row has a figure that spans the gap (the gap lies inside a column);
+    * two cells: another row has a figure that starts where the second run starts or ends where
+      the first ends (a column edge), or the header puts the two runs under two of its cells.
+
+    Without proof either way (or with proof both ways) the runs are joined and the number is
+    marked with :data:`DOUBT_MARK`: the figure read from it is held back.
+
+    Args:
+        lines: A page's lines of words (label fragments already joined by :func:`mend_borderless`).
+        spaced: ``(x0, top)`` of the words a space character came before: never joined.
+    """
+    kinds: list[str] = []
+    headers: list[list[tuple[float, float]] | None] = []
+    header: list[tuple[float, float]] | None = None
+    block: list[Word] = []
+    for words in lines:
+        if not words:
+            kinds.append("empty")
+        elif any(len(w[0]) > MAX_FRAGMENT for w in words) and (
+            number_run(words) == len(words) or len(words) - number_run(words) > 6
+        ):
+            kinds.append("text")
+            header, block = None, []  # running text ends a table (a long label before figures does not)
+        elif _is_header_line(words):
+            kinds.append("header")
+            block.extend(words)
+            header = _columns(block)
+        else:
+            kinds.append("row")
+            block = []  # a row: the next header line starts a new header
+        headers.append(header)
+    out = list(lines)
+    index = 0
+    while index < len(lines):
+        if kinds[index] != "row":
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and kinds[end] == "row":
+            end += 1
+        rows = list(range(index, end))
+        for row in rows:
+            others = [w for other in rows if other != row for w in lines[other] if _FRAGMENT_RE.match(w[0])]
+            out[row] = _join_line(lines[row], spaced, headers[row], others)
+        index = end
     return out
+
+
+def _is_header_line(words: list[Word]) -> bool:
+    """Short cells without figures (years as column names allowed)."""
+    figures = [w for w in words if _FRAGMENT_RE.match(w[0])]
+    return all(_YEAR_WORD_RE.match(w[0]) for w in figures)
+
+
+def _columns(block: list[Word]) -> list[tuple[float, float]]:
+    """Header words grouped into columns by horizontal overlap: each column's ``(x0, x1)``."""
+    columns: list[list[float]] = []
+    for word in sorted(block, key=lambda w: w[1]):
+        for column in columns:
+            if word[1] < column[1] - 1 and word[2] > column[0] + 1:
+                column[0], column[1] = min(column[0], word[1]), max(column[1], word[2])
+                break
+        else:
+            columns.append([word[1], word[2]])
+    return [(x0, x1) for x0, x1 in columns]
+
+
+_EDGE = 1.0  # points: two edges this close are one column edge
+
+
+def _join_line(
+    words: list[Word],
+    spaced: set[tuple[float, float]],
+    header: list[tuple[float, float]] | None,
+    others: list[Word],
+) -> list[Word]:
+    out: list[Word] = [words[0]]
+    for word in words[1:]:
+        last = out[-1]
+        height = max(last[4] - last[3], word[4] - word[3], 1.0)
+        if (
+            (word[1], word[3]) in spaced
+            or word[1] - last[2] > JOIN_GAP_SHARE * height
+            or not _FRAGMENT_RE.match(last[0].translate(_NO_MARKS))
+            or not _FRAGMENT_RE.match(word[0])
+            or not _NUMBER_TEXT_RE.match(last[0].translate(_NO_MARKS) + word[0])
+        ):
+            out.append(word)
+            continue
+        middle = (last[2] + word[1]) / 2
+        one = any(o[1] < middle < o[2] for o in others)
+        two = any(abs(o[1] - word[1]) <= _EDGE or abs(o[2] - last[2]) <= _EDGE for o in others) or (
+            header is not None and len(header) >= 2 and _two_header_cells(last, word, header)
+        )
+        mark = "" if one and not two else SPLIT_MARK if two and not one else DOUBT_MARK
+        out[-1] = (last[0] + mark + word[0], last[1], word[2], min(last[3], word[3]), max(last[4], word[4]))
+    return out
+
+
+_NO_MARKS = str.maketrans("", "", MARKS)
+
+
+def _two_header_cells(first: Word, second: Word, header: list[tuple[float, float]]) -> bool:
+    """Whether the two runs each overlap a header cell, and not the same one."""
+
+    def cell(word: Word) -> int | None:
+        overlaps = [min(word[2], x1) - max(word[1], x0) for x0, x1 in header]
+        best = max(range(len(header)), key=lambda i: overlaps[i])
+        return best if overlaps[best] > 0 else None
+
+    a, b = cell(first), cell(second)
+    return a is not None and b is not None and a != b
 
 
 def numeric_word(word: Word) -> bool:

@@ -83,8 +83,12 @@ class LoadResult:
 
     def with_source_texts(self, texts: list[str]) -> None:
         """Replace every row's ``source_text`` (a format adds the page or sheet row it knows)."""
-        index = self.table.schema.get_field_index("source_text")
-        self.table = self.table.set_column(index, "source_text", pa.array(texts, pa.large_string()))
+        self.with_texts("source_text", texts)
+
+    def with_texts(self, column: str, texts: list[str | None]) -> None:
+        """Replace a text column of the rows (``source_text``, ``held_reason``)."""
+        index = self.table.schema.get_field_index(column)
+        self.table = self.table.set_column(index, column, pa.array(texts, pa.large_string()))
         self._frame = None
 
     @property

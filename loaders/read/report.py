@@ -13,6 +13,7 @@ from loaders.contracts.errors import FormatError
 from loaders.read.blocks import read_block
 from loaders.read.coverage import CoverageItem, Problem, missing_item
 from loaders.read.document import Caption, Document, find_captions
+from loaders.read.fold import fold_spaced, to_simplified
 from loaders.read.forms import FormRegion, edition_coverage, form_rows_missing, read_form_rows
 from loaders.read.grids import caption_score, read_grid, recognise, scan_region
 from loaders.read.lists import list_matches, read_list
@@ -33,6 +34,7 @@ def parse_report_lines(
     school: str | None = None,
     report_year: int | None = None,
     spec: ReportSpec | None = None,
+    doubts: dict[int, list[tuple[float, str, str]]] | None = None,
 ) -> LoadResult:
     """Parse a report's lines into observations and a coverage report.
 
@@ -42,6 +44,9 @@ def parse_report_lines(
         school: School name; found in the text when None.
         report_year: Data year of the report; found in the text when None.
         spec: The spec; the bundled one when None.
+        doubts: Numbers whose reading the source already doubts, per 0-based line index:
+            ``(value as printed, reason zh, reason en)`` (a PDF number joined across a gap no
+            header proves): a figure read from one of them is held back with the reason.
 
     Returns:
         The parsed report. Tables, rows and cells that could not be read are not stored; each is
@@ -54,18 +59,25 @@ def parse_report_lines(
     spec = spec or load_spec()
     raw = "\n".join(lines)
     # One normalisation pass over the whole text (no line break is created or removed by it).
-    norm = [line.strip() for line in normalize(raw).split("\n")] if lines else []
+    norm = [fold_spaced(line.strip()) for line in normalize(raw).split("\n")] if lines else []
+    norm, traditional = to_simplified(norm)
     captions = find_captions(norm, spec)
     if not _has_known_table(norm, captions, spec):
         raise FormatError(source, "", *_NO_TABLE)
+    given = school
     school = school or _find_school(norm, spec, source)
     years = resolve_years(norm, spec, source, report_year)
-    doc = Document(lines, norm, source, school, years.data_year, spec, captions)
+    doc = Document(lines, norm, source, school, years.data_year, spec, captions, doubts=doubts or {})
     items = _read(doc)
     if not doc.rows:
         raise FormatError(source, "", *_NO_TABLE)
     years.cohorts = sorted(doc.cohorts, key=lambda c: (c[0], c[1] if c[1] is not None else -1, c[2]))
-    coverage = [_report_item(doc, years, count_radicals(raw)), *items]
+    report_item = _report_item(doc, years, count_radicals(raw), traditional)
+    if given is not None:
+        _say_given_school(norm, spec, source, given, report_item)
+    check_agreement(doc, report_item)
+    coverage = [report_item, *items]
+    _say_partial(coverage)
     table = observation_table(doc.rows)
     return LoadResult(
         school=school,
@@ -245,7 +257,119 @@ def _caption_matches(groups: list[list[str]], title: str) -> bool:
     return all(any(squeeze(term) in squeezed for term in group) for group in groups)
 
 
-def _report_item(doc: Document, years: YearInfo, radicals: dict[str, int]) -> CoverageItem:
+#: A figure this many times another reading of the same figure: one of them is in the wrong unit (元/万元).
+_UNIT_SLIPS = (1e4,)
+
+
+#: A count of list rows this far (share) from the figure stated elsewhere is a reading in doubt; a smaller
+#: gap (182 awards listed, 190 stated in the bundled report) is the report's own, left to the check-up.
+_LIST_GAP = 0.25
+
+
+def check_agreement(doc: Document, item: CoverageItem) -> None:
+    """Hold back figures that another reading of the same figure in the report puts in doubt.
+
+    Two checks over every figure read (same indicator, subject, year and years after, from two
+    different tables or sections):
+
+    * **magnitude**: one is 10⁴ times the other (a unit that may be wrong: 元 read as 万元) — both
+      are held back, each naming the other;
+    * **a count of list rows** more than a quarter away from the figure stated elsewhere (a table or
+      a sentence): the list's rows may not all have been read (a borderless PDF) — the count is held.
+
+    A report that contradicts itself in what it prints (rows that do not add up) is not a reading
+    doubt: that is the check-up's business.
+    """
+    lists = {row[1] for row in doc.list_rows}
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for position, row in enumerate(doc.rows):
+        groups.setdefault(row[:4], []).append(position)
+    for positions in groups.values():
+        if len(positions) < 2:
+            continue
+        for i in positions:
+            row = doc.rows[i]
+            if row[9]:
+                continue
+            for j in positions:
+                other = doc.rows[j]
+                if other[6] == row[6] or not row[4] or not other[4]:
+                    continue
+                where = f"{other[6]} 第 {other[7]} 行：{other[4]:g}"
+                where_en = f"{other[6]} line {other[7]}: {other[4]:g}"
+                ratio = max(row[4], other[4]) / min(row[4], other[4]) if min(row[4], other[4]) > 0 else 0
+                if any(abs(ratio / slip - 1) < 0.02 for slip in _UNIT_SLIPS):
+                    reason = (
+                        f"与报告中同一数字相差约 10⁴ 倍（{where}）：单位可能有误（元/万元）",
+                        f"about 10⁴ times the same figure elsewhere in the report ({where_en}): the unit may be"
+                        " wrong (元/万元)",
+                    )
+                elif row[6] in lists and other[6] not in lists and abs(row[4] - other[4]) > _LIST_GAP * other[4]:
+                    reason = (
+                        f"按清单行数计得 {row[4]:g}，报告另处为 {where}：清单的行可能未读全",
+                        f"counted {row[4]:g} list rows, the report says {where_en}: the list's rows may not"
+                        " all have been read",
+                    )
+                else:
+                    continue
+                doc.rows[i] = (*row[:9], f"{reason[0]} / {reason[1]}")
+                item.add(
+                    Problem(
+                        "held_back",
+                        "warning",
+                        f"{row[0]}（{row[1]}，{row[2]}）= {row[4]:g}（{row[6]}）读数存疑，暂存待核：{reason[0]}",
+                        f"{row[0]} ({row[1]}, {row[2]}) = {row[4]:g} ({row[6]}): reading in doubt, held back:"
+                        f" {reason[1]}",
+                        row[7],
+                    )
+                )
+                break
+
+
+def _say_given_school(norm: list[str], spec: ReportSpec, source: str, given: str, item: CoverageItem) -> None:
+    """Say that the school was given when importing, and when the text names another one."""
+    try:
+        found = _find_school(norm, spec, source)
+    except FormatError:
+        found = None
+    if found is not None and found != given:
+        item.problems.append(
+            Problem(
+                "school_given",
+                "warning",
+                f"学校按导入时指定的“{given}”读取；文本中写的是“{found}”",
+                f"the school is the one given when importing, '{given}'; the text names '{found}'",
+            )
+        )
+    else:
+        item.problems.append(
+            Problem("school_given", "info", f"学校：导入时指定（{given}）", f"school: given when importing ({given})")
+        )
+
+
+def _say_partial(coverage: list[CoverageItem]) -> None:
+    """Say on the report item when the file is a fragment: fewer than half the core items found."""
+    core = [item for item in coverage if item.core]
+    found = [item for item in core if item.status in ("found", "partial")]
+    read = [item for item in coverage if item.n_values and item.kind != "report"]
+    if not core or len(found) * 2 >= len(core):
+        return
+    names = "、".join(f"{item.source_table or item.name_zh}" for item in read)
+    coverage[0].problems.append(
+        Problem(
+            "partial_report",
+            "warning",
+            f"这是一份不完整的报告（片段）：只读到 {len(read)} 张表（{names}），核心项目 {len(found)}/{len(core)} 项；"
+            "按部分报告载入，缺少的表见下",
+            f"this is a partial report (a fragment): {len(read)} table(s) read ({names}), {len(found)} of"
+            f" {len(core)} core items; loaded as a partial report, the missing tables are listed below",
+        )
+    )
+
+
+def _report_item(
+    doc: Document, years: YearInfo, radicals: dict[str, int], traditional: list[int] | None = None
+) -> CoverageItem:
     """The report-level item: how the years were resolved, cohorts, characters folded."""
     item = CoverageItem("report", "report", "报告年度与文字", "Report years and text", status="info")
     item.problems.append(
@@ -287,6 +411,17 @@ def _report_item(doc: Document, years: YearInfo, radicals: dict[str, int]) -> Co
                 f" ones: {folded}",
             )
         )
+    if traditional:
+        shown = "、".join(str(index + 1) for index in traditional[:10]) + ("…" if len(traditional) > 10 else "")
+        item.problems.append(
+            Problem(
+                "traditional_folded",
+                "info",
+                f"{len(traditional)} 行繁体字按简体匹配（OpenCC t2s；原文照存）：第 {shown} 行",
+                f"{len(traditional)} line(s) in Traditional characters matched as Simplified (OpenCC t2s; the"
+                f" text is kept as printed): line(s) {shown}",
+            )
+        )
     return item
 
 
@@ -297,6 +432,10 @@ def _has_known_table(norm: list[str], captions: list[Caption], spec: ReportSpec)
             return True
         if caption.title and any(b.caption and _caption_matches(b.caption, caption.title) for b in spec.block):
             return True
+        if not caption.numbered and not caption.form:  # a caption without "表 N": known by its header
+            header = squeeze("".join(norm[caption.index + 1 : caption.index + 4]), normalized=True)
+            if any(key in header for t in spec.table for key in t.key_terms):
+                return True
     starts = [re.compile(block.start) for block in spec.block if block.start]
     return any(pattern.search(line) for line in norm for pattern in starts)
 
@@ -311,8 +450,10 @@ def _find_school(norm: list[str], spec: ReportSpec, source: str) -> str:
         raise FormatError(
             source,
             "",
-            "无法从文本中识别学校名称，请在导入时指定学校。",
-            "cannot tell the school's name from the text; give it when importing.",
+            "无法从文本中识别学校名称（如只写“我院”），请在导入时指定学校"
+            "（python -m loaders extract/ingest 文件 --school 学校名称）。",
+            "cannot tell the school's name from the text (it may only say 我院); give it when importing"
+            " (python -m loaders extract/ingest FILE --school NAME).",
         )
     return max(counts, key=lambda name: (counts[name], len(name)))
 

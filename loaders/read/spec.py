@@ -64,6 +64,8 @@ class Meta(_Model):
     survey_subjects: list[str]
     placeholders: list[str]
     header_words: list[str]
+    threshold_words: list[str] = Field(min_length=1)
+    value_words: list[str] = Field(min_length=1)
     years_after_words: dict[str, int]
 
 

@@ -35,7 +35,7 @@ from loaders.read.rows import Fallback, check_unique, format_number, read_row, t
 from loaders.read.text import decode_text
 
 REQUIRED_COLUMNS = OBSERVATION_COLUMNS[:6]  # indicator_id … unit (loaders.contracts.fields)
-PROVENANCE_COLUMNS = OBSERVATION_COLUMNS[6:9]  # source_table, source_line, source_text
+PROVENANCE_COLUMNS = OBSERVATION_COLUMNS[6:9]  # source_table, source_line, source_text (not held_reason)
 REPORT_COLUMNS = ["school", "report_year"]
 EXPORT_COLUMNS = [*REQUIRED_COLUMNS, *PROVENANCE_COLUMNS, *REPORT_COLUMNS]
 DETECT_COLUMNS = {"indicator_id", "subject", "year", "value"}

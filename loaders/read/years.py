@@ -103,9 +103,10 @@ def resolve_years(norm: list[str], spec: ReportSpec, source: str, given: int | N
             raise FormatError(
                 source,
                 "",
-                "无法从文本中识别报告年度（标题、附表表头或调查年份均未找到），请在导入时指定年度。",
+                "无法从文本中识别报告年度（标题、附表表头或调查年份均未找到），请在导入时指定年度"
+                "（python -m loaders extract/ingest 文件 --year 年度）。",
                 "cannot tell the report's data year from the text (no title, appendix header or survey year); "
-                "give it when importing.",
+                "give it when importing (python -m loaders extract/ingest FILE --year YEAR).",
             )
         year = cohort[0] + 1
         basis_zh = f"由毕业一年后调查的 {cohort[0]} 届推断（第 {cohort[1]} 行）"

@@ -120,7 +120,7 @@ CREATE TABLE IF NOT EXISTS targets (
 CREATE OR REPLACE VIEW out_observations AS
 SELECT o.report_id, r.school, r.report_year, o.indicator_id, i.name_zh, i.name_en, i.domain,
        o.subject, o.year, o.years_after, o.value, o.unit, o.source_table, o.source_line,
-       o.source_text, r.source_file
+       o.source_text, o.held_reason, r.source_file
 FROM observations o
 JOIN reports r USING (report_id)
 JOIN indicators i USING (indicator_id)
