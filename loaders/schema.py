@@ -26,7 +26,7 @@ from loaders.registry import read_registry
 from loaders.writelog import SCHEMA as WRITE_LOG_SCHEMA
 
 #: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: plans.applies_to (whom a plan applies to)
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS indicators (
