@@ -6,6 +6,7 @@ is a key here. A missing key falls back to the key itself so a gap is visible, n
 
 from __future__ import annotations
 
+from viz.i18n_own_plan import OWN_PLAN_TEXT
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
 from viz.vocabulary import (
     BENCHMARK_NAMES,
@@ -482,6 +483,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 TEXT.update(PLAN_TEXT)
+TEXT.update(OWN_PLAN_TEXT)
 
 
 def basis_name(basis: str, lang: str) -> str:
