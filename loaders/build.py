@@ -21,6 +21,7 @@ from loaders.coverage import strict_failures
 from loaders.isolate import ParseFailure, ReportFile, crash_error
 from loaders.leftovers import remove_stale_builds
 from loaders.paths import PLANS_DIR, REPORTS_DIR, default_db_path, uploads_dir
+from loaders.plan_keep import kept_plan_files
 from loaders.report import arrow_only
 from loaders.settings import setting
 from loaders.store import (
@@ -104,7 +105,7 @@ def _parsed(files: Sequence[ReportFile], workers: int, isolate: bool) -> Iterato
 def build_store(
     db_path: Path | str | None,
     report_files: Iterable[ReportFile],
-    plan_files: Iterable[Path] = (),
+    plan_files: Iterable[Path | tuple[Path, str, dict]] = (),
     *,
     workers: int = 1,
     batch: int | None = None,
@@ -128,7 +129,8 @@ def build_store(
         db_path: Target file; the default store when None.
         report_files: Report files, in order (a later file with the same report id wins); a
             ``(path, name)`` pair is loaded under ``name`` (a kept upload).
-        plan_files: Plan documents.
+        plan_files: Plan files; a ``(copy, name, meta)`` triple is a kept plan upload (one that no longer
+            loads is listed in the failures, the others are written).
         workers: Parsing processes (1: parse in this process, unless ``isolate``).
         batch: Reports per transaction (the ``build_batch`` setting when None).
         require_core: Treat a report whose core tables are missing or damaged (see
@@ -192,7 +194,14 @@ def build_store(
                     if progress:
                         progress(done, len(files), time.perf_counter() - started)
             _write_batch(con, pending, summary, strict)
-            summary.outcomes += [ingest_plan(con, path) for path in plan_files]
+            for plan_file in plan_files:
+                if isinstance(plan_file, tuple):  # a kept upload: (copy, name, what the planner said)
+                    try:
+                        summary.outcomes.append(ingest_plan(con, plan_file[0], name=plan_file[1], meta=plan_file[2]))
+                    except LoadError as exc:
+                        summary.failures.append((plan_file[1], exc.message))
+                else:
+                    summary.outcomes.append(ingest_plan(con, plan_file))
             if entries_from is not None:
                 from loaders.entries import restore_entries
 
@@ -278,7 +287,7 @@ def rebuild(
     summary = build_store(
         db_path,
         bundled_report_files(reports_dir, uploads=uploads),
-        bundled_plan_files(plans_dir),
+        [*bundled_plan_files(plans_dir), *kept_plan_files(uploads)],
         batch=1000,
         required=bundled,
         isolate=isolate,
