@@ -112,6 +112,38 @@ def load_bytes_isolated(
     memory_mb = float(setting("parse_memory_mb") if memory_mb is None else memory_mb)
     timeout_s = float(setting("parse_timeout_s") if timeout_s is None else timeout_s)
     job = {"kind": "bytes", "data": data, "name": name, "school": school, "report_year": report_year}
+    return _one_job(job, name, memory_mb, timeout_s)
+
+
+def read_plan_isolated(
+    data: bytes, name: str, meta: dict[str, Any] | None = None, *, max_bytes: int | None = None
+) -> Any:
+    """:func:`loaders.plan_upload.read_plan_bytes` in a child process, under the same limits as a report.
+
+    Args:
+        data: The plan file's bytes.
+        name: Its name as given (only its last part is kept).
+        meta: What a document does not say itself (see ``read_plan_bytes``).
+        max_bytes: Refuse anything larger before any process starts.
+
+    Returns:
+        The :class:`loaders.plan_upload.PlanRead`.
+
+    Raises:
+        ParseLimitError: Over the time or memory limit.
+        LoadError: The file cannot become a plan (as from ``read_plan_bytes``).
+    """
+    name = safe_file_name(name)
+    if max_bytes is not None and len(data) > max_bytes:
+        load_bytes(data, name, max_bytes=max_bytes)  # raises its size error before looking inside
+    memory_mb = float(setting("parse_memory_mb"))
+    timeout_s = float(setting("parse_timeout_s"))
+    job = {"kind": "plan", "data": data, "name": name, "meta": dict(meta or {})}
+    return _one_job(job, name, memory_mb, timeout_s)
+
+
+def _one_job(job: dict[str, Any], name: str, memory_mb: float, timeout_s: float) -> Any:
+    """Run one job in a fresh child under the memory and wall-time limits; its answer or its error."""
     process = _start(memory_mb, cpu_s=timeout_s + 5)
     try:
         out, err = process.communicate(_frame(job) + _frame(None), timeout=timeout_s)
@@ -412,6 +444,20 @@ def _load_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
     return {"result": result}
 
 
+def _plan_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
+    from loaders.plan_upload import read_plan_bytes
+
+    name = job["name"]
+    try:
+        return {"result": read_plan_bytes(job["data"], name, job.get("meta"))}
+    except LoadError as exc:
+        return {"error": _error_fields(_memory_error(name, memory_mb) if _ran_out_of_memory(exc) else exc)}
+    except MemoryError:
+        return {"error": _error_fields(_memory_error(name, memory_mb))}
+    except Exception as exc:  # a parser bug on a strange file: a message, not a traceback
+        return {"error": _error_fields(crash_error(name, exc))}
+
+
 def _file_job(path: str, name: str, memory_mb: float) -> dict[str, Any]:
     from loaders.report import arrow_only
     from loaders.store import StagedReport
@@ -466,6 +512,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if job["kind"] == "bytes":
             answers.write(_frame(_load_job(job, args.memory_mb)))
+        elif job["kind"] == "plan":
+            answers.write(_frame(_plan_job(job, args.memory_mb)))
         elif job["kind"] == "files":
             for path, name in job["files"]:
                 answers.write(_frame(_file_job(path, name, args.memory_mb)))

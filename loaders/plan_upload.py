@@ -419,8 +419,11 @@ def _from_table(
             index += 1
             continue
         blank_run = 0
-        cells = [c for c in _cells(line)]
+        cells = _cells(line)
         text = tidy(unicodedata.normalize("NFKC", line))
+        if all(re.fullmatch(r":?-{3,}:?|", c) for c in cells):  # a Markdown table's rule under its header
+            index += 1
+            continue
         if unit_match := unit_re.match(text):
             unit_hint = unit_match["unit"]
             skip(index, f"单位行：其下各行单位为“{unit_hint}”", f"a unit row: the rows below are in {unit_hint!r}")

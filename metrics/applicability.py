@@ -63,4 +63,4 @@ def select_applicable_plans(plans: pd.DataFrame, school: str, places: pd.DataFra
         bool(wanted.get(str(scope))) and _bare(applies_to) == wanted.get(str(scope))
         for scope, applies_to in zip(plans["scope"], plans["applies_to"], strict=True)
     ]
-    return plans[keep].copy()
+    return plans[pd.Series(keep, index=plans.index, dtype=bool)].copy()
