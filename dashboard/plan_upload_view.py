@@ -19,6 +19,13 @@ from viz.i18n import log_word, t
 from viz.markup import plain
 
 SCOPES = ("", "school", "city", "province")
+#: A row's status in the read report → its words.
+STATUS_KEYS = {
+    "unmapped": "plan_status_unmapped",
+    "not_understood": "plan_status_not_understood",
+    "no_value": "plan_status_no_value",
+    "skipped": "plan_status_skipped",
+}
 
 
 def plan_upload_section(lang: str, *, can_write: bool) -> None:
@@ -33,7 +40,7 @@ def plan_upload_section(lang: str, *, can_write: bool) -> None:
     st.download_button(
         t("plan_template_download", lang),
         data=plan_template_bytes,
-        file_name="规划目标填报模板.xlsx" if lang == "zh" else "plan_targets_template.xlsx",
+        file_name=t("plan_template_file", lang),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="plan_template_download",
         on_click="ignore",
@@ -81,7 +88,8 @@ def plan_upload_section(lang: str, *, can_write: bool) -> None:
 def show_plan_read(read: PlanRead, lang: str) -> None:
     """What was read from a plan file: counts, whom it applies to, and every row not fully understood."""
     counts = plan_summary(read)
-    who = f"{t('scope_' + str(read.plan['scope']), lang)} · {read.plan['applies_to']}"
+    scope = read.plan["scope"]
+    who = f"{t(f'scope_{scope}', lang)} · {read.plan['applies_to']}"
     st.info(plain(t("plan_read_summary", lang, title=read.plan["title"], who=who, **counts)), icon=":material/flag:")
     if read.report.empty:
         st.success(t("plan_all_understood", lang))
@@ -92,7 +100,7 @@ def show_plan_read(read: PlanRead, lang: str) -> None:
             {
                 t("plan_row_place", lang): read.report["place"],
                 t("indicator", lang): read.report["label_zh"],
-                t("status", lang): read.report["status"].map(lambda s: t(f"plan_status_{s}", lang)),
+                t("status", lang): read.report["status"].map(lambda s: t(STATUS_KEYS.get(s, s), lang)),
                 t("plan_row_problem", lang): read.report["problems_zh" if lang == "zh" else "problems_en"],
             }
         ),

@@ -36,6 +36,7 @@ OWN_PLAN_TEXT: dict[str, dict[str, str]] = {
         " columns. You see what was read first and confirm before anything is written; a row that maps to no"
         " indicator keeps its wording and is listed, never dropped.",
     },
+    "plan_template_file": {"zh": "规划目标填报模板.xlsx", "en": "plan_targets_template.xlsx"},
     "plan_template_download": {"zh": "下载规划目标模板", "en": "Download the plan-targets template"},
     "plan_template_help": {
         "zh": "每行一个目标：指标（从指标登记表选择）、比较、目标值、单位、年份、相对基准、规划原文、来源文件；"
