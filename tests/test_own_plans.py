@@ -422,7 +422,7 @@ def test_the_colleges_cards_and_targets_page_show_its_own_plan(
     assert not at.exception, [e.value for e in at.exception]
     filters = at.session_state["_filters"]
     assert filters.school == COLLEGE and filters.plan_id.startswith("own_")
-    assert at.sidebar.selectbox(key="f_plan").options == ["沧浪虚构职业技术学院“十五五”发展规划（测试样例）"]
+    assert at.selectbox(key="f_plan").options == ["沧浪虚构职业技术学院“十五五”发展规划（测试样例）"]
     at.switch_page("pages/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
     cards = [m.value for m in at.markdown if "目标" in m.value]
@@ -446,7 +446,7 @@ def test_the_home_school_is_not_offered_the_colleges_plan(two_colleges: Path, mo
     at = _app(two_colleges, monkeypatch, school="温州职业技术学院")
     at.run()
     assert not at.exception
-    options = at.sidebar.selectbox(key="f_plan").options
+    options = at.selectbox(key="f_plan").options
     assert "沧浪虚构职业技术学院“十五五”发展规划（测试样例）" not in options
     assert len(options) == 2  # its own plan and 温州市's
 
@@ -470,3 +470,45 @@ def test_a_college_without_a_plan_sees_no_targets_and_how_to_load_one(
     at.run()
     at.switch_page("pages/overview.py").run()
     assert "No plan of 沧浪虚构职业技术学院 is loaded — load one" in _texts(at)
+
+
+def test_a_planner_uploads_the_colleges_report_and_plan_on_the_data_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import unlocked, upload
+
+    db = tmp_path / "quality.duckdb"
+    monkeypatch.setenv("QUALITY_UPLOADS", str(tmp_path / "uploads"))
+    rebuild(db)
+    at = unlocked(db, monkeypatch, tmp_path)
+    at = upload(at, COLLEGE_REPORT.name, COLLEGE_REPORT.read_bytes())
+    at.get("file_uploader")[1].set_value(("测试样例_规划目标.xlsx", plan_workbook(), "application/octet-stream"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    preview = "\n".join(str(i.value) for i in at.info)
+    assert "读出 5 个目标，其中 4 个对应到指标，1 个未对应（保留原文）" in preview.replace("\\", "")
+    assert any("校友捐赠到账额" in d.value.to_csv() for d in at.dataframe)  # listed before anything is written
+    next(b for b in at.button if b.label == "确认载入此规划").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已载入" in str(s.value) and "5 个目标" in str(s.value) for s in at.success)
+    assert [k.source_file for k in kept_plans(tmp_path / "uploads")] == ["测试样例_规划目标.xlsx"]
+    assert "上传规划" in at.dataframe[-1].value.to_csv()  # the write log
+    at = _app(db, monkeypatch, school=COLLEGE)  # a fresh link to the college, on the same store
+    at.run()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    cards = [m.value for m in at.markdown if "目标" in m.value]
+    assert cards[0] == ":green-badge[已达成] 目标 ≥ 98%（2030 年）"
+    assert len(cards) == 4
+
+
+def test_a_plan_upload_is_read_in_a_child_process_as_in_this_one() -> None:
+    from loaders.isolate import read_plan_isolated
+
+    data = PLAN_DOCUMENT.read_bytes()
+    here, there = read_plan_bytes(data, PLAN_DOCUMENT.name), read_plan_isolated(data, PLAN_DOCUMENT.name)
+    assert_frame_equal(there.targets, here.targets)
+    assert_frame_equal(there.report, here.report)
+    with pytest.raises(PlanReadError) as caught:
+        read_plan_isolated("某规划\n没有表格。\n".encode(), "无表.txt")
+    assert caught.value.source == "无表.txt"
