@@ -512,3 +512,29 @@ def test_a_plan_upload_is_read_in_a_child_process_as_in_this_one() -> None:
     with pytest.raises(LoadError) as caught:  # the message comes back whole (the class: loaders.errors' own only)
         read_plan_isolated("某规划\n没有表格。\n".encode(), "无表.txt")
     assert caught.value.source == "无表.txt" and "未找到目标表" in caught.value.zh
+
+
+def test_a_pack_of_the_college_holds_its_own_plan_and_refuses_another(tmp_path: Path) -> None:
+    from viz.__main__ import PackError, load_attainment, load_context
+
+    db = tmp_path / "q.duckdb"
+    rebuild(db, uploads=tmp_path / "uploads")
+    workbook = tmp_path / "测试样例_规划目标.xlsx"
+    workbook.write_bytes(plan_workbook())
+    con = connect(db)
+    try:
+        ingest_file(con, COLLEGE_REPORT)
+    finally:
+        con.close()
+    assert main(["ingest-plan", str(workbook), "--db", str(db)]) == 0
+    con = connect(db, read_only=True)
+    try:
+        ctx = load_context(con, school=COLLEGE, year=None, lang="zh", benchmark="高职")
+        attainment, title, _ = load_attainment(con, ctx, None)
+        assert title == "沧浪虚构职业技术学院“十五五”发展规划（测试样例）" and len(attainment) == 5
+        with pytest.raises(PackError, match="不适用于"):
+            load_attainment(con, ctx, "wzvtc_2022_2025")
+        home = load_context(con, school="温州职业技术学院", year=None, lang="zh", benchmark="高职")
+        assert load_attainment(con, home, None)[1].startswith("温州职业技术学院")
+    finally:
+        con.close()
