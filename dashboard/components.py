@@ -334,4 +334,9 @@ def no_plan_notice(school: str, lang: str) -> None:
         f"**{plain(t('no_plan_title', lang, school=school))}**\n\n{t('no_plan_how', lang)}",
         icon=":material/flag:",
     )
-    st.page_link("pages/data.py", label=t("plan_upload_title", lang), icon=":material/upload_file:")
+    st.page_link(
+        "pages/data.py",
+        label=t("plan_upload_title", lang),
+        icon=":material/upload_file:",
+        query_params={"tab": "upload"},  # the 载入新数据 tab, where 载入规划 is
+    )
