@@ -538,3 +538,16 @@ def test_a_pack_of_the_college_holds_its_own_plan_and_refuses_another(tmp_path: 
         assert load_attainment(con, home, None)[1].startswith("温州职业技术学院")
     finally:
         con.close()
+
+
+def test_metrics_attainment_refuses_a_plan_that_does_not_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from metrics.__main__ import main as metrics_main
+
+    db = tmp_path / "q.duckdb"
+    rebuild(db, uploads=tmp_path / "uploads")
+    school = ["--school", "温州职业技术学院", "--db", str(db)]
+    assert metrics_main(["attainment", "--plan", "wenzhou_city", *school]) == 0
+    assert metrics_main(["attainment", "--plan", "taizhou_2023", *school]) == 2
+    assert "不适用于温州职业技术学院" in capsys.readouterr().err
