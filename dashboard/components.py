@@ -313,3 +313,19 @@ def status_counts(attainment: pd.DataFrame, lang: str) -> None:
         return
     for column, status in zip(st.columns(len(present)), present, strict=True):
         column.metric(status_name(status, lang), int(counts[status]), border=True, help=status_help(status, lang))
+
+
+def no_plan_notice(school: str, lang: str) -> None:
+    """Say that no plan of this school is loaded, and how to load one (Data page or command line)."""
+    from viz.markup import plain
+
+    st.info(
+        f"**{plain(t('no_plan_title', lang, school=school))}**\n\n{t('no_plan_how', lang)}",
+        icon=":material/flag:",
+    )
+    st.page_link(
+        "pages/data.py",
+        label=t("plan_upload_title", lang),
+        icon=":material/upload_file:",
+        query_params={"tab": "upload"},  # the 载入新数据 tab, where 载入规划 is
+    )

@@ -1,7 +1,7 @@
 """Loading and deleting data through the dashboard (the 数据 page's planner tab).
 
 Belongs here: an upload parsed in a child process under the size, memory and time limits
-(:func:`loaders.read.isolate.load_bytes_isolated`; parsed once per file and session, not on every
+(:func:`loaders.store.isolate.load_bytes_isolated`; parsed once per file and session, not on every
 rerun), written together with its kept copy (:func:`loaders.store.uploads.ingest_upload`) through the
 store's guarded write path, deletions, and a write-log entry for each outcome. Every failure
 arrives as a :class:`loaders.contracts.errors.LoadError` whose message names the file — a value the
@@ -18,10 +18,12 @@ from dashboard import store
 from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import uploads_dir
 from loaders.contracts.settings import max_upload_bytes
-from loaders.read.isolate import load_bytes_isolated
+from loaders.plans.load import PlanRead
 from loaders.read.record import LoadResult
 from loaders.store.acceptances import accept_figure
 from loaders.store.acceptances import describe as describe_acceptance
+from loaders.store.isolate import load_bytes_isolated, read_plan_isolated
+from loaders.store.kept_plans import ingest_plan_upload
 from loaders.store.writelog import record
 from loaders.store.writes import IngestOutcome, forget_report, ingest_upload
 from viz.i18n import both
@@ -153,3 +155,55 @@ def _log(action: str, outcome: str, **fields: str) -> None:
         store.write(lambda cursor: record(cursor, action, outcome, **fields))
     except LoadError:
         record(None, action, outcome, **fields)
+
+
+_PLAN_PARSED = "_plan_upload_parsed"
+
+
+def parse_plan(data: bytes, name: str, meta: dict[str, object]) -> PlanRead:
+    """An uploaded plan file, read under the limits (the same file and fields again in this session: as before).
+
+    Args:
+        data: The uploaded bytes.
+        name: The name the browser gave.
+        meta: What the planner said a document does not say itself (title, issuer, scope, applies_to).
+
+    Returns:
+        The plan read, not yet written.
+
+    Raises:
+        LoadError: Too large, over the limits, or not a plan (logged as refused).
+    """
+    key = (hashlib.sha256(data).hexdigest(), name, tuple(sorted((k, str(v)) for k, v in meta.items() if v)))
+    cached = st.session_state.get(_PLAN_PARSED)
+    if cached is None or cached[0] != key:
+        try:
+            cached = (key, read_plan_isolated(data, name, meta, max_bytes=max_upload_bytes()))
+        except LoadError as exc:
+            cached = (key, exc)
+            _log("upload-plan", "refused", file_sha256=key[0], detail=exc.message)
+        st.session_state[_PLAN_PARSED] = cached
+    if isinstance(cached[1], LoadError):
+        raise cached[1]
+    return cached[1]
+
+
+def load_plan(read: PlanRead, data: bytes) -> IngestOutcome:
+    """Write a plan read from an upload and keep its copy (both or neither), and log it.
+
+    Raises:
+        LoadError: Nothing was written (busy, refused, the store changed underneath, the copy not saved).
+    """
+    try:
+        outcome = store.write(lambda cursor: ingest_plan_upload(cursor, read, data))
+    except OSError as exc:
+        error = LoadError(read.source_file, "", *both("upload_copy_failed", reason=exc.strerror))
+        _log("upload-plan", "refused", report_id=read.plan_id, file_sha256=read.sha256, detail=error.message)
+        raise error from exc
+    except LoadError as exc:
+        _log("upload-plan", "refused", report_id=read.plan_id, file_sha256=read.sha256, detail=exc.message)
+        raise
+    finally:
+        store.clear()
+    _log("upload-plan", outcome.action, report_id=read.plan_id, file_sha256=read.sha256, detail=read.source_file)
+    return outcome

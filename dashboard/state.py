@@ -12,12 +12,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from loaders.contracts.vocabulary import BENCHMARK_SUBJECTS
+from dashboard.places import school_places
+from loaders.contracts.vocabulary import BENCHMARK_CHOICES
+from metrics.applicability import select_applicable_plans
 from viz.i18n import LANGUAGES, benchmark_name, t
 from viz.names import plan_title
 from viz.sections import describe_filters
 
-BENCHMARKS = BENCHMARK_SUBJECTS  # declared in data/specs/vocabulary.toml
+BENCHMARKS = BENCHMARK_CHOICES  # declared in data/specs/vocabulary.toml
 PARAMS = ("school", "year", "benchmark", "plan", "lang", "peers")
 #: Parameters a page owns (the presentation deck, its slide, the Data page's tab); kept when the
 #: filters rewrite the URL.
@@ -99,12 +101,7 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
     benchmark = st.sidebar.selectbox(
         t("benchmark", lang), list(BENCHMARKS), format_func=lambda s: benchmark_name(s, lang), key="f_benchmark"
     )
-    plan_ids = plans["plan_id"].tolist()
-    plan_id = ""
-    if plan_ids:
-        _valid("f_plan", plan_ids, plan_ids[0])
-        titles = {i: plan_title(i, title, lang) for i, title in zip(plans["plan_id"], plans["title"], strict=True)}
-        plan_id = st.sidebar.selectbox(t("plan", lang), plan_ids, format_func=titles.get, key="f_plan")
+    plan_id = _plan_filter(plans, school, lang)
     others = [s for s in schools if s != school]
     peers: list[str] = []
     if others:
@@ -124,6 +121,22 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
         }
     )
     return Filters(school, year, report_id, benchmark, plan_id, lang, tuple(peers))
+
+
+def _plan_filter(plans: pd.DataFrame, school: str, lang: str) -> str:
+    """The plan selector: only the plans that apply to the school (its own, its city's, its province's).
+
+    A plan of another school is never offered, whatever the URL says; a school with none gets ``""``
+    (the pages then say how to load its own plan).
+    """
+    applicable = select_applicable_plans(plans, school, school_places())
+    plan_ids = applicable["plan_id"].tolist()
+    if not plan_ids:
+        st.sidebar.caption(t("no_plan_sidebar", lang))
+        return ""
+    _valid("f_plan", plan_ids, plan_ids[0])
+    titles = {i: plan_title(i, x, lang) for i, x in zip(applicable["plan_id"], applicable["title"], strict=True)}
+    return st.sidebar.selectbox(t("plan", lang), plan_ids, format_func=titles.get, key="f_plan")
 
 
 def current() -> Filters:

@@ -11,6 +11,11 @@
     python -m loaders rebuild [--db PATH]           build the store afresh from data/ and the kept uploads
     python -m loaders sync [--db PATH]              build the store if missing, else load what changed
     python -m loaders template OUT.xlsx             write the blank Excel template
+    python -m loaders plan-template OUT.xlsx        write the blank plan-targets workbook (a college's own plan)
+    python -m loaders ingest-plan FILE [--db PATH] [--scope S --applies-to NAME --title T --issuer I]
+                                                    load a plan: the filled plan-targets workbook, a known plan,
+                                                    or a plan document with a 指标 / 目标值 / 年份 table; what
+                                                    was not understood is listed (stderr); a copy is kept
     python -m loaders export --report ID OUT.(xlsx|csv) [--db PATH]
                                                     write one stored report as a workbook or tidy CSV
     python -m loaders targets [--plan ID] [--json]  print the plan targets
@@ -38,10 +43,12 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.contracts.errors import BilingualError, LoadError, StoreBusyError, UnknownReportError
+from loaders.contracts.errors import BilingualError, FormatError, LoadError, StoreBusyError, UnknownReportError
 from loaders.contracts.fields import OBSERVATION_FIELDS, names
 from loaders.contracts.paths import REPORTS_DIR, default_db_path, uploads_dir
 from loaders.plans.documents import targets_json
+from loaders.plans.load import format_plan_report, read_plan_bytes
+from loaders.plans.workbook import is_plan_workbook, plan_template_bytes
 from loaders.read.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
 from loaders.read.load import load
 from loaders.read.record import LoadResult
@@ -57,6 +64,7 @@ from loaders.store.build import (
     rebuild,
     report_files_in,
 )
+from loaders.store.kept_plans import ingest_plan_upload
 from loaders.store.leftovers import remove_leftovers
 from loaders.store.queries import stored_report
 from loaders.store.replacing import replacement_loss
@@ -130,7 +138,15 @@ def _plain(value: object) -> object:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-
+    plan_files = [path for path in args.files if is_plan_workbook(_read_bytes(path))]
+    if plan_files:  # a filled plan-targets workbook is a plan, not a report
+        for path in plan_files:
+            status = _ingest_plan_file(path, args.db, {})
+            if status:
+                return status
+        args.files = [path for path in args.files if path not in plan_files]
+        if not args.files:
+            return 0
     # parse everything before writing anything
     results = [(path, load(path, school=args.school, report_year=args.year)) for path in args.files]
     for _, result in results:
@@ -188,6 +204,54 @@ def _held(path: Path) -> Iterator[None]:
         return
     with open_for_writing(path):
         yield
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # load() says why, naming the file
+
+
+def _ingest_plan(args: argparse.Namespace) -> int:
+    meta = {"title": args.title, "issuer": args.issuer, "scope": args.scope, "applies_to": args.applies_to}
+    return _ingest_plan_file(args.file, args.db, meta)
+
+
+def _ingest_plan_file(path: Path, db: Path | None, meta: dict[str, object]) -> int:
+    """Read a plan file, print what was not understood, write it (keeping a copy beside the store) and log it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(
+            path.name, "", f"无法读取文件：{exc.strerror}。", f"cannot read the file: {exc.strerror}."
+        ) from exc
+    try:
+        read = read_plan_bytes(data, path.name, meta)
+    except LoadError as exc:
+        record(None, "ingest-plan", "refused", detail=exc.message, db_path=db)
+        raise
+    print(format_plan_report(read), file=sys.stderr)
+    with open_for_writing(Path(db or default_db_path())) as con:
+        try:  # a copy is kept beside the store (never another store's): a rebuild brings the plan back
+            outcome = ingest_plan_upload(con, read, data, uploads_dir(db))
+        except LoadError as exc:
+            record(con, "ingest-plan", "refused", report_id=read.plan_id, file_sha256=read.sha256, detail=exc.message)
+            raise
+        record(con, "ingest-plan", outcome.action, report_id=read.plan_id, file_sha256=read.sha256,
+               detail=f"{read.source_file} (python -m loaders ingest-plan)")  # fmt: skip
+    print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} targets)")
+    return 0
+
+
+def _plan_template(args: argparse.Namespace) -> int:
+
+    if args.out.suffix.lower() != ".xlsx":
+        print(
+            f"模板文件名应以 .xlsx 结尾：{args.out}\nthe template's name must end in .xlsx: {args.out}", file=sys.stderr
+        )
+        return 2
+    return _write_output(args.out, plan_template_bytes(), "plan template")
 
 
 def _rebuild(args: argparse.Namespace) -> int:
@@ -372,6 +436,18 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write the blank Excel template")
     template.add_argument("out", type=Path, help="the .xlsx to write")
     template.set_defaults(func=_template)
+    plan_template = sub.add_parser("plan-template", help="write the blank plan-targets workbook")
+    plan_template.add_argument("out", type=Path, help="the .xlsx to write")
+    plan_template.set_defaults(func=_plan_template)
+    ingest_plan = sub.add_parser("ingest-plan", help="load a plan: the filled workbook or a plan document")
+    ingest_plan.add_argument("file", type=Path)
+    ingest_plan.add_argument("--db", type=Path, default=None, help="DuckDB file (default data/quality.duckdb)")
+    ingest_plan.add_argument("--scope", choices=("school", "city", "province"), default=None,
+                             help="whom a document applies to: a school, a city or a province")  # fmt: skip
+    ingest_plan.add_argument("--applies-to", default=None, help="the school's, city's or province's name")
+    ingest_plan.add_argument("--title", default=None, help="the plan's title (default: the document's first line)")
+    ingest_plan.add_argument("--issuer", default=None, help="who issued it (default: whom it applies to)")
+    ingest_plan.set_defaults(func=_ingest_plan)
     export = sub.add_parser("export", help="write one stored report as .xlsx (template layout) or tidy .csv")
     export.add_argument("--report", required=True, help="report id, e.g. 温州职业技术学院-2020")
     export.add_argument("out", type=Path, help="the .xlsx or .csv to write")

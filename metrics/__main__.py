@@ -103,6 +103,21 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_applies(plans: pd.DataFrame, plan_id: str, school: str) -> None:
+    """Refuse to judge a school against a loaded plan that does not apply to it (another school's, another city's)."""
+    from loaders.contracts.schools import read_schools
+    from metrics.applicability import select_applicable_plans
+
+    if not school or plan_id not in set(plans["plan_id"]):
+        return  # an unknown plan is the metrics' own error
+    if plan_id not in set(select_applicable_plans(plans, school, read_schools())["plan_id"]):
+        raise MetricsError(
+            f"规划 {plan_id} 不适用于{school}（学校只与本校及所在市、省的规划对标；所在地见 data/schools.csv）。",
+            f"the plan {plan_id!r} does not apply to {school} (a school is judged only against its own, its city's"
+            " and its province's plans; see data/schools.csv).",
+        )
+
+
 def _attainment(args: argparse.Namespace) -> int:
     with store_reader(args.db) as reader:
         school = args.school
@@ -111,6 +126,7 @@ def _attainment(args: argparse.Namespace) -> int:
             if len(schools) != 1:  # the metrics say which schools there are
                 compute_attainment(reader.targets(), reader.observations(), reader.indicators(), plan_id=args.plan)
             school = schools[0] if schools else ""
+        _check_applies(reader.plans(), args.plan, school)
         table = queries.attainment(reader, args.plan, school)
     counts = {status: int((table["status"] == status).sum()) for status in STATUSES}
     counts = {status: n for status, n in counts.items() if n}

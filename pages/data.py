@@ -10,6 +10,7 @@ from dashboard.components import show_error, unlock_form
 from dashboard.coverage_view import show_coverage, years_text
 from dashboard.downloads import download_row
 from dashboard.held_view import show_held
+from dashboard.plan_upload_view import plan_upload_section
 from dashboard.state import current
 from dashboard.upload_preview import confirm_upload
 from loaders.contracts.errors import LoadError
@@ -204,10 +205,13 @@ with upload:
     )
     if store.is_read_only():
         st.info(t("read_only", lang), icon=":material/visibility:")
+        plan_upload_section(lang, can_write=False)
     elif auth.planner_password() is None:
         st.info(t("upload_disabled", lang), icon=":material/lock:")
+        plan_upload_section(lang, can_write=False)
     elif not auth.is_planner():
         unlock_form("unlock", lang)
+        plan_upload_section(lang, can_write=False)
     else:
         recovery = store.last_recovery()
         if recovery is not None:
@@ -236,6 +240,8 @@ with upload:
                 )
         if result is not None:
             confirm_upload(result, data, reports, lang)
+
+        plan_upload_section(lang, can_write=True)
 
         st.subheader(t("delete_title", lang))
         report_ids = reports["report_id"].tolist()

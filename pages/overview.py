@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import kpi_card, show_error, status_counts
+from dashboard.components import kpi_card, no_plan_notice, show_error, status_counts
 from dashboard.downloads import dashboard_pack
 from dashboard.state import current
 from metrics.errors import MetricsError
@@ -47,10 +47,12 @@ with st.container(horizontal=True, key="kpi_cards"):
             delta_color="inverse" if meta["direction"] == "lower" else "normal",
         )
 
+st.subheader(t("attainment_summary", lang))
 if attainment is not None:
-    st.subheader(t("attainment_summary", lang))
     status_counts(attainment, lang)
     st.page_link("pages/targets.py", label=t("page_targets", lang), icon=":material/flag:")
+else:
+    no_plan_notice(f.school, lang)
 
 st.subheader(t("minimums_title", lang))
 minimum_result, school_type = frames.minimums(f.report_id, f.school)

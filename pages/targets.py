@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import indicator_names, show_error, status_counts, target_bullets, target_name
+from dashboard.components import indicator_names, no_plan_notice, show_error, status_counts, target_bullets, target_name
 from dashboard.downloads import download_row
 from dashboard.entry_form import entries_section
 from dashboard.state import current
@@ -22,7 +22,7 @@ f = current()
 lang = f.lang
 st.title(t("targets_title", lang))
 if not f.plan_id:
-    st.info(t("no_data", lang))
+    no_plan_notice(f.school, lang)
     st.stop()
 plans = store.plans()
 plan = plans[plans["plan_id"] == f.plan_id].iloc[0]

@@ -108,7 +108,7 @@ def unlocked(db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: s
     at = data_page(app_test(db, monkeypatch, tmp_path, PLANNER_PASSWORD=PASSWORD, **env))
     at.text_input[0].input(PASSWORD)
     at.button[0].click().run()
-    assert len(at.get("file_uploader")) == 1, [e.value for e in at.error]
+    assert len(at.get("file_uploader")) == 2, [e.value for e in at.error]  # a report, a plan
     return at
 
 

@@ -78,18 +78,18 @@ def test_every_page_renders_without_errors(server: str, browser, lang: str) -> N
 def test_copied_link_reopens_the_same_view(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     try:
-        page.goto(f"{server}/outcomes?lang=en&benchmark=%E6%9C%AC%E7%A7%91&plan=lishui_2023_2025")
+        page.goto(f"{server}/outcomes?lang=en&benchmark=%E6%9C%AC%E7%A7%91&plan=wenzhou_city")
         _settle(page)
         page.wait_for_selector("[data-testid='stCaptionContainer']:has-text('Benchmark:')", timeout=30_000)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert page.locator("h1").first.inner_text().startswith("Graduate outcomes")
         assert "Benchmark: Zhejiang undergraduate" in main  # the chart captions state the filters
         assert "benchmark=%E6%9C%AC%E7%A7%91" in page.url
-        assert "plan=lishui_2023_2025" in page.url
-        page.goto(f"{server}/faculty?lang=zh&plan=lishui_2023_2025")
+        assert "plan=wenzhou_city" in page.url
+        page.goto(f"{server}/faculty?lang=zh&plan=wenzhou_city")
         _settle(page)
         main = page.locator("[data-testid='stMain']").inner_text()
-        assert "“双师型”教师占比" in main  # the Lishui plan's 95% target is the one shown
+        assert "“双师型”教师占比" in main  # 温州市's plan (it applies to a college of 温州) is the one shown
     finally:
         page.close()
 

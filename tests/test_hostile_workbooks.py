@@ -18,10 +18,10 @@ import openpyxl
 import pytest
 
 from loaders.contracts.errors import FormatError, TableError
-from loaders.read.isolate import load_bytes_isolated
 from loaders.read.load import load, load_bytes
 from loaders.read.workbook import MAX_ZIP_MEMBERS
 from loaders.read.workbook_write import render_workbook
+from loaders.store.isolate import load_bytes_isolated
 from tests.helpers import assert_rejected
 
 DATA_SHEET = "xl/worksheets/sheet3.xml"  # 毕业生调查, the first data sheet

@@ -13,6 +13,7 @@ from typing import get_args
 
 import pytest
 
+from loaders.contracts import vocabulary as contract_words
 from loaders.contracts.paths import ROOT, SPECS_DIR
 from viz import i18n, names, vocabulary
 
@@ -100,8 +101,8 @@ def test_every_key_has_chinese_and_english() -> None:
     assert missing == [], f"keys without a translation: {missing}"
     chinese_english = [key for key, entry in i18n.TEXT.items() if CJK.search(entry["en"]) and key != "language"]
     assert chinese_english == [], f"English text with Chinese in it: {chinese_english}"
-    for table in (vocabulary.BENCHMARK_NAMES, vocabulary.DOMAIN_NAMES, vocabulary.STATUS_NAMES,
-                  vocabulary.STATUS_HELP, vocabulary.CHECK_NAMES, vocabulary.LOG_WORDS):  # fmt: skip
+    for table in (contract_words.SUBJECT_NAMES, vocabulary.DOMAIN_NAMES, contract_words.STATUS_NAMES,
+                  contract_words.STATUS_HELP, vocabulary.CHECK_NAMES, vocabulary.LOG_WORDS):  # fmt: skip
         for code, entry in table.items():
             assert entry.get("zh") and entry.get("en") and not CJK.search(entry["en"]), code
 
@@ -136,7 +137,7 @@ def test_the_vocabularies_cover_every_code() -> None:
     from loaders.contracts.vocabulary import STATUSES
     from metrics.findings import CHECKS
 
-    assert set(vocabulary.STATUS_NAMES) == set(STATUSES) == set(vocabulary.STATUS_HELP)
+    assert set(contract_words.STATUS_NAMES) == set(STATUSES) == set(contract_words.STATUS_HELP)
     assert set(vocabulary.CHECK_NAMES) == set(CHECKS)
     units = set(read_registry()["unit"]) | {"倍", "元/生", "百分点", "亿元"}
     untranslated = sorted(u for u in units if CJK.search(u) and u not in vocabulary.UNIT_NAMES_EN)

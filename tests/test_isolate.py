@@ -1,4 +1,4 @@
-"""Parsing in child processes (loaders.read.isolate): an upload under memory and time limits, and the
+"""Parsing in child processes (loaders.store.isolate): an upload under memory and time limits, and the
 bulk build's workers, which never run ``app.py`` — also next to a running dashboard that holds
 its store, with ``__main__`` left as ``app.py`` (as Streamlit and ``AppTest`` leave it)."""
 
@@ -16,10 +16,10 @@ from pandas.testing import assert_frame_equal
 
 from loaders.contracts.errors import EncodingError, FormatError, ParseLimitError
 from loaders.contracts.paths import ROOT
-from loaders.read.isolate import FORBIDDEN_MODULES, _frame, _read_frame, _start, load_bytes_isolated, parse_files
 from loaders.read.load import load_bytes
 from loaders.read.synthetic import render_report, write_reports
 from loaders.store.build import build_store
+from loaders.store.isolate import FORBIDDEN_MODULES, _frame, _read_frame, _start, load_bytes_isolated, parse_files
 from loaders.store.queries import read_observations, read_report_lines
 from loaders.store.schema import connect
 

@@ -177,6 +177,7 @@ def test_parse_plan_lines_on_an_inline_table() -> None:
         "target_year": 2025,
         "source_file": "mini.txt",
         "source_table": "附件2",
+        "applies_to": "温州职业技术学院",
     }
     expected = pd.DataFrame(
         {

@@ -350,7 +350,7 @@ def test_without_the_password_nobody_can_load_or_delete(built_db: Path, tmp_path
     assert len(at.get("file_uploader")) == 0  # still locked
     at.text_input[0].input("s3cret")
     at.button[0].click().run()
-    assert len(at.get("file_uploader")) == 1  # the planner role is unlocked for this session only
+    assert len(at.get("file_uploader")) == 2  # a report and a plan: the planner role is unlocked for this session only
     audience = data_page(app_test(built_db, monkeypatch, tmp_path, PLANNER_PASSWORD="s3cret"))
     assert len(audience.get("file_uploader")) == 0  # another browser on the same URL is not a planner
     from dashboard import store as app_store

@@ -20,7 +20,9 @@ import pandas as pd
 
 from loaders.contracts.errors import BilingualError, LoadError
 from loaders.contracts.registry import checkup_rules
+from loaders.contracts.schools import read_schools
 from metrics import queries
+from metrics.applicability import select_applicable_plans
 from metrics.queries import Reader
 from viz.catalogue import SECTIONS
 from viz.documents import DOCUMENTS, render_document
@@ -90,21 +92,29 @@ def load_attainment(
     Args:
         reader: The store's reader (:func:`loaders.store.writes.access.store_reader`).
         ctx: The charts' context (school, its reports, the registry).
-        plan_id: The plan (the first loaded plan when None).
+        plan_id: The plan (the first loaded plan that applies to the school when None).
 
     Returns:
-        ``(attainment rows, plan title, the plan's tables as provenance names them)``, or None without plans.
+        ``(attainment rows, plan title, the plan's tables as provenance names them)``, or None when no
+        plan applies to the school.
 
     Raises:
-        PackError: There is no plan ``plan_id``.
+        PackError: There is no plan ``plan_id``, or it does not apply to the school.
     """
-    plans = reader.plans()
+    loaded = reader.plans()
+    if plan_id and plan_id not in set(loaded["plan_id"]):
+        raise PackError(f"没有规划“{plan_id}”。", f"No plan {plan_id!r}.")
+    plans = select_applicable_plans(loaded, ctx.school, read_schools())  # never another school's plan
+    if plan_id and plan_id not in set(plans["plan_id"]):
+        raise PackError(
+            f"规划“{plan_id}”不适用于{ctx.school}（学校只与本校及所在市、省的规划对标；所在地见 data/schools.csv）。",
+            f"The plan {plan_id!r} does not apply to {ctx.school} (a school is judged only against its own, its"
+            " city's and its province's plans; see data/schools.csv).",
+        )
     if plans.empty:
         return None
     plan_id = plan_id or str(plans["plan_id"].iloc[0])
     plan = plans[plans["plan_id"] == plan_id]
-    if plan.empty:
-        raise PackError(f"没有规划“{plan_id}”。", f"No plan {plan_id!r}.")
     plan = plan.iloc[0]
     attainment = queries.attainment(reader, plan_id, ctx.school)
     return attainment, plan_title(plan_id, str(plan["title"]), ctx.lang), plan_tables(plan)

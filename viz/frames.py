@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.contracts.vocabulary import SCHOOL_SUBJECT, SUBJECT_NAMES
+from loaders.contracts.vocabulary import BENCHMARK_CHOICES, SCHOOL_SUBJECT, SUBJECT_NAMES
 from viz.i18n import t
 
 SCHOOL = SCHOOL_SUBJECT
@@ -69,7 +69,7 @@ def benchmark_chart_frame(
         key = tuple(None if pd.isna(row[c]) else row[c] for c in ("indicator_id", "year", "years_after"))
         groups.setdefault(key, []).append(row)
     out: list[dict[str, object]] = []
-    order = [first_benchmark] + [b for b in ("高职", "全省", "本科") if b != first_benchmark]
+    order = [first_benchmark] + [b for b in BENCHMARK_CHOICES if b != first_benchmark]
     for (_, year, years_after), group in groups.items():
         first = group[0]
         label = first["name"] if category == "indicator" else cohort_label(year, years_after, lang)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from loaders.contracts.vocabulary import BENCHMARK_NAMES, STATUS_HELP, STATUS_NAMES
 from viz.i18n_held import HELD_TEXT
+from viz.i18n_own_plan import OWN_PLAN_TEXT
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
 from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN
 
@@ -477,6 +478,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 TEXT.update(PLAN_TEXT)
 TEXT.update(HELD_TEXT)
+TEXT.update(OWN_PLAN_TEXT)
 
 
 def basis_name(basis: str, lang: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from loaders.contracts.vocabulary import BENCHMARK_SUBJECTS, SCHOOL_SUBJECT
+from loaders.contracts.vocabulary import BENCHMARK_CHOICES, SCHOOL_SUBJECT
 
 #: Chinese-first font stack; "Noto Sans CJK SC" is installed by the set-up for server-side PNGs.
 FONT_FAMILY = (
@@ -31,7 +31,7 @@ BENCHMARK_GREYS = ("#5a6473", "#a7b0bc", "#d3d8df")
 #: Fixed colours where a chart has no order of benchmarks (the compare page's lines).
 SERIES_COLOURS = {
     SCHOOL_SUBJECT: SCHOOL_COLOUR,
-    **dict(zip(BENCHMARK_SUBJECTS, BENCHMARK_GREYS, strict=True)),
+    **dict(zip(BENCHMARK_CHOICES, BENCHMARK_GREYS, strict=True)),
 }
 #: Sequence for series without a fixed role (channels, cohorts, years).
 QUALITATIVE = ["#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50"]

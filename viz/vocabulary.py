@@ -40,6 +40,8 @@ LOG_WORDS = {
     "delete": {"zh": "删除", "en": "Delete"},
     "unlock": {"zh": "解锁", "en": "Unlock"},
     "ingest": {"zh": "命令行载入", "en": "Command-line load"},
+    "upload-plan": {"zh": "上传规划", "en": "Plan upload"},
+    "ingest-plan": {"zh": "命令行载入规划", "en": "Command-line plan load"},
     "store": {"zh": "数据库", "en": "Store"},
     "added": {"zh": "新增", "en": "Added"},
     "replaced": {"zh": "已替换", "en": "Replaced"},

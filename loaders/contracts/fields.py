@@ -73,6 +73,12 @@ PLAN_FIELDS: tuple[Field, ...] = (
     Field("target_year", "INTEGER", "int64", "year its targets are for"),
     Field("source_file", "VARCHAR NOT NULL", "str", "the document's file name"),
     Field("source_table", "VARCHAR", "str", "its table as provenance names it (附件2), when it has one"),
+    Field(
+        "applies_to",
+        "VARCHAR NOT NULL",
+        "str",
+        "whom it applies to: the school's name (scope school), the city (city) or the province (province)",
+    ),
 )
 
 #: One plan target (``targets``).

@@ -37,15 +37,21 @@ _DATA = _read()
 
 #: The subject under which a report states its own school's figures.
 SCHOOL_SUBJECT: str = _DATA["school"]["subject"]
-#: The benchmark subjects of the graduate survey, in display order (the first is the default).
+#: The benchmark subjects of the graduate survey, in the order its tables print them.
 BENCHMARK_SUBJECTS: tuple[str, ...] = tuple(entry["subject"] for entry in _DATA["benchmark"])
+#: The benchmark a view compares with unless the reader chooses another.
+DEFAULT_BENCHMARK: str = _DATA["default_benchmark"]
+if DEFAULT_BENCHMARK not in BENCHMARK_SUBJECTS:
+    raise ValueError(f"{VOCABULARY_TOML.name}: default_benchmark {DEFAULT_BENCHMARK!r} is not a [[benchmark]]")
+#: The benchmarks as the interface offers them: the default first, then the others in table order.
+BENCHMARK_CHOICES: tuple[str, ...] = (DEFAULT_BENCHMARK, *(s for s in BENCHMARK_SUBJECTS if s != DEFAULT_BENCHMARK))
 #: Display names (``{"zh": …, "en": …}``) of the school's series and of each benchmark.
 SUBJECT_NAMES: dict[str, dict[str, str]] = {
     SCHOOL_SUBJECT: {"zh": _DATA["school"]["zh"], "en": _DATA["school"]["en"]},
     **{entry["subject"]: {"zh": entry["zh"], "en": entry["en"]} for entry in _DATA["benchmark"]},
 }
-#: Benchmark display names only.
-BENCHMARK_NAMES: dict[str, dict[str, str]] = {s: SUBJECT_NAMES[s] for s in BENCHMARK_SUBJECTS}
+#: Benchmark display names only, in the order the interface offers them.
+BENCHMARK_NAMES: dict[str, dict[str, str]] = {s: SUBJECT_NAMES[s] for s in BENCHMARK_CHOICES}
 #: Attainment statuses, best first.
 STATUSES: tuple[str, ...] = tuple(entry["id"] for entry in _DATA["status"])
 #: Their names, meanings, chart colours and badge colours.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,10 @@ __all__ = [
     "TARGET_MAP_CSV",
     "ParsedValue",
     "PlanParse",
+    "RawTarget",
+    "TargetIssue",
     "UnknownPlanError",
+    "build_targets",
     "identify_plan",
     "load_plan_specs",
     "load_target_map",
@@ -115,7 +119,7 @@ class PlanParse:
 
 
 @dataclass(frozen=True)
-class _RawTarget:
+class RawTarget:
     """A target as found in the text, before its value is parsed."""
 
     label_zh: str
@@ -125,6 +129,7 @@ class _RawTarget:
     level1: str | None = None
     level2: str | None = None
     level3: str | None = None
+    target_year: int | None = None  # when the row states its own year (a plan a college brought)
 
 
 def identify_plan(lines: list[str], source: str, specs: PlanSpecs) -> PlanSpec:
@@ -199,14 +204,14 @@ def _table_rows(lines: list[str], source: str, table: PlanTable) -> list[int]:
     return rows
 
 
-def _raw_from_table(lines: list[str], source: str, table: PlanTable) -> list[_RawTarget]:
+def _raw_from_table(lines: list[str], source: str, table: PlanTable) -> list[RawTarget]:
     """One raw target per table row, with the hierarchy carried down from the rows above."""
     levels = table.levels
     strip_re = re.compile(table.label_strip) if table.label_strip else None
     level1_re = re.compile(table.level1) if table.level1 else None
     text_values = [re.compile(p) for p in table.text_values]
     current: list[str | None] = [None] * levels
-    out: list[_RawTarget] = []
+    out: list[RawTarget] = []
 
     def label(cell: str) -> str:
         text = tidy(cell)
@@ -254,7 +259,7 @@ def _raw_from_table(lines: list[str], source: str, table: PlanTable) -> list[_Ra
             )
         hierarchy = [*current, None, None, None][:3]
         out.append(
-            _RawTarget(
+            RawTarget(
                 label_zh=next(c for c in reversed(current) if c),
                 value_text=value,
                 source_line=index + 1,
@@ -267,7 +272,7 @@ def _raw_from_table(lines: list[str], source: str, table: PlanTable) -> list[_Ra
     return out
 
 
-def _raw_from_clauses(lines: list[str], source: str, clauses: tuple[PlanClause, ...]) -> list[_RawTarget]:
+def _raw_from_clauses(lines: list[str], source: str, clauses: tuple[PlanClause, ...]) -> list[RawTarget]:
     pieces: list[str] = []
     starts: list[tuple[int, int]] = []  # (offset in joined text, line index)
     offset = 0
@@ -291,7 +296,7 @@ def _raw_from_clauses(lines: list[str], source: str, clauses: tuple[PlanClause, 
         at = matches[0].start("value")
         line_index = max(i for off, i in starts if off <= at)
         out.append(
-            _RawTarget(
+            RawTarget(
                 label_zh=clause.label,
                 value_text=tidy(matches[0]["value"]),
                 source_line=line_index + 1,
@@ -301,7 +306,7 @@ def _raw_from_clauses(lines: list[str], source: str, clauses: tuple[PlanClause, 
     return out
 
 
-def _expand_parts(raw: list[_RawTarget], grammar: Grammar, source: str) -> list[tuple[_RawTarget, ParsedValue]]:
+def _expand_parts(raw: list[RawTarget], grammar: Grammar, source: str) -> list[tuple[RawTarget, ParsedValue]]:
     """One (target, parsed value) per part of every raw target; labels of extra parts get their qualifier."""
     out = []
     for target in raw:
@@ -374,75 +379,17 @@ def parse_plan_lines(
         raw = _raw_from_clauses(lines, source, spec.clauses)
     plan_id = spec.plan_id
     mapping = {row.label_zh: row for row in target_map[target_map["plan_id"] == plan_id].itertuples(index=False)}
-    rows = []
-    for target, parsed in _expand_parts(raw, grammar, source):
-        where = f"第 {target.source_line} 行"
-        entry = mapping.get(target.label_zh)
-        indicator_id = (entry.indicator_id if entry else "") or None
-        if indicator_id is not None and indicator_id not in registry_units:
-            raise TableError(
-                TARGET_MAP_CSV.name,
-                f"{plan_id}“{target.label_zh}”",
-                f"指标 {indicator_id} 不在指标登记表 indicators.csv 中。",
-                f"indicator {indicator_id!r} is not in the registry indicators.csv.",
-            )
-        notes = [entry.note] if entry and entry.note else []
-        if entry is None:
-            notes.append(NOTE_UNREVIEWED)
-        if target.value_text is None:
-            notes.append(NOTE_NO_VALUE)
-        unit = parsed.unit
-        if entry is not None and entry.source_unit and parsed.comparator != "text":
-            if not entry.source_unit.startswith(unit or ""):
-                raise TableError(
-                    TARGET_MAP_CSV.name,
-                    f"{plan_id}“{target.label_zh}”",
-                    f"source_unit“{entry.source_unit}”与观测值的单位“{unit}”不符（{source} {where}）。",
-                    f"source_unit {entry.source_unit!r} does not extend the written unit {unit!r} ({source}, {where}).",
-                )
-            unit = entry.source_unit
-        value, low, high = parsed.value, parsed.low, parsed.high
-        if parsed.comparator != "text" and not parsed.is_relative:
-            to_unit = registry_units[indicator_id] if indicator_id else grammar.canonical_units.get(unit, unit)
-            factor = registry.unit_factor(unit or "", to_unit, units)
-            if factor is None:
-                raise ValueParseError(
-                    source,
-                    where,
-                    f"观测值“{target.value_text}”的单位“{unit}”无法换算为“{to_unit}”（{indicator_id or '存储单位'}）。",
-                    f"the unit {unit!r} of {target.value_text!r} cannot be converted to {to_unit!r} "
-                    f"({indicator_id or 'canonical unit'}); add the factor to units.csv.",
-                )
-            value, low, high, unit = _scale(value, factor), _scale(low, factor), _scale(high, factor), to_unit
-        relative_to = None
-        if parsed.is_relative and indicator_id and parsed.benchmark in grammar.benchmarks:
-            relative_to = f"{indicator_id}@{grammar.benchmarks[parsed.benchmark]}"
-        rows.append(
-            {
-                "plan_id": plan_id,
-                "indicator_id": indicator_id,
-                "subject": (entry.subject if entry else "") or spec.default_subject,
-                "comparator": parsed.comparator,
-                "target_value": value,
-                "unit": unit or None,
-                "target_year": spec.target_year,
-                "relative_to": relative_to,
-                "label_zh": target.label_zh,
-                "source_line": target.source_line,
-                "source_text": target.source_text,
-                "level1": target.level1,
-                "level2": target.level2,
-                "level3": target.level3,
-                "value_text": target.value_text,
-                "target_low": low,
-                "target_high": high,
-                "kind": _kind(
-                    parsed, target.label_zh, target.value_text or "", unit, entry.kind if entry else "", grammar
-                ),
-                "note": "；".join(notes) or None,
-            }
-        )
-    targets = _frame(rows, TARGET_COLUMNS, TARGET_DTYPES)
+    targets, _ = build_targets(
+        _expand_parts(raw, grammar, source),
+        plan_id=plan_id,
+        default_subject=spec.default_subject,
+        target_year=spec.target_year,
+        source=source,
+        grammar=grammar,
+        link=mapping.get,
+        registry_units=registry_units,
+        units=units,
+    )
     duplicated = targets[targets.duplicated("label_zh", keep=False)]
     if not duplicated.empty:
         first = duplicated.iloc[0]
@@ -461,8 +408,156 @@ def parse_plan_lines(
         "target_year": spec.target_year,
         "source_file": source,
         "source_table": spec.source_table,
+        "applies_to": spec.applies_to,
     }
     return PlanParse(plan=plan, targets=targets)
+
+
+@dataclass(frozen=True)
+class TargetIssue:
+    """Something about one target a planner must hear: it is stored, but not (fully) understood.
+
+    Attributes:
+        position: The target's row in the targets frame.
+        status: ``unmapped`` (no indicator), ``not_understood`` (its value or unit), ``no_value``.
+        zh: What, in Chinese.
+        en: What, in English.
+    """
+
+    position: int
+    status: str
+    zh: str
+    en: str
+
+
+def build_targets(
+    pairs: list[tuple[RawTarget, ParsedValue]],
+    *,
+    plan_id: str,
+    default_subject: str,
+    target_year: int | None,
+    source: str,
+    grammar: Grammar,
+    link: Callable[[str], Any],
+    registry_units: dict[str, str],
+    units: dict[tuple[str, str], float],
+    lenient: bool = False,
+) -> tuple[pd.DataFrame, list[TargetIssue]]:
+    """Turn targets as found (and their parsed 观测值) into ``targets`` rows: one path for every plan.
+
+    Each target is linked to an indicator (``link(label)``: a row of target_indicator_map.csv for a
+    known plan, a registry name for a plan a college brought), its value converted into the
+    indicator's unit (or the grammar's canonical unit), its kind decided, its relative benchmark named.
+
+    Args:
+        pairs: ``(target as found, parsed value)`` in document order.
+        plan_id: The plan.
+        default_subject: Subject of a target whose link names none.
+        target_year: Year of a target that states none itself.
+        source: File name, for messages.
+        grammar: The value grammar with its benchmarks.
+        link: ``label → link`` (attributes ``indicator_id, subject, source_unit, kind, note``) or None.
+        registry_units: ``indicator_id → unit`` of the registry.
+        units: Unit factors.
+        lenient: A plan a college brought: a unit that cannot be converted keeps the target's wording
+            and leaves it unmeasured (an issue), instead of refusing the file.
+
+    Returns:
+        The rows (:data:`TARGET_COLUMNS`) and the issues of the targets not fully understood.
+
+    Raises:
+        TableError: (not lenient) a link names an indicator outside the registry, or a unit
+            inconsistent with the 观测值.
+        ValueParseError: (not lenient) a value's unit cannot be converted into its indicator's.
+    """
+    rows: list[dict[str, Any]] = []
+    issues: list[TargetIssue] = []
+    for target, parsed in pairs:
+        where = f"第 {target.source_line} 行"
+        entry = link(target.label_zh)
+        indicator_id = (entry.indicator_id if entry else "") or None
+        if indicator_id is not None and indicator_id not in registry_units:
+            raise TableError(
+                TARGET_MAP_CSV.name,
+                f"{plan_id}“{target.label_zh}”",
+                f"指标 {indicator_id} 不在指标登记表 indicators.csv 中。",
+                f"indicator {indicator_id!r} is not in the registry indicators.csv.",
+            )
+        notes = [entry.note] if entry and entry.note else []
+        if entry is None and not lenient:
+            notes.append(NOTE_UNREVIEWED)
+        if target.value_text is None:
+            notes.append(NOTE_NO_VALUE)
+        unit = parsed.unit
+        if entry is not None and entry.source_unit and parsed.comparator != "text":
+            if not entry.source_unit.startswith(unit or ""):
+                raise TableError(
+                    TARGET_MAP_CSV.name,
+                    f"{plan_id}“{target.label_zh}”",
+                    f"source_unit“{entry.source_unit}”与观测值的单位“{unit}”不符（{source} {where}）。",
+                    f"source_unit {entry.source_unit!r} does not extend the written unit {unit!r} ({source}, {where}).",
+                )
+            unit = entry.source_unit
+        value, low, high = parsed.value, parsed.low, parsed.high
+        issue: tuple[str, str, str] | None = None
+        if parsed.comparator != "text" and not parsed.is_relative:
+            to_unit = registry_units[indicator_id] if indicator_id else grammar.canonical_units.get(unit, unit)
+            if indicator_id and lenient and not unit:
+                unit = to_unit  # a number without a unit is in the indicator's unit
+            factor = registry.unit_factor(unit or "", to_unit, units)
+            if factor is None and lenient:
+                zh = f"单位“{unit}”无法换算为指标单位“{to_unit}”，此目标未计入达成判断"
+                en = f"the unit {unit!r} cannot be converted to the indicator's unit {to_unit!r}; not judged"
+                issue = ("not_understood", zh, en)
+                notes.append(zh)
+                indicator_id = None
+            elif factor is None:
+                raise ValueParseError(
+                    source,
+                    where,
+                    f"观测值“{target.value_text}”的单位“{unit}”无法换算为“{to_unit}”（{indicator_id or '存储单位'}）。",
+                    f"the unit {unit!r} of {target.value_text!r} cannot be converted to {to_unit!r} "
+                    f"({indicator_id or 'canonical unit'}); add the factor to units.csv.",
+                )
+            else:
+                value, low, high, unit = _scale(value, factor), _scale(low, factor), _scale(high, factor), to_unit
+        relative_to = None
+        if parsed.is_relative and indicator_id and parsed.benchmark in grammar.benchmarks:
+            relative_to = f"{indicator_id}@{grammar.benchmarks[parsed.benchmark]}"
+        elif parsed.is_relative and lenient and indicator_id:
+            zh = f"相对基准“{parsed.benchmark or ''}”不是已知的对标对象（{'、'.join(grammar.benchmarks)}）"
+            en = f"the benchmark {parsed.benchmark!r} is none of the known benchmarks ({', '.join(grammar.benchmarks)})"
+            issue = ("not_understood", zh, en)
+            notes.append(zh)
+            indicator_id = None
+        if issue is not None:
+            issues.append(TargetIssue(len(rows), *issue))
+        rows.append(
+            {
+                "plan_id": plan_id,
+                "indicator_id": indicator_id,
+                "subject": (entry.subject if entry else "") or default_subject,
+                "comparator": parsed.comparator,
+                "target_value": value,
+                "unit": unit or None,
+                "target_year": target.target_year or target_year,
+                "relative_to": relative_to,
+                "label_zh": target.label_zh,
+                "source_line": target.source_line,
+                "source_text": target.source_text,
+                "level1": target.level1,
+                "level2": target.level2,
+                "level3": target.level3,
+                "value_text": target.value_text,
+                "target_low": low,
+                "target_high": high,
+                "kind": _kind(
+                    parsed, target.label_zh, target.value_text or "", unit, entry.kind if entry else "", grammar
+                ),
+                "note": "；".join(notes) or None,
+            }
+        )
+    return _frame(rows, TARGET_COLUMNS, TARGET_DTYPES), issues
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:

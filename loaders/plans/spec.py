@@ -130,6 +130,8 @@ class PlanSpec(_Model):
     title: str
     issuer: str
     scope: Literal["school", "city", "province"]
+    #: Whom the plan applies to: the school (scope school), the city or the province, by name.
+    applies_to: str = Field(min_length=1)
     start_year: int | None = None
     target_year: int = Field(ge=1990, le=2100)
     default_subject: str
@@ -154,11 +156,51 @@ class PlanSpec(_Model):
         return (self.table.label or None) if self.table else None
 
 
+class OwnPlanColumns(_Model):
+    """``[own_plans.columns]``: header names of a plan document's own target table, any one of each list.
+
+    A header cell is compared after NFKC, without spaces, without a year (``2025年目标值`` → ``目标值``,
+    the year kept for the column) and without a unit in brackets (``目标值（%）`` → unit ``%``).
+    """
+
+    indicator: tuple[str, ...] = Field(min_length=1)
+    target: tuple[str, ...] = Field(min_length=1)
+    year: tuple[str, ...] = ()
+    unit: tuple[str, ...] = ()
+    comparator: tuple[str, ...] = ()
+    benchmark: tuple[str, ...] = ()
+
+
+class OwnPlans(_Model):
+    """``[own_plans]``: plans a college brings itself (the plan-targets workbook, a document's target table).
+
+    Attributes:
+        benchmarks: A benchmark as the workbook offers it (``全省高职``) → the report subject.
+        default_subject: The subject a target of an own plan measures (``本校``).
+        unit_row: Pattern of a line (or cell) that states the unit of the rows below (``单位：%``);
+            group ``unit``.
+        school_name: Pattern that finds a school's name in a plan's title (group ``school``).
+        columns: Header names of a document's target table.
+    """
+
+    benchmarks: dict[str, str]
+    default_subject: str = "本校"
+    unit_row: str
+    school_name: str
+    columns: OwnPlanColumns
+
+    @field_validator("unit_row", "school_name")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        return _compiles(value)
+
+
 class PlanSpecs(_Model):
     """The whole plan_specs.toml: the value grammar, the benchmarks and one spec per plan document."""
 
     value_grammar: Grammar
     benchmarks: dict[str, str] = Field(default_factory=dict)
+    own_plans: OwnPlans
     plan: tuple[PlanSpec, ...]
 
     @cached_property

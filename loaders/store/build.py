@@ -20,9 +20,10 @@ from loaders.contracts.errors import LoadError, StoreBusyError
 from loaders.contracts.paths import PLANS_DIR, REPORTS_DIR, default_db_path, uploads_dir
 from loaders.contracts.settings import setting
 from loaders.read.coverage import strict_failures
-from loaders.read.isolate import ParseFailure, ReportFile, crash_error
 from loaders.read.load import load, load_bytes
 from loaders.read.record import LoadResult
+from loaders.store.isolate import ParseFailure, ReportFile, crash_error
+from loaders.store.kept_plans import kept_plan_files
 from loaders.store.leftovers import remove_stale_builds
 from loaders.store.schema import connect
 from loaders.store.writes import IngestOutcome, ingest_plan, ingest_result, ingest_results
@@ -81,15 +82,15 @@ def _parse(file: ReportFile) -> LoadResult | ParseFailure:
 
 
 def _parsed(files: Sequence[ReportFile], workers: int, isolate: bool) -> Iterator[LoadResult | ParseFailure]:
-    """Parsed files in order: in this process, or in child processes (see :mod:`loaders.read.isolate`).
+    """Parsed files in order: in this process, or in child processes (see :mod:`loaders.store.isolate`).
 
-    The children are started as ``python -m loaders.read.isolate``, never through multiprocessing,
+    The children are started as ``python -m loaders.store.isolate``, never through multiprocessing,
     whose workers re-run the parent's ``__main__`` (``app.py`` after Streamlit ran it).
     """
     if not isolate and (workers <= 1 or len(files) < 2):
         yield from (_parse(file) for file in files)
         return
-    from loaders.read.isolate import parse_files
+    from loaders.store.isolate import parse_files
 
     yield from parse_files(files, max(1, workers))
 
@@ -97,7 +98,7 @@ def _parsed(files: Sequence[ReportFile], workers: int, isolate: bool) -> Iterato
 def build_store(
     db_path: Path | str | None,
     report_files: Iterable[ReportFile],
-    plan_files: Iterable[Path] = (),
+    plan_files: Iterable[Path | tuple[Path, str, dict]] = (),
     *,
     workers: int = 1,
     batch: int | None = None,
@@ -121,7 +122,8 @@ def build_store(
         db_path: Target file; the default store when None.
         report_files: Report files, in order (a later file with the same report id wins); a
             ``(path, name)`` pair is loaded under ``name`` (a kept upload).
-        plan_files: Plan documents.
+        plan_files: Plan files; a ``(copy, name, meta)`` triple is a kept plan upload (one that no longer
+            loads is listed in the failures, the others are written).
         workers: Parsing processes (1: parse in this process, unless ``isolate``).
         batch: Reports per transaction (the ``build_batch`` setting when None).
         require_core: Treat a report whose core tables are missing or damaged (see
@@ -185,7 +187,14 @@ def build_store(
                     if progress:
                         progress(done, len(files), time.perf_counter() - started)
             _write_batch(con, pending, summary, strict)
-            summary.outcomes += [ingest_plan(con, path) for path in plan_files]
+            for plan_file in plan_files:
+                if isinstance(plan_file, tuple):  # a kept upload: (copy, name, what the planner said)
+                    try:
+                        summary.outcomes.append(ingest_plan(con, plan_file[0], name=plan_file[1], meta=plan_file[2]))
+                    except LoadError as exc:
+                        summary.failures.append((plan_file[1], exc.message))
+                else:
+                    summary.outcomes.append(ingest_plan(con, plan_file))
             if entries_from is not None:
                 from loaders.store.entries import restore_entries
 
@@ -274,7 +283,7 @@ def rebuild(
     summary = build_store(
         db_path,
         bundled_report_files(reports_dir, uploads=uploads),
-        bundled_plan_files(plans_dir),
+        [*bundled_plan_files(plans_dir), *kept_plan_files(uploads)],
         batch=1000,
         required=bundled,
         isolate=isolate,

@@ -27,7 +27,7 @@ from loaders.store.acceptances import SCHEMA as ACCEPTANCES_SCHEMA
 from loaders.store.acceptances import shown_sql
 
 #: Version of the tables below; a store of another version is rebuilt, not migrated (see connect).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 6: observations.held_reason and acceptances; 7: plans.applies_to (whom a plan applies to)
 
 #: The write log's table (:mod:`loaders.store.writelog` writes and reads it).
 WRITE_LOG_SCHEMA = """

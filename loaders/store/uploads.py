@@ -282,7 +282,7 @@ def _adopt_unlisted(uploads: Path, entries: list[KeptUpload]) -> list[KeptUpload
     that no longer loads is left where it is and reported in the log.
     """
     from loaders.contracts.errors import LoadError
-    from loaders.read.isolate import load_bytes_isolated
+    from loaders.store.isolate import load_bytes_isolated
 
     adopted = list(entries)
     for path in _unlisted(uploads, entries):

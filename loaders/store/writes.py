@@ -28,7 +28,6 @@ plans, the write log), which is what makes "one writer" checkable; reads and bui
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,7 +38,8 @@ import pandas as pd
 
 from loaders.contracts.errors import TableError
 from loaders.contracts.fields import COVERAGE_FIELDS, LIST_ROW_FIELDS, arrow_schema, names
-from loaders.plans.documents import PLAN_COLUMNS, TARGET_COLUMNS, parse_plan
+from loaders.plans.documents import PLAN_COLUMNS, TARGET_COLUMNS
+from loaders.plans.load import PlanRead, read_plan_bytes
 from loaders.read.coverage import COVERAGE_COLUMNS, coverage_rows
 from loaders.read.load import load
 from loaders.read.record import LoadResult
@@ -336,33 +336,47 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str) -> IngestOutco
     return ingest_result(con, load(path))
 
 
-def ingest_plan(con: duckdb.DuckDBPyConnection, path: Path) -> IngestOutcome:
-    """Parse one plan document and write its plan row and targets in one transaction.
+def ingest_plan(
+    con: duckdb.DuckDBPyConnection, path: Path, *, name: str | None = None, meta: dict | None = None
+) -> IngestOutcome:
+    """Read one plan file (any form, :func:`loaders.plans.load.read_plan_bytes`) and write it.
 
     Args:
         con: A writable connection.
-        path: The plan's text file.
+        path: The plan file (a known document, the plan-targets workbook, a document with a target table).
+        name: The name it is known by (a kept upload is stored under its hash); ``path.name`` when None.
+        meta: What a document does not say itself (title, issuer, scope, applies_to, years).
+
+    Returns:
+        What was done (``report_id`` holds the plan id; ``notes`` the rows not fully understood).
+    """
+    return ingest_plan_read(con, read_plan_bytes(path.read_bytes(), name or path.name, meta))
+
+
+def ingest_plan_read(con: duckdb.DuckDBPyConnection, read: PlanRead) -> IngestOutcome:
+    """Write a plan read from a file: its plan row and targets in one transaction (the same bytes: unchanged).
+
+    Args:
+        con: A writable connection.
+        read: The plan read.
 
     Returns:
         What was done (``report_id`` holds the plan id).
     """
-    data = path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
-    parsed = parse_plan(path)
-    plan_id = parsed.plan["plan_id"]
+    plan_id, sha256 = read.plan_id, read.sha256
     rows = con.execute("SELECT sha256 FROM plans WHERE plan_id = ?", [plan_id]).fetchall()
-    n_targets = len(parsed.targets)
+    n_targets = len(read.targets)
+    notes = tuple(f"{r.place} {r.label_zh}：{r.problems_zh}" for r in read.report.itertuples(index=False))
     if rows and rows[0][0] == sha256:
-        return IngestOutcome(plan_id, "unchanged", n_targets)
-    plan = parsed.plan
-    con.register("new_targets", parsed.targets[TARGET_COLUMNS])
+        return IngestOutcome(plan_id, "unchanged", n_targets, notes)
+    con.register("new_targets", read.targets[TARGET_COLUMNS])
     try:
         with write_transaction(con, plan_id):
             con.execute("DELETE FROM targets WHERE plan_id = ?", [plan_id])
             con.execute("DELETE FROM plans WHERE plan_id = ?", [plan_id])
             row = {
-                **plan,
-                "source_file": path.name,
+                **read.plan,
+                "source_file": read.source_file,
                 "sha256": sha256,
                 "loaded_at": datetime.now(UTC).replace(tzinfo=None),
             }
@@ -377,7 +391,7 @@ def ingest_plan(con: duckdb.DuckDBPyConnection, path: Path) -> IngestOutcome:
     finally:
         with contextlib.suppress(duckdb.Error):
             con.unregister("new_targets")
-    return IngestOutcome(plan_id, "replaced" if rows else "added", n_targets)
+    return IngestOutcome(plan_id, "replaced" if rows else "added", n_targets, notes)
 
 
 def _none_if_missing(value: object) -> object:

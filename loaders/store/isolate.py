@@ -2,9 +2,9 @@
 
 Belongs here: :func:`load_bytes_isolated` (one upload, as the dashboard's 数据 page reads it),
 :func:`parse_files` (the worker processes of a bulk build) and the child's entry point
-(``python -m loaders.read.isolate``).
+(``python -m loaders.store.isolate``).
 
-Every child is a fresh interpreter started as ``python -m loaders.read.isolate`` in the project
+Every child is a fresh interpreter started as ``python -m loaders.store.isolate`` in the project
 folder, never through :mod:`multiprocessing`: its spawn and forkserver start methods re-run the
 parent's ``__main__`` in every worker, and under Streamlit (or after an ``AppTest``) that is
 ``app.py``, which opens the store — which a running dashboard holds. A child imports the
@@ -113,6 +113,38 @@ def load_bytes_isolated(
     memory_mb = float(setting("parse_memory_mb") if memory_mb is None else memory_mb)
     timeout_s = float(setting("parse_timeout_s") if timeout_s is None else timeout_s)
     job = {"kind": "bytes", "data": data, "name": name, "school": school, "report_year": report_year}
+    return _one_job(job, name, memory_mb, timeout_s)
+
+
+def read_plan_isolated(
+    data: bytes, name: str, meta: dict[str, Any] | None = None, *, max_bytes: int | None = None
+) -> Any:
+    """:func:`loaders.plans.load.read_plan_bytes` in a child process, under the same limits as a report.
+
+    Args:
+        data: The plan file's bytes.
+        name: Its name as given (only its last part is kept).
+        meta: What a document does not say itself (see ``read_plan_bytes``).
+        max_bytes: Refuse anything larger before any process starts.
+
+    Returns:
+        The :class:`loaders.plans.load.PlanRead`.
+
+    Raises:
+        ParseLimitError: Over the time or memory limit.
+        LoadError: The file cannot become a plan (as from ``read_plan_bytes``).
+    """
+    name = safe_file_name(name)
+    if max_bytes is not None and len(data) > max_bytes:
+        load_bytes(data, name, max_bytes=max_bytes)  # raises its size error before looking inside
+    memory_mb = float(setting("parse_memory_mb"))
+    timeout_s = float(setting("parse_timeout_s"))
+    job = {"kind": "plan", "data": data, "name": name, "meta": dict(meta or {})}
+    return _one_job(job, name, memory_mb, timeout_s)
+
+
+def _one_job(job: dict[str, Any], name: str, memory_mb: float, timeout_s: float) -> Any:
+    """Run one job in a fresh child under the memory and wall-time limits; its answer or its error."""
     process = _start(memory_mb, cpu_s=timeout_s + 5)
     try:
         out, err = process.communicate(_frame(job) + _frame(None), timeout=timeout_s)
@@ -292,7 +324,7 @@ def crash_error(name: str, exc: BaseException) -> LoadError:
 # ------------------------------------------------------------------------------------ processes
 def child_command(memory_mb: float, cpu_s: float | None = None) -> list[str]:
     """The command line of a child (exposed for tests and measurements)."""
-    command = [sys.executable, "-s", "-m", "loaders.read.isolate", "--memory-mb", f"{memory_mb:g}"]
+    command = [sys.executable, "-s", "-m", "loaders.store.isolate", "--memory-mb", f"{memory_mb:g}"]
     if cpu_s is not None:
         command += ["--cpu-s", f"{cpu_s:g}"]
     return command
@@ -412,6 +444,20 @@ def _load_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
     return {"result": result}
 
 
+def _plan_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
+    from loaders.plans.load import read_plan_bytes
+
+    name = job["name"]
+    try:
+        return {"result": read_plan_bytes(job["data"], name, job.get("meta"))}
+    except LoadError as exc:
+        return {"error": _error_fields(_memory_error(name, memory_mb) if _ran_out_of_memory(exc) else exc)}
+    except MemoryError:
+        return {"error": _error_fields(_memory_error(name, memory_mb))}
+    except Exception as exc:  # a parser bug on a strange file: a message, not a traceback
+        return {"error": _error_fields(crash_error(name, exc))}
+
+
 def _file_job(path: str, name: str, memory_mb: float) -> dict[str, Any]:
     try:
         data = Path(path).read_bytes()
@@ -443,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The child: answer jobs from stdin on stdout until told to stop (a ``None`` job) or stdin ends."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m loaders.read.isolate")
+    parser = argparse.ArgumentParser(prog="python -m loaders.store.isolate")
     parser.add_argument("--memory-mb", type=float, required=True)
     parser.add_argument("--cpu-s", type=float, default=None)
     args = parser.parse_args(argv)
@@ -461,6 +507,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if job["kind"] == "bytes":
             answers.write(_frame(_load_job(job, args.memory_mb)))
+        elif job["kind"] == "plan":
+            answers.write(_frame(_plan_job(job, args.memory_mb)))
         elif job["kind"] == "files":
             for path, name in job["files"]:
                 answers.write(_frame(_file_job(path, name, args.memory_mb)))
