@@ -6,6 +6,7 @@ the prefix ``QUALITY_`` (``QUALITY_MAX_UPLOAD_MB=50``). Read them with :func:`se
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ class Setting:
     """
 
     name: str
-    default: float | int | bool
+    default: float | int | bool | str
     help: str
 
     @property
@@ -101,6 +102,12 @@ SETTINGS: tuple[Setting, ...] = (
         "in for the total).",
     ),
     Setting(
+        "home_school",
+        "",
+        "The deployment's own college: a link without parameters opens it, and lists offer it first. Empty: the "
+        "school of the bundled report in data/reports (温州职业技术学院 as shipped).",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",
@@ -111,7 +118,7 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 _TRUE = {"1", "true", "yes", "on"}
 
 
-def setting(name: str) -> float | int | bool:
+def setting(name: str) -> float | int | bool | str:
     """The value of a setting: its ``QUALITY_<NAME>`` environment variable, else its default.
 
     Args:
@@ -129,6 +136,8 @@ def setting(name: str) -> float | int | bool:
         return spec.default
     if isinstance(spec.default, bool):
         return raw.strip().lower() in _TRUE
+    if isinstance(spec.default, str):
+        return raw.strip()
     try:
         value = float(raw)
     except ValueError:
@@ -144,3 +153,23 @@ def max_upload_bytes() -> int:
 def read_only() -> bool:
     """Whether the app opens the store read-only (``QUALITY_DB_READONLY=1``: a serving replica)."""
     return bool(setting("db_readonly"))
+
+
+def home_school() -> str:
+    """The deployment's own college: ``QUALITY_HOME_SCHOOL``, else the school of the bundled report.
+
+    Returns:
+        A school name; ``""`` when neither is set (no bundled report in ``data/reports``).
+    """
+    return str(setting("home_school")) or bundled_school()
+
+
+@functools.cache
+def bundled_school() -> str:
+    """The school of the report shipped in ``data/reports`` (its first text report, read once per process)."""
+    from loaders.formats import read_text_report
+    from loaders.paths import REPORTS_DIR
+
+    for path in sorted(REPORTS_DIR.glob("*.txt")):
+        return read_text_report(path.read_bytes(), path.name, None, None).school
+    return ""

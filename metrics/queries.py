@@ -9,7 +9,8 @@ on their connection; both get the same numbers by construction. Nothing here ope
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pandas as pd
@@ -18,12 +19,15 @@ from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark
 from metrics.derive import with_derived
 from metrics.minimums import school_minimums
+from metrics.observations import SCHOOL_SUBJECT
+from metrics.schools import align_schools, compare_schools_to_benchmarks, trace_schools
 from metrics.targets import compute_attainment
 
 
 class Reader(Protocol):
     """The store's reads (see :class:`loaders.queries.StoreReader` and :mod:`dashboard.store`)."""
 
+    def reports(self) -> pd.DataFrame: ...
     def observations(self, report_id: str | None = None) -> pd.DataFrame: ...
     def school_observations(self, schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame: ...
     def indicators(self) -> pd.DataFrame: ...
@@ -37,6 +41,58 @@ class Reader(Protocol):
 def comparison(reader: Reader, report_id: str, school: str) -> pd.DataFrame:
     """School vs 全省 / 本科 / 高职 for every indicator of one report (:func:`compare_to_benchmark`)."""
     return compare_to_benchmark(reader.observations(report_id), reader.indicators(), school=school)
+
+
+@dataclass(frozen=True)
+class SchoolComparison:
+    """Several schools on one indicator (see :mod:`metrics.schools`).
+
+    Attributes:
+        aligned: :func:`metrics.schools.align_schools` rows: a figure per school and years after
+            graduation, with rank and status.
+        benchmarks: :func:`metrics.schools.compare_schools_to_benchmarks` rows: each figure against
+            its own report's benchmarks, with the gap's significance.
+        trend: :func:`metrics.schools.trace_schools` rows: each school's editions joined into series.
+    """
+
+    aligned: pd.DataFrame
+    benchmarks: pd.DataFrame
+    trend: pd.DataFrame
+
+
+def compare_schools(
+    reader: Reader,
+    indicator_id: str,
+    schools: Sequence[str],
+    *,
+    year: int | None = None,
+    subject: str = SCHOOL_SUBJECT,
+    sample_sizes: Mapping[str, str] | None = None,
+) -> SchoolComparison:
+    """Several schools side by side on one indicator: the 对比 page and ``python -m metrics compare``.
+
+    Args:
+        reader: The store's reads.
+        indicator_id: The indicator.
+        schools: The schools in display order (the one the view is about first).
+        year: Compare each school's report of this data year; None: each one's latest.
+        subject: The row holding each school's own figure.
+        sample_sizes: Survey rate → its sample-size indicator (``loaders.registry.sample_sizes()``).
+    """
+    observations = reader.school_observations(list(schools), indicator_id)
+    if sample_sizes and indicator_id in sample_sizes:
+        respondents = reader.school_observations(list(schools), sample_sizes[indicator_id])
+        observations = pd.concat([observations, respondents], ignore_index=True)
+    indicators = reader.indicators()
+    aligned = align_schools(
+        observations, indicators, reader.reports(), indicator_id=indicator_id, schools=schools, year=year,
+        subject=subject,
+    )  # fmt: skip
+    benchmarks = compare_schools_to_benchmarks(
+        aligned, observations, indicators, sample_sizes=sample_sizes, subject=subject
+    )
+    trend = trace_schools(observations, indicators, indicator_id=indicator_id, schools=schools, subject=subject)
+    return SchoolComparison(aligned, benchmarks, trend)
 
 
 def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
