@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import store
 from dashboard.state import Filters
 from loaders.minimums import national_minimums
-from loaders.registry import checkup_rules
+from loaders.registry import checkup_rules, sample_sizes
 from metrics import queries
 from viz.catalogue import SECTIONS, first_row, page_charts
 from viz.sections import Context, build_context, survey_gaps
@@ -28,6 +28,21 @@ def comparison(report_id: str, school: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _comparison(data: str, report_id: str, school: str) -> pd.DataFrame:
     return queries.comparison(store, report_id, school)
+
+
+def schools_comparison(
+    indicator_id: str, schools: tuple[str, ...], year: int | None, subject: str
+) -> queries.SchoolComparison:
+    """Several schools on one indicator, aligned, ranked and against their own benchmarks (the 对比 page)."""
+    return _schools_comparison(store.version(), indicator_id, tuple(schools), year, subject)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _schools_comparison(
+    data: str, indicator_id: str, schools: tuple[str, ...], year: int | None, subject: str
+) -> queries.SchoolComparison:
+    sizes = sample_sizes()
+    return queries.compare_schools(store, indicator_id, schools, year=year, subject=subject, sample_sizes=sizes)
 
 
 def attainment(plan_id: str, school: str) -> pd.DataFrame:

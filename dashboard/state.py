@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from loaders.settings import home_school
+from metrics.schools import order_schools
 from viz.i18n import LANGUAGES, benchmark_name, t
 from viz.names import plan_title
 from viz.sections import describe_filters
@@ -88,9 +90,17 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
         horizontal=True,
         key="f_lang",
     )
-    schools = sorted(reports["school"].unique().tolist())
-    _valid("f_school", schools, schools[0])
-    school = st.sidebar.selectbox(t("school", lang), schools, key="f_school")
+    home = home_school()
+    chosen_peers = [str(p) for p in st.session_state.get("f_peers", [])]
+    schools = order_schools(reports["school"].unique().tolist(), home, chosen_peers)
+    _valid("f_school", schools, schools[0])  # a link without parameters opens the home school
+    school = st.sidebar.selectbox(
+        t("school", lang),
+        schools,
+        key="f_school",
+        format_func=lambda s: school_label(s, home, chosen_peers, lang),
+        help=t("school_help", lang),
+    )
     years = [str(y) for y in sorted(reports.loc[reports["school"] == school, "report_year"].unique(), reverse=True)]
     _valid("f_year", years, years[0])
     year = int(st.sidebar.selectbox(t("report_year", lang), years, key="f_year"))
@@ -123,6 +133,13 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
         }
     )
     return Filters(school, year, report_id, benchmark, plan_id, lang, tuple(peers))
+
+
+def school_label(school: str, home: str, peers: list[str], lang: str) -> str:
+    """A school as the sidebar lists it: its name, marked （主校） for the home school and （对比校） for a peer."""
+    if school == home:
+        return school + t("home_mark", lang)
+    return school + t("peer_mark", lang) if school in peers else school
 
 
 def current() -> Filters:

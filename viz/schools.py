@@ -1,0 +1,343 @@
+"""Several schools side by side: the 对比 page's chart, table, notes and trend, from :mod:`metrics.schools` rows.
+
+Belongs here: turning the aligned rows (:func:`metrics.schools.align_schools`), the school ×
+benchmark rows (:func:`metrics.schools.compare_schools_to_benchmarks`) and the trend rows
+(:func:`metrics.schools.trace_schools`) into chart frames, figures and a reader's table in the
+reader's language. Each school keeps one colour everywhere (:func:`viz.theme.school_colours`); the
+benchmarks stay grey. No arithmetic on indicators happens here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.schools import NOT_ASSESSED
+from viz.charts import (
+    DEFAULT_HEIGHT,
+    LEGEND_MARGIN_PX,
+    _html,
+    _title,
+    _value_range,
+    axis_title,
+    empty_figure,
+    format_value,
+    legend_below,
+)
+from viz.frames import series_name, years_after_name
+from viz.i18n import t, unit_name
+from viz.theme import BENCHMARK_GREYS, TEMPLATE_NAME, school_colours
+
+#: The benchmarks in the order the table lists them (the chosen one is moved first).
+BENCHMARK_ORDER = ("高职", "全省", "本科")
+
+CHART_COLUMNS = ["category", "series", "role", "colour", "value", "unit", "year", "source_table", "source_line"]
+
+
+def ordered_schools(aligned: pd.DataFrame) -> list[str]:
+    """The schools of a comparison in display order (``position``)."""
+    return aligned.drop_duplicates("school").sort_values("position", kind="stable")["school"].tolist()
+
+
+def figure_label(year: object, years_after: object, lang: str) -> str:
+    """What a school's figure is of: ``2021届`` for a survey figure, ``2022年`` for any other."""
+    if pd.isna(year):
+        return ""
+    if pd.notna(years_after):
+        return f"{int(year)}届" if lang == "zh" else f"class of {int(year)}"
+    return f"{int(year)}年" if lang == "zh" else str(int(year))
+
+
+def _benchmark_order(first: str) -> list[str]:
+    return [first, *(b for b in BENCHMARK_ORDER if b != first)]
+
+
+def _same_after(frame: pd.DataFrame, years_after: object) -> pd.Series:
+    after = frame["years_after"]
+    return after.isna() if pd.isna(years_after) else after.eq(int(years_after)).fillna(False).astype(bool)
+
+
+def aligned_chart_frame(
+    aligned: pd.DataFrame, benchmarks: pd.DataFrame, *, years_after: object, lang: str, first_benchmark: str = "高职"
+) -> pd.DataFrame:
+    """The chart's rows for one ``years_after`` group: each school's bar and its own report's benchmarks.
+
+    Args:
+        aligned: :func:`metrics.schools.align_schools` rows.
+        benchmarks: :func:`metrics.schools.compare_schools_to_benchmarks` rows.
+        years_after: The group drawn (1, 3, or NA for figures that are not survey figures).
+        lang: ``zh`` or ``en``.
+        first_benchmark: The chosen benchmark, listed first.
+
+    Returns:
+        :data:`CHART_COLUMNS`: ``category`` names the school and its cohort or year
+        (``青石虚构职业技术学院·2021届``); ``role`` is ``本校`` for the first school, ``peer`` for the
+        others and the benchmark code (``高职`` …) for a benchmark; ``colour`` is the school's own.
+        Schools without a figure are left out.
+    """
+    colours = school_colours(ordered_schools(aligned))
+    rows = aligned[_same_after(aligned, years_after) & aligned["value"].notna()].sort_values("position")
+    out: list[dict] = []
+    labels: dict[str, str] = {}
+    for row in rows.to_dict("records"):
+        label = f"{row['school']}·{figure_label(row['year'], row['years_after'], lang)}"
+        labels[row["school"]] = label
+        out.append(
+            {
+                "category": label,
+                "series": row["school"],
+                "role": "本校" if row["position"] == 0 else "peer",
+                "colour": colours[row["school"]],
+                "value": row["value"],
+                "unit": row["unit"],
+                "year": row["year"],
+                "source_table": row["source_table"],
+                "source_line": row["source_line"],
+            }
+        )
+    marks = benchmarks[_same_after(benchmarks, years_after) & benchmarks["benchmark_value"].notna()]
+    order = _benchmark_order(first_benchmark)
+    for benchmark in order:
+        for row in marks[marks["benchmark"] == benchmark].sort_values("position").to_dict("records"):
+            if row["school"] not in labels:
+                continue
+            out.append(
+                {
+                    "category": labels[row["school"]],
+                    "series": series_name(benchmark, lang),
+                    "role": benchmark,
+                    "colour": BENCHMARK_GREYS[min(order.index(benchmark), len(BENCHMARK_GREYS) - 1)],
+                    "value": row["benchmark_value"],
+                    "unit": row["unit"],
+                    "year": row["year"],
+                    "source_table": row["benchmark_table"],
+                    "source_line": row["benchmark_line"],
+                }
+            )
+    return pd.DataFrame(out, columns=CHART_COLUMNS)
+
+
+def _two_lines(category: str) -> str:
+    """A bar's label: the school on the first line, its cohort or year on the second."""
+    school, _, figure = category.rpartition("·")
+    return f"{_html(school)}<br>{_html(figure)}" if school else _html(category)
+
+
+def school_bars(
+    frame: pd.DataFrame, *, title: str, subtitle: str, value_label: str, unit: str, lang: str, empty_message: str
+) -> go.Figure:
+    """Horizontal bars, one per school in its own colour with its value; its report's benchmarks as grey ticks.
+
+    Args:
+        frame: :func:`aligned_chart_frame` rows.
+        title: Chart title (the indicator).
+        subtitle: What is compared, in words.
+        value_label: Name of the value axis.
+        unit: Unit of the values.
+        lang: ``zh`` or ``en``.
+        empty_message: What to say when no school has a figure.
+
+    Returns:
+        The figure: a legend entry per school and per benchmark (``全省高职（各校报告）``).
+    """
+    if frame.empty:
+        return empty_figure(empty_message, title)
+    schools = frame[frame["role"].isin(["本校", "peer"])]
+    figure = go.Figure()
+    for row in schools.to_dict("records"):
+        figure.add_bar(
+            name=_html(row["series"]),
+            y=[_two_lines(row["category"])],
+            x=[row["value"]],
+            orientation="h",
+            marker_color=row["colour"],
+            text=[format_value(row["value"], unit, with_unit=False)],
+            textposition="auto",
+            insidetextanchor="start",
+            textangle=0,
+            textfont={"size": 15},
+            insidetextfont={"color": "#ffffff"},
+            hovertemplate=f"%{{y}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
+            cliponaxis=False,
+        )
+    for role in dict.fromkeys(frame.loc[~frame["role"].isin(["本校", "peer"]), "role"]):
+        part = frame[frame["role"] == role]
+        name = t("cmp_benchmark_of_each", lang, benchmark=series_name(role, lang))
+        figure.add_scatter(
+            name=_html(name),
+            y=[_two_lines(c) for c in part["category"]],
+            x=part["value"],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": part["colour"].iloc[0]}},
+            hovertemplate=f"%{{y}}<br>{_html(name)}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
+            cliponaxis=False,
+        )
+    n = len(schools)
+    figure.update_layout(
+        template=TEMPLATE_NAME,
+        title=_title(title, subtitle),
+        barmode="overlay",
+        height=max(DEFAULT_HEIGHT, 250 + 62 * n),
+        xaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": _value_range(frame["value"])},
+        yaxis={"autorange": "reversed"},  # the first school on top
+        bargap=0.35,
+        margin={"t": 100 + 22 * subtitle.count("\n"), "b": LEGEND_MARGIN_PX},
+    )
+    return legend_below(figure)
+
+
+def verdict_words(verdict: str, lang: str) -> str:
+    """A gap's significance in words (``差异显著`` …; ``不适用`` where none is assessed)."""
+    return t("sig_not_assessed", lang) if verdict == NOT_ASSESSED else t(f"sig_{verdict}", lang)
+
+
+def rank_words(row: dict, lang: str, min_ranked: int) -> str:
+    """The rank column in words: ``第 1 名（共 3 所学校）``, or why there is none."""
+    status = row["status"]
+    if status == "ranked":
+        return t("cmp_rank_words", lang, rank=int(row["rank"]), n=int(row["n_schools"]))
+    if status == "too_few":
+        return t("cmp_not_ranked", lang, n=int(row["n_schools"]), min=min_ranked)
+    if status == "no_report":
+        return t("cmp_no_report", lang)
+    return t("cmp_no_value", lang)
+
+
+def schools_table(
+    aligned: pd.DataFrame, benchmarks: pd.DataFrame, *, lang: str, first_benchmark: str, min_ranked: int
+) -> pd.DataFrame:
+    """The table beside the chart: per school and years after graduation, the value, the gap to each
+    benchmark of its own report with the gap's significance, and the rank among the schools shown in words.
+
+    Args:
+        aligned: :func:`metrics.schools.align_schools` rows.
+        benchmarks: :func:`metrics.schools.compare_schools_to_benchmarks` rows.
+        lang: ``zh`` or ``en``.
+        first_benchmark: The chosen benchmark, listed first.
+        min_ranked: :data:`metrics.schools.MIN_RANKED` (said in the words when there is no rank).
+
+    Returns:
+        Headers in ``lang``: 学校, 毕业后年数 (only when the indicator is a survey figure), 届别/年度,
+        数值, then 与…差距 and 显著性（…） per benchmark carried, 排名, 百分位. Numbers stay numbers.
+    """
+    survey = aligned["years_after"].notna().any()
+    order = [b for b in _benchmark_order(first_benchmark) if b in set(benchmarks["benchmark"])]
+    gaps: dict[tuple, dict] = {}
+    for row in benchmarks.to_dict("records"):
+        key = (row["school"], None if pd.isna(row["years_after"]) else int(row["years_after"]))
+        gaps.setdefault(key, {})[row["benchmark"]] = row
+    records = []
+    for row in aligned.to_dict("records"):
+        after = None if pd.isna(row["years_after"]) else int(row["years_after"])
+        record: dict[str, object] = {t("school", lang): row["school"]}
+        if survey:
+            record[t("pick_years_after", lang)] = years_after_name(row["years_after"], lang)
+        record[t("cmp_cohort_or_year", lang)] = figure_label(row["year"], row["years_after"], lang)
+        record[t("value", lang)] = row["value"]
+        for benchmark in order:
+            gap = gaps.get((row["school"], after), {}).get(benchmark)
+            name = series_name(benchmark, lang)
+            record[t("cmp_gap_to", lang, benchmark=name)] = None if gap is None else gap["difference"]
+            verdict = "" if gap is None else verdict_words(gap["verdict"], lang)
+            record[t("cmp_significance_of", lang, benchmark=name)] = verdict
+        record[t("rank", lang)] = rank_words(row, lang, min_ranked)
+        record[t("percentile", lang)] = row["percentile"]
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def alignment_notes(aligned: pd.DataFrame, lang: str) -> list[str]:
+    """What a reader must know to read the comparison: cohorts (or data years) that differ, per group."""
+    notes = []
+    for after, group in aligned.groupby(aligned["years_after"].astype("float64").fillna(-1), sort=True):
+        valued = group[group["value"].notna()].sort_values("position")
+        if valued.empty or not bool(valued["years_differ"].any()):
+            continue
+        sep = "；" if lang == "zh" else "; "
+        parts = sep.join(f"{r.school} {figure_label(r.year, r.years_after, lang)}" for r in valued.itertuples())
+        if after >= 0:
+            notes.append(t("cmp_cohorts_differ", lang, cohorts=parts, after=years_after_name(int(after), lang)))
+        else:
+            notes.append(t("cmp_years_differ", lang, years=parts))
+    return notes
+
+
+def trend_frame(trend: pd.DataFrame, *, years_after: object, lang: str) -> pd.DataFrame:
+    """Each school's editions as one line for one ``years_after`` group (lines of :func:`school_lines`).
+
+    Returns:
+        Columns ``year, category, series, role, colour, value, unit, source_table, source_line``
+        (``category`` = ``2019届`` or ``2020年``); only schools with two or more years.
+    """
+    columns = ["year", "category", "series", "role", "colour", "value", "unit", "source_table", "source_line"]
+    rows = trend[_same_after(trend, years_after)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    colours = school_colours(trend.drop_duplicates("school").sort_values("position", kind="stable")["school"].tolist())
+    years = rows.groupby("school")["year"].transform("nunique")
+    rows = rows[years >= 2].sort_values(["position", "year"], kind="stable")
+    out = rows.assign(
+        category=[figure_label(y, a, lang) for y, a in zip(rows["year"], rows["years_after"], strict=True)],
+        series=rows["school"],
+        role=["本校" if p == 0 else "peer" for p in rows["position"]],
+        colour=rows["school"].map(colours),
+    )
+    return out[columns].reset_index(drop=True)
+
+
+def school_lines(
+    frame: pd.DataFrame, *, title: str, subtitle: str, value_label: str, unit: str, x_label: str, lang: str,
+    empty_message: str,
+) -> go.Figure:  # fmt: skip
+    """One line per school across its editions, in the school's colour, values labelled."""
+    if frame.empty:
+        return empty_figure(empty_message, title)
+    figure = go.Figure()
+    for school in dict.fromkeys(frame["series"]):
+        part = frame[frame["series"] == school].sort_values("year")
+        figure.add_scatter(
+            name=_html(school),
+            x=part["year"],
+            y=part["value"],
+            mode="lines+markers+text",
+            line={"color": part["colour"].iloc[0], "width": 4 if part["role"].iloc[0] == "本校" else 3},
+            marker={"size": 11},
+            text=[format_value(v, unit, with_unit=False) for v in part["value"]],
+            textposition="top center",
+            customdata=part["category"].map(_html),
+            hovertemplate=f"{_html(school)} %{{customdata}}: %{{y:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
+            cliponaxis=False,
+        )
+    low, high = _value_range(frame["value"])
+    years = sorted(frame["year"].unique())
+    labels = dict(zip(frame["year"], frame["category"], strict=False))
+    figure.update_layout(
+        template=TEMPLATE_NAME,
+        title=_title(title, subtitle),
+        height=DEFAULT_HEIGHT,
+        xaxis={
+            "title": {"text": _html(x_label)},
+            "tickmode": "array",
+            "tickvals": years,
+            "ticktext": [_html(labels[y]) for y in years],
+        },
+        yaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": [low, high * 1.05]},
+        margin={"b": LEGEND_MARGIN_PX},
+    )
+    return legend_below(figure)
+
+
+def compared_in_words(schools: list[str], years_after: object, year: int | None, lang: str) -> str:
+    """The subtitle: which schools, at which point after graduation, from which reports."""
+    sep = "、" if lang == "zh" else ", "
+    reports = t("cmp_latest_reports", lang) if year is None else t("cmp_reports_of", lang, year=year)
+    after = years_after_name(years_after, lang)
+    parts = [sep.join(schools), reports, *([after] if after else [])]
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def cohort_axis_label(years_after: object, lang: str) -> str:
+    """The trend's x axis: ``届别（毕业一年后）`` for survey figures, else ``年份``."""
+    if pd.isna(years_after):
+        return t("year", lang)
+    return t("cmp_cohort_axis", lang, after=years_after_name(years_after, lang))
