@@ -133,3 +133,25 @@ def test_compare_in_english_on_a_ratio_with_a_chosen_year(db: Path, monkeypatch:
         "not ranked: 2 school(s) with this figure, a rank needs 3",
     ]
     assert any("Source" in c.value for c in at.caption)
+
+
+def test_peers_overlaid_on_a_domain_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(db, monkeypatch, {"peers": [QS, BS]})
+    at.run()
+    at.switch_page("pages/outcomes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    plain = _figures(at)[0]
+    assert len(plain["data"]) == 4  # 本校 and the three benchmarks
+    at.toggle(key="overlay_outcomes").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    figure = _figures(at)[0]  # 就业率: 温州 2019届 one year after, 2017届 three years after
+    peers = {
+        trace["name"]: trace
+        for trace in figure["data"]
+        if trace["name"] in (f"{QS}（2021届）", f"{BS}（2022届、2020届）")
+    }
+    assert peers[f"{QS}（2021届）"]["marker"]["color"] == PEER_COLOURS[0]
+    assert peers[f"{BS}（2022届、2020届）"]["marker"]["color"] == PEER_COLOURS[1]
+    assert _numbers(peers[f"{QS}（2021届）"]["x"]) == [98.1]
+    assert _numbers(peers[f"{BS}（2022届、2020届）"]["x"]) == [96.4, 96.9]  # one year after, three years after
+    assert [y.endswith("毕业一年后") for y in peers[f"{QS}（2021届）"]["y"]] == [True]

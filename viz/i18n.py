@@ -260,6 +260,10 @@ TEXT: dict[str, dict[str, str]] = {
     "sig_not_assessed": {"zh": "不适用（非调查比率）", "en": "n/a (not a survey rate)"},
     "home_mark": {"zh": "（主校）", "en": " (home)"},
     "peer_mark": {"zh": "（对比校）", "en": " (peer)"},
+    "overlay_peers": {
+        "zh": "叠加对比学校（各取最新报告，按毕业后年数对齐）",
+        "en": "Overlay the peer schools (each one's latest report, aligned by years after graduation)",
+    },
     "school_help": {
         "zh": "主校在前，其次是对比学校，再次是其他学校；可输入校名查找。",
         "en": "Home school first, then the peers, then the others; type to find a school.",

@@ -9,14 +9,18 @@ benchmarks stay grey. No arithmetic on indicators happens here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.schools import NOT_ASSESSED
 from viz.charts import (
+    BAR_PX,
     DEFAULT_HEIGHT,
     LEGEND_MARGIN_PX,
     _html,
+    _labels,
     _title,
     _value_range,
     axis_title,
@@ -26,6 +30,7 @@ from viz.charts import (
 )
 from viz.frames import series_name, years_after_name
 from viz.i18n import t, unit_name
+from viz.sections import ChartItem, report_label
 from viz.theme import BENCHMARK_GREYS, TEMPLATE_NAME, school_colours
 
 #: The benchmarks in the order the table lists them (the chosen one is moved first).
@@ -341,3 +346,70 @@ def cohort_axis_label(years_after: object, lang: str) -> str:
     if pd.isna(years_after):
         return t("year", lang)
     return t("cmp_cohort_axis", lang, after=years_after_name(years_after, lang))
+
+
+def overlay_peers(item: ChartItem, aligned: pd.DataFrame, lang: str) -> ChartItem:
+    """A benchmark chart of a domain page with the peers' bars added, each in its own colour.
+
+    Each peer's figure (from its report as :func:`metrics.schools.align_schools` chose it) joins the
+    category of the school's chart with the same years after graduation — one year after beside one
+    year after — and is named with its own cohort (``白沙虚构职业学院（2022届）``). The item is not
+    changed (page charts are shared between sessions): a new item is returned.
+
+    Args:
+        item: A ``benchmark`` chart of :func:`viz.catalogue.page_charts` (category = cohort label).
+        aligned: :func:`metrics.schools.align_schools` rows of the chart's indicator, the school first.
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        The chart with a bar per peer and category, its data with the peers' rows (``role`` ``peer``)
+        and its source naming the peers' reports; the item itself when no peer has a figure.
+    """
+    peers = aligned[(aligned["position"] > 0) & aligned["value"].notna()]
+    if peers.empty or item.data.empty:
+        return item
+    colours = school_colours(ordered_schools(aligned))
+    categories = list(dict.fromkeys(item.data["category"]))
+    figure = go.Figure(item.figure)
+    rows: list[dict] = []
+    unit = str(peers["unit"].iloc[0])
+    for school in dict.fromkeys(peers["school"]):
+        mine = peers[peers["school"] == school]
+        ys, xs = [], []
+        for row in mine.to_dict("records"):
+            words = years_after_name(row["years_after"], lang)
+            category = next((c for c in categories if words and str(c).endswith(words)), None)
+            if category is None:
+                continue
+            ys.append(category)
+            xs.append(row["value"])
+            rows.append(
+                {"category": category, "series": school, "role": "peer", "value": row["value"], "unit": unit,
+                 "source_table": row["source_table"], "source_line": row["source_line"]}
+            )  # fmt: skip
+        if not ys:
+            continue
+        cohorts = "、".join(figure_label(y, a, lang) for y, a in zip(mine["year"], mine["years_after"], strict=True))
+        figure.add_bar(
+            name=_html(f"{school}（{cohorts}）" if lang == "zh" else f"{school} ({cohorts})"),
+            y=_labels(ys, 7),
+            x=xs,
+            orientation="h",
+            marker_color=colours[school],
+            text=[format_value(v, unit, with_unit=False) for v in xs],
+            textposition="auto",
+            insidetextanchor="start",
+            textangle=0,
+            textfont={"size": 15},
+            insidetextfont={"color": "#ffffff"},
+            hovertemplate=f"%{{y}}<br>%{{fullData.name}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
+            cliponaxis=False,
+        )
+    if not rows:
+        return item
+    figure.update_layout(height=(figure.layout.height or DEFAULT_HEIGHT) + BAR_PX * len(rows))
+    data = pd.concat([item.data, pd.DataFrame(rows)], ignore_index=True)
+    sources = [report_label(r.school, int(r.report_year), lang) for r in peers.drop_duplicates("school").itertuples()]
+    sep = "；" if lang == "zh" else "; "
+    provenance = replace(item.provenance, source=sep.join([item.provenance.source, *sources]), rows=data)
+    return replace(item, figure=figure, data=data, provenance=provenance)
