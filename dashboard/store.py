@@ -39,7 +39,7 @@ from loaders.errors import BilingualError, StoreDamagedError
 from loaders.guard import Recovery, StoreGuard, move_aside, recover
 from loaders.leftovers import remove_leftovers
 from loaders.paths import default_db_path, uploads_dir
-from loaders.queries import read_entries, read_list_rows
+from loaders.queries import read_entries, read_indicator_subjects, read_list_rows
 from loaders.settings import read_only, setting
 from viz.i18n import both, t
 
@@ -354,6 +354,11 @@ def _school_observations(data: str, schools: tuple[str, ...], indicator_id: str 
     return _consistent(data, store.read_observations, schools=list(schools), indicator_id=indicator_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _indicator_subjects(data: str, schools: tuple[str, ...]) -> pd.DataFrame:
+    return _consistent(data, read_indicator_subjects, list(schools))
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _indicators(data: str) -> pd.DataFrame:
     return _consistent(data, store.read_indicators)
@@ -418,6 +423,11 @@ def observations(report_id: str | None = None) -> pd.DataFrame:
 def school_observations(schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame:
     """Observations of every report of these schools (optionally one indicator only)."""
     return _read(_school_observations, tuple(schools), indicator_id)
+
+
+def indicator_subjects(schools: Sequence[str]) -> pd.DataFrame:
+    """Which indicators and subjects these schools' reports state (the 对比 page's choices)."""
+    return _read(_indicator_subjects, tuple(schools))
 
 
 def indicators() -> pd.DataFrame:

@@ -90,7 +90,7 @@ SCHOOL_BENCHMARK_COLUMNS = [
     "benchmark_line",
 ]
 
-TREND_COLUMNS = ["position", *SERIES_COLUMNS, "n_reports"]
+TREND_COLUMNS = ["position", *SERIES_COLUMNS, "report_year", "n_reports"]
 
 _DTYPES = {
     "years_after": "Int64",
@@ -350,11 +350,15 @@ def compare_schools_to_benchmarks(
     if figures.empty:
         return _empty(SCHOOL_BENCHMARK_COLUMNS)
     indicator_id = str(figures["indicator_id"].iloc[0])
-    mine = observations[observations["report_id"].isin(figures["report_id"].unique())]
+    key = ["report_id", "year", "years_after"]
+    # Only the rows of the figures compared (their report, cohort or year, and years after): a
+    # school's other cohorts and years are never benchmarked here, and the frames stay small.
+    wanted_keys = figures[key].drop_duplicates().astype({"year": "int64", "years_after": "Int64"})
+    mine = observations[observations["report_id"].isin(wanted_keys["report_id"])]
+    mine = mine.astype({"years_after": "Int64"}).merge(wanted_keys, on=key, how="inner", validate="m:1")
     comparison = compare_to_benchmark(
         mine, indicators, indicator_id=indicator_id, subject=subject, benchmarks=benchmarks, conversions=conversions
     )
-    key = ["report_id", "year", "years_after"]
     wanted = figures[[*key, "school", "position"]].astype({"year": "int64"})
     comparison = comparison.drop(columns="school").merge(wanted, on=key, how="inner", validate="m:1")
     if comparison.empty:
@@ -401,8 +405,8 @@ def trace_schools(
 
     Returns:
         :data:`TREND_COLUMNS`: ``position`` of the school, the series rows of
-        :func:`metrics.trends.build_series`, and ``n_reports`` — how many editions the school's
-        series draws on.
+        :func:`metrics.trends.build_series`, the data year of the edition each value comes from
+        (``report_year``) and ``n_reports`` — how many editions the school's series draws on.
 
     Raises:
         NoSchoolsError: ``schools`` is empty.
@@ -418,5 +422,10 @@ def trace_schools(
     series.insert(0, "position", series["school"].map(order).astype("int64"))
     key = ["school", "years_after"]
     series["n_reports"] = series.groupby(key, dropna=False)["report_id"].transform("nunique").astype("int64")
+    editions = rows.drop_duplicates("report_id")
+    series["report_year"] = series["report_id"].map(
+        dict(zip(editions["report_id"], editions["report_year"], strict=True))
+    )
+    series["report_year"] = series["report_year"].astype("int64")
     series = series.sort_values(["position", "years_after", "year"], kind="stable")
     return series[TREND_COLUMNS].reset_index(drop=True)

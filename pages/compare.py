@@ -7,25 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import chart, indicator_name, indicator_unit, show_error
+from dashboard.components import chart, show_error
 from dashboard.downloads import download_row
 from dashboard.state import current
 from metrics.errors import MetricsError
-from metrics.schools import MIN_RANKED
 from viz.exports import Provenance
 from viz.frames import SERIES_NAMES, benchmark_matrix, series_name, years_after_name
 from viz.i18n import t
 from viz.names import subject_name
-from viz.schools import (
-    aligned_chart_frame,
-    alignment_notes,
-    cohort_axis_label,
-    compared_in_words,
-    school_bars,
-    school_lines,
-    schools_table,
-    trend_frame,
-)
 from viz.sections import report_label
 
 LATEST = "latest"
@@ -34,9 +23,9 @@ f = current()
 lang = f.lang
 st.title(t("compare_title", lang))
 registry = store.indicators()
-schools = [f.school, *f.peers]
-available = store.school_observations(schools)
-present = set(available["indicator_id"])
+schools = (f.school, *f.peers)
+choices = store.indicator_subjects(schools)
+present = set(choices["indicator_id"])
 indicator_ids = [i for i in registry["indicator_id"] if i in present]
 names = dict(zip(registry["indicator_id"], registry["name_zh" if lang == "zh" else "name_en"], strict=True))
 left, middle, right = st.columns(3)
@@ -47,7 +36,7 @@ indicator_id = left.selectbox(
     format_func=lambda i: names.get(i, i),
     key="cmp_indicator",
 )
-subjects = list(dict.fromkeys(available.loc[available["indicator_id"] == indicator_id, "subject"]))
+subjects = choices.loc[choices["indicator_id"] == indicator_id, "subject"].tolist()
 default_subject = subjects.index("本校") if "本校" in subjects else 0
 
 
@@ -72,65 +61,40 @@ choice = right.selectbox(
 year = None if choice == LATEST else int(choice)
 
 try:
-    result = frames.schools_comparison(indicator_id, tuple(schools), year, subject)
+    aligned = frames.schools_comparison(indicator_id, schools, year, subject).aligned
+    groups = list(dict.fromkeys(None if pd.isna(a) else int(a) for a in aligned["years_after"]))
+    years_after = groups[0] if groups else None
+    if len(groups) > 1:
+        years_after = st.radio(
+            t("pick_years_after", lang),
+            groups,
+            format_func=lambda a: years_after_name(a, lang),
+            horizontal=True,
+            key="cmp_after",
+        )
+    view = frames.compare_view(indicator_id, schools, year, subject, years_after, f)
 except MetricsError as exc:
     show_error(exc, lang)
-aligned = result.aligned
-groups = list(dict.fromkeys(None if pd.isna(a) else int(a) for a in aligned["years_after"]))
-years_after = groups[0] if groups else None
-if len(groups) > 1:
-    years_after = st.radio(
-        t("pick_years_after", lang),
-        groups,
-        format_func=lambda a: years_after_name(a, lang),
-        horizontal=True,
-        key="cmp_after",
-    )
-for note in alignment_notes(aligned, lang):
+for note in view.notes:
     st.info(note, icon=":material/info:")
 
-name = indicator_name(registry, indicator_id, lang)
-unit = indicator_unit(registry, indicator_id)
-chosen = aligned[aligned["report_id"] != ""].drop_duplicates("school")
-sources = [report_label(r.school, int(r.report_year), lang) for r in chosen.itertuples()]
-frame = aligned_chart_frame(aligned, result.benchmarks, years_after=years_after, lang=lang, first_benchmark=f.benchmark)
-provenance = Provenance(
-    ("、" if lang == "zh" else "; ").join(sources),
-    tuple(frame["source_table"].astype(str)),
-    f.describe(),
-    frame,
-)
-figure = school_bars(
-    frame, title=name, subtitle=compared_in_words(schools, years_after, year, lang), value_label=name, unit=unit,
-    lang=lang, empty_message=t("no_data", lang),
-)  # fmt: skip
-table = schools_table(aligned, result.benchmarks, lang=lang, first_benchmark=f.benchmark, min_ranked=MIN_RANKED)
+name = names.get(indicator_id, indicator_id)
 chart_column, table_column = st.columns([3, 2])
 with chart_column:
-    chart(figure, provenance, data=frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
+    chart(view.figure, view.provenance, data=view.frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
 with table_column:
     st.subheader(t("cmp_table", lang))
-    st.dataframe(table, hide_index=True, width="stretch")
-    download_row(table, provenance, name=f"{name}_{t('cmp_table', lang)}", lang=lang, key="compare_table")
+    st.dataframe(view.table, hide_index=True, width="stretch")
+    download_row(view.table, view.provenance, name=f"{name}_{t('cmp_table', lang)}", lang=lang, key="compare_table")
 
 st.header(t("cmp_trend", lang))
-lines = trend_frame(result.trend, years_after=years_after, lang=lang)
-if lines.empty:
+if view.trend_figure is None:
     st.info(t("cmp_trend_none", lang), icon=":material/timeline:")
 else:
-    trend_figure = school_lines(
-        lines, title=name, subtitle=compared_in_words(schools, years_after, None, lang), value_label=name, unit=unit,
-        x_label=cohort_axis_label(years_after, lang), lang=lang, empty_message=t("no_data", lang),
-    )  # fmt: skip
-    trend_sources = dict.fromkeys(lines["series"])
     chart(
-        trend_figure,
-        Provenance(("、" if lang == "zh" else "; ").join(trend_sources), tuple(lines["source_table"]), f.describe()),
-        data=lines,
-        name=f"{name}_{t('cmp_trend', lang)}",
-        lang=lang,
+        view.trend_figure, view.trend_provenance, data=view.trend, name=f"{name}_{t('cmp_trend', lang)}", lang=lang,
         key="compare_trend",
-    )
+    )  # fmt: skip
 
 if not f.peers:
     others = set(reports["school"]) - {f.school}

@@ -9,12 +9,12 @@ benchmarks stay grey. No arithmetic on indicators happens here.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.schools import NOT_ASSESSED
+from metrics.schools import MIN_RANKED, NOT_ASSESSED
 from viz.charts import (
     BAR_PX,
     DEFAULT_HEIGHT,
@@ -28,6 +28,7 @@ from viz.charts import (
     format_value,
     legend_below,
 )
+from viz.exports import Provenance
 from viz.frames import series_name, years_after_name
 from viz.i18n import t, unit_name
 from viz.sections import ChartItem, report_label
@@ -413,3 +414,85 @@ def overlay_peers(item: ChartItem, aligned: pd.DataFrame, lang: str) -> ChartIte
     sep = "；" if lang == "zh" else "; "
     provenance = replace(item.provenance, source=sep.join([item.provenance.source, *sources]), rows=data)
     return replace(item, figure=figure, data=data, provenance=provenance)
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """What the 对比 page shows for one indicator and set of schools, built once per view.
+
+    Attributes:
+        frame: :func:`aligned_chart_frame` rows (the chart's data and downloads).
+        figure: :func:`school_bars`.
+        provenance: The chosen reports, their tables and the filters.
+        table: :func:`schools_table`.
+        notes: :func:`alignment_notes`.
+        trend: :func:`trend_frame` rows (empty when no school has two years).
+        trend_figure: :func:`school_lines` (None when there is no trend).
+        trend_provenance: The reports the trend draws on.
+    """
+
+    frame: pd.DataFrame
+    figure: go.Figure
+    provenance: Provenance
+    table: pd.DataFrame
+    notes: list[str]
+    trend: pd.DataFrame
+    trend_figure: go.Figure | None
+    trend_provenance: Provenance
+
+
+def build_compare_view(
+    aligned: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    trend: pd.DataFrame,
+    *,
+    name: str,
+    unit: str,
+    year: int | None,
+    years_after: object,
+    lang: str,
+    benchmark: str,
+    filters: str,
+) -> CompareView:
+    """The 对比 page's chart, table, notes and trend for one ``years_after`` group.
+
+    Args:
+        aligned: :func:`metrics.schools.align_schools` rows.
+        benchmarks: :func:`metrics.schools.compare_schools_to_benchmarks` rows.
+        trend: :func:`metrics.schools.trace_schools` rows.
+        name: The indicator's name in ``lang``.
+        unit: Its registry unit.
+        year: The data year compared (None: each school's latest report).
+        years_after: The group drawn (1, 3, or None for figures that are not survey figures).
+        lang: ``zh`` or ``en``.
+        benchmark: The chosen benchmark (listed first).
+        filters: The active filters in words.
+    """
+    schools = ordered_schools(aligned)
+    sep = "、" if lang == "zh" else "; "
+    chosen = aligned[aligned["report_id"] != ""].drop_duplicates("school")
+    sources = [report_label(r.school, int(r.report_year), lang) for r in chosen.itertuples()]
+    frame = aligned_chart_frame(aligned, benchmarks, years_after=years_after, lang=lang, first_benchmark=benchmark)
+    figure = school_bars(
+        frame, title=name, subtitle=compared_in_words(schools, years_after, year, lang), value_label=name,
+        unit=unit, lang=lang, empty_message=t("no_data", lang),
+    )  # fmt: skip
+    lines = trend_frame(trend, years_after=years_after, lang=lang)
+    trend_figure = None
+    if not lines.empty:
+        trend_figure = school_lines(
+            lines, title=name, subtitle=compared_in_words(schools, years_after, None, lang), value_label=name,
+            unit=unit, x_label=cohort_axis_label(years_after, lang), lang=lang, empty_message=t("no_data", lang),
+        )  # fmt: skip
+    editions = trend[trend["school"].isin(set(lines["series"]))].drop_duplicates("report_id")
+    trend_sources = [report_label(r.school, int(r.report_year), lang) for r in editions.itertuples()]
+    return CompareView(
+        frame=frame,
+        figure=figure,
+        provenance=Provenance(sep.join(sources), tuple(frame["source_table"].astype(str)), filters, frame),
+        table=schools_table(aligned, benchmarks, lang=lang, first_benchmark=benchmark, min_ranked=MIN_RANKED),
+        notes=alignment_notes(aligned, lang),
+        trend=lines,
+        trend_figure=trend_figure,
+        trend_provenance=Provenance(sep.join(trend_sources), tuple(lines["source_table"].astype(str)), filters, lines),
+    )
