@@ -2,7 +2,8 @@
 
 A copied link reopens the same view: on a session's first run the query parameters seed the
 widgets; after every run the current selection is written back to the URL. Values that do not
-exist in the store fall back to defaults instead of failing.
+exist in the store fall back to defaults instead of failing; a link without a school opens the
+home school (:func:`loaders.settings.home_school`).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
     home = home_school()
     chosen_peers = [str(p) for p in st.session_state.get("f_peers", [])]
     schools = order_schools(reports["school"].unique().tolist(), home, chosen_peers)
-    _valid("f_school", schools, schools[0])  # a link without parameters opens the home school
+    # A link without parameters opens the home school (else the first loaded school by name).
+    _valid("f_school", schools, home if home in schools else min(schools))
     school = st.sidebar.selectbox(
         t("school", lang),
         schools,

@@ -19,7 +19,7 @@ from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark
 from metrics.derive import with_derived
 from metrics.minimums import school_minimums
-from metrics.observations import SCHOOL_SUBJECT
+from metrics.observations import ROW_REQUIRED, SCHOOL_SUBJECT
 from metrics.schools import align_schools, compare_schools_to_benchmarks, trace_schools
 from metrics.targets import compute_attainment
 
@@ -83,6 +83,7 @@ def compare_schools(
     if sample_sizes and indicator_id in sample_sizes:
         respondents = reader.school_observations(list(schools), sample_sizes[indicator_id])
         observations = pd.concat([observations, respondents], ignore_index=True)
+    observations = observations[ROW_REQUIRED]  # not the line's text and names: every step copies less
     indicators = reader.indicators()
     aligned = align_schools(
         observations, indicators, reader.reports(), indicator_id=indicator_id, schools=schools, year=year,
