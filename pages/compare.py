@@ -84,7 +84,13 @@ with chart_column:
     chart(view.figure, view.provenance, data=view.frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
 with table_column:
     st.subheader(t("cmp_table", lang))
-    st.dataframe(view.table, hide_index=True, width="stretch")
+    numbers = view.table.select_dtypes("number").columns
+    st.dataframe(
+        view.table,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in numbers},
+    )
     download_row(view.table, view.provenance, name=f"{name}_{t('cmp_table', lang)}", lang=lang, key="compare_table")
 
 st.header(t("cmp_trend", lang))

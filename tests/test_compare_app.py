@@ -97,17 +97,21 @@ def test_compare_three_colleges(db: Path, monkeypatch: pytest.MonkeyPatch) -> No
     for colour in (SCHOOL_COLOUR, *BENCHMARK_GREYS):
         assert colour not in PEER_COLOURS
     table = at.dataframe[0].value
+    assert table["排名"].tolist() == ["第 1 名（共 3 所学校）", "第 3 名（共 3 所学校）", "第 2 名（共 3 所学校）"]
+    assert table["与全省高职差距"].round(2).tolist() == [1.50, -0.55, 0.95]
+    assert table["显著性（全省高职）"].tolist()[:3] == ["差距不足 2 个百分点", "在抽样误差内", "差距不足 2 个百分点"]
+    notes = [i.value for i in at.info]
+    assert [n for n in notes if "届别不同" in n] == [
+        f"各校届别不同（{QS} 2021届；{BS} 2022届；{ZL} 2022届）：比较的是毕业一年后这一相同时点，不是同一届毕业生。"
+    ]
+    at.radio(key="cmp_after").set_value(3).run()
+    assert not at.exception
+    table = at.dataframe[0].value
     assert table["排名"].tolist() == [
-        "第 1 名（共 3 所学校）",
-        "第 3 名（共 3 所学校）",
-        "第 2 名（共 3 所学校）",
         "所选报告未载明此数据",
         "不排名：只有 1 所学校有此数据，至少 3 所才排名",
         "所选报告未载明此数据",
     ]
-    assert table["显著性（全省高职）"].tolist()[:3] == ["差距不足 2 个百分点", "在抽样误差内", "差距不足 2 个百分点"]
-    notes = [i.value for i in at.info]
-    assert any("届别不同" in n and "2021届" in n and "2022届" in n for n in notes)
     lines = [trace["name"] for trace in trend["data"]]
     assert lines == [QS, BS, ZL]
     assert trend["data"][0]["line"]["color"] == SCHOOL_COLOUR

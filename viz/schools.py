@@ -243,7 +243,7 @@ def schools_table(
         for benchmark in order:
             gap = gaps.get((row["school"], after), {}).get(benchmark)
             name = series_name(benchmark, lang)
-            record[t("cmp_gap_to", lang, benchmark=name)] = None if gap is None else gap["difference"]
+            record[t("cmp_gap_to", lang, benchmark=name)] = float("nan") if gap is None else gap["difference"]
             verdict = "" if gap is None else verdict_words(gap["verdict"], lang)
             record[t("cmp_significance_of", lang, benchmark=name)] = verdict
         record[t("rank", lang)] = rank_words(row, lang, min_ranked)
@@ -252,10 +252,18 @@ def schools_table(
     return pd.DataFrame(records)
 
 
-def alignment_notes(aligned: pd.DataFrame, lang: str) -> list[str]:
-    """What a reader must know to read the comparison: cohorts (or data years) that differ, per group."""
+def alignment_notes(aligned: pd.DataFrame, lang: str, years_after: object = "all") -> list[str]:
+    """What a reader must know to read the comparison: cohorts (or data years) that differ.
+
+    Args:
+        aligned: :func:`metrics.schools.align_schools` rows.
+        lang: ``zh`` or ``en``.
+        years_after: Only this group (1, 3, None for figures that are not survey figures); every group
+            when ``"all"``.
+    """
     notes = []
-    for after, group in aligned.groupby(aligned["years_after"].astype("float64").fillna(-1), sort=True):
+    rows = aligned if isinstance(years_after, str) else aligned[_same_after(aligned, years_after)]
+    for after, group in rows.groupby(rows["years_after"].astype("float64").fillna(-1), sort=True):
         valued = group[group["value"].notna()].sort_values("position")
         if valued.empty or not bool(valued["years_differ"].any()):
             continue
@@ -490,8 +498,14 @@ def build_compare_view(
         frame=frame,
         figure=figure,
         provenance=Provenance(sep.join(sources), tuple(frame["source_table"].astype(str)), filters, frame),
-        table=schools_table(aligned, benchmarks, lang=lang, first_benchmark=benchmark, min_ranked=MIN_RANKED),
-        notes=alignment_notes(aligned, lang),
+        table=schools_table(
+            aligned[_same_after(aligned, years_after)],
+            benchmarks[_same_after(benchmarks, years_after)],
+            lang=lang,
+            first_benchmark=benchmark,
+            min_ranked=MIN_RANKED,
+        ),
+        notes=alignment_notes(aligned, lang, years_after),
         trend=lines,
         trend_figure=trend_figure,
         trend_provenance=Provenance(sep.join(trend_sources), tuple(lines["source_table"].astype(str)), filters, lines),
