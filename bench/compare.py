@@ -122,12 +122,14 @@ def main(argv: list[str] | None = None) -> int:
             result.update(store_size(db_path))
         else:
             result.update(store_size(db_path))
+        result["load_average_before"] = round(os.getloadavg()[0], 2)
         views = compare_views(db_path, args.runs, args.compared)
         result.update(time_query_path(db_path, views))
         pages, _ = time_pages(db_path, views, ["pages/compare.py"])
         row = summarise_pages(pages)[0]
         result.update({k: v for k, v in row.items() if k != "page"})
         result["first_errors"] = pages["pages/compare.py"].errors[:3]
+        result["load_average_after"] = round(os.getloadavg()[0], 2)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
