@@ -40,7 +40,7 @@ def with_peers(page_id: str, items: list, f: Filters) -> list:
             out.append(item)
             continue
         schools = (f.school, *f.peers)
-        aligned = frames.schools_comparison(spec.indicators[0], schools, None, "本校").aligned
+        aligned = frames.aligned_schools(spec.indicators[0], schools)
         out.append(overlay_peers(item, aligned, f.lang))
     return out
 

@@ -46,6 +46,16 @@ def _schools_comparison(
     return queries.compare_schools(store, indicator_id, schools, year=year, subject=subject, sample_sizes=sizes)
 
 
+def aligned_schools(indicator_id: str, schools: tuple[str, ...]) -> pd.DataFrame:
+    """Each school's figure of one indicator from its latest report, aligned (for the peers on domain pages)."""
+    return _aligned_schools(store.version(), indicator_id, tuple(schools))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _aligned_schools(data: str, indicator_id: str, schools: tuple[str, ...]) -> pd.DataFrame:
+    return queries.align(store, indicator_id, schools)
+
+
 def compare_view(
     indicator_id: str, schools: tuple[str, ...], year: int | None, subject: str, years_after: int | None, f: Filters
 ) -> CompareView:

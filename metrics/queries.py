@@ -96,6 +96,18 @@ def compare_schools(
     return SchoolComparison(aligned, benchmarks, trend)
 
 
+def align(
+    reader: Reader, indicator_id: str, schools: Sequence[str], *, year: int | None = None, subject: str = SCHOOL_SUBJECT
+) -> pd.DataFrame:
+    """Only the aligned figures of several schools (:func:`metrics.schools.align_schools`), without
+    benchmarks or trend: what a domain page needs to overlay the peers on its charts."""
+    observations = reader.school_observations(list(schools), indicator_id)[ROW_REQUIRED]
+    return align_schools(
+        observations, reader.indicators(), reader.reports(), indicator_id=indicator_id, schools=schools, year=year,
+        subject=subject,
+    )  # fmt: skip
+
+
 def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
     """Attainment of every target of a plan by a school (:func:`compute_attainment`): on all of its
     reports, their derived indicators (:func:`metrics.derive.with_derived`) and the values planners
