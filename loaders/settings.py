@@ -166,10 +166,15 @@ def home_school() -> str:
 
 @functools.cache
 def bundled_school() -> str:
-    """The school of the report shipped in ``data/reports`` (its first text report, read once per process)."""
+    """The school of the report shipped in ``data/reports`` (its first readable text report, read once per
+    process); ``""`` when there is none."""
+    from loaders.errors import LoadError
     from loaders.formats import read_text_report
     from loaders.paths import REPORTS_DIR
 
     for path in sorted(REPORTS_DIR.glob("*.txt")):
-        return read_text_report(path.read_bytes(), path.name, None, None).school
+        try:
+            return read_text_report(path.read_bytes(), path.name, None, None).school
+        except (OSError, LoadError):
+            continue
     return ""

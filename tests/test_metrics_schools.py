@@ -214,3 +214,13 @@ def test_cli_gives_the_pages_rows(store_path: Path, reader, capsys: pytest.Captu
     assert main([*args, "--school", QS, "--school", "不存在职业学院"]) == 2
     err = capsys.readouterr().err
     assert "不存在职业学院" in err and "--school" in err
+
+
+def test_home_school_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders.settings import home_school, setting
+
+    monkeypatch.delenv("QUALITY_HOME_SCHOOL", raising=False)
+    assert setting("home_school") == ""
+    assert home_school() == "温州职业技术学院"  # the bundled report's school, read from data/reports
+    monkeypatch.setenv("QUALITY_HOME_SCHOOL", f" {ZL} ")
+    assert home_school() == ZL
