@@ -240,6 +240,8 @@ TEXT: dict[str, dict[str, str]] = {
     "cmp_no_value": {"zh": "所选报告未载明此数据", "en": "not stated in the chosen report"},
     "cmp_no_report": {"zh": "未载入该年度报告", "en": "no report of that year loaded"},
     "cmp_cohort_or_year": {"zh": "届别/年度", "en": "Cohort / year"},
+    "cmp_cohort": {"zh": "{year}届", "en": "class of {year}"},
+    "cmp_data_year": {"zh": "{year}年", "en": "{year}"},
     "cmp_gap_to": {"zh": "与{benchmark}差距", "en": "Gap to {benchmark}"},
     "cmp_significance_of": {"zh": "显著性（{benchmark}）", "en": "Significance ({benchmark})"},
     "cmp_table": {"zh": "数值、差距与排名", "en": "Values, gaps and rank"},

@@ -49,9 +49,7 @@ def figure_label(year: object, years_after: object, lang: str) -> str:
     """What a school's figure is of: ``2021届`` for a survey figure, ``2022年`` for any other."""
     if pd.isna(year):
         return ""
-    if pd.notna(years_after):
-        return f"{int(year)}届" if lang == "zh" else f"class of {int(year)}"
-    return f"{int(year)}年" if lang == "zh" else str(int(year))
+    return t("cmp_cohort" if pd.notna(years_after) else "cmp_data_year", lang, year=int(year))
 
 
 def _benchmark_order(first: str) -> list[str]:
