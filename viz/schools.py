@@ -37,6 +37,9 @@ from viz.theme import BENCHMARK_GREYS, TEMPLATE_NAME, school_colours
 #: The benchmarks in the order the table lists them (the chosen one is moved first).
 BENCHMARK_ORDER = ("高职", "全省", "本科")
 
+#: Height of one legend entry below a chart (the legend of a half-width chart lists one per line).
+LEGEND_ROW_PX = 26
+
 CHART_COLUMNS = ["category", "series", "role", "colour", "value", "unit", "year", "source_table", "source_line"]
 
 
@@ -414,7 +417,10 @@ def overlay_peers(item: ChartItem, aligned: pd.DataFrame, lang: str) -> ChartIte
         )
     if not rows:
         return item
-    figure.update_layout(height=(figure.layout.height or DEFAULT_HEIGHT) + BAR_PX * len(rows))
+    # Room for the added bars and their legend entries; the legend is put back under the axis title.
+    added = len(rows) * BAR_PX + LEGEND_ROW_PX * len({row["series"] for row in rows})
+    figure.update_layout(height=(figure.layout.height or DEFAULT_HEIGHT) + added)
+    legend_below(figure)
     data = pd.concat([item.data, pd.DataFrame(rows)], ignore_index=True)
     sources = [report_label(r.school, int(r.report_year), lang) for r in peers.drop_duplicates("school").itertuples()]
     sep = "；" if lang == "zh" else "; "
