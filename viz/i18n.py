@@ -241,6 +241,7 @@ TEXT: dict[str, dict[str, str]] = {
     "cmp_no_report": {"zh": "未载入该年度报告", "en": "no report of that year loaded"},
     "cmp_cohort_or_year": {"zh": "届别/年度", "en": "Cohort / year"},
     "cmp_cohort": {"zh": "{year}届", "en": "class of {year}"},
+    "cmp_n_schools": {"zh": "{n} 所学校", "en": "{n} schools"},
     "cmp_data_year": {"zh": "{year}年", "en": "{year}"},
     "cmp_gap_to": {"zh": "与{benchmark}差距", "en": "Gap to {benchmark}"},
     "cmp_significance_of": {"zh": "显著性（{benchmark}）", "en": "Significance ({benchmark})"},

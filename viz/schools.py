@@ -343,12 +343,16 @@ def school_lines(
 
 
 def compared_in_words(schools: list[str], years_after: object, year: int | None, lang: str) -> str:
-    """The subtitle: which schools, at which point after graduation, from which reports."""
-    sep = "、" if lang == "zh" else ", "
+    """The subtitle: which schools (named up to three, else counted), from which reports, at which point
+    after graduation; two lines, so it fits a half-width chart."""
+    who = (
+        ("、" if lang == "zh" else ", ").join(schools)
+        if len(schools) <= 3
+        else t("cmp_n_schools", lang, n=len(schools))
+    )
     reports = t("cmp_latest_reports", lang) if year is None else t("cmp_reports_of", lang, year=year)
     after = years_after_name(years_after, lang)
-    parts = [sep.join(schools), reports, *([after] if after else [])]
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return f"{who}\n{reports}" + (f" · {after}" if after else "")
 
 
 def cohort_axis_label(years_after: object, lang: str) -> str:
