@@ -11,7 +11,15 @@ import pandas as pd
 import pytest
 
 from metrics.schools import ALIGNED_COLUMNS, MIN_RANKED, SCHOOL_BENCHMARK_COLUMNS
-from viz.schools import aligned_chart_frame, alignment_notes, figure_label, schools_table, trend_frame
+from viz.schools import (
+    MAX_LEGEND_SCHOOLS,
+    aligned_chart_frame,
+    alignment_notes,
+    figure_label,
+    school_bars,
+    schools_table,
+    trend_frame,
+)
 from viz.theme import BENCHMARK_GREYS, PEER_COLOURS, SCHOOL_COLOUR, TARGET_COLOUR, school_colours
 
 QS, BS, ZL = "青石虚构职业技术学院", "白沙虚构职业学院", "紫岭虚构职业技术学院"
@@ -125,3 +133,28 @@ def test_figure_labels_and_the_empty_case() -> None:
 def test_bad_input_names_the_missing_column() -> None:
     with pytest.raises(KeyError):
         aligned_chart_frame(_aligned().drop(columns="position"), _benchmarks(), years_after=1, lang="zh")
+
+
+def test_bars_a_legend_entry_per_school_up_to_the_palette_then_one_trace() -> None:
+    frame = aligned_chart_frame(_aligned(), _benchmarks(), years_after=1, lang="zh")
+    words = {
+        "title": "就业率",
+        "subtitle": "",
+        "value_label": "就业率",
+        "unit": "%",
+        "lang": "zh",
+        "empty_message": "-",
+    }
+    few = school_bars(frame, **words)
+    assert [(trace.type, trace.name) for trace in few.data] == [
+        ("bar", QS), ("bar", BS), ("bar", ZL), ("scatter", "全省高职（各校报告）"), ("scatter", "全省高校（各校报告）"),
+    ]  # fmt: skip
+    names = [f"模拟第{i:02d}号职业技术学院" for i in range(MAX_LEGEND_SCHOOLS + 1)]
+    many = pd.DataFrame(
+        {"category": [f"{n}·2022届" for n in names], "series": names, "role": ["本校"] + ["peer"] * (len(names) - 1),
+         "colour": list(school_colours(names).values()), "value": [90.0 + i / 10 for i in range(len(names))],
+         "unit": "%", "year": 2022, "source_table": "表1", "source_line": 1}
+    )  # fmt: skip
+    figure = school_bars(many, **words)
+    assert len(figure.data) == 1 and figure.data[0].showlegend is False
+    assert list(figure.data[0].marker.color) == list(school_colours(names).values())

@@ -37,6 +37,9 @@ from viz.theme import BENCHMARK_GREYS, TEMPLATE_NAME, school_colours
 #: The benchmarks in the order the table lists them (the chosen one is moved first).
 BENCHMARK_ORDER = ("高职", "全省", "本科")
 
+#: Up to this many schools each get a legend entry (one per colour of the palette); more are named on the axis only.
+MAX_LEGEND_SCHOOLS = 11
+
 #: Height of one legend entry below a chart (the legend of a half-width chart lists one per line).
 LEGEND_ROW_PX = 26
 
@@ -145,27 +148,42 @@ def school_bars(
         empty_message: What to say when no school has a figure.
 
     Returns:
-        The figure: a legend entry per school and per benchmark (``全省高职（各校报告）``).
+        The figure: a legend entry per school (up to :data:`MAX_LEGEND_SCHOOLS`; more are one trace,
+        each bar in its school's colour and named on the axis) and per benchmark (``全省高职（各校报告）``).
     """
     if frame.empty:
         return empty_figure(empty_message, title)
     schools = frame[frame["role"].isin(["本校", "peer"])]
     figure = go.Figure()
-    for row in schools.to_dict("records"):
+    bar = {
+        "orientation": "h",
+        "textposition": "auto",
+        "insidetextanchor": "start",
+        "textangle": 0,
+        "textfont": {"size": 15},
+        "insidetextfont": {"color": "#ffffff"},
+        "hovertemplate": f"%{{y}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
+        "cliponaxis": False,
+    }
+    if len(schools) <= MAX_LEGEND_SCHOOLS:  # a bar and a legend entry per school
+        for row in schools.to_dict("records"):
+            figure.add_bar(
+                name=_html(row["series"]),
+                y=[_two_lines(row["category"])],
+                x=[row["value"]],
+                marker_color=row["colour"],
+                text=[format_value(row["value"], unit, with_unit=False)],
+                **bar,
+            )
+    else:  # many schools: one trace, each bar its school's colour and named on the axis (a long legend says no more)
         figure.add_bar(
-            name=_html(row["series"]),
-            y=[_two_lines(row["category"])],
-            x=[row["value"]],
-            orientation="h",
-            marker_color=row["colour"],
-            text=[format_value(row["value"], unit, with_unit=False)],
-            textposition="auto",
-            insidetextanchor="start",
-            textangle=0,
-            textfont={"size": 15},
-            insidetextfont={"color": "#ffffff"},
-            hovertemplate=f"%{{y}}: %{{x:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
-            cliponaxis=False,
+            name=_html(t("school", lang)),
+            y=[_two_lines(c) for c in schools["category"]],
+            x=schools["value"],
+            marker_color=schools["colour"].tolist(),
+            text=[format_value(v, unit, with_unit=False) for v in schools["value"]],
+            showlegend=False,
+            **bar,
         )
     for role in dict.fromkeys(frame.loc[~frame["role"].isin(["本校", "peer"]), "role"]):
         part = frame[frame["role"] == role]
