@@ -155,6 +155,7 @@ def time_pages(
                 at.run()  # the frame and the default page; not timed
                 st.cache_data.clear()
                 frames._section_items.clear()  # built charts are kept too (st.cache_resource)
+                frames._compare_view.clear()
                 components._bullet.clear()
                 started = time.perf_counter()
                 at.switch_page(page).run()

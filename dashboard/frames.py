@@ -14,9 +14,10 @@ import streamlit as st
 from dashboard import store
 from dashboard.state import Filters
 from loaders.contracts.minimums import national_minimums
-from loaders.contracts.registry import checkup_rules
+from loaders.contracts.registry import checkup_rules, sample_sizes
 from metrics import queries
 from viz.catalogue import SECTIONS, first_row, page_charts
+from viz.schools import CompareView, build_compare_view
 from viz.sections import Context, build_context, survey_gaps
 
 
@@ -28,6 +29,57 @@ def comparison(report_id: str, school: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _comparison(data: str, report_id: str, school: str) -> pd.DataFrame:
     return queries.comparison(store, report_id, school)
+
+
+def schools_comparison(
+    indicator_id: str, schools: tuple[str, ...], year: int | None, subject: str
+) -> queries.SchoolComparison:
+    """Several schools on one indicator, aligned, ranked and against their own benchmarks (the 对比 page)."""
+    return _schools_comparison(store.version(), indicator_id, tuple(schools), year, subject)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _schools_comparison(
+    data: str, indicator_id: str, schools: tuple[str, ...], year: int | None, subject: str
+) -> queries.SchoolComparison:
+    sizes = sample_sizes()
+    return queries.compare_schools(store, indicator_id, schools, year=year, subject=subject, sample_sizes=sizes)
+
+
+def aligned_schools(indicator_id: str, schools: tuple[str, ...]) -> pd.DataFrame:
+    """Each school's figure of one indicator from its latest report, aligned (for the peers on domain pages)."""
+    return _aligned_schools(store.version(), indicator_id, tuple(schools))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _aligned_schools(data: str, indicator_id: str, schools: tuple[str, ...]) -> pd.DataFrame:
+    return queries.align(store, indicator_id, schools)
+
+
+def compare_view(
+    indicator_id: str, schools: tuple[str, ...], year: int | None, subject: str, years_after: int | None, f: Filters
+) -> CompareView:
+    """The 对比 page's chart, table, notes and trend (:func:`viz.schools.build_compare_view`), built once per view.
+
+    Kept with ``st.cache_resource`` (shared by every session, not copied; callers must not change it):
+    thirty schools' bars and lines cost more to build than their rows cost to read.
+    """
+    return _compare_view(store.version(), indicator_id, tuple(schools), year, subject, years_after, _view(f))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _compare_view(
+    data: str, indicator_id: str, schools: tuple[str, ...], year: int | None, subject: str, years_after: int | None,
+    f: Filters,
+) -> CompareView:  # fmt: skip
+    result = schools_comparison(indicator_id, schools, year, subject)
+    registry = store.indicators()
+    row = registry[registry["indicator_id"] == indicator_id].iloc[0]
+    return build_compare_view(
+        result.aligned, result.benchmarks, result.trend, name=str(row["name_zh" if f.lang == "zh" else "name_en"]),
+        unit=str(row["unit"]), year=year, years_after=years_after, lang=f.lang, benchmark=f.benchmark,
+        filters=f.describe(),
+    )  # fmt: skip
 
 
 def attainment(plan_id: str, school: str) -> pd.DataFrame:

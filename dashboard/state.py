@@ -2,7 +2,8 @@
 
 A copied link reopens the same view: on a session's first run the query parameters seed the
 widgets; after every run the current selection is written back to the URL. Values that do not
-exist in the store fall back to defaults instead of failing.
+exist in the store fall back to defaults instead of failing; a link without a school opens the
+home school (:func:`loaders.contracts.settings.home_school`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import streamlit as st
 
 from dashboard.places import school_places
 from loaders.contracts.vocabulary import BENCHMARK_CHOICES
+from loaders.read.bundled import home_school
 from metrics.applicability import select_applicable_plans
+from metrics.schools import order_schools
 from viz.i18n import LANGUAGES, benchmark_name, t
 from viz.names import plan_title
 from viz.sections import describe_filters
@@ -91,9 +94,18 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
         horizontal=True,
         key="f_lang",
     )
-    schools = sorted(reports["school"].unique().tolist())
-    _valid("f_school", schools, schools[0])
-    school = st.sidebar.selectbox(t("school", lang), schools, key="f_school")
+    home = home_school()
+    chosen_peers = [str(p) for p in st.session_state.get("f_peers", [])]
+    schools = order_schools(reports["school"].unique().tolist(), home, chosen_peers)
+    # A link without parameters opens the home school (else the first loaded school by name).
+    _valid("f_school", schools, home if home in schools else min(schools))
+    school = st.sidebar.selectbox(
+        t("school", lang),
+        schools,
+        key="f_school",
+        format_func=lambda s: school_label(s, home, chosen_peers, lang),
+        help=t("school_help", lang),
+    )
     years = [str(y) for y in sorted(reports.loc[reports["school"] == school, "report_year"].unique(), reverse=True)]
     _valid("f_year", years, years[0])
     year = int(st.sidebar.selectbox(t("report_year", lang), years, key="f_year"))
@@ -137,6 +149,13 @@ def _plan_filter(plans: pd.DataFrame, school: str, lang: str) -> str:
     _valid("f_plan", plan_ids, plan_ids[0])
     titles = {i: plan_title(i, x, lang) for i, x in zip(applicable["plan_id"], applicable["title"], strict=True)}
     return st.sidebar.selectbox(t("plan", lang), plan_ids, format_func=titles.get, key="f_plan")
+
+
+def school_label(school: str, home: str, peers: list[str], lang: str) -> str:
+    """A school as the sidebar lists it: its name, marked （主校） for the home school and （对比校） for a peer."""
+    if school == home:
+        return school + t("home_mark", lang)
+    return school + t("peer_mark", lang) if school in peers else school
 
 
 def current() -> Filters:

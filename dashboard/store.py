@@ -43,7 +43,13 @@ from loaders.store import queries
 from loaders.store.access import Gate, lock_holder, open_for_reading, open_for_writing, pending_request, prepare
 from loaders.store.guard import Recovery, StoreGuard, header_problem, recover
 from loaders.store.leftovers import remove_leftovers
-from loaders.store.queries import read_acceptances, read_entries, read_held_observations, read_list_rows
+from loaders.store.queries import (
+    read_acceptances,
+    read_entries,
+    read_held_observations,
+    read_indicator_subjects,
+    read_list_rows,
+)
 from loaders.store.schema import StoreOutdatedError
 from loaders.store.writelog import record
 from viz.i18n import both, t
@@ -420,6 +426,11 @@ def _acceptances(data: str, report_id: str | None) -> pd.DataFrame:
     return _consistent(data, read_acceptances, report_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _indicator_subjects(data: str, schools: tuple[str, ...]) -> pd.DataFrame:
+    return _consistent(data, read_indicator_subjects, list(schools))
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _indicators(data: str) -> pd.DataFrame:
     return _consistent(data, queries.read_indicators)
@@ -495,6 +506,11 @@ def acceptances(report_id: str | None = None) -> pd.DataFrame:
 def school_observations(schools: Sequence[str], indicator_id: str | None = None) -> pd.DataFrame:
     """Observations of every report of these schools (optionally one indicator only)."""
     return _read(_school_observations, tuple(schools), indicator_id)
+
+
+def indicator_subjects(schools: Sequence[str]) -> pd.DataFrame:
+    """Which indicators and subjects these schools' reports state (the 对比 page's choices)."""
+    return _read(_indicator_subjects, tuple(schools))
 
 
 def indicators() -> pd.DataFrame:

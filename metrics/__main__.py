@@ -1,6 +1,6 @@
 """Command line for the metrics, for scripting and checking.
 
-    python -m metrics compare --indicator ID [--year Y] [--school S] [--json]
+    python -m metrics compare --indicator ID [--school A --school B …] [--year Y] [--json]
     python -m metrics attainment --plan ID [--school S] [--json]
     python -m metrics audit [--report ID] [--json]
 
@@ -30,7 +30,6 @@ import pandas as pd
 from loaders.contracts.vocabulary import STATUSES
 from metrics import queries
 from metrics.audit import audit_report
-from metrics.compare import compare_to_benchmark, rank_within_peers
 from metrics.errors import MetricsError
 from metrics.observations import OBSERVATION_COLUMNS
 from metrics.targets import compute_attainment
@@ -93,13 +92,24 @@ def _emit(payload: dict, tables: dict[str, pd.DataFrame], as_json: bool) -> None
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from loaders.contracts.registry import sample_sizes
+    from loaders.read.bundled import home_school
+    from metrics.schools import order_schools
+
     with store_reader(args.db) as reader:
-        observations, indicators = reader.observations(), reader.indicators()
-    benchmarks = compare_to_benchmark(
-        observations, indicators, indicator_id=args.indicator, year=args.year, school=args.school
-    )
-    peers = rank_within_peers(observations, indicators, indicator_id=args.indicator, year=args.year)
-    _emit({"indicator_id": args.indicator, "year": args.year}, {"benchmarks": benchmarks, "peers": peers}, args.json)
+        loaded = set(reader.reports()["school"].dropna())
+        unknown = [s for s in args.school or [] if s not in loaded]
+        if unknown:
+            raise MetricsError(
+                f"没有学校“{'、'.join(unknown)}”的报告；已载入：{'、'.join(sorted(loaded)) or '（无）'}。"
+                "请用 --school 给出已载入的学校名称。",
+                f"schools: no report of {', '.join(unknown)}; loaded: {', '.join(sorted(loaded))}. "
+                "Give loaded school names with --school.",
+            )
+        schools = args.school or order_schools(loaded, home_school())
+        result = queries.compare_schools(reader, args.indicator, schools, year=args.year, sample_sizes=sample_sizes())
+    tables = {"aligned": result.aligned, "benchmarks": result.benchmarks, "trend": result.trend}
+    _emit({"indicator_id": args.indicator, "year": args.year, "schools": schools}, tables, args.json)
     return 0
 
 
@@ -170,10 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--db", type=Path, default=None, help="DuckDB file (default data/quality.duckdb)")
         command.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
-    compare = sub.add_parser("compare", help="school vs benchmark series and peer schools")
+    compare = sub.add_parser("compare", help="schools side by side on one indicator, as the 对比 page shows them")
     compare.add_argument("--indicator", required=True, help="indicator_id from data/indicators.csv")
-    compare.add_argument("--year", type=int, default=None, help="year (cohort year for graduate-survey figures)")
-    compare.add_argument("--school", default=None)
+    compare.add_argument(
+        "--year", type=int, default=None, help="the reports' data year (default: each school's latest report)"
+    )
+    compare.add_argument(
+        "--school", action="append", default=None, help="a school to compare (repeat; default: every loaded school)"
+    )
     add_common(compare)
     compare.set_defaults(func=_compare)
 

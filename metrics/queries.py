@@ -9,15 +9,19 @@ on their connection; both get the same numbers by construction. Nothing here ope
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pandas as pd
 
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from metrics.audit import audit_report
 from metrics.compare import compare_to_benchmark
 from metrics.derive import with_derived
 from metrics.minimums import school_minimums
+from metrics.observations import ROW_REQUIRED
+from metrics.schools import align_schools, compare_schools_to_benchmarks, trace_schools
 from metrics.targets import compute_attainment
 
 
@@ -38,6 +42,71 @@ class Reader(Protocol):
 def comparison(reader: Reader, report_id: str, school: str) -> pd.DataFrame:
     """School vs 全省 / 本科 / 高职 for every indicator of one report (:func:`compare_to_benchmark`)."""
     return compare_to_benchmark(reader.observations(report_id), reader.indicators(), school=school)
+
+
+@dataclass(frozen=True)
+class SchoolComparison:
+    """Several schools on one indicator (see :mod:`metrics.schools`).
+
+    Attributes:
+        aligned: :func:`metrics.schools.align_schools` rows: a figure per school and years after
+            graduation, with rank and status.
+        benchmarks: :func:`metrics.schools.compare_schools_to_benchmarks` rows: each figure against
+            its own report's benchmarks, with the gap's significance.
+        trend: :func:`metrics.schools.trace_schools` rows: each school's editions joined into series.
+    """
+
+    aligned: pd.DataFrame
+    benchmarks: pd.DataFrame
+    trend: pd.DataFrame
+
+
+def compare_schools(
+    reader: Reader,
+    indicator_id: str,
+    schools: Sequence[str],
+    *,
+    year: int | None = None,
+    subject: str = SCHOOL_SUBJECT,
+    sample_sizes: Mapping[str, str] | None = None,
+) -> SchoolComparison:
+    """Several schools side by side on one indicator: the 对比 page and ``python -m metrics compare``.
+
+    Args:
+        reader: The store's reads.
+        indicator_id: The indicator.
+        schools: The schools in display order (the one the view is about first).
+        year: Compare each school's report of this data year; None: each one's latest.
+        subject: The row holding each school's own figure.
+        sample_sizes: Survey rate → its sample-size indicator (``loaders.contracts.registry.sample_sizes()``).
+    """
+    observations = reader.school_observations(list(schools), indicator_id)
+    if sample_sizes and indicator_id in sample_sizes:
+        respondents = reader.school_observations(list(schools), sample_sizes[indicator_id])
+        observations = pd.concat([observations, respondents], ignore_index=True)
+    observations = observations[ROW_REQUIRED]  # not the line's text and names: every step copies less
+    indicators = reader.indicators()
+    aligned = align_schools(
+        observations, indicators, reader.reports(), indicator_id=indicator_id, schools=schools, year=year,
+        subject=subject,
+    )  # fmt: skip
+    benchmarks = compare_schools_to_benchmarks(
+        aligned, observations, indicators, sample_sizes=sample_sizes, subject=subject
+    )
+    trend = trace_schools(observations, indicators, indicator_id=indicator_id, schools=schools, subject=subject)
+    return SchoolComparison(aligned, benchmarks, trend)
+
+
+def align(
+    reader: Reader, indicator_id: str, schools: Sequence[str], *, year: int | None = None, subject: str = SCHOOL_SUBJECT
+) -> pd.DataFrame:
+    """Only the aligned figures of several schools (:func:`metrics.schools.align_schools`), without
+    benchmarks or trend: what a domain page needs to overlay the peers on its charts."""
+    observations = reader.school_observations(list(schools), indicator_id)[ROW_REQUIRED]
+    return align_schools(
+        observations, reader.indicators(), reader.reports(), indicator_id=indicator_id, schools=schools, year=year,
+        subject=subject,
+    )  # fmt: skip
 
 
 def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:

@@ -1,30 +1,31 @@
-"""对比 Compare: several schools and/or years side by side for any indicator; trends where years exist."""
+"""对比 Compare: the school and its peers side by side on one indicator, aligned by what is comparable;
+each school against its own benchmarks; each school's editions as a trend."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import chart, indicator_name, indicator_unit, show_error
+from dashboard.components import chart, show_error
 from dashboard.downloads import download_row
 from dashboard.state import current
-from metrics.compare import rank_within_peers
 from metrics.errors import MetricsError
-from metrics.trends import build_series
-from viz.charts import benchmark_bars, trend_lines
 from viz.exports import Provenance
-from viz.frames import SERIES_NAMES, benchmark_matrix, comparison_series, has_trend, series_name
+from viz.frames import SERIES_NAMES, benchmark_matrix, series_name, years_after_name
 from viz.i18n import t
 from viz.names import subject_name
 from viz.sections import report_label
+
+LATEST = "latest"
 
 f = current()
 lang = f.lang
 st.title(t("compare_title", lang))
 registry = store.indicators()
-schools = [f.school, *f.peers]
-available = store.school_observations(schools)
-present = set(available["indicator_id"])
+schools = (f.school, *f.peers)
+choices = store.indicator_subjects(schools)
+present = set(choices["indicator_id"])
 indicator_ids = [i for i in registry["indicator_id"] if i in present]
 names = dict(zip(registry["indicator_id"], registry["name_zh" if lang == "zh" else "name_en"], strict=True))
 left, middle, right = st.columns(3)
@@ -35,7 +36,7 @@ indicator_id = left.selectbox(
     format_func=lambda i: names.get(i, i),
     key="cmp_indicator",
 )
-subjects = list(dict.fromkeys(available.loc[available["indicator_id"] == indicator_id, "subject"]))
+subjects = choices.loc[choices["indicator_id"] == indicator_id, "subject"].tolist()
 default_subject = subjects.index("本校") if "本校" in subjects else 0
 
 
@@ -47,37 +48,63 @@ def subject_label(subject: str) -> str:
 subject = middle.selectbox(
     t("pick_subject", lang), subjects, index=default_subject, key="cmp_subject", format_func=subject_label
 )
-with_benchmarks = right.toggle(t("with_benchmarks", lang), value=True, disabled=subject != "本校")
+reports = store.reports()
+years = [str(y) for y in sorted(set(reports.loc[reports["school"].isin(schools), "report_year"]), reverse=True)]
+if st.session_state.get("cmp_year") not in [LATEST, *years]:
+    st.session_state["cmp_year"] = LATEST
+choice = right.selectbox(
+    t("cmp_pick_year", lang),
+    [LATEST, *years],
+    key="cmp_year",
+    format_func=lambda y: t("cmp_latest", lang) if y == LATEST else t("cmp_year_option", lang, year=y),
+)
+year = None if choice == LATEST else int(choice)
 
 try:
-    series = build_series(available, registry, indicator_id=indicator_id)
+    aligned = frames.schools_comparison(indicator_id, schools, year, subject).aligned
+    groups = list(dict.fromkeys(None if pd.isna(a) else int(a) for a in aligned["years_after"]))
+    years_after = groups[0] if groups else None
+    if len(groups) > 1:
+        years_after = st.radio(
+            t("pick_years_after", lang),
+            groups,
+            format_func=lambda a: years_after_name(a, lang),
+            horizontal=True,
+            key="cmp_after",
+        )
+    view = frames.compare_view(indicator_id, schools, year, subject, years_after, f)
 except MetricsError as exc:
     show_error(exc, lang)
-frame = comparison_series(series, schools, subject, with_benchmarks and subject == "本校", lang)
-name = indicator_name(registry, indicator_id, lang)
-unit = indicator_unit(registry, indicator_id)
-provenance = Provenance(
-    "、".join(schools) if lang == "zh" else ", ".join(schools),
-    tuple(frame["source_table"].astype(str)) if not frame.empty else (),
-    f.describe(),
-    frame,
-)
-if has_trend(frame):
-    figure = trend_lines(
-        frame, title=name, subtitle=subject_label(subject), value_label=name, unit=unit, x_label=t("year", lang),
-        empty_message=t("no_data", lang), lang=lang,
-    )  # fmt: skip
-else:
-    figure = benchmark_bars(
-        frame, title=name, subtitle=subject_label(subject), value_label=name, unit=unit, series="bar_series",
-        empty_message=t("no_data", lang), lang=lang,
-    )  # fmt: skip
-chart(figure, provenance, data=frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
+for note in view.notes:
+    st.info(note, icon=":material/info:")
 
-st.header(t("peer_ranking", lang))
+name = names.get(indicator_id, indicator_id)
+chart_column, table_column = st.columns([3, 2])
+with chart_column:
+    chart(view.figure, view.provenance, data=view.frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
+with table_column:
+    st.subheader(t("cmp_table", lang))
+    numbers = view.table.select_dtypes("number").columns
+    st.dataframe(
+        view.table,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in numbers},
+    )
+    download_row(view.table, view.provenance, name=f"{name}_{t('cmp_table', lang)}", lang=lang, key="compare_table")
+
+st.header(t("cmp_trend", lang))
+if view.trend_figure is None:
+    st.info(t("cmp_trend_none", lang), icon=":material/timeline:")
+else:
+    chart(
+        view.trend_figure, view.trend_provenance, data=view.trend, name=f"{name}_{t('cmp_trend', lang)}", lang=lang,
+        key="compare_trend",
+    )  # fmt: skip
+
 if not f.peers:
-    others = set(store.reports()["school"]) - {f.school}
-    st.info(t("no_peers" if others else "one_school", lang), icon=":material/group_add:")
+    others = set(reports["school"]) - {f.school}
+    st.info(t("cmp_add_peers" if others else "one_school", lang), icon=":material/group_add:")
     if not others:
         st.page_link(
             "pages/data.py",
@@ -104,22 +131,3 @@ if not f.peers:
         lang=lang,
         key="matrix",
     )
-else:
-    try:
-        ranking = rank_within_peers(available, registry, indicator_id=indicator_id, subject=subject, schools=schools)
-    except MetricsError as exc:
-        show_error(exc, lang)
-    shown = ranking[["school", "year", "years_after", "value", "rank", "n_schools", "percentile", "group_median"]]
-    shown = shown.rename(
-        columns={
-            "school": t("school", lang),
-            "year": t("year", lang),
-            "years_after": t("pick_years_after", lang),
-            "value": t("value", lang),
-            "rank": t("rank", lang),
-            "percentile": t("percentile", lang),
-            "group_median": t("group_median", lang),
-        }
-    )
-    st.dataframe(shown, hide_index=True, width="stretch")
-    download_row(shown, provenance, name=f"{name}_ranking", lang=lang, key="ranking")

@@ -258,13 +258,18 @@ def test_cli_compare_json(store_path, capsys: pytest.CaptureFixture[str]) -> Non
 
     from metrics.__main__ import main
 
-    assert main(["compare", "--indicator", "monthly_income", "--year", "2019", "--db", str(store_path), "--json"]) == 0
+    assert main(["compare", "--indicator", "monthly_income", "--year", "2020", "--db", str(store_path), "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert [(r["benchmark"], r["value"], r["benchmark_value"]) for r in document["benchmarks"]] == [
-        ("全省", 6378.9, 5165.77),
-        ("本科", 6378.9, 5419.74),
-        ("高职", 6378.9, 4885.36),
+    one_year = [r for r in document["benchmarks"] if r["years_after"] == 1]
+    assert [(r["benchmark"], r["year"], r["value"], r["benchmark_value"]) for r in one_year] == [
+        ("全省", 2019, 6378.9, 5165.77),
+        ("本科", 2019, 6378.9, 5419.74),
+        ("高职", 2019, 6378.9, 4885.36),
     ]
-    assert [(r["school"], r["rank"], r["n_schools"]) for r in document["peers"]] == [("温州职业技术学院", 1, 1)]
+    # one school: no rank ("1st of 1" says nothing), and the status says why
+    assert [(r["school"], r["years_after"], r["rank"], r["n_schools"], r["status"]) for r in document["aligned"]] == [
+        ("温州职业技术学院", 1, None, 1, "too_few"),
+        ("温州职业技术学院", 3, None, 1, "too_few"),
+    ]
     assert main(["compare", "--indicator", "no_such_id", "--db", str(store_path)]) == 2
     assert "no_such_id" in capsys.readouterr().err

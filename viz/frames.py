@@ -403,66 +403,6 @@ def benchmark_matrix(
     return pd.DataFrame(out, columns=columns)
 
 
-def comparison_series(
-    series: pd.DataFrame, schools: list[str], subject: str, with_benchmarks: bool, lang: str
-) -> pd.DataFrame:
-    """Series of :func:`metrics.trends.build_series` for the compare chart.
-
-    One series per school for ``subject`` and, when asked, one per provincial benchmark (of the
-    first school's reports). One-year-after and three-years-after figures stay separate series:
-    ``series`` names say which, and ``category`` names the cohort for a bar chart.
-
-    Args:
-        series: Output of ``build_series`` for one indicator.
-        schools: The school first, then its peers.
-        subject: The subject compared (``本校`` for school-level figures).
-        with_benchmarks: Add the 全省/本科/高职 series.
-        lang: ``zh`` or ``en``.
-
-    Returns:
-        Columns ``year, category, series, bar_series, role, value, unit, source_table, source_line``.
-    """
-    columns = ["year", "category", "series", "bar_series", "role", "value", "unit", "source_table", "source_line"]
-    if series.empty:
-        return pd.DataFrame(columns=columns)
-    wanted = series["school"].isin(schools) & (series["subject"] == subject)
-    if with_benchmarks:
-        wanted |= (series["school"] == schools[0]) & series["subject"].isin(["全省", "本科", "高职"])
-    rows = series[wanted].copy()
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    several_after = rows["years_after"].nunique(dropna=True) > 1
-    rows["bar_series"] = [r.school if r.subject == subject else series_name(r.subject, lang) for r in rows.itertuples()]
-    rows["series"] = [
-        base
-        + (
-            (
-                f"（{years_after_name(r.years_after, lang)}）"
-                if lang == "zh"
-                else f" ({years_after_name(r.years_after, lang)})"
-            )
-            if several_after and pd.notna(r.years_after)
-            else ""
-        )
-        for base, r in zip(rows["bar_series"], rows.itertuples(), strict=True)
-    ]
-    rows["category"] = [
-        cohort_label(r.year, r.years_after, lang) if pd.notna(r.years_after) else str(r.year) for r in rows.itertuples()
-    ]
-    rows["role"] = [
-        ("本校" if r.school == schools[0] else r.school) if r.subject == subject else r.subject
-        for r in rows.itertuples()
-    ]
-    rank = {"本校": 0, "高职": 2, "全省": 3, "本科": 4}
-    rows["_rank"] = rows["role"].map(lambda role: rank.get(role, 1))
-    return rows.sort_values(["_rank", "series", "year"])[columns].reset_index(drop=True)
-
-
-def has_trend(frame: pd.DataFrame) -> bool:
-    """Whether any one series of a :func:`comparison_series` frame has two or more years."""
-    return not frame.empty and int(frame.groupby("series")["year"].nunique().max()) >= 2
-
-
 def plan_tables(plan: pd.Series) -> tuple[str, ...]:
     """The tables a plan's targets come from, as provenance names them (``("附件2",)``), from the plan spec."""
     table = plan.get("source_table")

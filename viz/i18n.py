@@ -198,16 +198,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Before confirming, check what was read: nothing is written for what is missing or partly read.",
     },
     # compare
-    "compare_title": {"zh": "对比：学校、年份与基准", "en": "Compare schools, years and benchmarks"},
+    "compare_title": {"zh": "对比：多校、历年与基准", "en": "Compare schools, editions and benchmarks"},
     "pick_indicator": {"zh": "指标", "en": "Indicator"},
     "pick_subject": {"zh": "对象", "en": "Subject"},
     "pick_years_after": {"zh": "毕业后年数", "en": "Years after graduation"},
-    "with_benchmarks": {"zh": "同时显示全省基准", "en": "Show the provincial benchmarks"},
-    "peer_ranking": {"zh": "同组学校排名", "en": "Ranking within the peer group"},
-    "no_peers": {
-        "zh": "在左侧“对比学校”中选择其他已载入的学校，即可在此并列排名。",
-        "en": "Choose other loaded schools under “Peer schools” in the sidebar to rank them here.",
-    },
     "one_school": {
         "zh": "目前只载入了一所学校，暂无同组排名。要加入其他学校，请到“数据 → 载入新数据”上传其质量年报"
         "（文本、PDF、Excel 模板或 CSV）；载入后左侧会出现“对比学校”。",
@@ -219,7 +213,59 @@ TEXT: dict[str, dict[str, str]] = {
     "against_every_benchmark": {"zh": "本校与各基准", "en": "The school against every benchmark"},
     "rank": {"zh": "排名", "en": "Rank"},
     "percentile": {"zh": "百分位", "en": "Percentile"},
-    "group_median": {"zh": "组中位数", "en": "Group median"},
+    "cmp_pick_year": {"zh": "比较哪份报告", "en": "Reports compared"},
+    "cmp_latest": {"zh": "各校最新报告", "en": "Each school's latest report"},
+    "cmp_year_option": {"zh": "{year} 年度报告", "en": "Reports of {year}"},
+    "cmp_latest_reports": {"zh": "各校最新报告", "en": "each school's latest report"},
+    "cmp_reports_of": {"zh": "{year} 年度报告", "en": "reports of {year}"},
+    "cmp_benchmark_of_each": {"zh": "{benchmark}（各校报告）", "en": "{benchmark} (each school's report)"},
+    "cmp_cohorts_differ": {
+        "zh": "各校届别不同（{cohorts}）：比较的是{after}这一相同时点，不是同一届毕业生。",
+        "en": "The cohorts differ ({cohorts}): they are compared at the same point ({after}), not as one class.",
+    },
+    "cmp_years_differ": {
+        "zh": "各校数据年度不同（{years}）：每校取其所选报告的数据年度。",
+        "en": "The data years differ ({years}): each school's figure is of its chosen report's data year.",
+    },
+    "cmp_rank_words": {"zh": "第 {rank} 名（共 {n} 所学校）", "en": "{rank} of {n} schools"},
+    "cmp_not_ranked": {
+        "zh": "不排名：只有 {n} 所学校有此数据，至少 {min} 所才排名",
+        "en": "not ranked: {n} school(s) with this figure, a rank needs {min}",
+    },
+    "cmp_no_value": {"zh": "所选报告未载明此数据", "en": "not stated in the chosen report"},
+    "cmp_no_report": {"zh": "未载入该年度报告", "en": "no report of that year loaded"},
+    "cmp_cohort_or_year": {"zh": "届别/年度", "en": "Cohort / year"},
+    "cmp_cohort": {"zh": "{year}届", "en": "class of {year}"},
+    "cmp_n_schools": {"zh": "{n} 所学校", "en": "{n} schools"},
+    "cmp_data_year": {"zh": "{year}年", "en": "{year}"},
+    "cmp_gap_to": {"zh": "与{benchmark}差距", "en": "Gap to {benchmark}"},
+    "cmp_significance_of": {"zh": "显著性（{benchmark}）", "en": "Significance ({benchmark})"},
+    "cmp_table": {"zh": "数值、差距与排名", "en": "Values, gaps and rank"},
+    "cmp_trend": {
+        "zh": "历年趋势：各校多份报告连成一线",
+        "en": "Trend across editions: each school's reports as one line",
+    },
+    "cmp_trend_none": {
+        "zh": "所选学校都没有两个年份以上的此项数据，无法画趋势；载入同一学校其他年度的报告后即可显示。",
+        "en": "No chosen school has this figure for two or more years; load another year's report of a school"
+        " to see a trend.",
+    },
+    "cmp_cohort_axis": {"zh": "届别（{after}）", "en": "Cohort ({after})"},
+    "cmp_add_peers": {
+        "zh": "在左侧“对比学校”中选择其他已载入的学校，即可在此并列比较。",
+        "en": "Choose other loaded schools under “Peer schools” in the sidebar to compare them here.",
+    },
+    "sig_not_assessed": {"zh": "不适用（非调查比率）", "en": "n/a (not a survey rate)"},
+    "home_mark": {"zh": "（主校）", "en": " (home)"},
+    "peer_mark": {"zh": "（对比校）", "en": " (peer)"},
+    "overlay_peers": {
+        "zh": "叠加对比学校（各取最新报告，按毕业后年数对齐）",
+        "en": "Overlay the peer schools (each one's latest report, aligned by years after graduation)",
+    },
+    "school_help": {
+        "zh": "主校在前，其次是对比学校，再次是其他学校；可输入校名查找。",
+        "en": "Home school first, then the peers, then the others; type to find a school.",
+    },
     # targets
     "targets_title": {"zh": "规划对标：目标达成情况", "en": "Plan targets: attainment"},
     "status_filter": {"zh": "按状态筛选", "en": "Filter by status"},

@@ -33,6 +33,22 @@ SERIES_COLOURS = {
     SCHOOL_SUBJECT: SCHOOL_COLOUR,
     **dict(zip(BENCHMARK_CHOICES, BENCHMARK_GREYS, strict=True)),
 }
+#: The schools of a comparison after the first (the school the view is about, in the school blue):
+#: a categorical palette that never uses the school blue, a benchmark grey or the target red, so a
+#: peer is never read as 本校, 全省高职 or a target. More schools than colours repeat the palette
+#: (each school is also named on its own bar and line).
+PEER_COLOURS = (
+    "#e08a1e",  # orange
+    "#2e8b57",  # green
+    "#8e44ad",  # purple
+    "#c2185b",  # magenta
+    "#00897b",  # teal
+    "#8d5524",  # brown
+    "#9e9d24",  # olive
+    "#f06292",  # pink
+    "#0097a7",  # cyan
+    "#c99a06",  # gold
+)
 #: Sequence for series without a fixed role (channels, cohorts, years).
 QUALITATIVE = ["#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50"]
 
@@ -90,3 +106,11 @@ pio.templates[TEMPLATE_NAME] = _template()
 def series_colour(name: str, position: int = 0) -> str:
     """The colour of a series: fixed for 本校 and the benchmarks, else from the qualitative sequence."""
     return SERIES_COLOURS.get(name, QUALITATIVE[position % len(QUALITATIVE)])
+
+
+def school_colours(schools: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Each school of a comparison its colour: the first the school blue, the others :data:`PEER_COLOURS` in turn."""
+    return {
+        school: SCHOOL_COLOUR if position == 0 else PEER_COLOURS[(position - 1) % len(PEER_COLOURS)]
+        for position, school in enumerate(dict.fromkeys(schools))
+    }

@@ -21,7 +21,7 @@ class Setting:
     """
 
     name: str
-    default: float | int | bool
+    default: float | int | bool | str
     help: str
 
     @property
@@ -113,6 +113,12 @@ SETTINGS: tuple[Setting, ...] = (
         "in for the total).",
     ),
     Setting(
+        "home_school",
+        "",
+        "The deployment's own college: a link without parameters opens it, and lists offer it first. Empty: the "
+        "school of the bundled report in data/reports (温州职业技术学院 as shipped).",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",
@@ -123,7 +129,7 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 _TRUE = {"1", "true", "yes", "on"}
 
 
-def setting(name: str) -> float | int | bool:
+def setting(name: str) -> float | int | bool | str:
     """The value of a setting: its ``QUALITY_<NAME>`` environment variable, else its default.
 
     Args:
@@ -141,6 +147,8 @@ def setting(name: str) -> float | int | bool:
         return spec.default
     if isinstance(spec.default, bool):
         return raw.strip().lower() in _TRUE
+    if isinstance(spec.default, str):
+        return raw.strip()
     try:
         value = float(raw)
     except ValueError:

@@ -99,6 +99,28 @@ def read_observations(
     return con.execute(sql, params).df()
 
 
+def read_indicator_subjects(con: duckdb.DuckDBPyConnection, schools: Sequence[str]) -> pd.DataFrame:
+    """Which indicators, and of which subjects (本校, 合计, a channel …), these schools' reports state.
+
+    Args:
+        con: A connection (or cursor).
+        schools: The schools.
+
+    Returns:
+        Columns ``indicator_id, subject``, each pair once, in the order the reports first state them.
+    """
+    keys = report_keys(con, "list_contains(?, school)", [list(schools)])
+    if keys:
+        where, params = "o.report_key BETWEEN ? AND ? AND list_contains(?, o.report_key)", [min(keys), max(keys), keys]
+    else:
+        where, params = "list_contains(?, r.school)", [list(schools)]
+    sql = (
+        "SELECT o.indicator_id, o.subject FROM observations o JOIN reports r USING (report_id)"
+        f" WHERE {where} GROUP BY o.indicator_id, o.subject ORDER BY min(o.source_line), o.indicator_id, o.subject"
+    )
+    return con.execute(sql, params).df()
+
+
 def report_keys(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> list[int]:
     """The ``report_key`` s of the reports matching ``where``; empty when none (or a report has none yet)."""
     rows = con.execute(f"SELECT report_key FROM reports WHERE {where}", params).fetchall()
@@ -243,6 +265,10 @@ class StoreReader:
     def indicators(self) -> pd.DataFrame:
         """The indicator registry."""
         return read_indicators(self.con)
+
+    def indicator_subjects(self, schools: Sequence[str]) -> pd.DataFrame:
+        """Which indicators and subjects these schools' reports state."""
+        return read_indicator_subjects(self.con, schools)
 
     def plans(self) -> pd.DataFrame:
         """The loaded plans."""
