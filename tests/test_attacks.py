@@ -380,7 +380,7 @@ def test_invisible_characters_do_not_make_a_second_school(built_db: Path, tmp_pa
     assert served_content().keys() == {BUNDLED_ID, "温州职业技术学院-2021", "温州职业技术学院-2022"}
     viewer = app_test(built_db, monkeypatch, tmp_path)
     viewer.run()
-    assert viewer.selectbox(key="f_school").options == ["温州职业技术学院"]  # one school, three years
+    assert viewer.selectbox(key="f_school").options == ["温州职业技术学院（主校）"]  # one school (the home school), three years
     assert viewer.selectbox(key="f_year").options == ["2022", "2021", "2020"]
 
 

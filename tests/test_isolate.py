@@ -92,7 +92,7 @@ def test_the_child_imports_neither_the_app_nor_streamlit_whatever_the_parents_ma
         child.kill()
         child.wait()
     assert [m for m in probe["modules"] if m.split(".")[0] in FORBIDDEN_MODULES] == []
-    assert probe["main"] == str(ROOT / "loaders" / "read" / "isolate.py")
+    assert probe["main"] == str(ROOT / "loaders" / "store" / "isolate.py")
     assert probe["rlimit_as"] == probe["cap"] > 0  # the memory limit is set
     assert probe["cwd"] == str(ROOT)
 
