@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import gate
 from loaders.settings import setting
 
 #: The clock lockouts are measured with (tests replace it).
@@ -101,6 +102,7 @@ def unlock(given: str) -> Attempt:
     if expected is not None and check_password(given, expected):
         st.session_state["_planner"] = True
         st.session_state["_pw_failures"] = 0
+        gate.admit()  # the upload route now takes this session's files (dashboard.gate)
         _log("unlocked", "")
         return Attempt(True)
     now = _clock()

@@ -35,8 +35,12 @@ def preview_table(observations: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> None:
-    """The preview of a parsed upload and its confirm button (see the module docstring)."""
+def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> bool:
+    """The preview of a parsed upload and its confirm button (see the module docstring).
+
+    Returns:
+        Whether the upload was written (or found unchanged) in this run.
+    """
     st.subheader(t("preview", lang))
     existing = reports[reports["report_id"] == result.report_id]
     if not existing.empty and (existing["n_observations"].iloc[0] > 0):
@@ -71,3 +75,5 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> Non
                     n=outcome.n_observations,
                 )
             )
+        return True
+    return False

@@ -101,6 +101,29 @@ SETTINGS: tuple[Setting, ...] = (
         "in for the total).",
     ),
     Setting(
+        "upload_files_session",
+        2,
+        "Files one planner's browser session may hold on the server's upload route at once (Streamlit's "
+        "/_stcore/upload_file; see dashboard.gate): one more is refused until one is loaded, refused or removed.",
+    ),
+    Setting(
+        "upload_mb_session",
+        40.0,
+        "Megabytes one planner's browser session may hold on the upload route at once.",
+    ),
+    Setting(
+        "upload_mb_total",
+        80.0,
+        "Megabytes all sessions together may hold on the upload route at once (arriving and kept).",
+    ),
+    Setting(
+        "script_check_interval_s",
+        300.0,
+        "Seconds between two runs of the app through Streamlit's script health check "
+        "(/_stcore/script-health-check, which dashboard.warmup asks for once at start); it answers only "
+        "callers on this machine, and a second call within this time is refused (429) without running the app.",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",

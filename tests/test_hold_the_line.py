@@ -66,3 +66,237 @@ def test_bare_urls_www_and_e_mail_from_a_file_are_no_links_in_markdown(text: str
     shown = plain(text)
     assert autolinks(shown) == []
     assert unescaped(shown) == text
+
+
+# 1. Uploads only where a planner is ------------------------------------------------------------
+
+
+def _asgi(gate, method: str, path: str, *, length: int | None = 1000, client: str = "127.0.0.1") -> tuple[int, list]:
+    """One request through ``gate`` to a stand-in for Streamlit that answers 204; (status, calls seen)."""
+    import asyncio
+
+    seen: list = []
+
+    async def streamlit_app(scope, receive, send) -> None:
+        seen.append((scope["method"], scope["path"]))
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    gate.app = streamlit_app
+    headers = [] if length is None else [(b"content-length", str(length).encode())]
+    scope = {"type": "http", "method": method, "path": path, "headers": headers, "client": (client, 5000)}
+    sent: list = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message) -> None:
+        sent.append(message)
+
+    asyncio.run(gate(scope, receive, send))
+    return sent[0]["status"], seen
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    from dashboard.gate import UploadBudget, UploadGate
+
+    monkeypatch.setenv("QUALITY_UPLOAD_FILES_SESSION", "2")
+    monkeypatch.setenv("QUALITY_UPLOAD_MB_SESSION", "30")
+    monkeypatch.setenv("QUALITY_UPLOAD_MB_TOTAL", "50")
+    return UploadGate(None, UploadBudget())
+
+
+MB = 1024 * 1024
+
+
+def test_an_anonymous_session_cannot_put_a_file_on_the_upload_route(gate) -> None:
+    for n in range(30):  # the attack: thirty 20 MB PUTs to its own session
+        status, seen = _asgi(gate, "PUT", f"/_stcore/upload_file/viewer/f{n}", length=20 * MB)
+        assert status == 403 and seen == []  # Streamlit never sees the body
+    assert gate.budget.held() == (0, 0)
+
+
+def test_a_planner_session_uploads_within_its_count_and_byte_budget(gate) -> None:
+    gate.budget.admit("planner")
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/planner/a", length=15 * MB)[0] == 204
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/planner/a", length=15 * MB)[0] == 204  # the same file again
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/planner/b", length=16 * MB)[0] == 429  # 31 MB > 30 MB
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/planner/b", length=10 * MB)[0] == 204
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/planner/c", length=1)[0] == 429  # a third file
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/planner/c", length=None)[0] == 411  # no length: refused
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/planner/d", length=25 * MB)[0] == 413  # over the file limit
+    assert gate.budget.held("planner") == (2, 25 * MB)
+    assert _asgi(gate, "DELETE", "/_stcore/upload_file/planner/a")[0] == 204  # the browser removes one: freed
+    assert gate.budget.held("planner") == (1, 10 * MB)
+    gate.budget.release("planner", "b")  # the page used it (dashboard.gate.release_upload)
+    assert gate.budget.held() == (0, 0)
+
+
+def test_all_planner_sessions_together_stay_within_the_overall_budget(gate) -> None:
+    for session in ("p1", "p2", "p3"):
+        gate.budget.admit(session)
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/p1/a", length=20 * MB)[0] == 204
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/p2/a", length=20 * MB)[0] == 204
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/p3/a", length=20 * MB)[0] == 429  # 60 MB > 50 MB
+    gate.budget.dismiss("p1")  # its session ended
+    assert _asgi(gate, "PUT", "/_stcore/upload_file/p3/a", length=20 * MB)[0] == 204
+
+
+def test_a_refused_or_failed_put_holds_nothing(gate) -> None:
+    import asyncio
+
+    gate.budget.admit("planner")
+
+    async def failing(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 400, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def send(message) -> None:
+        pass
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    gate.app = failing
+    scope = {
+        "type": "http",
+        "method": "PUT",
+        "path": "/_stcore/upload_file/planner/a",
+        "headers": [(b"content-length", b"99")],
+    }
+    asyncio.run(gate(scope, receive, send))
+    assert gate.budget.held() == (0, 0)
+
+
+def test_the_script_check_runs_the_app_once_in_a_while_and_only_for_this_machine(gate) -> None:
+    clock = [1000.0]
+    gate.budget.clock = lambda: clock[0]
+    assert _asgi(gate, "GET", "/_stcore/script-health-check", client="203.0.113.9")[0] == 403
+    status, seen = _asgi(gate, "GET", "/_stcore/script-health-check")
+    assert status == 204 and seen  # the warm-up's run
+    for _ in range(12):  # hammering it runs nothing
+        assert _asgi(gate, "GET", "/_stcore/script-health-check") == (429, [])
+    clock[0] += 301
+    assert _asgi(gate, "GET", "/_stcore/script-health-check")[0] == 204
+    assert _asgi(gate, "GET", "/_stcore/health", client="203.0.113.9")[0] == 204  # other routes pass
+
+
+def _port() -> int:
+    import socket
+
+    for port in range(8651, 8660):  # this project's ports for test servers
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip("no free port in 8651–8659")
+
+
+def _put(url: str, session_id: str, file_id: str, size: int, cookies: dict[str, str]) -> int:
+    """PUT ``size`` random bytes as Streamlit's uploader does; the HTTP status."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    boundary = "hold-the-line"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + os.urandom(size)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    xsrf = cookies.get("_streamlit_xsrf", "")
+    request = urllib.request.Request(
+        f"{url}/_stcore/upload_file/{session_id}/{file_id}",
+        data=body,
+        method="PUT",
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "X-Xsrftoken": xsrf,
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.browser
+def test_the_served_app_takes_uploads_only_from_an_unlocked_planner(tmp_path) -> None:
+    import os
+    import time
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench.server import CHROMIUM, LAUNCH_ARGS, resident_mb, serving
+    from loaders.paths import ROOT
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    port = _port()
+    env = {
+        **os.environ,
+        "QUALITY_DB": str(tmp_path / "q.duckdb"),
+        "QUALITY_UPLOADS": str(tmp_path / "uploads"),
+        "PLANNER_PASSWORD": "a long passphrase",
+        "PORT": str(port),
+    }
+    command = ["bash", str(ROOT / "manage.sh"), "start"]
+    with serving(command, env, port, timeout_s=180, capture=True) as (url, pid), sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        sessions: list[str] = []
+
+        def frames(ws) -> None:
+            def received(payload) -> None:
+                if isinstance(payload, bytes | bytearray):
+                    message = ForwardMsg.FromString(bytes(payload))
+                    if message.HasField("new_session") and message.new_session.initialize.session_id:
+                        sessions.append(message.new_session.initialize.session_id)
+
+            ws.on("framereceived", received)
+
+        page.on("websocket", frames)
+        page.goto(f"{url}/data?tab=upload")
+        page.wait_for_selector("input[type='password']", timeout=60_000)
+        assert sessions
+        session_id = sessions[-1]
+        cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+        before = resident_mb(pid)
+        # The attack: thirty 20 MB PUTs to the viewer's own session, no password given.
+        statuses = {_put(url, session_id, f"f{n}", 20 * 1024 * 1024 - 4096, cookies) for n in range(30)}
+        after = resident_mb(pid)
+        assert statuses == {403}
+        assert after - before < 100, (before, after)
+        # The planner's password opens the route for this session only, within its budget.
+        page.fill("input[type='password']", "a long passphrase")
+        page.get_by_role("button", name="解锁").click()
+        page.wait_for_selector("[data-testid='stFileUploader']", timeout=60_000)
+        time.sleep(1)
+        assert _put(url, session_id, "a", 1024, cookies) == 204
+        assert _put(url, session_id, "b", 1024, cookies) == 204
+        assert _put(url, session_id, "c", 1024, cookies) == 429  # a third file held at once
+        hammer = [urllib_status(f"{url}/_stcore/script-health-check") for _ in range(5)]  # the warm-up had its run
+        assert set(hammer) == {429}
+        browser.close()
+        print(f"server RSS (with children) {before:.0f} → {after:.0f} MB through 30 anonymous 20 MB PUTs")
+
+
+def urllib_status(url: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code

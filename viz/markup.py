@@ -25,10 +25,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&/@=\"'])")
 # text *after* backslash escapes are resolved, so escaping ``:`` ``/`` ``.`` ``@`` does not stop
 # them becoming links. Only a node boundary does: anything that looks like one of them (a superset
 # of GFM's autolink-literal patterns) is set as an inline code span, whose text Markdown shows as
-# typed and never links.
+# typed and never links. A span ends at the first space or non-ASCII character (the next text
+# node starts there, and cannot join the span's text into a link).
 _LINK_LIKE = re.compile(
-    r"(?:\b(?:https?|ftp|mailto|xmpp):\S*|www\.\S*|[-.\w+]*@[-\w]+(?:\.[-\w]+)+\S*)",
-    re.IGNORECASE,
+    r"(?:(?:https?|ftp|mailto|xmpp):[!-~]*|www\.[!-~]*|[-.\w+]*@[-\w]+(?:\.[-\w]+)+[!-~]*)",
+    re.IGNORECASE | re.ASCII,
 )
 _BACKTICKS = re.compile("`+")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
