@@ -28,6 +28,7 @@ import pandas as pd
 
 from loaders.errors import TableError, ValueParseError
 from loaders.fields import ENTRY_FIELDS, dtypes, names
+from loaders.names import clean_name
 from loaders.paths import uploads_dir
 from loaders.rows import check_indicator, check_year, to_registry_unit
 from loaders.uploads import ENTRIES_FILE, UPLOAD_LOCK, locked, write_json
@@ -110,6 +111,7 @@ def check_entry(
                 f"{field} is too long (at most {MAX_TEXT.get(field, 60)} characters).",
             )
         texts[field] = text
+    texts["school"] = clean_name(texts["school"])  # one canonical name, as a report's (loaders.names)
     for field, zh in (("school", "学校"), ("source_document", "来源文件"), ("author", "填报人")):
         if not texts[field]:
             raise TableError(SOURCE, where, f"请填写{zh}。", f"the {field.replace('_', ' ')} is required.")

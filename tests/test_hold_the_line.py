@@ -300,3 +300,40 @@ def urllib_status(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+# 5. One canonical school name -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "温州\u17b4职业技术学院",  # Khmer inherent vowel (Mn, invisible)
+        "温州\u180b职业技术学院",  # Mongolian free variation selector
+        "温州职业技术学院\ue000",  # private use
+        "温州职\ufe0f业技术学院",  # variation selector
+        "温州\u0301职业技术学院",  # a combining mark on a Han character
+        "温州职业技术学院\U000e0041",  # tag character (Cf)
+        "温州职业技术学院\u2060",  # word joiner (Cf)
+        "ｗ温州职业技术学院"[1:],
+        "温州\u3000职业技术学院".replace("\u3000", ""),
+    ],
+)
+def test_look_alike_school_names_are_one_name(look_alike: str) -> None:
+    from loaders import load_bytes
+    from loaders.names import clean_name
+
+    assert clean_name(look_alike) == "温州职业技术学院"
+    csv = (
+        f"school,report_year,indicator_id,subject,year,years_after,value,unit\n{look_alike},2021,majors,本校,2021,,4,个"
+    )
+    assert load_bytes(csv.encode(), "x.csv").report_id == "温州职业技术学院-2021"
+
+
+def test_compatibility_forms_fold_to_the_ordinary_characters() -> None:
+    from loaders.names import clean_name
+
+    assert clean_name("⾦华职业技术学院") == "金华职业技术学院"  # Kangxi radical
+    assert clean_name("⻔头沟职业学院") == "门头沟职业学院"  # CJK radicals supplement (not NFKC)
+    assert clean_name("Ｗｅｎｚｈｏｕ 学院") == "Wenzhou 学院"  # full-width letters
+    assert clean_name("Ecole\u0301 学院") == "Ecolé 学院"  # marks on Latin letters stay (composed)
