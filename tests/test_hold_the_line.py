@@ -337,3 +337,59 @@ def test_compatibility_forms_fold_to_the_ordinary_characters() -> None:
     assert clean_name("⻔头沟职业学院") == "门头沟职业学院"  # CJK radicals supplement (not NFKC)
     assert clean_name("Ｗｅｎｚｈｏｕ 学院") == "Wenzhou 学院"  # full-width letters
     assert clean_name("Ecole\u0301 学院") == "Ecolé 学院"  # marks on Latin letters stay (composed)
+
+
+# 6. 填报 within reason ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plans_db(tmp_path_factory) -> object:
+    from loaders.store import rebuild
+
+    path = tmp_path_factory.mktemp("plans") / "q.duckdb"
+    rebuild(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "year", "reason"),
+    [
+        ("家长满意度", 1e308, 2023, "超出合理范围"),  # no indicator: the unit's range (% 0–100)
+        ("家长满意度", 100.5, 2023, "超出合理范围"),
+        ("毕业生薪酬水平", -5.0, 2023, "超出合理范围"),  # 倍 of a benchmark: not negative
+        ("毕业生就业率", 95.0, 2099, "规划期"),  # a year after this one and outside the plan
+        ("毕业生就业率", 95.0, 2010, "规划期"),  # long before the plan
+    ],
+)
+def test_an_implausible_entry_is_refused_with_the_reason(plans_db, label, value, year, reason) -> None:
+    from loaders.entries import check_entry, target_of
+    from loaders.errors import ValueParseError
+    from loaders.store import connect
+
+    con = connect(plans_db)
+    try:
+        target = target_of(con, "wzvtc_2022_2025", label)
+        fields = {"school": "温州职业技术学院", "source_document": "状态数据", "note": "", "author": "张"}
+        with pytest.raises(ValueParseError, match=reason) as refused:
+            check_entry(target, value=value, year=year, **fields)
+        assert "plausible" in refused.value.en or "period" in refused.value.en  # said in English too
+        assert check_entry(target, value=1.2 if label == "毕业生薪酬水平" else 96.0, year=2023, **fields)
+        assert check_entry(target, value=96.0 if label != "毕业生薪酬水平" else 1.0, year=2021, **fields)  # baseline
+    finally:
+        con.close()
+
+
+def test_counts_are_whole_and_units_without_a_row_get_the_general_range() -> None:
+    from loaders.errors import ValueParseError
+    from loaders.plausible import check_unit_value, entry_years
+
+    assert check_unit_value(12.0, "个", "填报", "x") == 12.0
+    with pytest.raises(ValueParseError, match="整数"):
+        check_unit_value(12.5, "个", "填报", "x")
+    with pytest.raises(ValueParseError, match="超出合理范围"):
+        check_unit_value(-1.0, "奇怪单位", "填报", "x")
+    with pytest.raises(ValueParseError, match="超出合理范围"):
+        check_unit_value(99_999_999_999.0, "元", "填报", "x")
+    assert entry_years(2022, 2025, today=2026) == (2021, 2025)
+    assert entry_years(2022, 2030, today=2026) == (2021, 2026)  # never a future year
+    assert entry_years(None, 2025, today=2026) == (2020, 2025)
