@@ -89,16 +89,28 @@ SETTINGS: tuple[Setting, ...] = (
         "Wrong planner passwords one browser session may try before it is locked out for password_lockout_s.",
     ),
     Setting(
-        "password_attempts_total",
+        "password_attempts_client",
         20,
-        "Wrong planner passwords all sessions together may try within password_lockout_s before every session is "
-        "locked out until the oldest of them is that old (guessing from many sessions).",
+        "Wrong planner passwords one client address (all its browser sessions) may try within password_lockout_s "
+        "before that address is locked out; there is no lockout for everyone, and a loopback address (a proxy on "
+        "this machine) is counted per session only.",
     ),
     Setting(
         "password_lockout_s",
         300.0,
-        "Seconds a lockout after too many wrong planner passwords lasts (and the window wrong passwords are counted "
-        "in for the total).",
+        "Seconds the first lockout after too many wrong planner passwords lasts (and the window a client's wrong "
+        "passwords are counted in); each further lockout of the same session or address lasts twice as long.",
+    ),
+    Setting(
+        "password_lockout_max_s",
+        3600.0,
+        "Longest lockout, in seconds, however often a session or address is locked out again.",
+    ),
+    Setting(
+        "log_repeat_s",
+        60.0,
+        "Seconds within which the same refusal (wrong password, locked out) again is counted in one write-log "
+        "entry (“×N”) instead of adding a row each time.",
     ),
     Setting(
         "upload_files_session",

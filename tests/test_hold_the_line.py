@@ -393,3 +393,82 @@ def test_counts_are_whole_and_units_without_a_row_get_the_general_range() -> Non
     assert entry_years(2022, 2025, today=2026) == (2021, 2025)
     assert entry_years(2022, 2030, today=2026) == (2021, 2026)  # never a future year
     assert entry_years(None, 2025, today=2026) == (2020, 2025)
+
+
+# 9. Lockout nobody can trigger for everyone; a log that does not flood -------------------------
+
+
+def test_four_anonymous_guessers_do_not_lock_the_planner_out(monkeypatch) -> None:
+    """Unit level: four sessions × five wrong passwords, then a fifth session gives the right one."""
+    from dashboard import auth
+
+    monkeypatch.setenv("PLANNER_PASSWORD", "right")
+    monkeypatch.setattr(auth, "_log", lambda outcome, detail: None)
+    monkeypatch.setattr(auth.gate, "admit", lambda: None)
+    states: list[dict] = []
+
+    def session() -> dict:
+        state: dict = {}
+        states.append(state)
+        return state
+
+    for _ in range(4):
+        monkeypatch.setattr(auth.st, "session_state", session())
+        results = [auth.unlock(f"guess{n}") for n in range(5)]
+        assert results[-1].locked_for_s > 0 and results[-1].scope == "session"
+    monkeypatch.setattr(auth.st, "session_state", session())
+    assert auth.unlock("right").ok
+
+
+def test_a_client_address_is_locked_with_growing_lockouts_and_others_are_not(monkeypatch) -> None:
+    from dashboard import auth
+
+    now = [0.0]
+    monkeypatch.setattr(auth, "_clock", lambda: now[0])
+    monkeypatch.setenv("PLANNER_PASSWORD", "right")
+    monkeypatch.setenv("QUALITY_PASSWORD_ATTEMPTS_CLIENT", "6")
+    monkeypatch.setattr(auth, "_log", lambda outcome, detail: None)
+    monkeypatch.setattr(auth.gate, "admit", lambda: None)
+    address = ["203.0.113.7"]
+    monkeypatch.setattr(auth, "client_address", lambda: address[0])
+    for _ in range(3):  # new tabs of one guesser: two wrong passwords each
+        monkeypatch.setattr(auth.st, "session_state", {})
+        last = [auth.unlock("guess") for _ in range(2)][-1]
+    assert (last.scope, last.locked_for_s) == ("client", 300.0)
+    monkeypatch.setattr(auth.st, "session_state", {})
+    assert not auth.unlock("right").ok  # the guesser's address, a fresh tab: still locked
+    address[0] = "198.51.100.4"  # another address is not
+    assert auth.unlock("right").ok
+    address[0] = "203.0.113.7"
+    now[0] += 301
+    for _ in range(3):
+        monkeypatch.setattr(auth.st, "session_state", {})
+        last = [auth.unlock("guess") for _ in range(2)][-1]
+    assert last.locked_for_s == 600.0  # the second lockout lasts twice as long
+    assert auth.lockout_seconds(20) == 3600.0  # up to the cap
+
+
+def test_a_flood_of_wrong_passwords_is_one_log_entry_with_a_count(tmp_path, monkeypatch) -> None:
+    from loaders import writelog
+    from loaders.store import connect
+
+    now = [0.0]
+    monkeypatch.setattr(writelog, "_clock", lambda: now[0])
+    db = tmp_path / "q.duckdb"
+    con = connect(db)
+    con.execute(writelog.SCHEMA)
+    for _ in range(100):  # one tab, a wrong password a second for 100 s … within 60 s of each other
+        writelog.record(con, "unlock", "wrong password", detail="session", coalesce=True)
+        now[0] += 1
+    writelog.record(con, "unlock", "unlocked")
+    log = writelog.read_log(con)
+    assert list(log["outcome"]) == ["unlocked", "wrong password"]
+    assert "session ×100 (" in log["detail"].iloc[1]
+    lines = writelog.file_entries(writelog.log_file(db))
+    assert [e.outcome for e in lines] == ["wrong password", "unlocked"]
+    now[0] += 61  # the run has ended: the file gets its count at the next entry
+    writelog.record(con, "unlock", "wrong password", detail="session", coalesce=True)
+    lines = writelog.file_entries(writelog.log_file(db))
+    assert [e.detail.split(" (")[0] for e in lines] == ["session", "", "session ×100", "session"]
+    assert len(writelog.read_log(con)) == 3  # a new run after a minute's quiet is a new row
+    con.close()
