@@ -139,6 +139,10 @@ def load_bytes(
             f"the school name '{parsed.school[:80]}' holds characters that are not allowed (< > [ ] / \\ or"
             " control characters) or is not 2–60 characters long.",
         )
+    from loaders.proportion import check_proportion
+
+    figures = parsed.observations if parsed.observations is not None else parsed.table
+    check_proportion(figures, list(parsed.lines), len(data), name)  # no flood passes for a report
     return LoadResult(
         report_id=report_id_for(parsed.school, parsed.report_year),
         school=parsed.school,

@@ -136,6 +136,38 @@ SETTINGS: tuple[Setting, ...] = (
         "callers on this machine, and a second call within this time is refused (429) without running the app.",
     ),
     Setting(
+        "report_max_figures",
+        20_000,
+        "Most figures one report may hold (the bundled report: 802); a file with more is refused by name.",
+    ),
+    Setting(
+        "report_max_subjects",
+        2_000,
+        "Most distinct subjects (row names) one report may name (the bundled report: 129).",
+    ),
+    Setting(
+        "report_max_series_figures",
+        120,
+        "Most figures one report may hold for one indicator and subject (the bundled report: 11).",
+    ),
+    Setting(
+        "report_max_text_ratio",
+        20.0,
+        "Most text one report may store (its lines and each figure's source text, UTF-8), as a multiple of its "
+        "file's size (the bundled report: 1.5×), but never less than report_text_floor_mb.",
+    ),
+    Setting(
+        "report_text_floor_mb",
+        2.0,
+        "Stored text, in MB, any report may have whatever its file's size (a small file is never refused for it).",
+    ),
+    Setting(
+        "chart_max_categories",
+        30,
+        "Most categories (bars, or lines) a chart draws: the largest, then one 其他 / Other for the rest, so no "
+        "upload can make a page too heavy for a browser.",
+    ),
+    Setting(
         "build_batch",
         250,
         "Reports written per transaction by `python -m loaders build` (bigger batches load faster).",

@@ -472,3 +472,120 @@ def test_a_flood_of_wrong_passwords_is_one_log_entry_with_a_count(tmp_path, monk
     assert [e.detail.split(" (")[0] for e in lines] == ["session", "", "session ×100", "session"]
     assert len(writelog.read_log(con)) == 3  # a new run after a minute's quiet is a new row
     con.close()
+
+
+# 7. Size proportional to meaning ----------------------------------------------------------------
+
+
+def _flood_csv(rows: int, subjects: int, indicator: str = "majors", unit: str = "个") -> bytes:
+    header = "school,report_year,indicator_id,subject,year,years_after,value,unit"
+    lines = [header]
+    for n in range(rows):
+        lines.append(f"洪水职业学院,2021,{indicator},对象{n % subjects},{1990 + n // subjects % 30},,{n % 97},{unit}")
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize(
+    ("rows", "subjects", "reason"),
+    [
+        (25_000, 1_000, "超过一份报告的上限 20,000"),  # the 19.9 MB random CSV had 281,162 figures
+        (3_000, 3_000, "不同的对象"),
+    ],
+)
+def test_a_flood_of_figures_is_refused_by_name(rows: int, subjects: int, reason: str) -> None:
+    from loaders import load_bytes
+    from loaders.errors import FormatError
+
+    with pytest.raises(FormatError, match=reason) as refused:
+        load_bytes(_flood_csv(rows, subjects), "洪水.csv")
+    assert "洪水.csv" in refused.value.message
+
+
+def test_too_many_figures_for_one_indicator_and_subject_are_refused(monkeypatch) -> None:
+    from loaders.errors import FormatError
+    from loaders.proportion import check_proportion
+
+    monkeypatch.setenv("QUALITY_REPORT_MAX_SERIES_FIGURES", "30")
+    import pandas as pd
+
+    frame = pd.DataFrame({"indicator_id": ["majors"] * 31, "subject": ["本校"] * 31, "source_text": ["x"] * 31})
+    with pytest.raises(FormatError, match="majors「本校」有 31 个"):
+        check_proportion(frame, [], 1000, "x.csv")
+    check_proportion(frame.head(30), [], 1000, "x.csv")
+
+
+def test_stored_text_far_beyond_the_file_is_refused(monkeypatch) -> None:
+    import pandas as pd
+
+    from loaders.errors import FormatError
+    from loaders.proportion import check_proportion
+
+    frame = pd.DataFrame({"indicator_id": ["majors"], "subject": ["本校"], "source_text": ["x"]})
+    lines = ["长" * 1000] * 2000  # 6 MB of text …
+    with pytest.raises(FormatError, match="倍"):
+        check_proportion(frame, lines, 197 * 1024, "book.xlsx")  # … from a 197 KB workbook (30×)
+    check_proportion(frame, lines, 1024 * 1024, "book.xlsx")  # from a 1 MB file (6×): fine
+
+
+def test_the_bundled_report_is_within_every_cap(bundled_report) -> None:
+    from loaders import load_bytes
+
+    assert len(load_bytes(bundled_report.read_bytes(), bundled_report.name).observations) == 802
+
+
+def test_a_sheet_longer_than_read_is_reported_not_cut_silently(tmp_path) -> None:
+    import openpyxl
+
+    from loaders import load_bytes
+    from loaders.paths import ROOT
+    from loaders.sheets import MAX_ROWS_PER_SHEET
+
+    book = openpyxl.load_workbook(ROOT / "tests/fixtures/reports/测试夹具_沧浪虚构_报表.xlsx")
+    sheet = book.worksheets[-1]
+    for n in range(MAX_ROWS_PER_SHEET + 10):
+        sheet.cell(row=sheet.max_row + 1, column=1, value=f"备注{n}")
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    result = load_bytes(path.read_bytes(), "long.xlsx")
+    assert any(f"只读取了前 {MAX_ROWS_PER_SHEET} 行" in note and sheet.title in note for note in result.notes)
+    assert any(p.code == "sheet_cut" for item in result.coverage for p in item.problems)
+
+
+def test_a_chart_draws_at_most_the_cap_and_one_other() -> None:
+    import pandas as pd
+
+    from viz.charts import benchmark_bars, cap_categories, grouped_bars
+
+    frame = pd.DataFrame(
+        {"category": [f"专业{n}" for n in range(500)], "series": "本校", "role": "本校", "value": range(500)}
+    )
+    capped = cap_categories(frame, "category", "value", "人", most=30)
+    assert len(capped) == 31 and capped["category"].iloc[-1] == "其他（470 项）"
+    assert capped["value"].iloc[-1] == sum(range(470)) and "专业499" in set(capped["category"])
+    rates = cap_categories(frame, "category", "value", "%", most=30)
+    assert rates["category"].iloc[-1] == "其他 470 项未显示" and pd.isna(rates["value"].iloc[-1])
+    figure = benchmark_bars(frame, title="t", value_label="v", unit="人")
+    assert sum(len(trace.y) for trace in figure.data) == 31
+    figure = grouped_bars(frame, title="t", value_label="v", unit="人")
+    assert sum(len(trace.y) for trace in figure.data) == 31
+    assert cap_categories(frame.head(10), "category", "value", "人") is not None
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "years_after", "unit", "reason"),
+    [
+        ("monthly_income", "99999999999", "1", "元", "超出合理范围"),  # 99,999,999,999 元 a month
+        ("employment_rate", "95", "99999", "%", "0–10"),
+        ("fiscal_funding_per_student", "5000000", "", "元", "超出合理范围"),
+    ],
+)
+def test_absurd_values_inside_yesterdays_ranges_are_refused(indicator, value, years_after, unit, reason) -> None:
+    from loaders import load_bytes
+    from loaders.errors import LoadError
+
+    csv = (
+        "school,report_year,indicator_id,subject,year,years_after,value,unit\n"
+        f"荒唐职业学院,2021,{indicator},本校,2021,{years_after},{value},{unit}"
+    )
+    with pytest.raises(LoadError, match=reason):
+        load_bytes(csv.encode(), "x.csv")
