@@ -34,13 +34,16 @@ from loaders.store import (
 )
 
 
-def bundled_report_files(reports_dir: Path = REPORTS_DIR, uploads: Path | None = None) -> list[ReportFile]:
+def bundled_report_files(
+    reports_dir: Path = REPORTS_DIR, uploads: Path | None = None, db_path: Path | str | None = None
+) -> list[ReportFile]:
     """The report files under ``data/reports``, then every kept upload (``(copy, name uploaded
-    under)``, see :mod:`loaders.uploads`): what a rebuild loads."""
+    under)``, see :mod:`loaders.uploads`): what a rebuild loads (an unconfirmed upload is dropped and
+    said in the write log of the store at ``db_path``)."""
     from loaders.uploads import kept_files
 
     files: list[ReportFile] = sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    return files + kept_files(uploads)
+    return files + kept_files(uploads, db_path)
 
 
 def report_files_in(folder: Path | str) -> list[Path]:
@@ -274,10 +277,12 @@ def rebuild(
         LoadError: A file under ``data/reports`` (or a plan) cannot be loaded (the previous store is kept).
     """
     uploads = uploads or uploads_dir()
-    bundled = [p for p in bundled_report_files(reports_dir, uploads=uploads) if not isinstance(p, tuple)]
+    bundled = [
+        p for p in bundled_report_files(reports_dir, uploads=uploads, db_path=db_path) if not isinstance(p, tuple)
+    ]
     summary = build_store(
         db_path,
-        bundled_report_files(reports_dir, uploads=uploads),
+        bundled_report_files(reports_dir, uploads=uploads, db_path=db_path),
         bundled_plan_files(plans_dir),
         batch=1000,
         required=bundled,

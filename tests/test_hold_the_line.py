@@ -589,3 +589,57 @@ def test_absurd_values_inside_yesterdays_ranges_are_refused(indicator, value, ye
     )
     with pytest.raises(LoadError, match=reason):
         load_bytes(csv.encode(), "x.csv")
+
+
+# 10. Crashes and races said out loud -------------------------------------------------------------
+
+_KILLED_UPLOAD = """
+import os, sys
+from loaders import load_bytes
+from loaders import store as store_module
+from loaders.store import connect
+from loaders.uploads import ingest_upload
+
+db, uploads, value = sys.argv[1], sys.argv[2], sys.argv[3]
+csv = ("school,report_year,indicator_id,subject,year,years_after,value,unit\\n"
+       f"中断职业学院,2021,majors,本校,2021,,{value},个").encode()
+result = load_bytes(csv, "中断.csv")
+con = connect(db)
+if sys.argv[4] == "kill":
+    store_module.ingest_result = lambda *a, **k: os._exit(9)  # killed before the write commits
+ingest_upload(con, result, csv, uploads=__import__("pathlib").Path(uploads))
+con.close()
+"""
+
+
+def test_an_upload_killed_before_its_write_is_not_restored_and_the_log_says_so(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from loaders.paths import ROOT
+    from loaders.store import connect, rebuild
+    from loaders.uploads import kept_uploads, pending_uploads
+    from loaders.writelog import file_entries, log_file
+
+    db, uploads = tmp_path / "q.duckdb", tmp_path / "uploads"
+    env = {"QUALITY_DB": str(db), "QUALITY_UPLOADS": str(uploads), "PATH": "/usr/bin:/bin"}
+    rebuild(db, uploads=uploads)
+
+    def run(value: int, how: str) -> int:
+        command = [sys.executable, "-c", _KILLED_UPLOAD, str(db), str(uploads), str(value), how]
+        return subprocess.run(command, cwd=ROOT, env=env, timeout=120).returncode
+
+    assert run(4, "keep") == 0  # version 1, confirmed
+    assert run(9, "kill") == 9  # version 2, killed before its write committed
+    assert [e.report_id for e in pending_uploads(uploads)] == ["中断职业学院-2021"]
+    rebuild(db, uploads=uploads)  # the next recovery
+    con = connect(db)
+    try:
+        values = con.execute("SELECT value FROM observations WHERE report_id = '中断职业学院-2021'").fetchall()
+    finally:
+        con.close()
+    assert values == [(4.0,)]  # the confirmed version, not the killed one
+    assert pending_uploads(uploads) == [] and len(kept_uploads(uploads)) == 1
+    assert len(list(uploads.glob("*.csv"))) == 1  # the killed upload's copy is gone
+    said = [e for e in file_entries(log_file(db)) if e.outcome == "unconfirmed"]
+    assert [e.report_id for e in said] == ["中断职业学院-2021"] and "not restored" in said[0].detail
