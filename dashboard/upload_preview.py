@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import planner
+from dashboard import planner, store
 from dashboard.components import show_error
 from dashboard.coverage_view import show_coverage, years_text
 from loaders import LoadError
@@ -42,6 +42,10 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> boo
         Whether the upload was written (or found unchanged) in this run.
     """
     st.subheader(t("preview", lang))
+    seen_versions = st.session_state.setdefault("_upload_seen", {})
+    key = (result.sha256, result.report_id)
+    if key not in seen_versions:  # what the store held when this preview was first shown
+        seen_versions[key] = planner.stored_version(store.cursor(), result.report_id)
     existing = reports[reports["report_id"] == result.report_id]
     if not existing.empty and (existing["n_observations"].iloc[0] > 0):
         st.warning(t("replaces", lang))
@@ -57,10 +61,16 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> boo
         st.caption(t("preview_coverage", lang))
         show_coverage(coverage_frame(result.coverage), lang, key="preview")
     st.dataframe(preview_table(result.observations, lang), hide_index=True, width="stretch", height=300)
-    if st.button(t("confirm_load", lang), type="primary"):
+    # A key keeps the button one widget when the page above it changes (another planner's load adds
+    # the "replaces" warning): the click counts, and the check below tells the planner.
+    if st.button(t("confirm_load", lang), type="primary", key="confirm_load"):
         with st.spinner(t("confirm_load", lang)):
             try:  # busy, a value the database refuses, a store changed underneath: a message
-                outcome = planner.load(result, data)
+                outcome = planner.load(result, data, seen_versions[key])
+            except planner.ReplacedMeanwhile as exc:  # told, and asked again: the next click replaces it
+                seen_versions[key] = exc.current
+                st.warning(plain(exc.text(lang)), icon=":material/group:")
+                return False
             except LoadError as exc:
                 show_error(exc, lang)
         if outcome.action == "unchanged":

@@ -643,3 +643,37 @@ def test_an_upload_killed_before_its_write_is_not_restored_and_the_log_says_so(t
     assert len(list(uploads.glob("*.csv"))) == 1  # the killed upload's copy is gone
     said = [e for e in file_entries(log_file(db)) if e.outcome == "unconfirmed"]
     assert [e.report_id for e in said] == ["中断职业学院-2021"] and "not restored" in said[0].detail
+
+
+def _two_version_csv(value: int) -> bytes:
+    return (
+        "school,report_year,indicator_id,subject,year,years_after,value,unit\n"
+        f"并发职业学院,2021,majors,本校,2021,,{value},个"
+    ).encode()
+
+
+def test_a_planner_replacing_a_report_another_loaded_meanwhile_is_told_and_asked(tmp_path, monkeypatch) -> None:
+    from loaders.store import rebuild
+    from tests.helpers import messages, unlocked, upload
+
+    db = tmp_path / "q.duckdb"
+    rebuild(db, uploads=tmp_path / "uploads")
+    first = unlocked(db, monkeypatch, tmp_path)  # planner A looks at the preview of version 1 …
+    first.get("file_uploader")[0].set_value(("甲.csv", _two_version_csv(4), "text/csv"))
+    first.run()
+    assert [b for b in first.button if b.label == "确认载入"]
+    second = unlocked(db, monkeypatch, tmp_path)  # … while planner B loads version 2
+    assert "已载入：并发职业学院-2021（新增" in messages(upload(second, "乙.csv", _two_version_csv(7)))
+    first.run()  # A's page as it stands (the preview now says the report is loaded)
+    next(b for b in first.button if b.label == "确认载入").click().run()  # A confirms: told, nothing written
+    said = messages(first)
+    assert "在您查看预览期间，这份报告（并发职业学院-2021）已被更改" in said and "乙.csv" in said
+    from dashboard import store
+
+    def stored() -> list:
+        return store.cursor().execute("SELECT value FROM observations WHERE report_id = '并发职业学院-2021'").fetchall()
+
+    assert stored() == [(7.0,)]
+    next(b for b in first.button if b.label == "确认载入").click().run()  # asked again: A's second click replaces it
+    assert "已载入：并发职业学院-2021（已替换" in messages(first)
+    assert stored() == [(4.0,)]

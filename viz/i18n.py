@@ -164,6 +164,12 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "数据库中已有该校该年度的报告，确认后将被替换。",
         "en": "This school and year is already loaded; it will be replaced.",
     },
+    "replaced_meanwhile": {
+        "zh": "在您查看预览期间，这份报告（{report}）已被更改：{when} 载入了文件“{file}”。本次未写入任何内容。"
+        "请核对上方预览；确需替换，请再次点击“确认载入”。",
+        "en": "While you were looking at the preview, this report ({report}) was changed: the file '{file}' was loaded"
+        " at {when}. Nothing was written. Check the preview above; to replace it anyway, click 'Load it' again.",
+    },
     "unchanged": {"zh": "与已载入的内容完全相同，无需再次载入。", "en": "Identical to what is loaded; nothing to do."},
     # coverage: what was read from a report
     "tab_coverage": {"zh": "读取情况", "en": "What was read"},
