@@ -677,3 +677,27 @@ def test_a_planner_replacing_a_report_another_loaded_meanwhile_is_told_and_asked
     next(b for b in first.button if b.label == "确认载入").click().run()  # asked again: A's second click replaces it
     assert "已载入：并发职业学院-2021（已替换" in messages(first)
     assert stored() == [(4.0,)]
+
+
+# Weaker points --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("codec", "bom"), [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b"")])
+def test_utf16_text_is_read(bundled_report, codec: str, bom: bytes) -> None:
+    from loaders import load_bytes
+
+    text = bundled_report.read_text(encoding="utf-8")
+    result = load_bytes(bom + text.encode(codec), bundled_report.name)
+    assert len(result.observations) == 802 and result.encoding == codec
+    csv = (
+        "school,report_year,indicator_id,subject,year,years_after,value,unit\n宽字职业学院,2021,majors,本校,2021,,4,个"
+    )
+    assert load_bytes(bom + csv.encode(codec), "wide.csv").report_id == "宽字职业学院-2021"
+
+
+def test_broken_utf16_is_refused_with_a_message_that_says_so() -> None:
+    from loaders import load_bytes
+    from loaders.errors import EncodingError
+
+    with pytest.raises(EncodingError, match="UTF-16"):
+        load_bytes(b"\xff\xfe" + "报告".encode("utf-16-le") + b"\x00\xd8", "x.txt")  # a lone surrogate
