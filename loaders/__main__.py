@@ -34,7 +34,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders import LoadError, LoadResult, load
+from loaders import LoadError, LoadResult
 from loaders.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
 from loaders.errors import BilingualError, UnknownReportError
 from loaders.fields import OBSERVATION_FIELDS, names
@@ -44,7 +44,9 @@ EXTRACT_KEYS = names(OBSERVATION_FIELDS, exclude=("source_text",))
 
 
 def _extract(args: argparse.Namespace) -> int:
-    result = load(args.file)
+    from loaders.isolate import load_file_isolated
+
+    result = load_file_isolated(args.file)  # in a child process under the upload's limits
     frame = result.observations[EXTRACT_KEYS]
     if args.json:
         json.dump(extract_document(result), sys.stdout, ensure_ascii=False, indent=1)
@@ -107,11 +109,13 @@ def _plain(value: object) -> object:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from loaders.isolate import load_file_isolated
     from loaders.store import connect, ingest_result
     from loaders.uploads import ingest_upload
     from loaders.writelog import record
 
-    results = [(path, load(path)) for path in args.files]  # parse everything before writing anything
+    # parse everything before writing anything, each file in a child process under the upload's limits
+    results = [(path, load_file_isolated(path)) for path in args.files]
     for _, result in results:
         _print_coverage(result)
     if args.strict:
@@ -160,7 +164,7 @@ def _rebuild(args: argparse.Namespace) -> int:
     from loaders.store import rebuild
 
     _remove_leftovers(args)
-    for outcome in rebuild(args.db):
+    for outcome in rebuild(args.db, isolate=True):  # every file parsed under the upload's limits
         print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} rows)")
         for note in outcome.notes:
             print(f"  {note}", file=sys.stderr)
@@ -176,7 +180,6 @@ def _sync(args: argparse.Namespace) -> int:
         connect,
         ingest_plan,
         ingest_result,
-        load_file,
     )
 
     path = Path(args.db or default_db_path())
@@ -192,8 +195,10 @@ def _sync(args: argparse.Namespace) -> int:
         )
         return _rebuild(args)
     try:
+        from loaders.isolate import load_file_isolated
+
         for file in bundled_report_files():
-            outcome = ingest_result(con, load_file(file))
+            outcome = ingest_result(con, load_file_isolated(file))  # under the upload's limits
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
         for file in bundled_plan_files():
             outcome = ingest_plan(con, file)
@@ -241,7 +246,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"  {done}/{total} files, {seconds:.1f} s", file=sys.stderr)
 
     summary = build_store(
-        args.db, files, plans, workers=args.workers, batch=args.batch, require_core=args.strict, progress=progress
+        args.db,
+        files,
+        plans,
+        workers=args.workers,
+        batch=args.batch,
+        require_core=args.strict,
+        progress=progress,
+        isolate=True,  # one worker too: every file parsed under the upload's limits
     )
     written = [o for o in summary.outcomes if o.action in ("added", "replaced")]
     print(

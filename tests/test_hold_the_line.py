@@ -701,3 +701,30 @@ def test_broken_utf16_is_refused_with_a_message_that_says_so() -> None:
 
     with pytest.raises(EncodingError, match="UTF-16"):
         load_bytes(b"\xff\xfe" + "报告".encode("utf-16-le") + b"\x00\xd8", "x.txt")  # a lone surrogate
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest"])
+def test_the_command_line_parses_under_the_uploads_memory_limit(tmp_path, command: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from loaders.paths import ROOT
+    from tests.test_isolate import big_csv
+
+    big = tmp_path / "大.csv"
+    big.write_bytes(big_csv(8))
+    env = {
+        **os.environ,
+        "QUALITY_PARSE_MEMORY_MB": "40",
+        "QUALITY_REPORT_MAX_FIGURES": "1000000",
+        "QUALITY_REPORT_MAX_SUBJECTS": "1000000",
+        "QUALITY_DB": str(tmp_path / "q.duckdb"),
+        "QUALITY_UPLOADS": str(tmp_path / "uploads"),
+    }
+    args = [str(big)] if command == "extract" else [str(big), "--db", str(tmp_path / "other.duckdb")]
+    done = subprocess.run(
+        [sys.executable, "-m", "loaders", command, *args], cwd=ROOT, env=env, capture_output=True, timeout=300
+    )
+    said = (done.stdout + done.stderr).decode("utf-8", "replace")
+    assert done.returncode != 0 and "内存超限" in said and "parse_memory_mb" in said, said[-2000:]
