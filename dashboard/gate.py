@@ -39,16 +39,16 @@ SCRIPT_CHECK_ROUTE = "/_stcore/script-health-check"
 #: Bytes a multipart body may carry beyond its file (boundaries, headers; Streamlit allows a margin too).
 MULTIPART_MARGIN = 64 * 1024
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
-#: Refusals the upload route gives, by reason: HTTP status and the message (Chinese / English).
+#: Refusals the gate gives, by reason: the HTTP status and the viz.i18n key of the message.
 REFUSALS = {
-    "not_planner": (403, "仅限已输入规划人员密码的会话 / only a session unlocked with the planner password may upload"),
-    "no_length": (411, "上传需给出长度 / an upload must state its Content-Length"),
-    "too_large": (413, "文件超过上传上限 / the file is larger than the upload limit"),
-    "session_files": (429, "本会话待处理文件已达上限 / this session holds its most files: load or remove one"),
-    "session_bytes": (429, "本会话待处理文件过大 / this session holds its most bytes: load or remove a file"),
-    "total_bytes": (429, "服务器上传缓存已满，请稍后重试 / the server holds its most uploads; please retry shortly"),
-    "script_remote": (403, "仅限本机 / only callers on this machine"),
-    "script_often": (429, "请稍后再试 / too soon after the previous check"),
+    "not_planner": (403, "gate_not_planner"),
+    "no_length": (411, "gate_no_length"),
+    "too_large": (413, "gate_too_large"),
+    "session_files": (429, "gate_session_files"),
+    "session_bytes": (429, "gate_session_bytes"),
+    "total_bytes": (429, "gate_total_bytes"),
+    "script_remote": (403, "gate_script_remote"),
+    "script_often": (429, "gate_script_often"),
 }
 
 
@@ -266,8 +266,10 @@ async def _discard(receive) -> None:
 
 
 async def _refuse(send, reason: str) -> None:
-    status, text = REFUSALS[reason]
-    body = text.encode("utf-8")
+    from viz.i18n import both
+
+    status, key = REFUSALS[reason]
+    body = " / ".join(both(key)).encode("utf-8")
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     if status == 429:
         headers.append((b"retry-after", b"30"))

@@ -52,7 +52,7 @@ def utf16_encoding(data: bytes) -> str | None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") and data[:4] != b"\xff\xfe\x00\x00":
         return "utf-16"
     head = data[:4096]
-    if len(head) < 4 or b"\x00" not in head:
+    if len(head) < 4 or len(data) % 2 or b"\x00" not in head:  # UTF-16 is whole pairs of bytes
         return None
     odd, even = head[1::2].count(0), head[0::2].count(0)
     half = len(head) // 2
@@ -64,7 +64,7 @@ def utf16_encoding(data: bytes) -> str | None:
     else:
         return None
     try:
-        data[: len(data) // 2 * 2].decode(codec)
+        data.decode(codec)
     except UnicodeDecodeError:
         return None  # not text after all: the binary file's message
     return codec
