@@ -282,9 +282,15 @@ def test_the_served_app_takes_uploads_only_from_an_unlocked_planner(tmp_path) ->
         page.get_by_role("button", name="解锁").click()
         page.wait_for_selector("[data-testid='stFileUploader']", timeout=60_000)
         time.sleep(1)
+        # A planner's upload through the page itself; once loaded, the server holds it no longer.
+        report = tmp_path / "门户.csv"
+        report.write_bytes(_two_version_csv(5))
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(report))
+        page.get_by_role("button", name="确认载入").click(timeout=120_000)
+        page.get_by_text("已载入：并发职业学院-2021").wait_for(timeout=120_000)
         assert _put(url, session_id, "a", 1024, cookies) == 204
         assert _put(url, session_id, "b", 1024, cookies) == 204
-        assert _put(url, session_id, "c", 1024, cookies) == 429  # a third file held at once
+        assert _put(url, session_id, "c", 1024, cookies) == 429  # a third file held at once (the loaded one is free)
         hammer = [urllib_status(f"{url}/_stcore/script-health-check") for _ in range(5)]  # the warm-up had its run
         assert set(hammer) == {429}
         browser.close()
