@@ -72,7 +72,8 @@ case "${1:-}" in
     shift
     # Loads the app once the server answers, so its first visitor does not wait for the imports.
     "$PY" -m dashboard.warmup --host "${HOST:-127.0.0.1}" --port "${PORT:-8501}" &
-    exec "$PY" -m streamlit run app.py --server.headless true --server.address "${HOST:-127.0.0.1}" \
+    # serve.py is app.py behind the upload gate (dashboard/gate.py, Streamlit's st.App middleware).
+    exec "$PY" -m streamlit run serve.py --server.headless true --server.address "${HOST:-127.0.0.1}" \
       --server.port "${PORT:-8501}" --browser.gatherUsageStats false "$@"
     ;;
   test)

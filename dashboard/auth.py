@@ -4,11 +4,16 @@ The password comes from Streamlit secrets (``planner_password``) or the environm
 (``PLANNER_PASSWORD``); with neither set, nobody can load data through the dashboard (the safe
 default). It is compared in constant time and remembered for the browser session only.
 
-Guessing is limited: after ``password_attempts_session`` wrong passwords a browser session is
-locked out for ``password_lockout_s`` seconds, and after ``password_attempts_total`` wrong
-passwords from all sessions together within that time every session is (a guesser opening new
-sessions). While locked out no password is checked, not even the right one. Every wrong password,
-lockout and unlock goes into the write log (:mod:`loaders.store.writelog`).
+Guessing is limited without letting a guesser lock anyone else out: after
+``password_attempts_session`` wrong passwords a browser session is locked out, and after
+``password_attempts_client`` wrong passwords from one client address (all its sessions; a guesser
+opening new tabs) within ``password_lockout_s`` that address is. Each further lockout of the same
+session or address lasts twice as long as the one before, up to ``password_lockout_max_s``. There is
+no lock for everyone: wrong passwords from one visitor never refuse another visitor's right one. A
+client behind a proxy on this machine (its address is loopback) is counted per session only — the
+proxy should limit requests per address itself (README, Safety). While locked out no password is
+checked, not even the right one. Every wrong password, lockout and unlock goes into the write log
+(:mod:`loaders.store.writelog`), repeated ones as one entry with a count.
 """
 
 from __future__ import annotations
@@ -18,17 +23,31 @@ import hmac
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
+from dashboard import gate
 from loaders.contracts.settings import setting
 
 #: The clock lockouts are measured with (tests replace it).
 _clock = time.monotonic
-#: When each wrong password of any session was given (the process-wide count).
-_FAILURES: collections.deque[float] = collections.deque()
-_FAILURES_LOCK = threading.Lock()
+#: Wrong passwords and lockouts per client address (never a lock for everyone).
+_CLIENTS: dict[str, _Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+#: Most client addresses remembered (the oldest are forgotten first).
+MAX_CLIENTS = 10_000
+#: Addresses that stand for many people (a proxy on this machine): never locked as one client.
+_SHARED_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost", ""})
+
+
+@dataclass
+class _Client:
+    """Wrong passwords of one client address: when each was given, its lockouts so far, until when locked."""
+
+    failures: collections.deque = field(default_factory=collections.deque)
+    lockouts: int = 0
+    until: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -38,7 +57,7 @@ class Attempt:
     Attributes:
         ok: The planner role is unlocked.
         locked_for_s: Seconds until another password is checked (0: not locked out).
-        scope: ``"session"`` or ``"all"``: whose attempts locked it.
+        scope: ``"session"`` or ``"client"``: whose attempts locked it.
     """
 
     ok: bool
@@ -68,18 +87,33 @@ def is_planner() -> bool:
 
 
 def lockout() -> Attempt | None:
-    """The lockout in force for this session, or None when a password may be tried."""
+    """The lockout in force for this session or its client address, or None when a password may be tried."""
     now = _clock()
-    window = float(setting("password_lockout_s"))
     until = st.session_state.get("_pw_locked_until", 0.0)
     if until > now:
         return Attempt(False, until - now, "session")
-    with _FAILURES_LOCK:
-        while _FAILURES and _FAILURES[0] <= now - window:
-            _FAILURES.popleft()
-        if len(_FAILURES) >= int(setting("password_attempts_total")):
-            return Attempt(False, _FAILURES[0] + window - now, "all")
+    address = client_address()
+    if address not in _SHARED_ADDRESSES:
+        with _CLIENTS_LOCK:
+            client = _CLIENTS.get(address)
+            if client is not None and client.until > now:
+                return Attempt(False, client.until - now, "client")
     return None
+
+
+def lockout_seconds(lockouts: int) -> float:
+    """How long the ``lockouts``-th lockout (1, 2, …) of one session or address lasts: doubling, capped."""
+    base = float(setting("password_lockout_s"))
+    return min(base * 2 ** max(lockouts - 1, 0), max(base, float(setting("password_lockout_max_s"))))
+
+
+def client_address() -> str:
+    """The address of this browser session's client as Streamlit sees it ("" when unknown)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no context (bare mode)
+        return ""
+    return address if isinstance(address, str) else ""  # a test's stand-in is no address
 
 
 def unlock(given: str) -> Attempt:
@@ -95,30 +129,50 @@ def unlock(given: str) -> Attempt:
     """
     locked = lockout()
     if locked is not None:
-        _log("locked out", f"{locked.scope}; {locked.locked_for_s:.0f} s left")
+        _log("locked out", locked.scope)
         return locked
     expected = planner_password()
     if expected is not None and check_password(given, expected):
         st.session_state["_planner"] = True
         st.session_state["_pw_failures"] = 0
+        gate.admit()  # the upload route now takes this session's files (dashboard.gate)
         _log("unlocked", "")
         return Attempt(True)
     now = _clock()
     failures = st.session_state.get("_pw_failures", 0) + 1
     st.session_state["_pw_failures"] = failures
-    with _FAILURES_LOCK:
-        _FAILURES.append(now)
     if failures >= int(setting("password_attempts_session")):
-        st.session_state["_pw_locked_until"] = now + float(setting("password_lockout_s"))
+        lockouts = st.session_state.get("_pw_lockouts", 0) + 1
+        st.session_state["_pw_lockouts"] = lockouts
+        st.session_state["_pw_locked_until"] = now + lockout_seconds(lockouts)
         st.session_state["_pw_failures"] = 0
-    _log("wrong password", f"attempt {failures} of this session")
+    address = client_address()
+    if address not in _SHARED_ADDRESSES:
+        _count_client_failure(address, now)
+    _log("wrong password", "session" if address in _SHARED_ADDRESSES else f"client {address}")
     return lockout() or Attempt(False)
+
+
+def _count_client_failure(address: str, now: float) -> None:
+    window = float(setting("password_lockout_s"))
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.pop(address, None) or _Client()
+        _CLIENTS[address] = client  # newest last: the oldest are forgotten first
+        while len(_CLIENTS) > MAX_CLIENTS:
+            del _CLIENTS[next(iter(_CLIENTS))]
+        while client.failures and client.failures[0] <= now - window:
+            client.failures.popleft()
+        client.failures.append(now)
+        if len(client.failures) >= int(setting("password_attempts_client")):
+            client.lockouts += 1
+            client.until = now + lockout_seconds(client.lockouts)
+            client.failures.clear()
 
 
 def reset_attempts() -> None:
     """Forget every wrong password counted in this process (for tests and a restart's clean slate)."""
-    with _FAILURES_LOCK:
-        _FAILURES.clear()
+    with _CLIENTS_LOCK:
+        _CLIENTS.clear()
 
 
 def _log(outcome: str, detail: str) -> None:
@@ -126,6 +180,6 @@ def _log(outcome: str, detail: str) -> None:
     from loaders.store.writelog import record
 
     try:
-        store.write(lambda cursor: record(cursor, "unlock", outcome, detail=detail))
+        store.write(lambda cursor: record(cursor, "unlock", outcome, detail=detail, coalesce=outcome != "unlocked"))
     except Exception:  # the log must never decide whether a password works
-        record(None, "unlock", outcome, detail=detail)
+        record(None, "unlock", outcome, detail=detail, coalesce=outcome != "unlocked")

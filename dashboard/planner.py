@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import store
@@ -58,7 +59,29 @@ def parse(data: bytes, name: str) -> LoadResult:
     return cached[1]
 
 
-def load(result: LoadResult, data: bytes, *, allow_loss: bool = True) -> IngestOutcome:
+class ReplacedMeanwhile(LoadError):
+    """The report changed between the planner's preview and their confirmation (another planner loaded it).
+
+    Attributes:
+        current: What the store holds now (see :func:`stored_version`).
+    """
+
+    def __init__(self, result: LoadResult, current: tuple[str, str, str] | None) -> None:
+        when = current[1][:16].replace("T", " ") + " UTC" if current else "—"
+        texts = both("replaced_meanwhile", report=result.report_id, when=when, file=current[2] if current else "—")
+        super().__init__(result.source_file, "", *texts)
+        self.current = current
+
+
+def stored_version(cursor, report_id: str) -> tuple[str, str, str] | None:
+    """``(sha256, loaded_at ISO, source file)`` of a stored report, or None when it is not loaded."""
+    row = cursor.execute(
+        "SELECT sha256, loaded_at, source_file FROM reports WHERE report_id = ?", [report_id]
+    ).fetchone()
+    return None if row is None else (str(row[0]), pd.Timestamp(row[1]).isoformat(), str(row[2]))
+
+
+def load(result: LoadResult, data: bytes, seen: object = ..., *, allow_loss: bool = True) -> IngestOutcome:
     """Write a parsed upload and keep its copy (both or neither), and log it.
 
     Args:
@@ -66,17 +89,27 @@ def load(result: LoadResult, data: bytes, *, allow_loss: bool = True) -> IngestO
         data: Its bytes.
         allow_loss: The planner confirmed losing the figures a replacement loses
             (:mod:`loaders.store.replacing`); when False such a write is refused.
+        seen: The report's stored version when the planner was shown the preview (see
+            :func:`stored_version`; None: not loaded then). When the store holds another version now —
+            another planner loaded one in the meantime — nothing is written and the planner is told
+            (:class:`ReplacedMeanwhile`). Leave out (``...``) to skip the check (command line).
 
     Raises:
+        ReplacedMeanwhile: See ``seen``.
         LoadError: Nothing was written: busy (retry), refused by the database (a value out of
             range), the file was changed underneath the app (the store was rebuilt), or the copy
             could not be saved.
     """
+
+    def write(cursor) -> IngestOutcome:
+        if seen is not ...:
+            current = stored_version(cursor, result.report_id)
+            if current != seen:  # checked inside the write: no other write runs in between
+                raise ReplacedMeanwhile(result, current)
+        return ingest_upload(cursor, result, data, allow_loss=allow_loss, refused_how=both("replace_refused_how"))
+
     try:
-        how = both("replace_refused_how")
-        outcome = store.write(
-            lambda cursor: ingest_upload(cursor, result, data, allow_loss=allow_loss, refused_how=how)
-        )
+        outcome = store.write(write)
     except OSError as exc:
         error = LoadError(
             result.source_file,

@@ -84,9 +84,17 @@ def _replacement(result, lang: str) -> bool:
     return st.checkbox(t("replace_confirm_loss", lang), key="replace_sure")
 
 
-def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> None:
-    """The preview of a parsed upload and its confirm button (see the module docstring)."""
+def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> bool:
+    """The preview of a parsed upload and its confirm button (see the module docstring).
+
+    Returns:
+        Whether the upload was written (or found unchanged) in this run.
+    """
     st.subheader(t("preview", lang))
+    seen_versions = st.session_state.setdefault("_upload_seen", {})
+    key = (result.sha256, result.report_id)
+    if key not in seen_versions:  # what the store held when this preview was first shown
+        seen_versions[key] = planner.stored_version(store.cursor(), result.report_id)
     existing = reports[reports["report_id"] == result.report_id]
     if not existing.empty and (existing["n_observations"].iloc[0] > 0):
         st.warning(t("replaces", lang))
@@ -106,10 +114,16 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> Non
         st.warning(t("held_preview", lang, n=held), icon=":material/help:")
     st.dataframe(preview_table(result.observations, lang), hide_index=True, width="stretch", height=300)
     allowed = _replacement(result, lang)  # replacing is a decision: what would be lost, and a confirmation
-    if st.button(t("confirm_load", lang), type="primary", disabled=not allowed):
+    # A key keeps the button one widget when the page above it changes (another planner's load adds
+    # the "replaces" warning): the click counts, and the check below tells the planner.
+    if st.button(t("confirm_load", lang), type="primary", key="confirm_load", disabled=not allowed):
         with st.spinner(t("confirm_load", lang)):
             try:  # busy, a value the database refuses, a store changed underneath: a message
-                outcome = planner.load(result, data, allow_loss=allowed)
+                outcome = planner.load(result, data, seen_versions[key], allow_loss=allowed)
+            except planner.ReplacedMeanwhile as exc:  # told, and asked again: the next click replaces it
+                seen_versions[key] = exc.current
+                st.warning(plain(exc.text(lang)), icon=":material/group:")
+                return False
             except LoadError as exc:
                 show_error(exc, lang)
         if outcome.action == "unchanged":
@@ -124,3 +138,5 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> Non
                     n=outcome.n_observations,
                 )
             )
+        return True
+    return False

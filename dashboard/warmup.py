@@ -7,7 +7,9 @@ waited for pandas, Plotly and the metrics to load and for the default report's c
 twice as long as any later visitor. Streamlit's script health check
 (``server.scriptHealthCheckEnabled`` in ``.streamlit/config.toml``) runs the app once, as a
 session without a browser would, on the default view; this asks for it as soon as the server
-answers. Nothing is written: the run reads the store like any visitor.
+answers. Nothing is written: the run reads the store like any visitor. The gate in front of the
+app (:mod:`dashboard.gate`) answers that route once per ``script_check_interval_s`` and only on
+this machine, so this one call right after the start is the one that runs.
 """
 
 from __future__ import annotations

@@ -50,7 +50,6 @@ from loaders.plans.documents import targets_json
 from loaders.plans.load import format_plan_report, read_plan_bytes
 from loaders.plans.workbook import is_plan_workbook, plan_template_bytes
 from loaders.read.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
-from loaders.read.load import load
 from loaders.read.record import LoadResult
 from loaders.read.synthetic import write_reports
 from loaders.read.tidy_csv import render_csv
@@ -60,10 +59,10 @@ from loaders.store.build import (
     build_store,
     bundled_plan_files,
     bundled_report_files,
-    load_file,
     rebuild,
     report_files_in,
 )
+from loaders.store.isolate import load_file_isolated
 from loaders.store.kept_plans import ingest_plan_upload
 from loaders.store.leftovers import remove_leftovers
 from loaders.store.queries import stored_report
@@ -75,7 +74,9 @@ EXTRACT_KEYS = names(OBSERVATION_FIELDS, exclude=("source_text",))
 
 
 def _extract(args: argparse.Namespace) -> int:
-    result = load(args.file, school=args.school, report_year=args.year)
+    result = load_file_isolated(
+        args.file, school=args.school, report_year=args.year
+    )  # in a child process under the upload's limits
     frame = result.observations[EXTRACT_KEYS]
     if args.json:
         json.dump(extract_document(result), sys.stdout, ensure_ascii=False, indent=1)
@@ -147,8 +148,8 @@ def _ingest(args: argparse.Namespace) -> int:
         args.files = [path for path in args.files if path not in plan_files]
         if not args.files:
             return 0
-    # parse everything before writing anything
-    results = [(path, load(path, school=args.school, report_year=args.year)) for path in args.files]
+    # parse everything before writing anything, each file in a child process under the upload's limits
+    results = [(path, load_file_isolated(path, school=args.school, report_year=args.year)) for path in args.files]
     for _, result in results:
         _print_coverage(result)
     if args.strict:
@@ -259,7 +260,7 @@ def _rebuild(args: argparse.Namespace) -> int:
     _remove_leftovers(args)
     path = Path(args.db or default_db_path())
     with _held(path):  # a serving dashboard lets go of the file while it is replaced
-        outcomes = rebuild(path)
+        outcomes = rebuild(path, isolate=True)  # every file parsed under the upload's limits
     for outcome in outcomes:
         print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} rows)")
         for note in outcome.notes:
@@ -278,7 +279,7 @@ def _sync(args: argparse.Namespace) -> int:
         return 0
     with open_for_writing(path) as con:
         for file in bundled_report_files():
-            outcome = ingest_result(con, load_file(file))
+            outcome = ingest_result(con, load_file_isolated(file))  # under the upload's limits
             print(f"{outcome.report_id}: {outcome.action} ({outcome.n_observations} observations)")
         for file in bundled_plan_files():
             outcome = ingest_plan(con, file)
@@ -318,7 +319,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"  {done}/{total} files, {seconds:.1f} s", file=sys.stderr)
 
     summary = build_store(
-        args.db, files, plans, workers=args.workers, batch=args.batch, require_core=args.strict, progress=progress
+        args.db,
+        files,
+        plans,
+        workers=args.workers,
+        batch=args.batch,
+        require_core=args.strict,
+        progress=progress,
+        isolate=True,  # one worker too: every file parsed under the upload's limits
     )
     written = [o for o in summary.outcomes if o.action in ("added", "replaced")]
     print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, frames, planner, store
+from dashboard import auth, frames, gate, planner, store
 from dashboard.components import show_error, unlock_form
 from dashboard.coverage_view import show_coverage, years_text
 from dashboard.downloads import download_row
@@ -238,8 +238,9 @@ with upload:
                 st.error(
                     t("upload_rejected", lang, name=plain(uploaded.name), reason=plain(reason)), icon=":material/block:"
                 )
-        if result is not None:
-            confirm_upload(result, data, reports, lang)
+                gate.release_upload(uploaded)  # refused: the server holds it no longer
+        if result is not None and confirm_upload(result, data, reports, lang):
+            gate.release_upload(uploaded)  # loaded: the server holds it no longer
 
         plan_upload_section(lang, can_write=True)
 

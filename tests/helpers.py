@@ -71,8 +71,9 @@ def assert_partly_read(
 
 
 def unescaped(markdown: str) -> str:
-    """Markdown as a reader sees it: backslash escapes (see :func:`viz.markup.plain`) removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    """Markdown as a reader sees it: backslash escapes (see :func:`viz.markup.plain`) removed, code spans' text."""
+    texts, codes = markdown_text_nodes(markdown)
+    return "".join(part for pair in zip(texts, [*codes, ""], strict=True) for part in pair)
 
 
 def store_content(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int, int]]:
@@ -137,3 +138,35 @@ def messages(at: AppTest) -> str:
     return unescaped(
         "\n".join(str(e.value) for kind in ("error", "warning", "success", "info") for e in getattr(at, kind))
     )
+
+
+CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+#: GFM's autolink-literal patterns (mdast-util-gfm-autolink-literal), run on text after escapes.
+GFM_AUTOLINKS = (
+    re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.IGNORECASE | re.ASCII),
+    re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)", re.ASCII),
+)
+
+
+def markdown_text_nodes(markdown: str) -> tuple[list[str], list[str]]:
+    """The text nodes (escapes resolved) and code spans of inline Markdown as remark parses them."""
+    texts, codes, start = [], [], 0
+    for match in CODE_SPAN.finditer(markdown):
+        texts.append(_unescape(markdown[start : match.start()]))
+        body = match.group(2)
+        if len(body) >= 2 and body[0] == " " and body[-1] == " " and body.strip():
+            body = body[1:-1]
+        codes.append(body)
+        start = match.end()
+    texts.append(_unescape(markdown[start:]))
+    return texts, codes
+
+
+def _unescape(markdown: str) -> str:
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def autolinks(markdown: str) -> list[str]:
+    """What Streamlit's Markdown would turn into links in ``markdown`` (bare URLs, www., e-mail)."""
+    texts, _ = markdown_text_nodes(markdown)
+    return [m.group(0) for text in texts for pattern in GFM_AUTOLINKS for m in pattern.finditer(text)]

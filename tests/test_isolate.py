@@ -54,7 +54,9 @@ def test_an_upload_parsed_in_a_child_is_what_load_bytes_gives(bundled_report: Pa
         load_bytes_isolated(data, "x.txt", max_bytes=10_000)
 
 
-def test_a_parse_that_needs_too_much_memory_is_stopped_in_the_child_not_the_server() -> None:
+def test_a_parse_that_needs_too_much_memory_is_stopped_in_the_child_not_the_server(monkeypatch) -> None:
+    monkeypatch.setenv("QUALITY_REPORT_MAX_FIGURES", "1000000")  # a flood on purpose (loaders.read.proportion)
+    monkeypatch.setenv("QUALITY_REPORT_MAX_SUBJECTS", "1000000")
     data = big_csv(8)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(ParseLimitError) as raised:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.helpers import unescaped
+from tests.helpers import CODE_SPAN, autolinks, unescaped
 from viz.charts import benchmark_bars, horizontal_bars, trend_lines
 from viz.markup import plain
 from viz.target_charts import bullet
@@ -27,8 +27,10 @@ HOSTILE = [
 def test_markdown_escaping_leaves_no_markup_and_reads_as_typed(text: str) -> None:
     escaped = plain(text)
     assert unescaped(escaped) == text  # a reader sees exactly the text
-    for special in "[]()<>*_`#:$/.@":  # every character Markdown or an autolink could use is escaped
-        assert special not in escaped.replace(f"\\{special}", "")
+    outside_code = CODE_SPAN.sub("", escaped)
+    for special in "[]()<>*_`#:$/.@":  # every character Markdown could use is escaped outside code spans
+        assert special not in outside_code.replace(f"\\{special}", "")
+    assert autolinks(escaped) == []  # bare URLs, www. and e-mail addresses sit in code spans
 
 
 def test_html_escaping_for_plotly() -> None:

@@ -202,6 +202,60 @@ def _value_range(values: pd.Series, extra: list[float] | None = None) -> list[fl
     return [bottom, (top if top > 0 else 1.0) * 1.1]
 
 
+#: Most lines a trend chart draws.
+MAX_LINES = 12
+#: Units whose figures add up, so the categories past the cap can be drawn as one summed 其他 bar.
+_NOT_ADDITIVE = ("%", "分", ":1", "倍", "/")
+
+
+def cap_categories(
+    frame: pd.DataFrame, category: str, value: str, unit: str, *, lang: str = "zh", most: int | None = None
+) -> pd.DataFrame:
+    """At most ``most`` categories (default: the ``chart_max_categories`` setting): the largest, then 其他.
+
+    The categories past the cap become one 其他 / Other category per series: their sum where the
+    unit adds up (人, 个, 元 …), else no value and a label saying how many are not shown (a rate
+    of "the rest" means nothing). Never modifies ``frame``.
+
+    Args:
+        frame: One row per category (and series).
+        category: The category column.
+        value: The value column.
+        unit: The values' unit.
+        lang: Language of the 其他 label.
+        most: The cap.
+
+    Returns:
+        ``frame`` itself when within the cap, else a new frame.
+    """
+    if most is None:
+        from loaders.contracts.settings import setting
+
+        most = int(setting("chart_max_categories"))
+    names = list(dict.fromkeys(frame[category]))
+    if len(names) <= most:
+        return frame
+    largest = frame.groupby(category, sort=False)[value].max().sort_values(ascending=False, na_position="last")
+    kept = set(largest.index[:most])
+    rest = frame[~frame[category].isin(kept)]
+    n_rest = rest[category].nunique()
+    additive = not any(mark in str(unit) for mark in _NOT_ADDITIVE)
+    if additive:
+        label = f"其他（{n_rest} 项）" if lang == "zh" else f"Other ({n_rest})"
+    else:
+        label = f"其他 {n_rest} 项未显示" if lang == "zh" else f"{n_rest} more not shown"
+    group = [column for column in frame.columns if column not in (category, value) and column in ("series", "role")]
+    if group:
+        other = rest.groupby(group, sort=False, dropna=False)[value].sum(min_count=1).reset_index()
+    else:
+        other = pd.DataFrame({value: [rest[value].sum(min_count=1)]})
+    other[category] = label
+    if not additive:
+        other[value] = float("nan")
+    shown = frame[frame[category].isin(kept)]
+    return pd.concat([shown, other.reindex(columns=frame.columns)], ignore_index=True)
+
+
 def benchmark_bars(
     frame: pd.DataFrame,
     *,
@@ -251,6 +305,7 @@ def benchmark_bars(
     """
     if frame.empty:
         return empty_figure(empty_message, title)
+    frame = cap_categories(frame, category, value, unit, lang=lang)  # no upload can make a page too heavy
     order = series_order or list(dict.fromkeys(frame[series]))
     figure = go.Figure()
     grey = 0
@@ -408,6 +463,7 @@ def grouped_bars(
     """Horizontal grouped bars for series without a benchmark role (plan / admitted / registered …)."""
     if frame.empty:
         return empty_figure(empty_message, title)
+    frame = cap_categories(frame, category, value, unit, lang=lang)
     figure = go.Figure()
     for position, name in enumerate(dict.fromkeys(frame[series])):
         part = frame[frame[series] == name]
@@ -458,6 +514,11 @@ def trend_lines(
     """Lines over years, one per series (school, benchmark or peer), with an optional target line."""
     if frame.empty:
         return empty_figure(empty_message, title)
+    if frame[series].nunique() > MAX_LINES:  # the largest lines; the subtitle says how many more
+        capped = cap_categories(frame, series, value, ":1", lang=lang, most=MAX_LINES)
+        note = str(capped[series].iloc[-1])
+        frame = capped[capped[x].notna()]
+        subtitle = f"{subtitle} · {note}" if subtitle else note
     figure = go.Figure()
     for position, name in enumerate(dict.fromkeys(frame[series])):
         part = frame[frame[series] == name].sort_values(x)

@@ -24,12 +24,14 @@ import html
 import io
 import re
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 
 import pandas as pd
 import plotly.graph_objects as go
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
@@ -37,6 +39,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.text.text import Font
 from pptx.util import Emu, Inches, Pt
+from xlsxwriter import Workbook
 
 from loaders.contracts.vocabulary import STATUS_COLOURS
 from viz.charts import format_value
@@ -420,6 +423,31 @@ def _axis_title(figure: go.Figure, horizontal: bool) -> str:
     return html.unescape(str(text)) if text else ""
 
 
+class _InertWorkbookWriter(CategoryWorkbookWriter):
+    """The chart's embedded workbook (PowerPoint's "Edit Data") with every text a text cell.
+
+    XlsxWriter's ``write`` takes a text starting with ``=`` for a formula and one looking like a URL
+    for a hyperlink: a category such as ``=cmd|' /C calc'!A0`` from a report would become a live
+    formula that runs when a planner edits the chart's data. Here both are off, so such a text is a
+    string cell shown as typed (no ``<f>`` element in the workbook).
+    """
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class InertChartData(CategoryChartData):
+    """Chart data whose embedded workbook holds no formula and no link (see :class:`_InertWorkbookWriter`)."""
+
+    @property
+    def _workbook_writer(self):
+        return _InertWorkbookWriter(self)
+
+
 def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
     """Draw ``figure`` as an editable PowerPoint chart in ``box``; returns the chart's graphic frame.
 
@@ -433,7 +461,7 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
         The graphic frame holding the chart.
     """
     kind, categories, series = chart_series(figure)
-    data = CategoryChartData()
+    data = InertChartData()
     data.categories = categories
     decimals = any(s["decimals"] for s in series)
     number_format = "#,##0.00" if decimals else "#,##0"

@@ -159,6 +159,33 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "数据库中已有该校该年度的报告，确认后将被替换。",
         "en": "This school and year is already loaded; it will be replaced.",
     },
+    # the upload gate's answers (dashboard/gate.py), both languages in one plain-text body
+    "gate_not_planner": {
+        "zh": "仅限已输入规划人员密码的会话上传",
+        "en": "only a session unlocked with the planner password may upload",
+    },
+    "gate_no_length": {"zh": "上传需给出长度（Content-Length）", "en": "an upload must state its Content-Length"},
+    "gate_too_large": {"zh": "文件超过上传上限", "en": "the file is larger than the upload limit"},
+    "gate_session_files": {
+        "zh": "本会话待处理文件已达上限，请先载入或移除一个",
+        "en": "this session holds its most files: load or remove one",
+    },
+    "gate_session_bytes": {
+        "zh": "本会话待处理文件过大，请先载入或移除一个",
+        "en": "this session holds its most bytes: load or remove a file",
+    },
+    "gate_total_bytes": {
+        "zh": "服务器上传缓存已满，请稍后重试",
+        "en": "the server holds its most uploads; please retry shortly",
+    },
+    "gate_script_remote": {"zh": "仅限本机调用", "en": "only callers on this machine"},
+    "gate_script_often": {"zh": "请稍后再试", "en": "too soon after the previous check"},
+    "replaced_meanwhile": {
+        "zh": "在您查看预览期间，这份报告（{report}）已被更改：{when} 载入了文件“{file}”。本次未写入任何内容。"
+        "请核对上方预览；确需替换，请再次点击“确认载入”。",
+        "en": "While you were looking at the preview, this report ({report}) was changed: the file '{file}' was loaded"
+        " at {when}. Nothing was written. Check the preview above; to replace it anyway, click 'Load it' again.",
+    },
     "unchanged": {"zh": "与已载入的内容完全相同，无需再次载入。", "en": "Identical to what is loaded; nothing to do."},
     # coverage: what was read from a report
     "tab_coverage": {"zh": "读取情况", "en": "What was read"},

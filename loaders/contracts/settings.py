@@ -101,16 +101,83 @@ SETTINGS: tuple[Setting, ...] = (
         "Wrong planner passwords one browser session may try before it is locked out for password_lockout_s.",
     ),
     Setting(
-        "password_attempts_total",
+        "password_attempts_client",
         20,
-        "Wrong planner passwords all sessions together may try within password_lockout_s before every session is "
-        "locked out until the oldest of them is that old (guessing from many sessions).",
+        "Wrong planner passwords one client address (all its browser sessions) may try within password_lockout_s "
+        "before that address is locked out; there is no lockout for everyone, and a loopback address (a proxy on "
+        "this machine) is counted per session only.",
     ),
     Setting(
         "password_lockout_s",
         300.0,
-        "Seconds a lockout after too many wrong planner passwords lasts (and the window wrong passwords are counted "
-        "in for the total).",
+        "Seconds the first lockout after too many wrong planner passwords lasts (and the window a client's wrong "
+        "passwords are counted in); each further lockout of the same session or address lasts twice as long.",
+    ),
+    Setting(
+        "password_lockout_max_s",
+        3600.0,
+        "Longest lockout, in seconds, however often a session or address is locked out again.",
+    ),
+    Setting(
+        "log_repeat_s",
+        60.0,
+        "Seconds within which the same refusal (wrong password, locked out) again is counted in one write-log "
+        "entry (“×N”) instead of adding a row each time.",
+    ),
+    Setting(
+        "upload_files_session",
+        2,
+        "Files one planner's browser session may hold on the server's upload route at once (Streamlit's "
+        "/_stcore/upload_file; see dashboard.gate): one more is refused until one is loaded, refused or removed.",
+    ),
+    Setting(
+        "upload_mb_session",
+        40.0,
+        "Megabytes one planner's browser session may hold on the upload route at once.",
+    ),
+    Setting(
+        "upload_mb_total",
+        80.0,
+        "Megabytes all sessions together may hold on the upload route at once (arriving and kept).",
+    ),
+    Setting(
+        "script_check_interval_s",
+        300.0,
+        "Seconds between two runs of the app through Streamlit's script health check "
+        "(/_stcore/script-health-check, which dashboard.warmup asks for once at start); it answers only "
+        "callers on this machine, and a second call within this time is refused (429) without running the app.",
+    ),
+    Setting(
+        "report_max_figures",
+        20_000,
+        "Most figures one report may hold (the bundled report: 802); a file with more is refused by name.",
+    ),
+    Setting(
+        "report_max_subjects",
+        2_000,
+        "Most distinct subjects (row names) one report may name (the bundled report: 129).",
+    ),
+    Setting(
+        "report_max_series_figures",
+        120,
+        "Most figures one report may hold for one indicator and subject (the bundled report: 11).",
+    ),
+    Setting(
+        "report_max_text_ratio",
+        20.0,
+        "Most text one report may store (its lines and each figure's source text, UTF-8), as a multiple of its "
+        "file's size (the bundled report: 1.5×), but never less than report_text_floor_mb.",
+    ),
+    Setting(
+        "report_text_floor_mb",
+        2.0,
+        "Stored text, in MB, any report may have whatever its file's size (a small file is never refused for it).",
+    ),
+    Setting(
+        "chart_max_categories",
+        30,
+        "Most categories (bars, or lines) a chart draws: the largest, then one 其他 / Other for the rest, so no "
+        "upload can make a page too heavy for a browser.",
     ),
     Setting(
         "home_school",

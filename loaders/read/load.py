@@ -17,6 +17,7 @@ from loaders.contracts.errors import FormatError
 from loaders.contracts.names import clean_name
 from loaders.read.formats import FORMATS
 from loaders.read.holds import hold_doubtful
+from loaders.read.proportion import check_proportion
 from loaders.read.record import LoadResult
 from loaders.read.years import check_year
 
@@ -96,6 +97,7 @@ def load_bytes(
             f"the school name '{parsed.school[:80]}' holds characters that are not allowed (< > [ ] / \\ or"
             " control characters) or is not 2–60 characters long.",
         )
+    check_proportion(parsed.table, list(parsed.lines), len(data), name)  # no flood passes for a report
     parsed.report_id = report_id_for(parsed.school, parsed.report_year)
     parsed.source_file = name
     parsed.sha256 = hashlib.sha256(data).hexdigest()

@@ -2,7 +2,7 @@
 
 Belongs here: the checks every hand-filled row needs, whatever file it came in — a known indicator
 (on the right sheet), a stored subject (aliases resolved, graduate-survey subjects checked), a year in
-range, ``years_after`` not negative, a number shown as a percent only where a percent is meant, the
+range, ``years_after`` within 0–10, a number shown as a percent only where a percent is meant, the
 value converted into the registry unit and within its plausible range, provenance complete — and the
 check that every stored key appears once. The formats differ only in how a cell is read (text in a
 CSV field, a typed cell in a workbook) and how a place is named; they hand the validator a
@@ -25,6 +25,8 @@ from loaders.read.document import MAX_YEAR, MIN_YEAR
 from loaders.read.record import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 from loaders.read.spec import load_spec
 
+#: Most years after graduation a survey figure may be for (surveys ask after 1, 3 and 5 years).
+MAX_YEARS_AFTER = 10
 #: Registry units whose values may be typed or formatted as a percent (98.36% → 98.36).
 PERCENT_UNITS = ("%", "分")
 
@@ -118,13 +120,13 @@ def read_row(
     years_after = None
     if not cells.is_blank("years_after"):
         years_after = cells.integer("years_after")
-        if years_after < 0:
+        if not 0 <= years_after <= MAX_YEARS_AFTER:
             label = cells.label("years_after")
             raise ValueParseError(
                 source,
                 cells.where("years_after"),
-                f"{label} 不能为负数，实际为 {years_after}。",
-                f"{label} must not be negative, found {years_after}.",
+                f"{label} 应在 0–{MAX_YEARS_AFTER} 之间，实际为 {years_after}。",
+                f"{label} must be within 0–{MAX_YEARS_AFTER}, found {years_after}.",
             )
     value, percent = cells.number("value")
     unit = cells.text("unit")

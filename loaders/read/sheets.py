@@ -42,6 +42,7 @@ class SheetText:
     empty_formulas: list[str] = field(default_factory=list)  # "sheet!B7" with no saved result
     percent_cells: int = 0
     hidden: list[str] = field(default_factory=list)
+    cut: list[tuple[str, int]] = field(default_factory=list)  # (sheet, its rows) of sheets longer than read
 
 
 def display(value: object, number_format: str) -> str:
@@ -93,6 +94,8 @@ def sheet_text(formulas: openpyxl.Workbook, values: openpyxl.Workbook) -> SheetT
             continue
         source = formulas[sheet.title]
         rows: list[tuple[str, int]] = []
+        if sheet.max_row > MAX_ROWS_PER_SHEET:  # said in the coverage, never cut silently
+            out.cut.append((sheet.title, sheet.max_row))
         for cells in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS_PER_SHEET), max_col=MAX_COLUMNS):
             texts = []
             for cell in cells:
@@ -197,6 +200,15 @@ def read_sheets_report(
                 f"hidden sheets not read: {', '.join(text.hidden)}",
             )
         )
+    if text.cut:
+        shown = "、".join(f"{title}（{rows} 行）" for title, rows in text.cut)
+        shown_en = ", ".join(f"{title} ({rows} rows)" for title, rows in text.cut)
+        message = (
+            f"工作表超过 {MAX_ROWS_PER_SHEET} 行，只读取了前 {MAX_ROWS_PER_SHEET} 行：{shown}",
+            f"sheets longer than {MAX_ROWS_PER_SHEET} rows; only the first {MAX_ROWS_PER_SHEET} were read: {shown_en}",
+        )
+        workbook.problems.append(Problem("sheet_cut", "warning", *message))
+        parsed.notes.append(" / ".join(message))
     if workbook.problems:
         parsed.coverage.insert(1, workbook)
     return parsed

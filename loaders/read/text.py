@@ -47,8 +47,31 @@ class DecodedText:
     encoding: str
 
 
+def utf16_encoding(data: bytes) -> str | None:
+    """The UTF-16 codec that fits ``data`` (byte-order mark, or the zero bytes of ASCII text), else None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and data[:4] != b"\xff\xfe\x00\x00":
+        return "utf-16"
+    head = data[:4096]
+    if len(head) < 4 or len(data) % 2 or b"\x00" not in head:  # UTF-16 is whole pairs of bytes
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    half = len(head) // 2
+    # ASCII digits, spaces and line ends of a report are zero bytes on one side only (CJK rarely)
+    if odd > 0.05 * half and odd > 4 * even:
+        codec = "utf-16-le"
+    elif even > 0.05 * half and even > 4 * odd:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return None  # not text after all: the binary file's message
+    return codec
+
+
 def decode_text(data: bytes, source: str) -> DecodedText:
-    """Decode a text file's bytes, detecting UTF-8 (with or without BOM) or GB18030.
+    """Decode a text file's bytes, detecting UTF-8 (with or without BOM), UTF-16 or GB18030.
 
     Args:
         data: The file's bytes.
@@ -63,6 +86,20 @@ def decode_text(data: bytes, source: str) -> DecodedText:
     """
     if not data.strip():
         raise FormatError(source, "", "文件为空，没有可读取的内容。", "the file is empty.")
+    wide = utf16_encoding(data)
+    if wide is not None:  # Windows Notepad's "Unicode": UTF-16, with or without a byte-order mark
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                source,
+                "",
+                f"文件看似 UTF-16 编码，但第 {exc.start} 字节处无法解码；请另存为 UTF-8 后重新上传。",
+                f"the file looks like UTF-16 but cannot be decoded at byte {exc.start}; save it as UTF-8 and"
+                " upload it again.",
+            ) from exc
+        label = "utf-16-le" if wide in ("utf-16", "utf-16-le") and data[:2] != b"\xfe\xff" else "utf-16-be"
+        return DecodedText(text.lstrip("\ufeff").splitlines(), label)
     if b"\x00" in data[:4096]:
         raise EncodingError(
             source,
@@ -79,8 +116,8 @@ def decode_text(data: bytes, source: str) -> DecodedText:
     raise EncodingError(
         source,
         "",
-        "无法识别文件编码（支持 UTF-8 与 GB18030/GBK）。",
-        "the file is in neither UTF-8 nor GB18030/GBK.",
+        "无法识别文件编码（支持 UTF-8、UTF-16 与 GB18030/GBK）。",
+        "the file is in none of UTF-8, UTF-16 and GB18030/GBK.",
     )
 
 

@@ -29,13 +29,15 @@ from loaders.store.schema import connect
 from loaders.store.writes import IngestOutcome, ingest_plan, ingest_result, ingest_results
 
 
-def bundled_report_files(reports_dir: Path = REPORTS_DIR, uploads: Path | None = None) -> list[ReportFile]:
+def bundled_report_files(
+    reports_dir: Path = REPORTS_DIR, uploads: Path | None = None, db_path: Path | str | None = None
+) -> list[ReportFile]:
     """The report files under ``data/reports``, then every kept upload (``(copy, name uploaded
     under)``, see :mod:`loaders.store.uploads`): what a rebuild loads."""
     from loaders.store.uploads import kept_files
 
     files: list[ReportFile] = sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    return files + kept_files(uploads)
+    return files + kept_files(uploads, db_path)
 
 
 def report_files_in(folder: Path | str) -> list[Path]:
@@ -279,10 +281,12 @@ def rebuild(
         LoadError: A file under ``data/reports`` (or a plan) cannot be loaded (the previous store is kept).
     """
     uploads = uploads or uploads_dir(db_path)
-    bundled = [p for p in bundled_report_files(reports_dir, uploads=uploads) if not isinstance(p, tuple)]
+    bundled = [
+        p for p in bundled_report_files(reports_dir, uploads=uploads, db_path=db_path) if not isinstance(p, tuple)
+    ]
     summary = build_store(
         db_path,
-        bundled_report_files(reports_dir, uploads=uploads),
+        bundled_report_files(reports_dir, uploads=uploads, db_path=db_path),
         [*bundled_plan_files(plans_dir), *kept_plan_files(uploads)],
         batch=1000,
         required=bundled,

@@ -28,7 +28,9 @@ import pandas as pd
 
 from loaders.contracts.errors import TableError, ValueParseError
 from loaders.contracts.fields import ENTRY_FIELDS, dtypes, names
+from loaders.contracts.names import clean_name
 from loaders.contracts.paths import uploads_dir
+from loaders.contracts.plausible import check_entry_year, check_unit_value
 from loaders.read.rows import check_indicator, check_year, to_registry_unit
 from loaders.store.transaction import write_transaction
 from loaders.store.uploads import ENTRIES_FILE, UPLOAD_LOCK, locked, write_json
@@ -50,6 +52,8 @@ class Target:
     indicator_id: str | None
     unit: str | None
     comparator: str
+    start_year: int | None = None
+    plan_year: int | None = None
 
 
 def target_of(con: duckdb.DuckDBPyConnection, plan_id: str, label_zh: str) -> Target:
@@ -59,12 +63,14 @@ def target_of(con: duckdb.DuckDBPyConnection, plan_id: str, label_zh: str) -> Ta
         TableError: No such target, or a target whose value is text (nothing to enter a number for).
     """
     found = con.execute(
-        "SELECT indicator_id, unit, comparator FROM targets WHERE plan_id = ? AND label_zh = ?", [plan_id, label_zh]
+        "SELECT t.indicator_id, t.unit, t.comparator, p.start_year, p.target_year"
+        " FROM targets t LEFT JOIN plans p USING (plan_id) WHERE t.plan_id = ? AND t.label_zh = ?",
+        [plan_id, label_zh],
     ).fetchall()
     if not found:
         raise TableError(SOURCE, plan_id, f"规划中没有目标“{label_zh}”。", f"the plan has no target {label_zh!r}.")
-    indicator_id, unit, comparator = found[0]
-    return Target(plan_id, label_zh, indicator_id, unit, comparator)
+    indicator_id, unit, comparator, start_year, plan_year = found[0]
+    return Target(plan_id, label_zh, indicator_id, unit, comparator, start_year, plan_year)
 
 
 def check_entry(
@@ -83,8 +89,10 @@ def check_entry(
         The entry's checked fields (no id or times yet).
 
     Raises:
-        ValueParseError: The value is not a finite number or out of its indicator's plausible range;
-            the year is outside 1990–2100.
+        ValueParseError: The value is not a finite number, out of its unit's plausible range
+            (``data/specs/unit_ranges.csv``: even for a target with no indicator) or its indicator's, or
+            not whole where a count is meant; the year is outside 1990–2100, outside the plan's period
+            (its baseline year included) or after the current year.
         TableError: The school, source document or author is empty; a text is too long or holds
             control characters.
     """
@@ -98,6 +106,9 @@ def check_entry(
         )
     value = float(value)
     check_year(int(year), SOURCE, where)
+    if target.plan_year is not None:  # within the plan's period, never a future year
+        check_entry_year(int(year), target.start_year, target.plan_year, SOURCE, where)
+    check_unit_value(value, target.unit, SOURCE, where)  # every entry, with or without an indicator
     texts = {"school": school, "source_document": source_document, "note": note, "author": author}
     for field, text in texts.items():
         text = str(text).strip()
@@ -111,6 +122,7 @@ def check_entry(
                 f"{field} is too long (at most {MAX_TEXT.get(field, 60)} characters).",
             )
         texts[field] = text
+    texts["school"] = clean_name(texts["school"])  # one canonical name, as a report's (loaders.contracts.names)
     for field, zh in (("school", "学校"), ("source_document", "来源文件"), ("author", "填报人")):
         if not texts[field]:
             raise TableError(SOURCE, where, f"请填写{zh}。", f"the {field.replace('_', ' ')} is required.")

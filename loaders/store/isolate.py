@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from loaders.contracts.errors import LoadError, ParseLimitError
+from loaders.contracts.errors import FormatError, LoadError, ParseLimitError
 from loaders.contracts.paths import ROOT
 from loaders.contracts.settings import setting
 from loaders.read.load import load_bytes, safe_file_name
@@ -520,3 +520,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def load_file_isolated(
+    file: Path | str | tuple[Path, str], *, school: str | None = None, report_year: int | None = None
+) -> LoadResult:
+    """A report file (or a kept upload ``(copy, name uploaded under)``) loaded as an upload is: in a child
+    process under the same memory and time limits (the command line's ``extract``, ``ingest`` and ``sync``).
+
+    Raises:
+        LoadError: The file cannot be read, is over a limit, or cannot be loaded.
+    """
+    path, name = (Path(file[0]), file[1]) if isinstance(file, tuple) else (Path(file), Path(file).name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(
+            name, "", f"无法读取文件：{exc.strerror}。", f"cannot read the file: {exc.strerror}."
+        ) from exc
+    return load_bytes_isolated(data, name, school=school, report_year=report_year)

@@ -12,6 +12,12 @@ says which report each copy is for and the name it was uploaded under (a rebuild
 that name, so its provenance is unchanged). Forgetting a report removes its manifest entry and
 its copy, never another report's. The manifest is replaced atomically and changed under a file
 lock (the dashboard and the command line may both keep copies).
+
+An upload is kept in two steps (:func:`ingest_upload`): its copy is listed as *pending* before the
+store is written and moved among the kept uploads once the write has committed. A process killed in
+between leaves a pending entry: the store never had that report, so the next rebuild does not bring
+it back — :func:`kept_files` drops the entry and its copy and says so in the write log (“unconfirmed
+upload not restored”). The report the upload would have replaced stays kept, as the store kept it.
 """
 
 from __future__ import annotations
@@ -30,8 +36,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import uploads_dir
 from loaders.read.record import LoadResult
+from loaders.store.isolate import load_bytes_isolated
+from loaders.store.writelog import record
 
 _LOG = logging.getLogger(__name__)
 
@@ -88,10 +97,56 @@ def kept_uploads(uploads: Path | None = None) -> list[KeptUpload]:
         return entries
 
 
-def kept_files(uploads: Path | None = None) -> list[tuple[Path, str]]:
-    """What a rebuild loads from the uploads folder: ``(copy, name uploaded under)``, oldest first."""
+def kept_files(uploads: Path | None = None, db_path: Path | str | None = None) -> list[tuple[Path, str]]:
+    """What a rebuild loads from the uploads folder: ``(copy, name uploaded under)``, oldest first.
+
+    Pending entries (an upload killed before its write committed) are dropped with their copies and
+    logged (in the log of the store at ``db_path``, default: the default store), never loaded (see the
+    module docstring).
+    """
     uploads = uploads or uploads_dir()
-    return [(uploads / entry.file, entry.source_file) for entry in kept_uploads(uploads)]
+    entries = kept_uploads(uploads)
+    discard_unconfirmed(uploads, db_path)
+    return [(uploads / entry.file, entry.source_file) for entry in entries]
+
+
+def pending_uploads(uploads: Path | None = None) -> list[KeptUpload]:
+    """Uploads listed before their write and never confirmed (a process killed in between)."""
+    uploads = uploads or uploads_dir()
+    if not (uploads / MANIFEST).is_file():
+        return []
+    with _locked(uploads):
+        return _read(uploads, "pending")
+
+
+def discard_unconfirmed(uploads: Path | None = None, db_path: Path | str | None = None) -> list[KeptUpload]:
+    """Drop the pending entries and their copies, each with a write-log entry; returns them.
+
+    Safe while another process uploads: a pending entry is written and confirmed under the
+    manifest's file lock, which this takes too, so one seen here belongs to a process that died.
+    """
+    uploads = uploads or uploads_dir()
+    if not (uploads / MANIFEST).is_file():
+        return []
+    with UPLOAD_LOCK, _locked(uploads):
+        pending = _read(uploads, "pending")
+        if not pending:
+            return []
+        entries = _read(uploads)
+        _write(uploads, entries, pending=[])
+        _remove_unused(uploads, entries)
+    for entry in pending:
+        record(
+            None,
+            "upload",
+            "unconfirmed",
+            report_id=entry.report_id,
+            file_sha256=entry.sha256,
+            detail=f"{entry.source_file}: 上传未确认写入（进程中断），未恢复 / upload never confirmed"
+            " (its process was stopped before the write); not restored",
+            db_path=db_path,
+        )
+    return pending
 
 
 def keep(result: LoadResult, data: bytes, uploads: Path | None = None) -> Path:
@@ -139,7 +194,9 @@ def forget(report_id: str, uploads: Path | None = None) -> list[Path]:
 
 
 @contextlib.contextmanager
-def keeping(result: LoadResult, data: bytes, uploads: Path | None = None) -> Iterator[None]:
+def keeping(
+    result: LoadResult, data: bytes, uploads: Path | None = None, db_path: Path | None = None
+) -> Iterator[None]:
     """Keep a report's copy for the write inside this block: both happen or, on any error, neither.
 
     The copy is kept (and the manifest points at it) before the block runs, and put back as it
@@ -149,18 +206,22 @@ def keeping(result: LoadResult, data: bytes, uploads: Path | None = None) -> Ite
         result: The loaded report.
         data: The file's bytes.
         uploads: The uploads folder (:func:`loaders.contracts.paths.uploads_dir` when None).
+        db_path: The store written (whose write log hears of a killed upload's leftovers).
     """
     uploads = uploads or uploads_dir()
+    discard_unconfirmed(uploads, db_path)  # a killed upload's leftovers, logged
     with UPLOAD_LOCK, _locked(uploads):
         before = _read(uploads)
         target = _write_copy(uploads, data, result.format_used)
-        _write(uploads, _put(before, _entry(result, target.name, data)))
+        entry = _entry(result, target.name, data)
+        _write(uploads, before, pending=[entry])  # listed, not yet kept: killed now, it is not restored
         try:
             yield
         except BaseException:
-            _write(uploads, before)
+            _write(uploads, before, pending=[])
             _remove_unused(uploads, before)
             raise
+        _write(uploads, _put(before, entry), pending=[])  # committed: now kept
         with contextlib.suppress(OSError):  # the report is written; an old copy left behind is harmless
             _remove_unused(uploads, _read(uploads))
 
@@ -205,8 +266,8 @@ def _write_copy(uploads: Path, data: bytes, format_used: str) -> Path:
 
 
 def _remove_unused(uploads: Path, entries: list[KeptUpload]) -> list[Path]:
-    """Remove copies no entry uses (only files named like a copy; nothing else in the folder)."""
-    used = {e.file for e in entries}
+    """Remove copies no entry (kept or pending) uses (only files named like a copy; nothing else in the folder)."""
+    used = {e.file for e in entries} | {e.file for e in _read(uploads, "pending")}
     removed = []
     for path in uploads.iterdir():
         if _HASH_NAME.fullmatch(path.name) and path.name not in used and path.is_file():
@@ -215,16 +276,22 @@ def _remove_unused(uploads: Path, entries: list[KeptUpload]) -> list[Path]:
     return removed
 
 
-def _read(uploads: Path) -> list[KeptUpload]:
+def _read(uploads: Path, part: str = "uploads") -> list[KeptUpload]:
     path = uploads / MANIFEST
     if not path.is_file():
         return []
     records = json.loads(path.read_text(encoding="utf-8"))
-    return [KeptUpload(**record) for record in records["uploads"]]
+    return [KeptUpload(**record) for record in records.get(part, [])]
 
 
-def _write(uploads: Path, entries: list[KeptUpload]) -> None:
-    write_json(uploads, MANIFEST, {"uploads": [asdict(e) for e in entries]})
+def _write(uploads: Path, entries: list[KeptUpload], *, pending: list[KeptUpload] | None = None) -> None:
+    """Replace the manifest; ``pending`` None keeps its pending entries as they are."""
+    if pending is None:
+        pending = _read(uploads, "pending")
+    payload: dict[str, list] = {"uploads": [asdict(e) for e in entries]}
+    if pending:
+        payload["pending"] = [asdict(e) for e in pending]
+    write_json(uploads, MANIFEST, payload)
 
 
 def write_json(uploads: Path, name: str, payload: object, *, tag: str = "") -> None:
@@ -281,9 +348,6 @@ def _adopt_unlisted(uploads: Path, entries: list[KeptUpload]) -> list[KeptUpload
     Each is loaded (in a child process, under the parsing limits) to learn its report id; one
     that no longer loads is left where it is and reported in the log.
     """
-    from loaders.contracts.errors import LoadError
-    from loaders.store.isolate import load_bytes_isolated
-
     adopted = list(entries)
     for path in _unlisted(uploads, entries):
         data = path.read_bytes()

@@ -8,6 +8,12 @@ message shown). Entries go to the store's ``write_log`` table and, one JSON obje
 file beside the store (``quality.duckdb.log.jsonl``): a rebuilt store (after damage, or ``python
 -m loaders rebuild``) takes the file's entries back, and an entry whose write to the store failed
 (a damaged store) is still in the file.
+
+Repeated refusals do not flood the log: an entry recorded with ``coalesce=True`` (a wrong
+password, a locked-out attempt) that repeats the previous one of the same action, outcome, report,
+file and detail within ``log_repeat_s`` seconds of it is counted into that entry — the store's row
+says ``… ×N (first – last)`` — instead of adding a row; the log file gets the first entry and, when
+the run of repeats ends, one more line with the count.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import contextlib
 import fcntl
 import json
 import logging
+import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +33,7 @@ import pandas as pd
 
 from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import default_db_path
+from loaders.contracts.settings import setting
 from loaders.store.transaction import write_transaction
 
 _LOG = logging.getLogger(__name__)
@@ -47,6 +56,23 @@ class LogEntry:
     detail: str
 
 
+@dataclass
+class _Run:
+    """A run of one repeated entry: the first, how many, when the last came (monotonic) and its time."""
+
+    first: LogEntry
+    count: int
+    last_at: float
+    last: datetime
+
+
+#: Runs of repeated entries, by (log file, action, outcome, report, file hash, detail).
+_RUNS: dict[tuple[str, ...], _Run] = {}
+_RUNS_LOCK = threading.Lock()
+#: The clock runs of repeats are measured with (tests replace it).
+_clock = time.monotonic
+
+
 def log_file(db_path: Path | str | None = None) -> Path:
     """The log file of a store: beside it, ``<store file>.log.jsonl``."""
     path = Path(db_path or default_db_path())
@@ -62,6 +88,7 @@ def record(
     file_sha256: str = "",
     detail: str = "",
     db_path: Path | str | None = None,
+    coalesce: bool = False,
 ) -> LogEntry:
     """Record one entry in the store (when ``con`` is given) and in the store's log file.
 
@@ -76,15 +103,33 @@ def record(
         file_sha256: Hash of the file concerned.
         detail: File name, message.
         db_path: The store's file (the connection's own when None; the default store without one).
+        coalesce: Count a repeat of the previous such entry into it (see the module docstring).
 
     Returns:
-        The entry.
+        The entry (a counted repeat: the run's first entry with the count in its detail).
     """
     entry = LogEntry(
         datetime.now(UTC).replace(tzinfo=None), action, report_id, file_sha256, outcome, str(detail)[:MAX_DETAIL]
     )
+    path = log_file(db_path or database_file(con))
+    _close_runs(path, keep=None)
+    if coalesce:
+        key = (str(path), action, outcome, report_id, file_sha256, entry.detail)
+        now = _clock()
+        with _RUNS_LOCK:
+            run = _RUNS.get(key)
+            if run is not None:
+                run.count += 1
+                run.last_at = now
+                run.last = entry.logged_at
+                counted = _counted(run)
+            else:
+                _RUNS[key] = _Run(entry, 1, now, entry.logged_at)
+        if run is not None:
+            _update_counted(con, run.first, counted)
+            return counted
     try:
-        _append(log_file(db_path or _database_file(con)), entry)
+        _append(path, entry)
     except OSError as exc:
         _LOG.warning("write log file not written (%s): %s", exc, entry)
     if con is not None:
@@ -94,6 +139,47 @@ def record(
         except (duckdb.Error, LoadError) as exc:
             _LOG.warning("write log entry not stored (%s): %s", exc, entry)
     return entry
+
+
+def _counted(run: _Run) -> LogEntry:
+    """The first entry of a run with the count and the span in its detail."""
+    span = f"{run.first.logged_at:%H:%M:%S}–{run.last:%H:%M:%S} UTC"
+    detail = f"{run.first.detail} ×{run.count} ({span})".strip()[:MAX_DETAIL]
+    return LogEntry(
+        run.first.logged_at, run.first.action, run.first.report_id, run.first.file_sha256, run.first.outcome, detail
+    )
+
+
+def _update_counted(con: duckdb.DuckDBPyConnection | None, first: LogEntry, counted: LogEntry) -> None:
+    """The store's row of a run's first entry, now saying the count."""
+    if con is None:
+        return
+    from loaders.store.transaction import write_transaction
+
+    try:
+        with write_transaction(con, "write log"):
+            con.execute(
+                "UPDATE write_log SET detail = ? WHERE logged_at = ? AND action = ? AND outcome = ?"
+                " AND report_id = ? AND file_sha256 = ?",
+                [counted.detail, first.logged_at, first.action, first.outcome, first.report_id, first.file_sha256],
+            )
+    except (duckdb.Error, LoadError) as exc:
+        _LOG.warning("write log count not stored (%s): %s", exc, counted)
+
+
+def _close_runs(path: Path, keep: tuple[str, ...] | None) -> None:
+    """End the runs of repeats older than ``log_repeat_s``: the log file gets one line with each count."""
+    window = float(setting("log_repeat_s"))
+    now = _clock()
+    with _RUNS_LOCK:
+        ended = [key for key, run in _RUNS.items() if key != keep and now - run.last_at > window]
+        runs = [_RUNS.pop(key) for key in ended]
+    for key, run in zip(ended, runs, strict=True):
+        if run.count > 1:
+            try:
+                _append(Path(key[0]), _counted(run))
+            except OSError as exc:
+                _LOG.warning("write log file not written (%s): %s", exc, run.first)
 
 
 def read_log(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
@@ -133,7 +219,7 @@ def restore(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> int:
     return len(entries)
 
 
-def _database_file(con: duckdb.DuckDBPyConnection | None) -> Path | None:
+def database_file(con: duckdb.DuckDBPyConnection | None) -> Path | None:
     """The file of the database a connection writes to (None without one, or in memory)."""
     if con is None:
         return None

@@ -46,6 +46,7 @@ from loaders.read.record import LoadResult
 from loaders.store.queries import report_keys
 from loaders.store.transaction import write_transaction
 from loaders.store.uploads import UPLOAD_LOCK, forget, keeping
+from loaders.store.writelog import database_file
 
 LIST_ROW_COLUMNS = names(LIST_ROW_FIELDS)
 
@@ -427,7 +428,7 @@ def ingest_upload(
         LoadError: The write failed (busy, refused by the database, a loss not allowed:
             :class:`loaders.store.replacing.ReplaceRefusedError`); nothing was written or kept.
     """
-    with keeping(result, data, uploads):
+    with keeping(result, data, uploads, database_file(con)):
         return ingest_result(con, result, allow_loss=allow_loss, refused_how=refused_how)
 
 
