@@ -267,6 +267,7 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
             damaged = watch.damaged_after_write()  # no connection is open now: reading the header is safe
             if damaged is None:
                 watch.remember()
+                _reopen(watch)
             else:
                 _recover(watch, damaged)
 
@@ -305,8 +306,15 @@ def _hand_over(watch: StoreGuard, pid: int) -> None:
         if problem is None:
             watch.remember()  # the other process's write is the store's new state, not damage
             record(None, "store", "handed over", detail=f"written by process {pid}", db_path=watch.path)
+            _reopen(watch)
         else:
             _recover(watch, problem)
+
+
+def _reopen(watch: StoreGuard) -> None:
+    """Hold the file read-only again at once (no moment in which another process could open it for writing)."""
+    with contextlib.suppress(StoreUnavailableError, duckdb.Error):  # the next read says why, on its page
+        _connection(str(watch.path), read_only())
 
 
 def replacement_loss(result: Any) -> Any:

@@ -461,8 +461,7 @@ def test_a_flood_of_wrong_passwords_is_one_log_entry_with_a_count(tmp_path, monk
     now = [0.0]
     monkeypatch.setattr(writelog, "_clock", lambda: now[0])
     db = tmp_path / "q.duckdb"
-    con = connect(db)
-    con.execute(writelog.SCHEMA)
+    con = connect(db)  # the write log's table comes with the schema
     for _ in range(100):  # one tab, a wrong password a second for 100 s … within 60 s of each other
         writelog.record(con, "unlock", "wrong password", detail="session", coalesce=True)
         now[0] += 1
@@ -601,10 +600,10 @@ def test_absurd_values_inside_yesterdays_ranges_are_refused(indicator, value, ye
 
 _KILLED_UPLOAD = """
 import os, sys
-from loaders import load_bytes
-from loaders import store as store_module
-from loaders.store import connect
-from loaders.store.uploads import ingest_upload
+from loaders.read.load import load_bytes
+from loaders.store import writes as store_module
+from loaders.store.schema import connect
+from loaders.store.writes import ingest_upload
 
 db, uploads, value = sys.argv[1], sys.argv[2], sys.argv[3]
 csv = ("school,report_year,indicator_id,subject,year,years_after,value,unit\\n"

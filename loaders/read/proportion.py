@@ -11,6 +11,8 @@ refused with the cap it broke, naming the indicator and subject where there is o
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from loaders.contracts.errors import FormatError
@@ -32,31 +34,36 @@ def check_proportion(observations, lines: list[str], file_bytes: int, name: str)
     """
     if observations is None:
         return
-    if not isinstance(observations, pd.DataFrame):  # an Arrow table (loaders.read.report.arrow_only)
-        observations = observations.select(["indicator_id", "subject", "source_text"]).to_pandas()
+    # Plain Python over the columns: no pandas frame and no Arrow thread pool (a parsing child runs
+    # under a memory limit that leaves no room to start threads).
+    if isinstance(observations, pd.DataFrame):
+        indicators, subjects, texts = (observations[c].tolist() for c in ("indicator_id", "subject", "source_text"))
+    else:
+        indicators, subjects, texts = (
+            observations.column(c).to_pylist() for c in ("indicator_id", "subject", "source_text")
+        )
     most = int(setting("report_max_figures"))
-    if len(observations) > most:
+    if len(indicators) > most:
         raise FormatError(
             name,
             "",
-            f"文件含 {len(observations):,} 个数据项，超过一份报告的上限 {most:,} 个，未载入。",
-            f"the file holds {len(observations):,} figures, more than a report's limit of {most:,}; not loaded.",
+            f"文件含 {len(indicators):,} 个数据项，超过一份报告的上限 {most:,} 个，未载入。",
+            f"the file holds {len(indicators):,} figures, more than a report's limit of {most:,}; not loaded.",
         )
-    if observations.empty:
+    if not indicators:
         return
-    subjects = observations["subject"].nunique()
+    distinct = len(set(subjects))
     most = int(setting("report_max_subjects"))
-    if subjects > most:
+    if distinct > most:
         raise FormatError(
             name,
             "",
-            f"文件含 {subjects:,} 个不同的对象（行名），超过上限 {most:,} 个，未载入。",
-            f"the file names {subjects:,} distinct subjects (row names), more than the limit of {most:,}; not loaded.",
+            f"文件含 {distinct:,} 个不同的对象（行名），超过上限 {most:,} 个，未载入。",
+            f"the file names {distinct:,} distinct subjects (row names), more than the limit of {most:,}; not loaded.",
         )
-    per_series = observations.groupby(["indicator_id", "subject"], sort=False).size()
+    (indicator, subject), count = Counter(zip(indicators, subjects, strict=True)).most_common(1)[0]
     most = int(setting("report_max_series_figures"))
-    if per_series.max() > most:
-        (indicator, subject), count = per_series.idxmax(), int(per_series.max())
+    if count > most:
         raise FormatError(
             name,
             "",
@@ -65,7 +72,7 @@ def check_proportion(observations, lines: list[str], file_bytes: int, name: str)
             f"{most:,}; not loaded.",
         )
     text_bytes = sum(len(line.encode("utf-8")) for line in lines)
-    text_bytes += int(observations["source_text"].astype(str).str.encode("utf-8").str.len().sum())
+    text_bytes += sum(len(str(text).encode("utf-8")) for text in texts)
     ratio = float(setting("report_max_text_ratio"))
     allowed = max(ratio * file_bytes, float(setting("report_text_floor_mb")) * 1024 * 1024)
     if text_bytes > allowed:
