@@ -26,6 +26,7 @@ import streamlit as st
 
 from loaders.contracts.errors import BilingualError
 from loaders.contracts.settings import setting
+from viz.i18n import t
 
 _LOG = logging.getLogger(__name__)
 
@@ -86,11 +87,8 @@ def _secret() -> tuple[str | None, SecretsError | None]:
         where = getattr(exc, "exec_kwargs", {}).get("path", ".streamlit/secrets.toml")
         cause = str(exc.__cause__ or exc)
         _LOG.warning("secrets file not read, planner role closed: %s: %s", where, cause)
-        return None, SecretsError(
-            f"设置文件 {where} 无法读取（{cause}），规划人员登录暂不可用；请联系管理员修正该文件。",
-            f"The settings file {where} cannot be read ({cause}); the planner role stays closed until the"
-            " administrator corrects it.",
-        )
+        texts = {lang: t("secrets_unreadable", lang, where=where, cause=cause) for lang in ("zh", "en")}
+        return None, SecretsError(texts["zh"], texts["en"])
 
 
 def check_password(given: str, expected: str) -> bool:
