@@ -655,6 +655,15 @@ def _report_columns(spec: TableSpec, layout: Layout, item: CoverageItem, line: i
             )
 
 
+@dataclass
+class _RowsRead:
+    """What reading a grid's rows passed over, for the problems said once the rows are read."""
+
+    subjects: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    placeholders: int = 0
+
+
 def _read_rows(
     doc: Document,
     spec: TableSpec,
@@ -666,29 +675,12 @@ def _read_rows(
     years_after: int | None,
 ) -> None:
     n = len(layout.leaves)
-    aliases = spec.alias_map
-    seen_subjects: list[str] = []
-    unknown_rows: list[str] = []
-    placeholders = 0
-    header_words = doc.spec.meta.header_words
+    read = _RowsRead()
     strip_serial = spec.strip_serial or "序号" in squeeze(" ".join(line for _, line in scan.header))
     for row in scan.rows:
         label = _SERIAL_RE.sub("", row.label) if strip_serial else row.label
         line = row.index + 1
-        cells = row.cells
-        if len(cells) > n:
-            merged = merge_thousands(cells, n)
-            if merged is not None:
-                item.add(
-                    Problem(
-                        "space_thousands",
-                        "info",
-                        f"“{' '.join(cells)}”中的空格按千位分隔符读取",
-                        f"spaces in '{' '.join(cells)}' read as thousands separators",
-                        line,
-                    )
-                )
-                cells = merged
+        cells = _cells(row.cells, n, item, line)
         if not label:
             item.add(
                 Problem(
@@ -700,101 +692,153 @@ def _read_rows(
                 )
             )
             continue
-        if layout.transposed:
-            key = squeeze(re.sub(r"\(.*?\)$", "", label))
-            column = aliases.get(key)
-            if column is None:
-                unknown_rows.append(label)
-                continue
-            subject = None
-        else:
-            column = None
-            if spec.survey:
-                subject, leaked = survey_subject(label, doc)
-                if subject is None:
-                    unknown_rows.append(label)
-                    continue
-            else:
-                subject, leaked = _subject(label, header_words, scan)
-            if leaked:
-                item.add(
-                    Problem(
-                        "header_leak",
-                        "info",
-                        f"行标题“{label}”中含表头文字“{leaked}”，已去除",
-                        f"the row label '{label}' holds header text '{leaked}', which was removed",
-                        line,
-                    )
-                )
-        if len(cells) != n:
-            shown = subject or label
+        named = _row_names(doc, spec, scan, layout, item, label, line)
+        if named is None:
+            read.unknown.append(label)
+            continue
+        column, subject = named
+        values = _row_values(doc, cells, n, item, subject or label, line)
+        if values is None:
+            continue
+        read.placeholders += _observe_row(
+            doc, spec, layout, item, row.index, values, column, subject, table, year, years_after
+        )
+        if subject is not None:
+            read.subjects.append(subject)
+        if spec.stop_after and subject == spec.stop_after:
+            break
+    _say_rows_passed_over(doc, spec, layout, item, read)
+
+
+def _cells(cells: list[str], n: int, item: CoverageItem, line: int) -> list[str]:
+    """A row's cells, numbers split by spaces as thousands (``1 234``) joined when that makes ``n``."""
+    if len(cells) > n:
+        merged = merge_thousands(cells, n)
+        if merged is not None:
             item.add(
                 Problem(
-                    "row_cut",
-                    "warning",
-                    f"“{shown}”之后应有 {n} 个数字，实际为 {len(cells)} 个，该行未读取",
-                    f"expected {n} numbers after {shown}, found {len(cells)}; row not read",
+                    "space_thousands",
+                    "info",
+                    f"“{' '.join(cells)}”中的空格按千位分隔符读取",
+                    f"spaces in '{' '.join(cells)}' read as thousands separators",
                     line,
                 )
             )
+            return merged
+    return cells
+
+
+def _row_names(
+    doc: Document, spec: TableSpec, scan: Scan, layout: Layout, item: CoverageItem, label: str, line: int
+) -> tuple[int | None, str | None] | None:
+    """What a row label names: ``(column, None)`` in a turned table, ``(None, subject)`` otherwise;
+    None when it names no known indicator or survey subject."""
+    if layout.transposed:
+        column = spec.alias_map.get(squeeze(re.sub(r"\(.*?\)$", "", label)))
+        return None if column is None else (column, None)
+    if spec.survey:
+        subject, leaked = survey_subject(label, doc)
+        if subject is None:
+            return None
+    else:
+        subject, leaked = _subject(label, doc.spec.meta.header_words, scan)
+    if leaked:
+        item.add(
+            Problem(
+                "header_leak",
+                "info",
+                f"行标题“{label}”中含表头文字“{leaked}”，已去除",
+                f"the row label '{label}' holds header text '{leaked}', which was removed",
+                line,
+            )
+        )
+    return None, subject
+
+
+def _row_values(
+    doc: Document, cells: list[str], n: int, item: CoverageItem, shown: str, line: int
+) -> list[float | None] | None:
+    """The row's numbers (None for a placeholder cell); None, and said, when the row cannot be read."""
+    if len(cells) != n:
+        item.add(
+            Problem(
+                "row_cut",
+                "warning",
+                f"“{shown}”之后应有 {n} 个数字，实际为 {len(cells)} 个，该行未读取",
+                f"expected {n} numbers after {shown}, found {len(cells)}; row not read",
+                line,
+            )
+        )
+        return None
+    values: list[float | None] = []
+    for cell in cells:
+        if cell in doc.spec.placeholders:
+            values.append(None)
             continue
-        values: list[float | None] = []
-        bad = None
-        for cell in cells:
-            if cell in doc.spec.placeholders:
-                values.append(None)
-                continue
-            value = parse_number(cell)
-            if value is None:
-                bad = cell
-                break
-            values.append(value)
-        if bad is not None:
+        value = parse_number(cell)
+        if value is None:
             item.add(
                 Problem(
                     "unparseable",
                     "warning",
-                    f"“{subject or label}”一行中的“{bad}”不是数字，该行未读取",
-                    f"'{bad}' in the row of {subject or label} is not a number; row not read",
+                    f"“{shown}”一行中的“{cell}”不是数字，该行未读取",
+                    f"'{cell}' in the row of {shown} is not a number; row not read",
                     line,
                 )
             )
+            return None
+        values.append(value)
+    return values
+
+
+def _observe_row(
+    doc: Document,
+    spec: TableSpec,
+    layout: Layout,
+    item: CoverageItem,
+    index: int,
+    values: list[float | None],
+    column: int | None,
+    subject: str | None,
+    table: str,
+    year: int,
+    years_after: int | None,
+) -> int:
+    """Record the figures of one row; returns how many of its read cells were placeholders."""
+    placeholders = 0
+    for leaf, value in zip(layout.leaves, values, strict=True):
+        if value is None:
+            placeholders += leaf.column is not None or layout.transposed
             continue
-        for leaf, value in zip(layout.leaves, values, strict=True):
-            if value is None:
-                placeholders += leaf.column is not None or layout.transposed
-                continue
-            indicator_column = column if layout.transposed else leaf.column
-            if indicator_column is None:
-                continue
-            indicator = spec.columns[indicator_column].indicator
-            figure_subject = leaf.subject or subject or "合计"
-            figure_year = leaf.year if leaf.year is not None else year
-            figure_after = years_after
-            if leaf.year is not None and leaf.cohort is False and spec.year == "cohort" and years_after:
-                figure_year = leaf.year - years_after
-            factor, printed = leaf.factor, leaf.unit
-            if layout.transposed:
-                factor, printed = 1.0, None
-            doc.observe(
-                item, indicator, figure_subject, figure_year, figure_after, value, table, row.index, factor, printed
-            )
-        if subject is not None:
-            seen_subjects.append(subject)
-        if spec.stop_after and subject == spec.stop_after:
-            break
-    if placeholders:
+        indicator_column = column if layout.transposed else leaf.column
+        if indicator_column is None:
+            continue
+        indicator = spec.columns[indicator_column].indicator
+        figure_subject = leaf.subject or subject or "合计"
+        figure_year = leaf.year if leaf.year is not None else year
+        if leaf.year is not None and leaf.cohort is False and spec.year == "cohort" and years_after:
+            figure_year = leaf.year - years_after
+        factor, printed = (1.0, None) if layout.transposed else (leaf.factor, leaf.unit)
+        doc.observe(item, indicator, figure_subject, figure_year, years_after, value, table, index, factor, printed)
+    return placeholders
+
+
+def _say_rows_passed_over(doc: Document, spec: TableSpec, layout: Layout, item: CoverageItem, read: _RowsRead) -> None:
+    """The problems of a whole grid: empty cells, rows of unknown names, survey rows absent, no rows."""
+    n = len(layout.leaves)
+    if read.placeholders:
         item.add(
             Problem(
                 "placeholder_cells",
                 "info",
-                f"{placeholders} 个单元格为空（—），记为缺失",
-                f"{placeholders} cell(s) empty (—), recorded as absent",
+                f"{read.placeholders} 个单元格为空（—），记为缺失",
+                f"{read.placeholders} cell(s) empty (—), recorded as absent",
             )
         )
-    if unknown_rows:
-        shown = "、".join(unknown_rows[:5]) + (f" 等 {len(unknown_rows)} 行" if len(unknown_rows) > 5 else "")
-        shown_en = ", ".join(unknown_rows[:5]) + (f" and {len(unknown_rows) - 5} more" if len(unknown_rows) > 5 else "")
+    unknown = read.unknown
+    if unknown:
+        shown = "、".join(unknown[:5]) + (f" 等 {len(unknown)} 行" if len(unknown) > 5 else "")
+        shown_en = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         what = "不是 全省/本科/高职/本校" if spec.survey and not layout.transposed else "不是已知指标"
         what_en = "not one of 全省/本科/高职/本校" if spec.survey and not layout.transposed else "not a known indicator"
         item.add(
@@ -806,7 +850,7 @@ def _read_rows(
             )
         )
     if spec.survey and not layout.transposed:
-        missing = [s for s in doc.spec.survey_subjects if s not in seen_subjects]
+        missing = [s for s in doc.spec.survey_subjects if s not in read.subjects]
         if missing:
             item.add(
                 Problem(
