@@ -16,7 +16,8 @@ from loaders.read.coverage import CoverageItem, Problem, missing_item
 from loaders.read.document import Caption, Document, find_captions
 from loaders.read.fold import fold_spaced, to_simplified
 from loaders.read.forms import FormRegion, edition_coverage, form_rows_missing, read_form_rows
-from loaders.read.grids import caption_score, read_grid, recognise, scan_region
+from loaders.read.grid_header import caption_score, recognise, scan_region
+from loaders.read.grids import read_grid
 from loaders.read.lists import list_matches, read_list
 from loaders.read.record import LoadResult, observation_table
 from loaders.read.spec import BlockSpec, ReportSpec, TableSpec, load_spec, squeeze
