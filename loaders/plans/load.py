@@ -29,9 +29,10 @@ import pandas as pd
 
 from loaders.contracts.errors import FormatError, LoadError, ValueParseError
 from loaders.contracts.registry import read_registry, registry_units, unit_factors
-from loaders.plans.documents import PlanParse, RawTarget, build_targets, identify_plan, parse_plan_lines
+from loaders.plans.documents import PlanParse, identify_plan, parse_plan_lines
 from loaders.plans.mapping import load_target_map
 from loaders.plans.spec import Grammar, OwnPlans, PlanSpecs, load_plan_specs
+from loaders.plans.targets import RawTarget, build_targets
 from loaders.plans.values import DIGIT_RE, ParsedValue, parse_target_value, tidy
 from loaders.plans.workbook import (
     PLAN_SHEET,
