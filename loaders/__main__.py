@@ -48,14 +48,14 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.contracts.errors import BilingualError, FormatError, LoadError, StoreBusyError, UnknownReportError
+from loaders.contracts.errors import BilingualError, LoadError, StoreBusyError, UnknownReportError
 from loaders.contracts.fields import OBSERVATION_FIELDS, names
 from loaders.contracts.paths import REPORTS_DIR, default_db_path, uploads_dir
 from loaders.plans.documents import targets_json
 from loaders.plans.load import format_plan_report, read_plan_bytes
 from loaders.plans.workbook import is_plan_workbook, plan_template_bytes
 from loaders.read.coverage import coverage_records, format_coverage, strict_failures, summary, summary_line
-from loaders.read.load import load
+from loaders.read.load import load, read_file
 from loaders.read.record import LoadResult
 from loaders.read.synthetic import write_reports
 from loaders.read.tidy_csv import render_csv
@@ -225,12 +225,7 @@ def _ingest_plan(args: argparse.Namespace) -> int:
 
 def _ingest_plan_file(path: Path, db: Path | None, meta: dict[str, object]) -> int:
     """Read a plan file, print what was not understood, write it (keeping a copy beside the store) and log it."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(
-            path.name, "", f"无法读取文件：{exc.strerror}。", f"cannot read the file: {exc.strerror}."
-        ) from exc
+    data = read_file(path)
     try:
         read = read_plan_bytes(data, path.name, meta)
     except LoadError as exc:

@@ -40,6 +40,7 @@ from loaders.plans.mapping import load_target_map
 from loaders.plans.spec import Grammar, PlanClause, PlanSpec, PlanSpecs, PlanTable, load_plan_specs
 from loaders.plans.targets import TARGET_COLUMNS, TARGET_DTYPES, RawTarget, build_targets, frame_of
 from loaders.plans.values import DIGIT_RE, ParsedValue, parse_target_value, split_value_parts, tidy
+from loaders.read.load import read_file
 from loaders.read.text import decode_text
 
 PLAN_COLUMNS = names(PLAN_FIELDS)
@@ -364,12 +365,7 @@ def parse_plan(
     specs = specs or load_plan_specs()
     target_map = target_map if target_map is not None else load_target_map(registry_ids=set(registry_units))
     units = units if units is not None else registry.unit_factors()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(
-            path.name, "", f"无法读取文件：{exc.strerror}。", f"cannot read the file: {exc.strerror}."
-        ) from exc
+    data = read_file(path)
     lines = decode_text(data, path.name).lines
     return parse_plan_lines(lines, path.name, specs, target_map, registry_units, units)
 

@@ -40,6 +40,7 @@ from loaders.read.synthetic_school import (
     EMPLOYER_TYPES,
     FILLER,
     INDUSTRIES,
+    SURVEY_ROWS,
     Survey,
     f2,
     pct,
@@ -242,7 +243,7 @@ class _Surveys:
         """The four subject rows of a survey table (全省, 本科, 高职, 本校) and its source line."""
         rows = self.province_rows[years_after]
         values = self.province_values[years_after]
-        for subject in ("全省", "本科", "高职", "本校"):
+        for subject in SURVEY_ROWS:
             counts = self.own[years_after] if subject == "本校" else rows[subject]
             figures = self.own_values[years_after] if subject == "本校" else values[subject]
             cells = [f"{f2(figures[k])}%" if k in percent else f2(figures[k]) for k in keys]
@@ -276,7 +277,7 @@ def _employment_tables(r: _Report, s: _Surveys) -> None:
 
     r.add(f"表 2-21 用人单位对 {c1} 届毕业生的总体满意度评价表")
     r.add("学校名称 作答率 实践动手能力 专业水平 创新能力 合作与协调能力 人际沟通能力")
-    for subject in ("全省", "本科", "高职", "本校"):
+    for subject in SURVEY_ROWS:
         figures = s.own_values[1] if subject == "本校" else s.province_values[1][subject]
         dimensions = [f2(min(99.9, figures["employer_sat"] + r.rng.uniform(-1.5, 1.5))) for _ in range(5)]
         r.add(f"{subject} {f2(figures['employer_response_rate'])}% {' '.join(dimensions)}")

@@ -53,6 +53,11 @@ FILLER = (
 )
 
 
+#: The rows of a survey table, as the report prints them: the province, its universities, its
+#: vocational colleges, the school itself.
+SURVEY_ROWS = ("全省", "本科", "高职", "本校")
+
+
 @dataclass(frozen=True)
 class Profile:
     """What stays about the same for one school from year to year."""
