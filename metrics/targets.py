@@ -17,6 +17,9 @@ per target. The status is one of :data:`STATUSES`:
 - ``no_data`` — measurable, but the loaded reports carry no value for it;
 - ``not_measurable`` — the target is text, or no registry indicator measures it.
 
+Finding the series a target is judged on is here; judging it (the value judged, what next year
+needs, the status) is :func:`metrics.progress.assess_target`.
+
 Pure functions: frames in, frames out.
 """
 
