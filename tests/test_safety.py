@@ -210,7 +210,7 @@ _MID_TRANSACTION = """
 import sys, time
 from loaders.read.load import load_bytes
 from loaders.store.schema import connect
-from loaders.store.writes.transaction import write_transaction
+from loaders.store.transaction import write_transaction
 from loaders.store.writes import _insert
 from loaders.read.synthetic import file_name, render_report
 
