@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
+from bench.sessions import FIGURE_MARK, first_figure_times
 from loaders.contracts.paths import ROOT
 
 #: Debian's Chromium (installed by manage.sh); Playwright is never allowed to download a browser.
@@ -40,8 +41,6 @@ LAUNCH_ARGS = [
 #: URL paths of the pages, in navigation order ("" is the overview).
 PAGE_PATHS = ["", "outcomes", "enrollment", "faculty", "research", "targets", "compare", "present", "data"]
 CHART = ".js-plotly-plot .main-svg"
-#: Bytes in the websocket message that carries a Plotly figure (its JSON spec).
-FIGURE_MARK = b'"layout":'
 #: Records when the first chart is drawn (``window.__firstChartDrawn``, ms since navigation): the
 #: frame after its SVG is inserted. Read in the page rather than polled from outside: Playwright's
 #: polling runs on the page's main thread, so while the browser mounts later charts it saw a chart
@@ -291,7 +290,6 @@ def measure_server(
         return {"skipped": f"{CHROMIUM} is not installed"}
     timeout_ms = int(timeout_s * 1000)
     started = time.perf_counter()
-    from bench.sessions import first_figure_times
     from dashboard.warmup import warm
 
     with running_server(db_path) as (url, pid):

@@ -13,7 +13,8 @@ import asyncio
 import time
 import urllib.parse
 
-from bench.server import FIGURE_MARK
+#: Bytes in the websocket message that carries a Plotly figure (its JSON spec).
+FIGURE_MARK = b'"layout":'
 
 
 async def _first_figure(ws_url: str, page_name: str, query: dict[str, str], timeout_s: float) -> float:

@@ -2,7 +2,8 @@
 
 The password comes from Streamlit secrets (``planner_password``) or the environment
 (``PLANNER_PASSWORD``); with neither set, nobody can load data through the dashboard (the safe
-default). It is compared in constant time and remembered for the browser session only.
+default). It is compared in constant time and remembered for the browser session only. A secrets
+file that cannot be read keeps the role closed and is said (:func:`secrets_problem`), not passed over.
 
 Guessing is limited without letting a guesser lock anyone else out: after
 ``password_attempts_session`` wrong passwords a browser session is locked out, and after
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import hmac
+import logging
 import os
 import threading
 import time
@@ -28,7 +30,11 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from dashboard import gate
+from loaders.contracts.errors import BilingualError
 from loaders.contracts.settings import setting
+from viz.i18n import t
+
+_LOG = logging.getLogger(__name__)
 
 #: The clock lockouts are measured with (tests replace it).
 _clock = time.monotonic
@@ -65,15 +71,43 @@ class Attempt:
     scope: str = ""
 
 
+class SecretsError(BilingualError):
+    """The secrets file exists but cannot be read: the planner role stays closed until it is mended."""
+
+
 def planner_password() -> str | None:
-    """The configured planner password, or None when loading through the dashboard is off."""
-    try:
-        secret = st.secrets.get("planner_password")
-    except FileNotFoundError:  # no secrets.toml at all
-        secret = None
-    except Exception:  # a malformed secrets file must not open the door
-        secret = None
+    """The configured planner password, or None when loading through the dashboard is off.
+
+    A secrets file that cannot be read gives no password (it must not open the door); the
+    environment's ``PLANNER_PASSWORD`` still counts. :func:`secrets_problem` says what is wrong.
+    """
+    secret, _problem = _secret()
     return secret or os.environ.get("PLANNER_PASSWORD") or None
+
+
+def secrets_problem() -> SecretsError | None:
+    """Why the secrets file could not be read, or None when it was read or there is none.
+
+    Pages show it where they say that loading data is off, so that a malformed
+    ``.streamlit/secrets.toml`` is mended rather than mistaken for "no password set".
+    """
+    return _secret()[1]
+
+
+def _secret() -> tuple[str | None, SecretsError | None]:
+    """The password from Streamlit secrets, and the problem reading them (each may be None)."""
+    try:
+        return st.secrets.get("planner_password"), None
+    except Exception as exc:  # Streamlit raises its own types, all FileNotFoundError or parse errors
+        unparsed = getattr(exc, "error_id", "") == "failed-parsing-secrets-file"
+        unparsed = unparsed or isinstance(exc.__cause__, (ValueError, TypeError))  # TOMLDecodeError is a ValueError
+        if isinstance(exc, FileNotFoundError) and not unparsed:
+            return None, None  # no secrets file at all: loading is simply off
+        where = getattr(exc, "exec_kwargs", {}).get("path", ".streamlit/secrets.toml")
+        cause = str(exc.__cause__ or exc)
+        _LOG.warning("secrets file not read, planner role closed: %s: %s", where, cause)
+        texts = {lang: t("secrets_unreadable", lang, where=where, cause=cause) for lang in ("zh", "en")}
+        return None, SecretsError(texts["zh"], texts["en"])
 
 
 def check_password(given: str, expected: str) -> bool:

@@ -47,6 +47,9 @@ def entries_section(plan: pd.Series, school: str, attainment: pd.DataFrame, desc
         st.info(t("read_only", lang), icon=":material/visibility:")
     elif auth.planner_password() is None:
         st.info(t("entries_disabled", lang), icon=":material/lock:")
+        problem = auth.secrets_problem()  # a secrets file that cannot be read, said rather than passed over
+        if problem is not None:
+            st.warning(plain(problem.text(lang)), icon=":material/warning:")
     elif not auth.is_planner():
         st.caption(t("entries_locked", lang))
         unlock_form("unlock_entries", lang, input_key="entries_password")

@@ -5,7 +5,7 @@ and a row label used twice in one table (see :mod:`metrics.audit` for the whole 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -52,13 +52,27 @@ def check_conflicts(
         return to_frame([])
     # A few hundred rows grouped many ways: plain Python records, not a frame per group.
     records = _records(rows, total_labels)
-    findings: list[dict] = []
 
     def same(a: float, b: float) -> bool:
         return math.isclose(a, b, rel_tol=rel_tolerance, abs_tol=1e-9)
 
-    # 1. Same year: different values for one quantity in different tables (a sentence against a table is
-    # metrics.audit_sources' check).
+    same_year = _same_year_conflicts(records, same)
+    neighbours, same_figures = _neighbouring_year_conflicts(records, same, year_gap)
+    return to_frame(same_year + neighbours + _year_label_findings(same_figures))
+
+
+#: Whether two values are the same figure (within the check's tolerance).
+_Same = Callable[[float, float], bool]
+#: ``(report, table a, year a, table b, year b)`` → the figures both tables state under their own year.
+_SameFigures = dict[tuple[str, str, int, str, int], list[tuple[str, "_Value", "_Value"]]]
+
+
+def _same_year_conflicts(records: list[_Value], same: _Same) -> list[dict]:
+    """One quantity of one year stated with different values in different tables.
+
+    A sentence against a table is :mod:`metrics.audit_sources`' check; narrative rows are left out.
+    """
+    findings: list[dict] = []
     quantities: dict[tuple, list[_Value]] = {}
     for row in records:
         if row.basis != "narrative":
@@ -90,20 +104,24 @@ def check_conflicts(
                 found=float(others[0].value),
             )
         )
+    return findings
 
-    # 2. School-level figures whose tables label them with neighbouring years.
+
+def _neighbouring_year_conflicts(records: list[_Value], same: _Same, year_gap: int) -> tuple[list[dict], _SameFigures]:
+    """School-level figures that two tables label with neighbouring years.
+
+    Returns:
+        The findings of different values, and the pairs of tables stating the same values (for
+        :func:`_year_label_findings`).
+    """
+    findings: list[dict] = []
     school: dict[tuple, list[_Value]] = {}
     for row in sorted(records, key=lambda row: row.source_line):
         if row.level == SCHOOL_SUBJECT:
             school.setdefault((row.report_id, row.indicator_id, key_part(row.years_after)), []).append(row)
-    same_figures: dict[tuple, list] = {}
+    same_figures: _SameFigures = {}
     for (report, indicator, _), group in school.items():
-        per_table: dict[str, list[_Value]] = {}
-        for row in group:
-            per_table.setdefault(row.source_table, []).append(row)
-        single = {
-            table: part for table, part in per_table.items() if len({key_part(r.year) for r in part} - {None}) == 1
-        }
+        single = _single_year_tables(group)
         tables = list(single)
         for i, table_a in enumerate(tables):
             for table_b in tables[i + 1 :]:
@@ -116,26 +134,44 @@ def check_conflicts(
                     pair = (str(report), table_a, int(a.year), table_b, int(b.year))
                     same_figures.setdefault(pair, []).append((str(indicator), a, b))
                     continue
-                hint = _coincidence_hint(records, a, b)
-                findings.append(
-                    finding(
-                        str(report),
-                        "conflicting_values",
-                        f"{table_a}/{table_b}",
-                        [int(a.source_line), int(b.source_line)],
-                        f"{indicator}：{table_a} 第 {a.source_line} 行（{a.subject}，{a.year}）为 "
-                        f"{fmt(a.value)}{a.unit}，{table_b} 第 {b.source_line} 行（{b.subject}，"
-                        f"{b.year}）为 {fmt(b.value)}{b.unit}。{hint[0]}",
-                        f"{indicator}: {table_a} line {a.source_line} ({a.subject}, {a.year}) says "
-                        f"{fmt(a.value)} {a.unit}, {table_b} line {b.source_line} ({b.subject}, "
-                        f"{b.year}) says {fmt(b.value)} {b.unit}.{hint[1]}",
-                        subject=SCHOOL_SUBJECT,
-                        indicator_id=str(indicator),
-                        values=f"{table_a} {fmt(a.value)}；{table_b} {fmt(b.value)}",
-                        expected=float(a.value),
-                        found=float(b.value),
-                    )
-                )
+                findings.append(_neighbour_finding(records, str(report), str(indicator), a, b))
+    return findings, same_figures
+
+
+def _single_year_tables(group: list[_Value]) -> dict[str, list[_Value]]:
+    """The rows of one figure by table, keeping only the tables that state it for a single year."""
+    per_table: dict[str, list[_Value]] = {}
+    for row in group:
+        per_table.setdefault(row.source_table, []).append(row)
+    return {table: part for table, part in per_table.items() if len({key_part(r.year) for r in part} - {None}) == 1}
+
+
+def _neighbour_finding(records: list[_Value], report: str, indicator: str, a: _Value, b: _Value) -> dict:
+    """``conflicting_values``: one school-level figure, two tables, neighbouring years, different values."""
+    table_a, table_b = a.source_table, b.source_table
+    hint = _coincidence_hint(records, a, b)
+    return finding(
+        report,
+        "conflicting_values",
+        f"{table_a}/{table_b}",
+        [int(a.source_line), int(b.source_line)],
+        f"{indicator}：{table_a} 第 {a.source_line} 行（{a.subject}，{a.year}）为 "
+        f"{fmt(a.value)}{a.unit}，{table_b} 第 {b.source_line} 行（{b.subject}，"
+        f"{b.year}）为 {fmt(b.value)}{b.unit}。{hint[0]}",
+        f"{indicator}: {table_a} line {a.source_line} ({a.subject}, {a.year}) says "
+        f"{fmt(a.value)} {a.unit}, {table_b} line {b.source_line} ({b.subject}, "
+        f"{b.year}) says {fmt(b.value)} {b.unit}.{hint[1]}",
+        subject=SCHOOL_SUBJECT,
+        indicator_id=indicator,
+        values=f"{table_a} {fmt(a.value)}；{table_b} {fmt(b.value)}",
+        expected=float(a.value),
+        found=float(b.value),
+    )
+
+
+def _year_label_findings(same_figures: _SameFigures) -> list[dict]:
+    """``year_label``: one finding per pair of tables stating the same figures under different years."""
+    findings: list[dict] = []
     for (report, table_a, year_a, table_b, year_b), items in same_figures.items():
         names = "、".join(f"{indicator} {fmt(a.value)}{a.unit}" for indicator, a, _ in items)
         lines = [int(n) for _, a, b in items for n in (a.source_line, b.source_line)]
@@ -153,7 +189,7 @@ def check_conflicts(
                 values=names,
             )
         )
-    return to_frame(findings)
+    return findings
 
 
 class _Value(NamedTuple):

@@ -9,22 +9,23 @@ per target. The status is one of :data:`STATUSES`:
   year are given;
 - ``on_track`` / ``off_track`` — not met, the target year ahead, two or more observed years: the
   observed compound growth is set against the growth needed to reach the target by its year (the
-  Open SDG ratio; at least :data:`ON_TRACK_RATIO` is on track); for cumulative and 年均 targets,
-  whose totals do not grow by compounding, the ratio is the plan-period total reached if the
+  Open SDG ratio; at least :data:`metrics.progress.ON_TRACK_RATIO` is on track); for cumulative
+  and 年均 targets, whose totals do not grow by compounding, the ratio is the plan-period total reached if the
   latest year's value held for the remaining years, over the total needed;
 - ``not_met`` — the target year has come (the latest observed year is the target year or later)
   and the target is not met;
 - ``no_data`` — measurable, but the loaded reports carry no value for it;
 - ``not_measurable`` — the target is text, or no registry indicator measures it.
 
+Finding the series a target is judged on is here; judging it (the value judged, what next year
+needs, the status) is :func:`metrics.progress.assess_target`.
+
 Pure functions: frames in, frames out.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -40,16 +41,8 @@ from metrics.observations import (
     select_observations,
     with_basis,
 )
-from metrics.progress import (  # the scalar rules, re-exported for callers that import them from here
-    MEASURABLE_COMPARATORS,
-    ON_TRACK_RATIO,  # noqa: F401
-    _aim,
-    _text,
-    compute_progress,
-    judge_met,
-    judge_pace,
-)
-from metrics.trends import TREND_REQUIRED, build_series, compute_cagr
+from metrics.progress import MEASURABLE_COMPARATORS, ObservedSeries, _text, assess_target
+from metrics.trends import TREND_REQUIRED, build_series
 from metrics.units import convert_value
 
 #: What attainment needs of a target: every target column but where it was written and how.
@@ -122,15 +115,6 @@ _DTYPES = {
     "source_line": "Int64",
     "target_source_line": "Int64",
 }
-
-
-@dataclass
-class _Series:
-    """The observed series a target is judged on, already in the target's unit."""
-
-    frame: pd.DataFrame  # year, value, years_after, report_id, source_table, source_line, basis (, reference)
-    years_after: object
-    reference_unit: str = ""  # the unit of the benchmark a relative target is a multiple of
 
 
 def _pick_years_after(series: pd.DataFrame) -> object:
@@ -228,7 +212,7 @@ class _SchoolRows:
         return self._selected
 
 
-def _observed_series(school_rows: _SchoolRows, target: pd.Series) -> _Series | None:
+def _observed_series(school_rows: _SchoolRows, target: pd.Series) -> ObservedSeries | None:
     """The series a target is judged on, in the target's unit; None when there is none."""
     indicators, conversions = school_rows.indicators, school_rows.conversions
     indicator_id = str(target["indicator_id"])
@@ -270,8 +254,8 @@ def _observed_series(school_rows: _SchoolRows, target: pd.Series) -> _Series | N
     years_after = _pick_years_after(series)
     chosen = _restrict(series, years_after).sort_values("year", kind="stable")
     if relative_to:
-        return _Series(chosen[[*SERIES_FRAME_COLUMNS, "reference"]], years_after, str(bench["unit"].iloc[0]))
-    return _Series(frame=chosen[SERIES_FRAME_COLUMNS], years_after=years_after)
+        return ObservedSeries(chosen[[*SERIES_FRAME_COLUMNS, "reference"]], years_after, str(bench["unit"].iloc[0]))
+    return ObservedSeries(frame=chosen[SERIES_FRAME_COLUMNS], years_after=years_after)
 
 
 def _plan_years(plans: pd.DataFrame | None, plan_id: str) -> tuple[int | None, int | None]:
@@ -308,136 +292,6 @@ def _base_row(target: pd.Series) -> dict:
         "n_years": 0,
         "target_source_line": target.get("source_line"),
     }
-
-
-def _assess(target: pd.Series, observed: _Series | None, start_year: int | None) -> dict:
-    """Compute the attainment columns of one measurable target."""
-    row: dict = {}
-    comparator = _text(target["comparator"])
-    kind = _text(target.get("kind"))
-    goal = float(target["target_value"]) if not missing(target.get("target_value")) else float("nan")
-    low = float(target["target_low"]) if not missing(target.get("target_low")) else float("nan")
-    high = float(target["target_high"]) if not missing(target.get("target_high")) else float("nan")
-    target_year = None if missing(target.get("target_year")) else int(target["target_year"])
-    if observed is None or observed.frame.empty:
-        row["status"] = "no_data"
-        row["note"] = "已载入的报告中没有该指标的数据"
-        return row
-    series = observed.frame
-    row["years_after"] = observed.years_after
-    latest = series.iloc[-1]
-    row.update(
-        report_id=latest["report_id"],
-        source_table=latest["source_table"],
-        source_line=latest["source_line"],
-        basis=latest["basis"],
-    )
-    if "reference" in series.columns and not missing(latest["reference"]):
-        # a multiple of a benchmark: the target in the benchmark's own unit too
-        row.update(reference_value=float(latest["reference"]), reference_unit=observed.reference_unit)
-        row["target_equivalent"] = goal * float(latest["reference"])
-    notes: list[str] = []
-
-    # Sums and averages over the plan period are judged on totals; levels on compound growth.
-    in_period_sum: float | None = None
-    period_years: int | None = None
-    if kind in ("cumulative", "annual_average"):
-        first_in_plan = start_year if start_year is not None else int(series["year"].min())
-        last_in_plan = target_year if target_year is not None else int(series["year"].max())
-        period_years = last_in_plan - first_in_plan + 1
-        in_period = series[(series["year"] >= first_in_plan) & (series["year"] <= last_in_plan)]
-        if kind == "cumulative" and in_period.empty:
-            row["status"] = "no_data"
-            row["note"] = (
-                f"规划期 {first_in_plan}–{last_in_plan} 内没有观测年份（最近一年 {int(latest['year'])}："
-                f"{latest['value']:g}）；累计目标只计规划期内各年"
-            )
-            if not math.isnan(goal):
-                row["next_year"] = first_in_plan
-                row["next_year_value_needed"] = goal / period_years
-            return row
-        if kind == "annual_average" and in_period.empty:
-            in_period = series
-            notes.append(f"规划期 {first_in_plan}–{last_in_plan} 内没有观测年份，按已观测各年平均")
-        else:
-            in_period_sum = float(in_period["value"].sum())
-        values = in_period["value"]
-        current = float(values.sum()) if kind == "cumulative" else float(values.mean())
-        level = float(values.iloc[-1])
-        row.update(
-            current_year=int(in_period["year"].max()),
-            current_value=current,
-            n_years=len(in_period),
-            first_year=int(in_period["year"].min()),
-            first_value=float(values.iloc[0]),
-        )
-    else:
-        current = level = float(latest["value"])
-        row.update(
-            current_year=int(latest["year"]),
-            current_value=current,
-            n_years=len(series),
-            first_year=int(series["year"].iloc[0]),
-            first_value=float(series["value"].iloc[0]),
-        )
-
-    progress, gap = compute_progress(current, comparator, goal, low, high)
-    row["progress_pct"] = progress
-    row["gap"] = gap
-    if judge_met(current, comparator, goal, low, high):
-        row["status"] = "met"
-        row["note"] = "; ".join(notes)
-        return row
-
-    aim = _aim(comparator, goal, low, high, current)
-    years_left = None if target_year is None else target_year - row["current_year"]
-    # The plan-period total a sum or an average target needs (None for level targets).
-    needed_total = None
-    if kind == "cumulative":
-        needed_total = aim
-    elif kind == "annual_average" and in_period_sum is not None and period_years:
-        needed_total = aim * period_years
-    if years_left and years_left > 0:
-        row["next_year"] = row["current_year"] + 1
-        if needed_total is not None:
-            per_year = (needed_total - (in_period_sum if kind == "annual_average" else current)) / years_left
-            row["next_year_value_needed"] = per_year
-            if kind == "annual_average":
-                row["growth_needed_pct"] = compute_cagr(level, per_year, 1) * 100
-        else:
-            needed = compute_cagr(level, aim, years_left)
-            row["growth_needed_pct"] = needed * 100
-            if not math.isnan(needed):
-                row["next_year_value_needed"] = level * (1 + needed)
-
-    if years_left is not None and years_left <= 0:
-        row["status"] = "not_met"
-        notes.append(f"目标年 {target_year} 已到，未达成")
-    elif row["n_years"] < 2:
-        row["status"] = "in_progress"
-        notes.append("目标年未到，仅一年观测值，不判断趋势")
-    elif needed_total is not None:
-        # If the latest year's value held for the remaining years, how much of the total is reached?
-        so_far = current if kind == "cumulative" else float(in_period_sum or 0.0)
-        projected = so_far + level * (years_left or 0)
-        ratio = projected / needed_total if needed_total else float("nan")
-        row["pace_ratio"] = ratio
-        row["status"] = judge_pace(ratio)
-    else:
-        first_year, first_value = row["first_year"], row["first_value"]
-        observed_growth = compute_cagr(first_value, level, row["current_year"] - first_year)
-        required_growth = (
-            compute_cagr(first_value, aim, target_year - first_year) if target_year is not None else float("nan")
-        )
-        row["growth_observed_pct"] = observed_growth * 100
-        if math.isnan(required_growth) or required_growth == 0:
-            ratio = float("nan")
-        else:
-            ratio = observed_growth / required_growth
-        row["pace_ratio"] = ratio
-        row["status"] = judge_pace(ratio)
-    row["note"] = "; ".join(notes)
-    return row
 
 
 def compute_attainment(
@@ -540,10 +394,10 @@ def compute_attainment(
                 observed = _observed_series(school_rows, target)
             merged = merge_series(None if observed is None else observed.frame, entered)
             if observed is None:
-                series = _Series(merged, pd.NA)
+                series = ObservedSeries(merged, pd.NA)
             else:
-                series = _Series(merged, observed.years_after, observed.reference_unit)
-            row.update(_assess(target, series, start_year))
+                series = ObservedSeries(merged, observed.years_after, observed.reference_unit)
+            row.update(assess_target(target, series, start_year))
         rows.append(row)
     out = pd.DataFrame(rows, columns=ATTAINMENT_COLUMNS)
     for column in ATTAINMENT_COLUMNS:

@@ -208,6 +208,9 @@ with upload:
         plan_upload_section(lang, can_write=False)
     elif auth.planner_password() is None:
         st.info(t("upload_disabled", lang), icon=":material/lock:")
+        problem = auth.secrets_problem()  # a secrets file that cannot be read, said rather than passed over
+        if problem is not None:
+            st.warning(plain(problem.text(lang)), icon=":material/warning:")
         plan_upload_section(lang, can_write=False)
     elif not auth.is_planner():
         unlock_form("unlock", lang)

@@ -9,10 +9,15 @@ from pathlib import Path
 import numpy as np
 import plotly.io
 import pytest
+import streamlit as st
+from streamlit import config
+from streamlit.runtime.secrets import Secrets
 from streamlit.testing.v1 import AppTest
 
+from dashboard import auth
 from loaders.contracts.paths import ROOT
 from loaders.store.build import rebuild
+from tests.helpers import unescaped
 
 PAGES = {
     # page: (a value that must appear, where to look)
@@ -145,6 +150,47 @@ def test_upload_is_locked_without_a_planner_password(db: Path, monkeypatch: pyte
     assert [i.value for i in at.info if "密码" in i.value] == ["上传需要规划人员密码，请联系管理员。"]
     assert not any("PLANNER_PASSWORD" in i.value or "secrets" in i.value for i in at.info)
     assert len(at.get("file_uploader")) == 0
+
+
+@pytest.fixture
+def secrets_from(monkeypatch: pytest.MonkeyPatch):
+    """Read Streamlit's secrets from one file of the test's own (the option is put back after)."""
+    before = config.get_option("secrets.files")
+
+    def use(path: Path) -> None:
+        config.set_option("secrets.files", [str(path)])
+        monkeypatch.setattr(st, "secrets", Secrets())
+
+    yield use
+    config.set_option("secrets.files", before)
+
+
+def test_a_malformed_secrets_file_is_said_and_keeps_the_planner_role_closed(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secrets_from
+) -> None:
+    """A secrets.toml that does not parse is not taken for "no password set": loading stays off, and
+    the page says which file cannot be read and where, in the reader's language."""
+    secrets_file = tmp_path / "secrets.toml"
+    secrets_file.write_text('planner_password = "unterminated\n', encoding="utf-8")
+    secrets_from(secrets_file)
+    assert auth.planner_password() is None
+    problem = auth.secrets_problem()
+    assert problem is not None and str(secrets_file) in problem.zh and "line 1" in problem.en
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert [i.value for i in at.info if "密码" in i.value] == ["上传需要规划人员密码，请联系管理员。"]
+    warnings = [unescaped(w.value) for w in at.warning if "secrets" in unescaped(w.value)]
+    assert warnings == [problem.zh]
+    assert f"设置文件 {secrets_file} 无法读取" in warnings[0] and "(at line 1, column 33)" in warnings[0]
+    assert len(at.get("file_uploader")) == 0
+
+
+def test_no_secrets_file_is_no_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secrets_from) -> None:
+    secrets_from(tmp_path / "absent.toml")
+    monkeypatch.delenv("PLANNER_PASSWORD", raising=False)
+    assert auth.planner_password() is None and auth.secrets_problem() is None
 
 
 def test_a_domain_page_sends_its_first_row_then_the_rest(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,10 +1,14 @@
 """Real-browser test: the README's start command serves the app; Debian's Chromium (driven by
-Playwright) visits every page in both languages, finds no error element, and saves screenshots
-to ``artifacts/screenshots`` for a person to look at."""
+Playwright) visits every page in both languages, finds no error element, and saves screenshots.
+
+Each run's screenshots go to a folder of its own, where the tests check them (a PNG of the
+viewport's size, one for each page); they are then copied to ``artifacts/screenshots`` for a
+person to look at."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,13 +24,43 @@ pytestmark = [
     ),
 ]
 PAGES = ["", "outcomes", "enrollment", "faculty", "research", "targets", "compare", "data"]
+#: Where a person finds the latest screenshots (copies; the tests look only at their own run's).
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This run's screenshots: a fresh folder, copied to :data:`SCREENSHOTS` once the module is done."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    yield folder
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for shot in folder.glob("*.png"):
+        shutil.copy2(shot, SCREENSHOTS / shot.name)
+
+
+def _screenshot(page, path: Path) -> Path:
+    """Save the viewport as ``path`` and check it is a PNG of the viewport's size with something drawn."""
+    from PIL import Image
+
+    page.screenshot(path=str(path))
+    data = path.read_bytes()
+    assert data.startswith(PNG_MAGIC), path
+    with Image.open(path) as image:
+        size = page.viewport_size
+        assert image.size == (size["width"], size["height"]), (path.name, image.size)
+        colours = image.convert("L").getextrema()
+    assert colours[1] - colours[0] > 100, f"{path.name}: a blank screenshot"  # text and charts, not one colour
+    return path
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PORT": str(port), "QUALITY_DB": str(tmp_path_factory.mktemp("browser") / "q.duckdb")}
+    # the start command warms the server; the test below asks once more (the gate allows one run in
+    # script_check_interval_s, tested by tests/test_hold_the_line.py): no interval for this server
+    env["QUALITY_SCRIPT_CHECK_INTERVAL_S"] = "0"
     env.pop("PLANNER_PASSWORD", None)
     with serving(["bash", str(ROOT / "manage.sh"), "start"], env, port, timeout_s=120, capture=True) as (url, _):
         yield url
@@ -56,8 +90,7 @@ def _settle(page) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_renders_without_errors(server: str, browser, lang: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_every_page_renders_without_errors(server: str, browser, shots: Path, lang: str) -> None:
     page = browser.new_page(viewport={"width": 1600, "height": 1400})
     try:
         for name in PAGES:
@@ -69,10 +102,10 @@ def test_every_page_renders_without_errors(server: str, browser, lang: str) -> N
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
             if name == "":  # the overview's headline cards come after its check-up
                 page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
-            page.screenshot(path=str(SCREENSHOTS / f"{name or 'overview'}_{lang}.png"))
+            _screenshot(page, shots / f"{name or 'overview'}_{lang}.png")
     finally:
         page.close()
-    assert len(list(SCREENSHOTS.glob(f"*_{lang}.png"))) >= len(PAGES)
+    assert sorted(p.name for p in shots.glob(f"*_{lang}.png")) == sorted(f"{n or 'overview'}_{lang}.png" for n in PAGES)
 
 
 def test_copied_link_reopens_the_same_view(server: str, browser) -> None:
@@ -98,8 +131,7 @@ def _counter(page) -> str:
     return page.locator(".st-key-present_counter").inner_text().strip()
 
 
-def test_presentation_mode_moves_with_the_arrow_keys(server: str, browser) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_presentation_mode_moves_with_the_arrow_keys(server: str, browser, shots: Path) -> None:
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     deck = "outcomes:employment_rate,outcomes:monthly_income,faculty:teachers_by_title"
     try:
@@ -114,7 +146,7 @@ def test_presentation_mode_moves_with_the_arrow_keys(server: str, browser) -> No
         assert not page.locator("[data-testid='stSidebar']").is_visible()  # the chrome is hidden
         assert not page.locator("[data-testid='stHeader']").is_visible()
         assert page.locator(".js-plotly-plot .gtitle").first.text_content() == "就业率"
-        page.screenshot(path=str(SCREENSHOTS / "present_1.png"))
+        _screenshot(page, shots / "present_1.png")
         page.keyboard.press("ArrowRight")
         page.wait_for_function(
             "() => document.querySelector('.st-key-present_counter')?.innerText.trim() === '2 / 3'", timeout=30_000
@@ -123,7 +155,7 @@ def test_presentation_mode_moves_with_the_arrow_keys(server: str, browser) -> No
             "() => document.querySelector('.js-plotly-plot .gtitle')?.textContent === '平均月收入'", timeout=30_000
         )
         page.wait_for_timeout(1000)
-        page.screenshot(path=str(SCREENSHOTS / "present_2.png"))
+        _screenshot(page, shots / "present_2.png")
         assert "slide=2" in page.url and "present=1" in page.url
         page.keyboard.press("ArrowRight")
         page.wait_for_function(
@@ -163,7 +195,7 @@ def test_png_button_downloads_the_chart_drawn_on_the_server(server: str, browser
         page.close()
 
 
-def test_a_page_prints_to_a4_without_the_sidebar(server: str, browser, tmp_path: Path) -> None:
+def test_a_page_prints_to_a4_without_the_sidebar(server: str, browser, shots: Path, tmp_path: Path) -> None:
     import pypdfium2
 
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
@@ -189,13 +221,12 @@ def test_a_page_prints_to_a4_without_the_sidebar(server: str, browser, tmp_path:
     assert "就业与收入" in text and "来源" in text
     assert "语言 Language" not in text and "下载 PNG" not in text  # no sidebar, no buttons
     assert 3 <= len(document) <= 10
-    document[0].render(scale=1).to_pil().save(SCREENSHOTS / "print_outcomes_p1.png")
+    document[0].render(scale=1).to_pil().save(shots / "print_outcomes_p1.png")
 
 
-def test_the_deck_fills_a_1920x1080_projector(server: str, browser) -> None:
+def test_the_deck_fills_a_1920x1080_projector(server: str, browser, shots: Path) -> None:
     """Presenting at 1920×1080: the chart takes ≥ 80 % of the screen's height, ticks ≥ 24 px, the source
     line ≥ 18 px, no Plotly toolbar, and a takeaway line written from the data."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     try:
         page.goto(f"{server}/present?lang=zh&deck=outcomes:employment_rate&slide=1&present=1")
@@ -219,7 +250,7 @@ def test_the_deck_fills_a_1920x1080_projector(server: str, browser) -> None:
         )
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "本校2019届毕业一年后就业率 98.82%，高于全省高职 2.14 个百分点（差异显著）。" in main
-        page.screenshot(path=str(SCREENSHOTS / "present_1920x1080.png"))
+        _screenshot(page, shots / "present_1920x1080.png")
     finally:
         page.close()
 

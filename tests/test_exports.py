@@ -214,9 +214,50 @@ def _title_figure(title: str) -> go.Figure:
     return figure
 
 
-def test_png_registered_as_a_renderer() -> None:
-    assert RENDERERS["png"][0] is render_png
-    assert RENDERERS["png"][1:] == ("png", "image/png")
+SMALL = pd.read_csv(io.StringIO("指标,年份,数值\n就业率,2020,98.82\n专任教师,2020,802\n"))
+SMALL_SOURCE = Provenance(
+    "温州职业技术学院 2020 年质量年度报告", ("表2-15",), "学校：温州职业技术学院", school="温州职业技术学院"
+)
+
+
+def _opens_as_csv(data: bytes) -> None:
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM Chinese Excel needs
+    table = pd.read_csv(io.StringIO(data.decode("utf-8-sig")))
+    assert table[["指标", "年份", "数值"]].values.tolist() == [["就业率", 2020, 98.82], ["专任教师", 2020, 802.0]]
+    assert set(table["学校"]) == {"温州职业技术学院"} and set(table["来源表"]) == {"表2-15"}
+
+
+def _opens_as_xlsx(data: bytes) -> None:
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[-1] == "来源"
+    rows = list(book[book.sheetnames[0]].iter_rows(values_only=True))
+    assert rows == [("指标", "年份", "数值"), ("就业率", 2020, 98.82), ("专任教师", 2020, 802)]
+    source = {row[0]: row[1] for row in book["来源"].iter_rows(values_only=True)}
+    assert source["来源 Source"] == SMALL_SOURCE.source and source["表格 Tables"] == "表2-15"
+
+
+def _opens_as_png(data: bytes) -> None:
+    image = _image(data)  # the PNG magic, and Pillow decodes it
+    assert image.width >= 600 and image.height >= 300, image.size
+
+
+#: How each registered format is opened: a renderer added to RENDERERS without one here fails below.
+OPENERS = {"csv": _opens_as_csv, "xlsx": _opens_as_xlsx, "png": _opens_as_png}
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_every_renderer_writes_bytes_that_open_as_its_format(fmt: str) -> None:
+    renderer, extension, _mime = RENDERERS[fmt]
+    before = SMALL.copy()
+    subject: pd.DataFrame | go.Figure = SMALL
+    if fmt == "png":
+        if not png_available():
+            pytest.skip(PNG_REASON)
+        subject = go.Figure(go.Bar(x=SMALL["指标"], y=SMALL["数值"]), layout={"width": 640, "height": 360})
+    data = renderer(subject, SMALL_SOURCE)
+    assert isinstance(data, bytes)
+    OPENERS[extension](data)
+    assert_frame_equal(SMALL, before)  # the frame shown on screen is not changed by its export
 
 
 def test_caption_band_is_added_below_the_chart_on_a_copy(items) -> None:

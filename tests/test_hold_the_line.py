@@ -285,7 +285,7 @@ def test_the_served_app_takes_uploads_only_from_an_unlocked_planner(tmp_path) ->
         # A planner's upload through the page itself; once loaded, the server holds it no longer.
         report = tmp_path / "门户.csv"
         report.write_bytes(_two_version_csv(5))
-        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(report))
+        page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(report))
         page.get_by_role("button", name="确认载入").click(timeout=120_000)
         page.get_by_text("已载入：并发职业学院-2021").wait_for(timeout=120_000)
         assert _put(url, session_id, "a", 1024, cookies) == 204

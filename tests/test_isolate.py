@@ -19,7 +19,8 @@ from loaders.contracts.paths import ROOT
 from loaders.read.load import load_bytes
 from loaders.read.synthetic import render_report, write_reports
 from loaders.store.build import build_store
-from loaders.store.isolate import FORBIDDEN_MODULES, _frame, _read_frame, _start, load_bytes_isolated, parse_files
+from loaders.store.isolate import FORBIDDEN_MODULES, _start, load_bytes_isolated, parse_files
+from loaders.store.isolate_child import frame, read_frame
 from loaders.store.queries import read_observations, read_report_lines
 from loaders.store.schema import connect
 
@@ -87,14 +88,14 @@ def test_the_child_imports_neither_the_app_nor_streamlit_whatever_the_parents_ma
     monkeypatch.setitem(sys.modules, "__main__", app_main)
     child = _start(100)
     try:
-        child.stdin.write(_frame({"kind": "probe"}))
+        child.stdin.write(frame({"kind": "probe"}))
         child.stdin.flush()
-        probe = _read_frame(child.stdout)
+        probe = read_frame(child.stdout)
     finally:
         child.kill()
         child.wait()
     assert [m for m in probe["modules"] if m.split(".")[0] in FORBIDDEN_MODULES] == []
-    assert probe["main"] == str(ROOT / "loaders" / "store" / "isolate.py")
+    assert probe["main"] == str(ROOT / "loaders" / "store" / "isolate_child.py")
     assert probe["rlimit_as"] == probe["cap"] > 0  # the memory limit is set
     assert probe["cwd"] == str(ROOT)
 

@@ -12,14 +12,8 @@ from pandas.testing import assert_frame_equal
 from loaders.contracts.vocabulary import STATUSES
 from metrics import MetricsError, MissingColumnsError, PlanNotFoundError, UnitMismatchError
 from metrics.observations import OBSERVATION_COLUMNS
-from metrics.targets import (
-    ATTAINMENT_COLUMNS,
-    compute_attainment,
-    compute_progress,
-    judge_met,
-    judge_pace,
-    split_relative_to,
-)
+from metrics.progress import compute_progress, judge_met, judge_pace
+from metrics.targets import ATTAINMENT_COLUMNS, compute_attainment, split_relative_to
 
 OBS_HEADER = ",".join(OBSERVATION_COLUMNS) + "\n"
 TARGET_HEADER = (

@@ -21,7 +21,8 @@ from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import ROOT
 from loaders.contracts.schools import read_schools
 from loaders.plans.documents import parse_all_plans
-from loaders.plans.load import PlanReadError, read_plan_bytes
+from loaders.plans.load import read_plan_bytes
+from loaders.plans.own_table import PlanReadError
 from loaders.plans.workbook import PlanWorkbookError, is_plan_workbook, plan_template_bytes
 from loaders.store.build import rebuild
 from loaders.store.kept_plans import ingest_plan_upload, kept_plans

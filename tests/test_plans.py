@@ -16,11 +16,7 @@ from loaders.contracts.errors import FormatError, TableError, ValueParseError
 from loaders.contracts.paths import INDICATORS_CSV, PLANS_DIR
 from loaders.contracts.registry import registry_units, unit_factors
 from loaders.plans.documents import (
-    COMPARATORS,
-    KINDS,
     PLAN_COLUMNS,
-    TARGET_COLUMNS,
-    TARGET_DTYPES,
     UnknownPlanError,
     parse_all_plans,
     parse_plan,
@@ -29,6 +25,7 @@ from loaders.plans.documents import (
 )
 from loaders.plans.mapping import MAP_COLUMNS, NOTE_NO_VALUE, NOTE_UNREVIEWED, load_target_map, split_relative_to
 from loaders.plans.spec import PLAN_SPECS, load_plan_specs
+from loaders.plans.targets import COMPARATORS, KINDS, TARGET_COLUMNS, TARGET_DTYPES
 from loaders.plans.values import ParsedValue, parse_target_value, split_value_parts, tidy
 
 SCHOOL = "wzvtc_2022_2025"

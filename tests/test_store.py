@@ -17,6 +17,7 @@ from loaders.read.spec import load_spec
 from loaders.store.build import rebuild
 from loaders.store.queries import read_observations
 from loaders.store.schema import connect
+from loaders.store.writelog import file_entries, log_file, record, restore
 from loaders.store.writes import ingest_file, ingest_result
 
 
@@ -280,3 +281,53 @@ def test_report_text_is_kept_for_provenance(built_db: Path, bundled_lines: list[
     assert lines == bundled_lines
     assert source_text == [(4693, "3 双师素质专任教师比例 % 90.81")]
     assert lines[4693 - 1] == "3 双师素质专任教师比例 % 90.81"
+
+
+def test_unreadable_write_log_lines_are_reported_and_a_restore_says_which(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A line of the log file that is not an entry (cut short, edited by hand) is not passed over:
+    the process's log names its line, and the restored log says how many lines and which."""
+    db = tmp_path / "quality.duckdb"
+    path = log_file(db)
+    record(None, "upload", "added", detail="a.txt", db_path=db)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"logged_at": "2026-12-07T01:00:00", "action": "del\n')  # cut short by a full disk
+    record(None, "delete", "deleted", report_id="r1", db_path=db)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"logged_at": "yesterday", "action": "x", "report_id": "", "file_sha256": "",'
+                     ' "outcome": "", "detail": ""}\n')  # fmt: skip
+
+    entries, unreadable = file_entries(path)
+    assert [(e.action, e.outcome) for e in entries] == [("upload", "added"), ("delete", "deleted")]
+    assert unreadable == [2, 4]
+    assert [r.getMessage().split(": ", 1)[0] for r in caplog.records] == [f"{path}, line 2", f"{path}, line 4"]
+
+    con = connect(tmp_path / "rebuilt.duckdb")
+    assert restore(con, db) == 2
+    rows = con.execute("SELECT action, outcome, report_id, detail FROM write_log ORDER BY logged_at").fetchall()
+    assert rows == [
+        ("upload", "added", "", "a.txt"),
+        ("delete", "deleted", "r1", ""),
+        (
+            "store",
+            "unreadable lines",
+            "",
+            "写入日志 quality.duckdb.log.jsonl 有 2 行无法读取：第 2、4 行 / "
+            "2 line(s) of quality.duckdb.log.jsonl could not be read: 2, 4",
+        ),
+    ]
+    assert file_entries(path)[0][-1].outcome == "unreadable lines"  # the file keeps it too
+    assert restore(con, db) == 0  # a log that holds entries is not restored into again
+    con.close()
+
+
+def test_a_readable_write_log_restores_without_a_note(tmp_path: Path) -> None:
+    db = tmp_path / "quality.duckdb"
+    record(None, "upload", "added", db_path=db)
+    assert file_entries(log_file(db)) == (file_entries(log_file(db))[0], [])
+    con = connect(tmp_path / "rebuilt.duckdb")
+    assert restore(con, db) == 1
+    assert con.execute("SELECT action, outcome FROM write_log").fetchall() == [("upload", "added")]
+    assert file_entries(tmp_path / "absent.log.jsonl") == ([], [])
+    con.close()

@@ -136,6 +136,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "上传需要规划人员密码，请联系管理员。",
         "en": "Uploading needs the planner password; please ask the administrator.",
     },
+    "secrets_unreadable": {
+        "zh": "设置文件 {where} 无法读取（{cause}），规划人员登录暂不可用；请联系管理员修正该文件。",
+        "en": "The settings file {where} cannot be read ({cause}); the planner role stays closed until the"
+        " administrator corrects it.",
+    },
     "template_download": {"zh": "下载填报模板", "en": "Download the Excel template"},
     "template_help": {
         "zh": "空白的 Excel 填报模板：按说明填写另一所学校或另一年度的数据，再在这里上传。",

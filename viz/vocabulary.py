@@ -54,6 +54,7 @@ LOG_WORDS = {
     "unlocked": {"zh": "已解锁", "en": "Unlocked"},
     "damaged": {"zh": "已损坏", "en": "Damaged"},
     "recovered": {"zh": "已恢复", "en": "Recovered"},
+    "unreadable lines": {"zh": "日志有行无法读取", "en": "Log lines unreadable"},
     "accept": {"zh": "确认采用存疑数字", "en": "Accept a held-back figure"},
     "accepted": {"zh": "已确认采用", "en": "Accepted"},
 }

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from loaders.contracts.paths import SPECS_DIR
+from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 
 PLAN_SPECS = SPECS_DIR / "plan_specs.toml"
 
@@ -184,7 +185,7 @@ class OwnPlans(_Model):
     """
 
     benchmarks: dict[str, str]
-    default_subject: str = "本校"
+    default_subject: str = SCHOOL_SUBJECT
     unit_row: str
     school_name: str
     columns: OwnPlanColumns

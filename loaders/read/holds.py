@@ -1,7 +1,9 @@
 """Figures held back: the checks a loaded report's figures pass before they are stored.
 
-Belongs here: :func:`hold_doubtful` (run on every loaded report by :func:`loaders.read.load.load_bytes`)
-and how a stored reason reads (:func:`reason_text`). Which stored figures the pages may use, and a
+Belongs here: :func:`hold_doubtful` (run on every loaded report by :func:`loaders.read.load.load_bytes`),
+:func:`check_agreement` (run by the text parser on a report's figures as read, before they become
+rows: a unit slip of 10⁴ between two readings, a list counted short) and how a stored reason reads
+(:func:`reason_text`). Which stored figures the pages may use, and a
 planner's acceptance of a held figure, are :mod:`loaders.store.writes.acceptances`.
 
 Two outcomes are kept apart:
@@ -41,6 +43,7 @@ from typing import Any, NamedTuple
 
 from loaders.contracts.registry import checkup_rules
 from loaders.read.coverage import CoverageItem, Problem
+from loaders.read.document import Document
 from loaders.read.record import LoadResult
 
 #: Row labels that state a table's total.
@@ -312,3 +315,72 @@ def _coverage_item(rows: list[_Row], reasons: list[str | None], held: list[int])
             )
         )
     return item
+
+
+#: A figure this many times another reading of the same figure: one of them is in the wrong unit (元/万元).
+_UNIT_SLIPS = (1e4,)
+
+
+#: A count of list rows this far (share) from the figure stated elsewhere is a reading in doubt; a smaller
+#: gap (182 awards listed, 190 stated in the bundled report) is the report's own, left to the check-up.
+_LIST_GAP = 0.25
+
+
+def check_agreement(doc: Document, item: CoverageItem) -> None:
+    """Hold back figures that another reading of the same figure in the report puts in doubt.
+
+    Two checks over every figure read (same indicator, subject, year and years after, from two
+    different tables or sections):
+
+    * **magnitude**: one is 10⁴ times the other (a unit that may be wrong: 元 read as 万元) — both
+      are held back, each naming the other;
+    * **a count of list rows** more than a quarter away from the figure stated elsewhere (a table or
+      a sentence): the list's rows may not all have been read (a borderless PDF) — the count is held.
+
+    A report that contradicts itself in what it prints (rows that do not add up) is not a reading
+    doubt: that is the check-up's business.
+    """
+    lists = {row[1] for row in doc.list_rows}
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for position, row in enumerate(doc.rows):
+        groups.setdefault(row[:4], []).append(position)
+    for positions in groups.values():
+        if len(positions) < 2:
+            continue
+        for i in positions:
+            row = doc.rows[i]
+            if row[9]:
+                continue
+            for j in positions:
+                other = doc.rows[j]
+                if other[6] == row[6] or not row[4] or not other[4]:
+                    continue
+                where = f"{other[6]} 第 {other[7]} 行：{other[4]:g}"
+                where_en = f"{other[6]} line {other[7]}: {other[4]:g}"
+                ratio = max(row[4], other[4]) / min(row[4], other[4]) if min(row[4], other[4]) > 0 else 0
+                if any(abs(ratio / slip - 1) < 0.02 for slip in _UNIT_SLIPS):
+                    reason = (
+                        f"与报告中同一数字相差约 10⁴ 倍（{where}）：单位可能有误（元/万元）",
+                        f"about 10⁴ times the same figure elsewhere in the report ({where_en}): the unit may be"
+                        " wrong (元/万元)",
+                    )
+                elif row[6] in lists and other[6] not in lists and abs(row[4] - other[4]) > _LIST_GAP * other[4]:
+                    reason = (
+                        f"按清单行数计得 {row[4]:g}，报告另处为 {where}：清单的行可能未读全",
+                        f"counted {row[4]:g} list rows, the report says {where_en}: the list's rows may not"
+                        " all have been read",
+                    )
+                else:
+                    continue
+                doc.rows[i] = (*row[:9], f"{reason[0]} / {reason[1]}")
+                item.add(
+                    Problem(
+                        "held_back",
+                        "warning",
+                        f"{row[0]}（{row[1]}，{row[2]}）= {row[4]:g}（{row[6]}）读数存疑，暂存待核：{reason[0]}",
+                        f"{row[0]} ({row[1]}, {row[2]}) = {row[4]:g} ({row[6]}): reading in doubt, held back:"
+                        f" {reason[1]}",
+                        row[7],
+                    )
+                )
+                break

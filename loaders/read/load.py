@@ -46,13 +46,18 @@ def load(path: Path | str, school: str | None = None, report_year: int | None = 
         LoadError: The file cannot be read or parsed; the message names file, place and problem.
     """
     path = Path(path)
+    data = read_file(path)
+    return load_bytes(data, path.name, school=school, report_year=report_year)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes; a file that cannot be read (missing, a folder, no permission) is a :class:`FormatError`."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise FormatError(
             path.name, "", f"无法读取文件：{exc.strerror}。", f"cannot read the file: {exc.strerror}."
         ) from exc
-    return load_bytes(data, path.name, school=school, report_year=report_year)
 
 
 def load_bytes(

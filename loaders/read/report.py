@@ -8,6 +8,7 @@ with its provenance. Anything that differs between schools or years is in the sp
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from loaders.contracts.errors import FormatError
 from loaders.read.blocks import read_block
@@ -15,10 +16,12 @@ from loaders.read.coverage import CoverageItem, Problem, missing_item
 from loaders.read.document import Caption, Document, find_captions
 from loaders.read.fold import fold_spaced, to_simplified
 from loaders.read.forms import FormRegion, edition_coverage, form_rows_missing, read_form_rows
-from loaders.read.grids import caption_score, read_grid, recognise, scan_region
+from loaders.read.grid_header import caption_score, recognise, scan_region
+from loaders.read.grids import read_grid
+from loaders.read.holds import check_agreement
 from loaders.read.lists import list_matches, read_list
 from loaders.read.record import LoadResult, observation_table
-from loaders.read.spec import BlockSpec, ReportSpec, load_spec, squeeze
+from loaders.read.spec import BlockSpec, ReportSpec, TableSpec, load_spec, squeeze
 from loaders.read.text import count_radicals, normalize
 from loaders.read.years import YearInfo, resolve_years
 
@@ -90,75 +93,102 @@ def parse_report_lines(
     )
 
 
+@dataclass
+class _Found:
+    """What the reading of one report found, by kind, before it is put in spec order."""
+
+    tables: dict[str, list[CoverageItem]] = field(default_factory=dict)
+    lists: dict[str, list[CoverageItem]] = field(default_factory=dict)
+    blocks: dict[str, CoverageItem] = field(default_factory=dict)
+    forms: dict[str, list[FormRegion]] = field(default_factory=dict)
+    #: Every form region that gave rows (a known form or not), for the editions' coverage.
+    regions: list[FormRegion] = field(default_factory=list)
+    #: Captions that are no known form: read by indicator names, or not read.
+    other: list[CoverageItem] = field(default_factory=list)
+
+
 def _read(doc: Document) -> list[CoverageItem]:
     """Read every captioned region and narrative section; the coverage items in spec order."""
-    spec = doc.spec
-    tables: dict[str, list[CoverageItem]] = {}
-    forms: dict[str, list[FormRegion]] = {}
-    regions: list[FormRegion] = []
-    blocks: dict[str, CoverageItem] = {}
-    lists: dict[str, list[CoverageItem]] = {}
-    other: list[CoverageItem] = []
+    found = _Found()
     for caption in doc.captions:
         if caption.continuation:
             continue
-        if caption.form is None:
-            scan = scan_region(doc, caption.index + 1, doc.region_end(caption))
-            match = recognise(doc, caption, scan)
-            if match is not None:
-                table_spec = match[0]
-                item = _item(caption, table_spec.id, "table", table_spec.zh, table_spec.en, table_spec.core)
-                years_after = read_grid(doc, table_spec, caption, item, scan)
-                if table_spec.expect_years_after:
-                    item.item_id = f"{table_spec.id}@{years_after}"
-                    item.name_zh += f"·毕业{years_after}年后"
-                    item.name_en += f", {years_after} year(s) after graduation"
-                tables.setdefault(table_spec.id, []).append(item)
-                continue
-            listed = next((s for s in spec.lists if list_matches(s, caption.title)), None)
-            if listed is not None:
-                item = _item(caption, listed.id, "list", listed.zh, listed.en, listed.core)
-                read_list(doc, listed, caption, item)
-                lists.setdefault(listed.id, []).append(item)
-                continue
-            block = next((b for b in spec.block if b.caption and _caption_matches(b.caption, caption.title)), None)
-            if block is not None:
-                item = _item(caption, block.id, "block", block.zh, block.en, block.core)
-                read_block(doc, block, item, caption.index, doc.region_end(caption), caption.table, caption.title)
-                blocks[block.id] = item
-                continue
-        form = spec.forms_by_id.get(caption.form) if caption.form else None
-        if form is not None:
-            item = _item(caption, f"form:{form.id}", "form", form.zh, form.en, form.core)
-        else:
-            item = _item(caption, f"caption:{caption.table}", "unrecognised", caption.title, caption.title, False)
-        region = FormRegion(caption, item, caption.form)
-        before = len(doc.rows)
-        read_form_rows(doc, region)
-        for block in spec.block:
-            if caption.form and caption.form in block.within_form:
-                read_block(doc, block, item, caption.index, doc.region_end(caption), caption.table, caption.title)
-        region.indicators = {row[0] for row in doc.rows[before:]}
-        if region.indicators:
-            regions.append(region)
-        if form is not None:
-            forms.setdefault(form.id, []).append(region)
-        elif item.n_values:
-            item.kind = "form"
-            item.problems.insert(
-                0,
-                Problem(
-                    "form_unknown",
-                    "info",
-                    "表题不在已知附表名称中，按指标名称读取了其中的行",
-                    "the caption is not a known form; its rows were read by their indicator names",
-                ),
-            )
-            other.append(item)
-        else:
-            item.status = "not_read"
-            other.append(item)
+        if caption.form is None and _read_by_caption(doc, caption, found):
+            continue
+        _read_form_region(doc, caption, found)
+    _read_sections(doc, found)
+    return _in_spec_order(doc, found)
+
+
+def _read_by_caption(doc: Document, caption: Caption, found: _Found) -> bool:
+    """Read a region as the table, list or block its caption names; False when it names none."""
+    spec = doc.spec
+    scan = scan_region(doc, caption.index + 1, doc.region_end(caption))
+    match = recognise(doc, caption, scan)
+    if match is not None:
+        table_spec = match[0]
+        item = _item(caption, table_spec.id, "table", table_spec.zh, table_spec.en, table_spec.core)
+        years_after = read_grid(doc, table_spec, caption, item, scan)
+        if table_spec.expect_years_after:
+            item.item_id = f"{table_spec.id}@{years_after}"
+            item.name_zh += f"·毕业{years_after}年后"
+            item.name_en += f", {years_after} year(s) after graduation"
+        found.tables.setdefault(table_spec.id, []).append(item)
+        return True
+    listed = next((s for s in spec.lists if list_matches(s, caption.title)), None)
+    if listed is not None:
+        item = _item(caption, listed.id, "list", listed.zh, listed.en, listed.core)
+        read_list(doc, listed, caption, item)
+        found.lists.setdefault(listed.id, []).append(item)
+        return True
+    block = next((b for b in spec.block if b.caption and _caption_matches(b.caption, caption.title)), None)
+    if block is not None:
+        item = _item(caption, block.id, "block", block.zh, block.en, block.core)
+        read_block(doc, block, item, caption.index, doc.region_end(caption), caption.table, caption.title)
+        found.blocks[block.id] = item
+        return True
+    return False
+
+
+def _read_form_region(doc: Document, caption: Caption, found: _Found) -> None:
+    """Read a region row by row by indicator names: a known appendix form, or a caption no spec names."""
+    spec = doc.spec
+    form = spec.forms_by_id.get(caption.form) if caption.form else None
+    if form is not None:
+        item = _item(caption, f"form:{form.id}", "form", form.zh, form.en, form.core)
+    else:
+        item = _item(caption, f"caption:{caption.table}", "unrecognised", caption.title, caption.title, False)
+    region = FormRegion(caption, item, caption.form)
+    before = len(doc.rows)
+    read_form_rows(doc, region)
     for block in spec.block:
+        if caption.form and caption.form in block.within_form:
+            read_block(doc, block, item, caption.index, doc.region_end(caption), caption.table, caption.title)
+    region.indicators = {row[0] for row in doc.rows[before:]}
+    if region.indicators:
+        found.regions.append(region)
+    if form is not None:
+        found.forms.setdefault(form.id, []).append(region)
+    elif item.n_values:
+        item.kind = "form"
+        item.problems.insert(
+            0,
+            Problem(
+                "form_unknown",
+                "info",
+                "表题不在已知附表名称中，按指标名称读取了其中的行",
+                "the caption is not a known form; its rows were read by their indicator names",
+            ),
+        )
+        found.other.append(item)
+    else:
+        item.status = "not_read"
+        found.other.append(item)
+
+
+def _read_sections(doc: Document, found: _Found) -> None:
+    """Read the narrative sections found by their start pattern rather than a caption."""
+    for block in doc.spec.block:
         if block.start is None:
             continue
         span = _find_section(doc.norm, block)
@@ -170,43 +200,20 @@ def _read(doc: Document) -> list[CoverageItem]:
         item.line = span[0] + 1
         item.caption = doc.norm[span[0]]
         read_block(doc, block, item, span[0], span[1], block.source_table or "", "")
-        blocks[block.id] = item
+        found.blocks[block.id] = item
 
+
+def _in_spec_order(doc: Document, found: _Found) -> list[CoverageItem]:
+    """The coverage items: tables, lists, forms, editions, blocks in spec order, then the rest; a
+    missing item for everything the spec names that was not found."""
+    spec = doc.spec
     items: list[CoverageItem] = []
     for table_spec in spec.table:
-        found = tables.get(table_spec.id, [])
-        items.extend(_numbered(found))
-        for years_after in table_spec.expect_years_after:
-            if not any(i.item_id == f"{table_spec.id}@{years_after}" for i in found):
-                have = "、".join(f"{i.source_table}" for i in found)
-                items.append(
-                    missing_item(
-                        f"{table_spec.id}@{years_after}",
-                        "table",
-                        f"{table_spec.zh}·毕业{years_after}年后",
-                        f"{table_spec.en}, {years_after} year(s) after graduation",
-                        table_spec.core,
-                        f"未找到毕业 {years_after} 年后的这张表" + (f"（已找到：{have}）" if have else ""),
-                        f"the table for {years_after} year(s) after graduation was not found"
-                        + (f" (found: {have})" if have else ""),
-                    )
-                )
-        if not found and not table_spec.expect_years_after:
-            items.append(
-                missing_item(
-                    table_spec.id,
-                    "table",
-                    table_spec.zh,
-                    table_spec.en,
-                    table_spec.core,
-                    "报告中未找到这张表（表题与表头均未识别）",
-                    "the report has no such table (neither caption nor header recognised)",
-                )
-            )
+        items.extend(_table_items(table_spec, found.tables.get(table_spec.id, [])))
     for list_spec in spec.lists:
-        found = lists.get(list_spec.id, [])
-        items.extend(_numbered(found))
-        if not found:
+        listed = found.lists.get(list_spec.id, [])
+        items.extend(_numbered(listed))
+        if not listed:
             items.append(
                 missing_item(
                     list_spec.id,
@@ -218,21 +225,54 @@ def _read(doc: Document) -> list[CoverageItem]:
                     "the report has no such list (caption not recognised)",
                 )
             )
-    for form_id, found_regions in forms.items():
+    for form_id, found_regions in found.forms.items():
         for region in found_regions:
-            form_rows_missing(doc, form_id, region, regions)
+            form_rows_missing(doc, form_id, region, found.regions)
             items.append(region.item)
-    items.extend(edition_coverage(doc, forms, regions))
+    items.extend(edition_coverage(doc, found.forms, found.regions))
     for block in spec.block:
-        if block.id in blocks:
-            items.append(blocks[block.id])
+        if block.id in found.blocks:
+            items.append(found.blocks[block.id])
         elif not block.within_form:
             items.append(
                 missing_item(
                     block.id, "block", block.zh, block.en, block.core, "报告中未找到这一部分", "not found in the report"
                 )
             )
-    items.extend(other)
+    items.extend(found.other)
+    return items
+
+
+def _table_items(table_spec: TableSpec, found: list[CoverageItem]) -> list[CoverageItem]:
+    """The items of one table of the spec: each found (numbered), and each expected one missing."""
+    items = list(_numbered(found))
+    for years_after in table_spec.expect_years_after:
+        if not any(i.item_id == f"{table_spec.id}@{years_after}" for i in found):
+            have = "、".join(f"{i.source_table}" for i in found)
+            items.append(
+                missing_item(
+                    f"{table_spec.id}@{years_after}",
+                    "table",
+                    f"{table_spec.zh}·毕业{years_after}年后",
+                    f"{table_spec.en}, {years_after} year(s) after graduation",
+                    table_spec.core,
+                    f"未找到毕业 {years_after} 年后的这张表" + (f"（已找到：{have}）" if have else ""),
+                    f"the table for {years_after} year(s) after graduation was not found"
+                    + (f" (found: {have})" if have else ""),
+                )
+            )
+    if not found and not table_spec.expect_years_after:
+        items.append(
+            missing_item(
+                table_spec.id,
+                "table",
+                table_spec.zh,
+                table_spec.en,
+                table_spec.core,
+                "报告中未找到这张表（表题与表头均未识别）",
+                "the report has no such table (neither caption nor header recognised)",
+            )
+        )
     return items
 
 
@@ -255,75 +295,6 @@ def _item(caption: Caption, item_id: str, kind: str, zh: str, en: str, core: boo
 def _caption_matches(groups: list[list[str]], title: str) -> bool:
     squeezed = squeeze(title)
     return all(any(squeeze(term) in squeezed for term in group) for group in groups)
-
-
-#: A figure this many times another reading of the same figure: one of them is in the wrong unit (元/万元).
-_UNIT_SLIPS = (1e4,)
-
-
-#: A count of list rows this far (share) from the figure stated elsewhere is a reading in doubt; a smaller
-#: gap (182 awards listed, 190 stated in the bundled report) is the report's own, left to the check-up.
-_LIST_GAP = 0.25
-
-
-def check_agreement(doc: Document, item: CoverageItem) -> None:
-    """Hold back figures that another reading of the same figure in the report puts in doubt.
-
-    Two checks over every figure read (same indicator, subject, year and years after, from two
-    different tables or sections):
-
-    * **magnitude**: one is 10⁴ times the other (a unit that may be wrong: 元 read as 万元) — both
-      are held back, each naming the other;
-    * **a count of list rows** more than a quarter away from the figure stated elsewhere (a table or
-      a sentence): the list's rows may not all have been read (a borderless PDF) — the count is held.
-
-    A report that contradicts itself in what it prints (rows that do not add up) is not a reading
-    doubt: that is the check-up's business.
-    """
-    lists = {row[1] for row in doc.list_rows}
-    groups: dict[tuple[object, ...], list[int]] = {}
-    for position, row in enumerate(doc.rows):
-        groups.setdefault(row[:4], []).append(position)
-    for positions in groups.values():
-        if len(positions) < 2:
-            continue
-        for i in positions:
-            row = doc.rows[i]
-            if row[9]:
-                continue
-            for j in positions:
-                other = doc.rows[j]
-                if other[6] == row[6] or not row[4] or not other[4]:
-                    continue
-                where = f"{other[6]} 第 {other[7]} 行：{other[4]:g}"
-                where_en = f"{other[6]} line {other[7]}: {other[4]:g}"
-                ratio = max(row[4], other[4]) / min(row[4], other[4]) if min(row[4], other[4]) > 0 else 0
-                if any(abs(ratio / slip - 1) < 0.02 for slip in _UNIT_SLIPS):
-                    reason = (
-                        f"与报告中同一数字相差约 10⁴ 倍（{where}）：单位可能有误（元/万元）",
-                        f"about 10⁴ times the same figure elsewhere in the report ({where_en}): the unit may be"
-                        " wrong (元/万元)",
-                    )
-                elif row[6] in lists and other[6] not in lists and abs(row[4] - other[4]) > _LIST_GAP * other[4]:
-                    reason = (
-                        f"按清单行数计得 {row[4]:g}，报告另处为 {where}：清单的行可能未读全",
-                        f"counted {row[4]:g} list rows, the report says {where_en}: the list's rows may not"
-                        " all have been read",
-                    )
-                else:
-                    continue
-                doc.rows[i] = (*row[:9], f"{reason[0]} / {reason[1]}")
-                item.add(
-                    Problem(
-                        "held_back",
-                        "warning",
-                        f"{row[0]}（{row[1]}，{row[2]}）= {row[4]:g}（{row[6]}）读数存疑，暂存待核：{reason[0]}",
-                        f"{row[0]} ({row[1]}, {row[2]}) = {row[4]:g} ({row[6]}): reading in doubt, held back:"
-                        f" {reason[1]}",
-                        row[7],
-                    )
-                )
-                break
 
 
 def _say_given_school(norm: list[str], spec: ReportSpec, source: str, given: str, item: CoverageItem) -> None:

@@ -94,8 +94,9 @@ class Column(_Model):
     _indicator = field_validator("indicator")(_check_indicator)
 
 
-class TableSpec(_Model):
-    """``[[table]]``: a grid read row by row, columns mapped from its header."""
+class _Captioned(_Model):
+    """What a table and a list spec share: id, names, whether core, and the caption terms that find
+    them — squeezed once (the parser asks for them for every caption of every report)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -105,6 +106,21 @@ class TableSpec(_Model):
     core: bool = False
     caption: list[list[str]] = Field(min_length=1)
     not_caption: list[str] = []
+
+    @cached_property
+    def caption_terms(self) -> tuple[tuple[str, ...], ...]:
+        """The caption term groups, squeezed."""
+        return tuple(tuple(squeeze(term) for term in group) for group in self.caption)
+
+    @cached_property
+    def excluded_terms(self) -> tuple[str, ...]:
+        """The excluded caption terms, squeezed."""
+        return tuple(squeeze(term) for term in self.not_caption)
+
+
+class TableSpec(_Captioned):
+    """``[[table]]``: a grid read row by row, columns mapped from its header."""
+
     header_keys: list[str] = []
     rows: Literal["any", "survey"] = "any"
     year: YearRule
@@ -128,17 +144,6 @@ class TableSpec(_Model):
     def survey(self) -> bool:
         """Whether the rows are the graduate survey's 全省 / 本科 / 高职 / 本校."""
         return self.rows == "survey"
-
-    # compiled once (the parser asks for them for every caption of every report)
-    @cached_property
-    def caption_terms(self) -> tuple[tuple[str, ...], ...]:
-        """The caption term groups, squeezed."""
-        return tuple(tuple(squeeze(term) for term in group) for group in self.caption)
-
-    @cached_property
-    def excluded_terms(self) -> tuple[str, ...]:
-        """The excluded caption terms, squeezed."""
-        return tuple(squeeze(term) for term in self.not_caption)
 
     @cached_property
     def key_terms(self) -> tuple[str, ...]:
@@ -287,21 +292,13 @@ class ListCount(_Model):
         return self
 
 
-class ListSpec(_Model):
+class ListSpec(_Captioned):
     """``[[list]]``: a table whose rows are items (awards, textbooks, projects), counted into indicators.
 
     Rows are found by ``rows = "serial"`` (lines starting with 1, 2, 3 … in turn; a wrapped cell joins
     the row above) or ``rows = "anchor"`` (each match of ``anchor`` in the table's text is one row).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
-
-    id: str
-    zh: str
-    en: str
-    core: bool = False
-    caption: list[list[str]] = Field(min_length=1)
-    not_caption: list[str] = []
     rows: Literal["serial", "anchor"] = "serial"
     anchor: str | None = None
     year: YearRule = "report"
@@ -322,16 +319,6 @@ class ListSpec(_Model):
             if used - names:
                 raise ValueError(f"list {self.id}: count {count.indicator} names unknown fields {sorted(used - names)}")
         return self
-
-    @cached_property
-    def caption_terms(self) -> tuple[tuple[str, ...], ...]:
-        """The caption term groups, squeezed."""
-        return tuple(tuple(squeeze(term) for term in group) for group in self.caption)
-
-    @cached_property
-    def excluded_terms(self) -> tuple[str, ...]:
-        """The excluded caption terms, squeezed."""
-        return tuple(squeeze(term) for term in self.not_caption)
 
 
 class ReportSpec(_Model):

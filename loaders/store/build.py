@@ -22,7 +22,8 @@ from loaders.contracts.settings import setting
 from loaders.read.coverage import strict_failures
 from loaders.read.load import load, load_bytes
 from loaders.read.record import LoadResult
-from loaders.store.isolate import ParseFailure, ReportFile, crash_error
+from loaders.store.isolate import ParseFailure, ReportFile
+from loaders.store.isolate_child import crash_error
 from loaders.store.kept_plans import kept_plan_files
 from loaders.store.leftovers import remove_stale_builds
 from loaders.store.schema import connect
@@ -86,7 +87,7 @@ def _parse(file: ReportFile) -> LoadResult | ParseFailure:
 def _parsed(files: Sequence[ReportFile], workers: int, isolate: bool) -> Iterator[LoadResult | ParseFailure]:
     """Parsed files in order: in this process, or in child processes (see :mod:`loaders.store.isolate`).
 
-    The children are started as ``python -m loaders.store.isolate``, never through multiprocessing,
+    The children are started as ``python -m loaders.store.isolate_child``, never through multiprocessing,
     whose workers re-run the parent's ``__main__`` (``app.py`` after Streamlit ran it).
     """
     if not isolate and (workers <= 1 or len(files) < 2):

@@ -1,10 +1,11 @@
 """Parsing in child processes: an untrusted file never takes the server's memory or time.
 
 Belongs here: :func:`load_bytes_isolated` (one upload, as the dashboard's 数据 page reads it),
-:func:`parse_files` (the worker processes of a bulk build) and the child's entry point
-(``python -m loaders.store.isolate``).
+:func:`read_plan_isolated` (one plan file), :func:`parse_files` (the worker processes of a bulk
+build): the parent's side. The child itself, the protocol between them and the errors both sides
+make are :mod:`loaders.store.isolate_child`.
 
-Every child is a fresh interpreter started as ``python -m loaders.store.isolate`` in the project
+Every child is a fresh interpreter started as ``python -m loaders.store.isolate_child`` in the project
 folder, never through :mod:`multiprocessing`: its spawn and forkserver start methods re-run the
 parent's ``__main__`` in every worker, and under Streamlit (or after an ``AppTest``) that is
 ``app.py``, which opens the store — which a running dashboard holds. A child imports the
@@ -23,20 +24,20 @@ import contextlib
 import os
 import pickle
 import signal
-import struct
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from loaders.contracts.errors import FormatError, LoadError, ParseLimitError
 from loaders.contracts.paths import ROOT
 from loaders.contracts.settings import setting
 from loaders.read.load import load_bytes, safe_file_name
 from loaders.read.record import LoadResult
+from loaders.store.isolate_child import crash_error, first_frame, frame, read_frame
 
 #: A report file for a build: a path, or a path with the name it is known by (a kept upload is
 #: stored under its hash and loaded under the name it was uploaded with).
@@ -45,7 +46,6 @@ ReportFile = Path | tuple[Path, str]
 #: Modules a child must never import (it would mean the app, and with it the store, came along).
 FORBIDDEN_MODULES = ("streamlit", "app", "dashboard", "pages")
 
-_HEADER = struct.Struct("!Q")
 #: Environment of a child: one thread per numeric library, Arrow on the system allocator (its
 #: default allocator reserves a gigabyte of address space up front, which RLIMIT_AS would count).
 _CHILD_ENV = {
@@ -147,7 +147,7 @@ def _one_job(job: dict[str, Any], name: str, memory_mb: float, timeout_s: float)
     """Run one job in a fresh child under the memory and wall-time limits; its answer or its error."""
     process = _start(memory_mb, cpu_s=timeout_s + 5)
     try:
-        out, err = process.communicate(_frame(job) + _frame(None), timeout=timeout_s)
+        out, err = process.communicate(frame(job) + frame(None), timeout=timeout_s)
     except subprocess.TimeoutExpired:
         _kill(process)
         raise ParseLimitError(
@@ -160,7 +160,7 @@ def _one_job(job: dict[str, Any], name: str, memory_mb: float, timeout_s: float)
     finally:
         if process.poll() is None:
             _kill(process)
-    reply = _first_frame(out)
+    reply = first_frame(out)
     if reply is None:
         raise _died(name, process.returncode, memory_mb, err)
     return _answer(reply, name)
@@ -183,17 +183,6 @@ def _died(name: str, returncode: int | None, memory_mb: float, stderr: bytes = b
         f"内存超限或解析进程意外退出（{how}；内存上限 {memory_mb:g} MB，见设置 parse_memory_mb）。未写入任何内容。",
         f"out of memory, or the parsing process died ({how}{hint}; memory limit {memory_mb:g} MB, setting"
         " parse_memory_mb). Nothing was written.",
-    )
-
-
-def _memory_error(name: str, memory_mb: float) -> ParseLimitError:
-    return ParseLimitError(
-        name,
-        "",
-        f"内存超限：解析此文件需要超过 {memory_mb:g} MB 内存（上限见设置 parse_memory_mb），已停止读取。"
-        "未写入任何内容。",
-        f"out of memory: parsing this file needs more than {memory_mb:g} MB (limit: setting parse_memory_mb);"
-        " stopped. Nothing was written.",
     )
 
 
@@ -293,10 +282,10 @@ def _run_job(process: subprocess.Popen, files: list[ReportFile], memory_mb: floa
     replies: list[Any] = []
     try:
         assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(_frame({"kind": "files", "files": paths}))
+        process.stdin.write(frame({"kind": "files", "files": paths}))
         process.stdin.flush()
         for file in files:
-            reply = _read_frame(process.stdout)
+            reply = read_frame(process.stdout)
             if reply is None:
                 raise EOFError
             if "result" in reply:
@@ -311,20 +300,10 @@ def _run_job(process: subprocess.Popen, files: list[ReportFile], memory_mb: floa
     return replies, process
 
 
-def crash_error(name: str, exc: BaseException) -> LoadError:
-    """A parser's unexpected exception as a loader's error: a message naming the file, not a traceback."""
-    return LoadError(
-        name,
-        "",
-        f"读取时出错（{type(exc).__name__}：{str(exc)[:200]}）。未写入任何内容。",
-        f"an error occurred while reading ({type(exc).__name__}: {str(exc)[:200]}). Nothing was written.",
-    )
-
-
 # ------------------------------------------------------------------------------------ processes
 def child_command(memory_mb: float, cpu_s: float | None = None) -> list[str]:
     """The command line of a child (exposed for tests and measurements)."""
-    command = [sys.executable, "-s", "-m", "loaders.store.isolate", "--memory-mb", f"{memory_mb:g}"]
+    command = [sys.executable, "-s", "-m", "loaders.store.isolate_child", "--memory-mb", f"{memory_mb:g}"]
     if cpu_s is not None:
         command += ["--cpu-s", f"{cpu_s:g}"]
     return command
@@ -355,7 +334,7 @@ def _stop(process: subprocess.Popen) -> None:
     """End a worker: no more jobs; killed when it does not finish promptly."""
     with contextlib.suppress(OSError, ValueError):
         if process.stdin is not None and not process.stdin.closed:
-            process.stdin.write(_frame(None))
+            process.stdin.write(frame(None))
             process.stdin.close()
     try:
         process.wait(timeout=10)
@@ -365,161 +344,6 @@ def _stop(process: subprocess.Popen) -> None:
         if stream is not None:
             with contextlib.suppress(OSError, ValueError):
                 stream.close()
-
-
-def _frame(value: object) -> bytes:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(len(payload)) + payload
-
-
-def _read_frame(stream: IO[bytes]) -> Any:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None
-    (size,) = _HEADER.unpack(header)
-    payload = stream.read(size)
-    if len(payload) < size:
-        return None
-    return pickle.loads(payload)  # written by our own child (no data from a file decides its shape)
-
-
-def _first_frame(data: bytes) -> Any:
-    if len(data) < _HEADER.size:
-        return None
-    (size,) = _HEADER.unpack_from(data)
-    if len(data) < _HEADER.size + size:
-        return None
-    return pickle.loads(data[_HEADER.size : _HEADER.size + size])
-
-
-# ------------------------------------------------------------------------------------ the child
-def _vm_size_bytes() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _limit(memory_mb: float, cpu_s: float | None) -> int:
-    """Cap this process's address space at what it uses now plus ``memory_mb``; returns the cap."""
-    import resource
-
-    cap = _vm_size_bytes() + int(memory_mb * 2**20)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    if cpu_s is not None:
-        seconds = int(cpu_s) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
-    return cap
-
-
-def _error_fields(exc: LoadError) -> dict[str, str]:
-    return {"class": type(exc).__name__, "source": exc.source, "where": exc.where, "zh": exc.zh, "en": exc.en}
-
-
-def _ran_out_of_memory(exc: BaseException) -> bool:
-    """Whether a MemoryError is behind an error (a parser may report it as a damaged file)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, MemoryError):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
-
-
-def _load_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
-    name = job["name"]
-    try:
-        result = load_bytes(job["data"], name, school=job.get("school"), report_year=job.get("report_year"))
-    except LoadError as exc:
-        if _ran_out_of_memory(exc):
-            return {"error": _error_fields(_memory_error(name, memory_mb))}
-        return {"error": _error_fields(exc)}
-    except MemoryError:
-        return {"error": _error_fields(_memory_error(name, memory_mb))}
-    except Exception as exc:  # a parser bug on a strange file: a message, not a traceback
-        return {"error": _error_fields(crash_error(name, exc))}
-    return {"result": result}
-
-
-def _plan_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
-    from loaders.plans.load import read_plan_bytes
-
-    name = job["name"]
-    try:
-        return {"result": read_plan_bytes(job["data"], name, job.get("meta"))}
-    except LoadError as exc:
-        return {"error": _error_fields(_memory_error(name, memory_mb) if _ran_out_of_memory(exc) else exc)}
-    except MemoryError:
-        return {"error": _error_fields(_memory_error(name, memory_mb))}
-    except Exception as exc:  # a parser bug on a strange file: a message, not a traceback
-        return {"error": _error_fields(crash_error(name, exc))}
-
-
-def _file_job(path: str, name: str, memory_mb: float) -> dict[str, Any]:
-    try:
-        data = Path(path).read_bytes()
-        return {"result": load_bytes(data, name)}
-    except LoadError as exc:
-        return {"error": _error_fields(_memory_error(name, memory_mb) if _ran_out_of_memory(exc) else exc)}
-    except MemoryError:
-        return {"error": _error_fields(_memory_error(name, memory_mb))}
-    except OSError as exc:
-        return {"error": _error_fields(crash_error(name, exc))}
-    except Exception as exc:  # a parser bug must not stop a build of thousands of files
-        return {"error": _error_fields(crash_error(name, exc))}
-
-
-def _probe(cap: int) -> dict[str, Any]:
-    """What a test needs to see about a child: its modules, limits and working folder."""
-    import resource
-
-    return {
-        "modules": sorted(sys.modules),
-        "rlimit_as": resource.getrlimit(resource.RLIMIT_AS)[0],
-        "cap": cap,
-        "cwd": os.getcwd(),
-        "main": getattr(sys.modules.get("__main__"), "__file__", None),
-    }
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The child: answer jobs from stdin on stdout until told to stop (a ``None`` job) or stdin ends."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m loaders.store.isolate")
-    parser.add_argument("--memory-mb", type=float, required=True)
-    parser.add_argument("--cpu-s", type=float, default=None)
-    args = parser.parse_args(argv)
-    answers = os.fdopen(os.dup(1), "wb")  # the protocol's channel …
-    os.dup2(2, 1)  # … and anything else printed goes to stderr
-    sys.stdout = sys.stderr
-    # The parsers, before the limit is set.
-    import loaders.read.formats  # noqa: F401
-
-    cap = _limit(args.memory_mb, args.cpu_s)
-    jobs = sys.stdin.buffer
-    while True:
-        job = _read_frame(jobs)
-        if job is None:
-            return 0
-        if job["kind"] == "bytes":
-            answers.write(_frame(_load_job(job, args.memory_mb)))
-        elif job["kind"] == "plan":
-            answers.write(_frame(_plan_job(job, args.memory_mb)))
-        elif job["kind"] == "files":
-            for path, name in job["files"]:
-                answers.write(_frame(_file_job(path, name, args.memory_mb)))
-                answers.flush()
-        elif job["kind"] == "probe":
-            answers.write(_frame(_probe(cap)))
-        answers.flush()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def load_file_isolated(

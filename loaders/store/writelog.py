@@ -3,8 +3,8 @@
 Belongs here: recording an entry and reading the log. An entry has the time (UTC), the action
 (``upload``, ``delete``, ``unlock``, ``ingest``, ``store``), the report id, the SHA-256 of the
 file, the outcome (``added``, ``replaced``, ``unchanged``, ``refused``, ``deleted``, ``wrong
-password``, ``locked out``, ``damaged``, ``recovered`` …) and a detail (the file's name, the
-message shown). Entries go to the store's ``write_log`` table and, one JSON object per line, to a
+password``, ``locked out``, ``damaged``, ``recovered``, ``unreadable lines`` …) and a detail (the
+file's name, the message shown). Entries go to the store's ``write_log`` table and, one JSON object per line, to a
 file beside the store (``quality.duckdb.log.jsonl``): a rebuilt store (after damage, or ``python
 -m loaders rebuild``) takes the file's entries back, and an entry whose write to the store failed
 (a damaged store) is still in the file.
@@ -187,28 +187,38 @@ def read_log(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
     return con.execute(f"SELECT {', '.join(COLUMNS)} FROM write_log ORDER BY logged_at DESC LIMIT ?", [int(limit)]).df()
 
 
-def file_entries(path: Path) -> list[LogEntry]:
-    """The entries of a log file, oldest first (lines that do not parse are skipped)."""
+def file_entries(path: Path) -> tuple[list[LogEntry], list[int]]:
+    """The entries of a log file, oldest first, and the numbers of the lines that could not be read.
+
+    A line that is not one JSON entry (cut short by a full disk, edited by hand) is not an entry; it
+    is reported in the process's log with its line number and returned, so that :func:`restore`
+    can say so in the log it restores.
+    """
     if not path.is_file():
-        return []
-    entries = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        with contextlib.suppress(ValueError, TypeError, KeyError):
-            record_ = json.loads(line)
-            record_["logged_at"] = datetime.fromisoformat(record_["logged_at"])
-            entries.append(LogEntry(**{key: record_[key] for key in COLUMNS}))
-    return entries
+        return [], []
+    entries, unreadable = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        try:
+            entries.append(_entry(line))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            _LOG.warning("%s, line %d: not a write-log entry (%s: %s)", path, number, type(exc).__name__, exc)
+            unreadable.append(number)
+    return entries, unreadable
 
 
 def restore(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> int:
     """Put the log file of the store at ``db_path`` into a new store's empty ``write_log`` (a rebuild).
+
+    Lines of the file that could not be read are said in one more entry (action ``store``,
+    outcome ``unreadable lines``, how many and which), in the store and in the file.
 
     Returns:
         Entries restored (0 when the table already holds entries).
     """
     if con.execute("SELECT count(*) FROM write_log").fetchall()[0][0]:
         return 0
-    entries = file_entries(log_file(db_path))
+    path = log_file(db_path)
+    entries, unreadable = file_entries(path)
     if entries:
         frame = pd.DataFrame([asdict(e) for e in entries], columns=list(COLUMNS))
         con.register("restored_log", frame)
@@ -216,7 +226,25 @@ def restore(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> int:
             con.execute(f"INSERT INTO write_log SELECT {', '.join(COLUMNS)} FROM restored_log")
         finally:
             con.unregister("restored_log")
+    if unreadable:
+        record(con, "store", "unreadable lines", detail=_unreadable_detail(path, unreadable), db_path=db_path)
     return len(entries)
+
+
+def _entry(line: str) -> LogEntry:
+    """One line of the log file as an entry (raises ValueError, TypeError, KeyError when it is not one)."""
+    fields = json.loads(line)
+    fields["logged_at"] = datetime.fromisoformat(fields["logged_at"])
+    return LogEntry(**{key: fields[key] for key in COLUMNS})
+
+
+def _unreadable_detail(path: Path, lines: list[int]) -> str:
+    """``写入日志 <file> 有 2 行无法读取：第 3、7 行 / 2 lines … could not be read: 3, 7`` (at most 20 numbers)."""
+    shown = [str(number) for number in lines[:20]] + (["…"] if len(lines) > 20 else [])
+    return (
+        f"写入日志 {path.name} 有 {len(lines)} 行无法读取：第 {'、'.join(shown)} 行 / "
+        f"{len(lines)} line(s) of {path.name} could not be read: {', '.join(shown)}"
+    )
 
 
 def database_file(con: duckdb.DuckDBPyConnection | None) -> Path | None:

@@ -38,8 +38,9 @@ import pandas as pd
 
 from loaders.contracts.errors import TableError
 from loaders.contracts.fields import COVERAGE_FIELDS, LIST_ROW_FIELDS, arrow_schema, names
-from loaders.plans.documents import PLAN_COLUMNS, TARGET_COLUMNS
+from loaders.plans.documents import PLAN_COLUMNS
 from loaders.plans.load import PlanRead, read_plan_bytes
+from loaders.plans.targets import TARGET_COLUMNS
 from loaders.read.coverage import COVERAGE_COLUMNS, coverage_rows
 from loaders.read.load import load
 from loaders.read.record import LoadResult
