@@ -469,11 +469,11 @@ def test_a_flood_of_wrong_passwords_is_one_log_entry_with_a_count(tmp_path, monk
     log = writelog.read_log(con)
     assert list(log["outcome"]) == ["unlocked", "wrong password"]
     assert "session ×100 (" in log["detail"].iloc[1]
-    lines = writelog.file_entries(writelog.log_file(db))
+    lines, _ = writelog.file_entries(writelog.log_file(db))
     assert [e.outcome for e in lines] == ["wrong password", "unlocked"]
     now[0] += 61  # the run has ended: the file gets its count at the next entry
     writelog.record(con, "unlock", "wrong password", detail="session", coalesce=True)
-    lines = writelog.file_entries(writelog.log_file(db))
+    lines, _ = writelog.file_entries(writelog.log_file(db))
     assert [e.detail.split(" (")[0] for e in lines] == ["session", "", "session ×100", "session"]
     assert len(writelog.read_log(con)) == 3  # a new run after a minute's quiet is a new row
     con.close()
@@ -647,7 +647,7 @@ def test_an_upload_killed_before_its_write_is_not_restored_and_the_log_says_so(t
     assert values == [(4.0,)]  # the confirmed version, not the killed one
     assert pending_uploads(uploads) == [] and len(kept_uploads(uploads)) == 1
     assert len(list(uploads.glob("*.csv"))) == 1  # the killed upload's copy is gone
-    said = [e for e in file_entries(log_file(db)) if e.outcome == "unconfirmed"]
+    said = [e for e in file_entries(log_file(db))[0] if e.outcome == "unconfirmed"]
     assert [e.report_id for e in said] == ["中断职业学院-2021"] and "not restored" in said[0].detail
 
 
