@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import auth, entering, store
 from dashboard.components import show_error, unlock_form
 from dashboard.downloads import download_row
+from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from viz.entries import entries_table
 from viz.exports import Provenance
@@ -65,6 +66,7 @@ def _entry_form(plan_id: str, school: str, targets: pd.DataFrame, entries: pd.Da
         index=None,
         format_func=lambda i: f"{by_id[i].label_zh} · {by_id[i].year} · {by_id[i].value:g}{by_id[i].unit}",
         key="entry_pick",
+        **choice_texts(by_id, lang),
     )
     current = by_id.get(picked) if picked else None
     suffix = picked or "new"  # widgets start from the picked entry's values
@@ -75,6 +77,7 @@ def _entry_form(plan_id: str, school: str, targets: pd.DataFrame, entries: pd.Da
             index=labels.index(current.label_zh) if current is not None and current.label_zh in labels else None,
             format_func=lambda x: f"{x}（{units.get(x) or '—'}）",
             key=f"entry_target_{suffix}",
+            **choice_texts(labels, lang),
         )
         left, right = st.columns(2)
         year = left.number_input(

@@ -10,6 +10,7 @@ from dashboard.components import indicator_names, no_plan_notice, show_error, st
 from dashboard.downloads import download_row
 from dashboard.entry_form import entries_section
 from dashboard.state import current
+from dashboard.widgets import choice_texts
 from metrics.errors import MetricsError
 from viz.exports import Provenance
 from viz.frames import plan_tables
@@ -48,6 +49,7 @@ chosen_status = left.multiselect(
     default=[s for s in statuses if s != "not_measurable"],
     format_func=lambda s: status_name(s, lang),
     help="\n\n".join(f"**{status_name(s, lang)}**{colon(lang)}{status_help(s, lang)}" for s in statuses),
+    **choice_texts(statuses, lang, many=True),
 )
 domain_options = sorted(set(attainment["domain"]))
 chosen_domain = right.multiselect(
@@ -55,6 +57,7 @@ chosen_domain = right.multiselect(
     domain_options,
     default=domain_options,
     format_func=lambda d: domain_name(d, lang) if d else t("unmapped_domain", lang),
+    **choice_texts(domain_options, lang, many=True),
 )
 shown = attainment[attainment["status"].isin(chosen_status) & attainment["domain"].isin(chosen_domain)]
 

@@ -1,0 +1,157 @@
+"""Issue 25, Chinese throughout: Streamlit's own widget words (Choose an option, No options to select,
+No results, Upload, 20MB per file) never show in the Chinese interface, and ``/overview`` lands on
+总览 instead of Streamlit's English "Page not found"."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bench.server import CHROMIUM, LAUNCH_ARGS, serving
+from dashboard.widgets import SEARCH_FROM, choice_texts, uploader_css
+from loaders.contracts.paths import ROOT
+from loaders.store.build import rebuild
+
+ENGLISH = re.compile(r"Choose|option|No results|Upload|per file|Page not found", re.IGNORECASE)
+#: The pages with select boxes of their own (the overview: the sidebar's).
+PAGES = ["overview", "targets", "compare", "data", "present"]
+
+
+def test_choice_texts_give_a_chinese_placeholder_and_no_search_on_short_lists() -> None:
+    assert choice_texts(["a", "b"], "zh") == {"placeholder": "请选择", "filter_mode": None}
+    assert choice_texts(["a"], "zh", many=True)["placeholder"] == "请选择（可多选）"
+    assert choice_texts([], "zh")["placeholder"] == "没有可选项"
+    assert choice_texts(range(SEARCH_FROM), "zh")["filter_mode"] == "fuzzy"  # long lists can be searched
+    assert not ENGLISH.search(" ".join(choice_texts(x, "zh")["placeholder"] for x in ([], [1])))
+    assert choice_texts([], "en")["placeholder"] == "Nothing to choose"
+
+
+def test_the_uploader_is_restyled_in_chinese_only() -> None:
+    css = uploader_css("zh")
+    assert 'content: "选择文件上传"' in css and "stFileUploaderDropzoneInstructions" in css
+    assert uploader_css("en") == ""
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("zh") / "quality.duckdb"
+    rebuild(path)
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_select_box_of_every_page_has_a_chinese_placeholder(
+    db: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    monkeypatch.setenv("QUALITY_DB", str(db))
+    monkeypatch.delenv("PLANNER_PASSWORD", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = [*at.selectbox, *at.multiselect]
+    assert boxes, page
+    for box in boxes:
+        assert box.proto.placeholder in ("请选择", "请选择（可多选）", "没有可选项"), (page, box.label)
+
+
+def test_the_default_pages_own_path_is_an_alias_of_the_overview() -> None:
+    source = (ROOT / "dashboard" / "navigation.py").read_text(encoding="utf-8")
+    assert 'visibility="hidden"' in source and "switch_page" in source
+
+
+# --- in a real browser ---------------------------------------------------------------------------------
+
+PORT = 8667  # this project's browser tests run on 8661–8669
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (bash manage.sh test installs it)")
+    folder = tmp_path_factory.mktemp("zh_browser")
+    env = {
+        **os.environ,
+        "QUALITY_DB": str(folder / "q.duckdb"),
+        "QUALITY_UPLOADS": str(folder / "uploads"),
+        "PLANNER_PASSWORD": "zh-test",
+    }
+    subprocess.run([sys.executable, "-m", "loaders", "sync"], cwd=ROOT, env=env, check=True, capture_output=True)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--server.port", str(PORT), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with serving(command, env, PORT, timeout_s=120, capture=True) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def _settle(page) -> None:
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)
+    idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    page.wait_for_function(idle, timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.wait_for_function(idle, timeout=60_000)
+
+
+VISIBLE_WIDGET_TEXT = """() => Array.from(document.querySelectorAll(
+  '[data-testid=stSelectbox], [data-testid=stMultiSelect], [data-testid=stFileUploader]'))
+  .flatMap(w => Array.from(w.querySelectorAll('*')))
+  .filter(e => e.children.length === 0 && e.dataset.testid !== 'stIconMaterial')
+  .filter(e => parseFloat(getComputedStyle(e).fontSize) > 0 && e.offsetParent !== null)
+  .map(e => e.textContent).join(' | ')"""
+
+
+@pytest.mark.browser
+def test_overview_path_lands_on_the_overview_without_an_english_dialog(server: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{server}/overview?lang=zh")
+        _settle(page)
+        assert page.locator("[role=dialog]").count() == 0
+        assert page.url.startswith(f"{server}/?") and "lang=zh" in page.url
+        assert page.locator("[data-testid='stMain'] h1").first.inner_text().startswith("总览")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_no_english_in_the_chinese_widgets(server: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{server}/data?lang=zh")
+        _settle(page)
+        page.get_by_role("tab", name="载入新数据").click()
+        page.locator("input[type=password]").first.fill("zh-test")
+        page.keyboard.press("Enter")
+        _settle(page)
+        page.get_by_role("tab", name="载入新数据").click()
+        page.wait_for_selector("[data-testid=stFileUploader]", timeout=30_000)
+        shown = page.evaluate(VISIBLE_WIDGET_TEXT)
+        assert "选择文件上传" in page.evaluate(
+            "getComputedStyle(document.querySelector('[data-testid=stFileUploaderDropzone] button p'), '::after')"
+            ".content"
+        )
+        assert not ENGLISH.search(shown), shown
+        for name in ("targets", "compare", "present"):
+            page.goto(f"{server}/{name}?lang=zh")
+            _settle(page)
+            shown = page.evaluate(VISIBLE_WIDGET_TEXT)
+            assert not ENGLISH.search(shown), (name, shown)
+    finally:
+        page.close()
