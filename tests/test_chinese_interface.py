@@ -155,3 +155,56 @@ def test_no_english_in_the_chinese_widgets(server: str, browser) -> None:
             assert not ENGLISH.search(shown), (name, shown)
     finally:
         page.close()
+
+
+# --- numbers as a reader writes them -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "zh", "en"),
+    [
+        (1237.0, "亩", "1,237 亩", "1,237 mu"),
+        (9.0, "本", "9 本", "9 titles"),
+        (2712.0, "万元", "2,712 万元", "27.12 million yuan"),
+        (6000.0, "万元", "6,000 万元", "60 million yuan"),
+        (3255.21, "万元", "3,255.21 万元", "32.55 million yuan"),
+        (5.0, "万元", "5 万元", "50,000 yuan"),
+        (4000.0, "元/生", "4,000 元/生", "4,000 yuan per student"),
+        (6378.9, "元", "6,378.90 元", "6,378.90 yuan"),
+        (18.0, ":1", "18 : 1", "18 : 1"),
+        (14.02, ":1", "14.02 : 1", "14.02 : 1"),
+        (98.82, "%", "98.82%", "98.82%"),
+        (12.3, "m2/生", "12.30 m²/生", "12.30 m² per student"),
+        (5.0, "项", "5 项", "5"),
+        (176.0, "个", "176 个", "176"),
+        (None, "个", "—", "—"),
+    ],
+)
+def test_numbers_are_written_as_a_reader_writes_them(value, unit: str, zh: str, en: str) -> None:
+    from viz.charts import format_value
+
+    assert format_value(value, unit) == zh
+    assert format_value(value, unit, lang="en") == en
+
+
+def test_the_kind_of_a_unit_comes_from_the_registry() -> None:
+    from viz.charts import format_value, unit_kind
+
+    assert unit_kind("亩") == "amount" and unit_kind("人") == "count" and unit_kind("%") is None
+    assert format_value(9.0, "%", kind="count") == "9%"  # the registry's kind wins over the unit
+
+
+def test_a_ratio_card_says_14_02_to_1_without_a_unit_in_its_label() -> None:
+    from viz.cards import card_text
+
+    text = card_text({"unit": ":1", "value": 14.02}, "生师比", ":1", "高职", "zh")
+    assert (text.label, text.value) == ("生师比", "14.02 : 1")
+
+
+def test_an_empty_chart_offers_no_picture() -> None:
+    import plotly.graph_objects as go
+
+    from viz.charts import empty_figure, is_empty_figure
+
+    assert is_empty_figure(empty_figure("没有数据"))
+    assert not is_empty_figure(go.Figure(go.Bar(x=[1], y=["a"])))

@@ -10,7 +10,7 @@ from loaders.contracts.vocabulary import BENCHMARK_NAMES, STATUS_HELP, STATUS_NA
 from viz.i18n_held import HELD_TEXT
 from viz.i18n_own_plan import OWN_PLAN_TEXT
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
-from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN
+from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN, UNIT_NAMES_ZH
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -590,4 +590,4 @@ def unit_note(unit: str, lang: str) -> str:
 
 def unit_name(unit: str, lang: str) -> str:
     """A unit as the reader writes it: stored units are Chinese; English names for ``en``."""
-    return UNIT_NAMES_EN.get(unit, unit) if lang == "en" else unit
+    return UNIT_NAMES_EN.get(unit, unit) if lang == "en" else UNIT_NAMES_ZH.get(unit, unit)

@@ -16,7 +16,7 @@ import pandas as pd
 from metrics.observations import require_columns
 from viz.charts import COUNT_UNITS, format_value
 from viz.frames import cohort_label
-from viz.i18n import benchmark_name, unit_name
+from viz.i18n import benchmark_name
 
 #: Columns of :func:`metrics.compare.compare_to_benchmark` the sentences read.
 COMPARISON_COLUMNS = (
@@ -47,16 +47,11 @@ def format_gap(difference: float, difference_unit: str, lang: str) -> str:
     size = abs(float(difference))
     if difference_unit == "百分点":
         return f"{size:,.2f} 个百分点" if lang == "zh" else f"{size:,.2f} percentage points"
-    text = format_value(size, difference_unit)
-    if lang == "en" and difference_unit:
-        text = format_value(size, difference_unit, with_unit=False) + f" {unit_name(difference_unit, 'en')}"
-    return text
+    return format_value(size, difference_unit, lang=lang)
 
 
 def _value(value: float, unit: str, lang: str) -> str:
-    if lang == "en" and unit not in ("%", ":1", ""):
-        return f"{format_value(value, unit, with_unit=False)} {unit_name(unit, 'en')}"
-    return format_value(value, unit)
+    return format_value(value, unit, lang=lang)
 
 
 def _clause(row: Mapping[str, object], name: str, benchmark: str, lang: str) -> str:
