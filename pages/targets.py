@@ -6,7 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import indicator_names, no_plan_notice, show_error, status_counts, target_bullets, target_name
+from dashboard.components import (
+    indicator_names,
+    no_plan_notice,
+    report_figures,
+    show_error,
+    status_counts,
+    target_bullets,
+    target_name,
+)
 from dashboard.downloads import download_row
 from dashboard.entry_form import entries_section
 from dashboard.state import current
@@ -96,7 +104,7 @@ st.caption(plain(provenance.caption(lang)))
 st.caption(t("basis_help", lang))
 
 st.header(t("measurable_charts", lang))
-target_bullets(shown, lang=lang, names=names, key="plan")
+target_bullets(shown, lang=lang, names=names, key="plan", figures=report_figures(f.report_id))
 
 st.header(t("unmeasurable", lang))
 rest = attainment[attainment["status"] == "not_measurable"]

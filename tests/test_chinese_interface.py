@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -208,3 +209,57 @@ def test_an_empty_chart_offers_no_picture() -> None:
 
     assert is_empty_figure(empty_figure("没有数据"))
     assert not is_empty_figure(go.Figure(go.Bar(x=[1], y=["a"])))
+
+
+# --- why a target has no value -------------------------------------------------------------------------
+
+_CUMULATIVE = {
+    "status": "no_data",
+    "kind": "cumulative",
+    "current_value": float("nan"),
+    "next_year": 2022,
+    "target_year": 2025,
+    "unit": "项",
+    "next_year_value_needed": 120.0,
+}
+
+
+def test_a_cumulative_target_says_the_reports_figure_precedes_the_plan() -> None:
+    from viz.target_reasons import missing_reason
+
+    assert missing_reason(_CUMULATIVE, "zh", observed=(2019, 176.0)) == (
+        "累计目标只计 2022–2025 年；报告中的是 2019 年的 176 项，在规划期之前，不计入"
+    )
+    assert "before the plan period" in missing_reason(_CUMULATIVE, "en", observed=(2019, 176.0))
+
+
+def test_a_missing_figure_can_be_entered_and_a_held_one_is_on_the_data_page() -> None:
+    from viz.target_reasons import missing_reason
+
+    assert "可在「规划对标」页填报" in missing_reason(_CUMULATIVE, "zh")
+    assert "「数据」页" in missing_reason(_CUMULATIVE, "zh", held=True)
+    assert missing_reason({**_CUMULATIVE, "current_value": 3.0}, "zh") == ""  # a value: no reason
+
+
+def test_the_value_needed_next_year_never_stands_without_the_current_value() -> None:
+    from viz.target_tables import attainment_table, target_screen_table
+
+    rows = pd.DataFrame(
+        [
+            {
+                **_CUMULATIVE,
+                "label_zh": "授权发明专利数",
+                "indicator_id": "x",
+                "comparator": ">=",
+                "target_value": 480.0,
+            },
+        ]
+    )
+    rows["current_year"] = pd.Series([None], dtype="Int64")
+    for column in ("progress_pct", "growth_needed_pct", "target_low", "target_high"):
+        rows[column] = float("nan")
+    for column in ("level1", "value_text", "basis", "source_table", "note", "relative_to"):
+        rows[column] = ""
+    screen = target_screen_table(rows, "zh")
+    assert screen["明年需达到"].tolist() == ["—"]
+    assert attainment_table(rows, "zh")["明年需达到"].isna().all()

@@ -434,7 +434,7 @@ def test_the_colleges_cards_and_targets_page_show_its_own_plan(
     assert cards == [
         ":green-badge[已达成] 目标 ≥ 98%（2030 年）",
         ":blue-badge[推进中] 目标 ≥ 1\\.3 倍全省高职（≥ 6,892 元） · 现 1\\.13 倍",
-        ":green-badge[按进度可达成] 目标 ≤ 18\\:1（2030 年）",
+        ":green-badge[按进度可达成] 目标 ≤ 18 \\: 1（2030 年）",
         ":green-badge[按进度可达成] 目标 ≥ 90%（2028 年）",
     ]
     at.switch_page("pages/targets.py").run()

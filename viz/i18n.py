@@ -75,6 +75,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
     "growth_needed": {"zh": "需年均增长", "en": "Growth needed / yr"},
+    "by_year": {"zh": "（{year} 年）", "en": " by {year}"},
     "targets_without_data": {
         "zh": "已载入的报告中没有数据的目标（{n} 项）：",
         "en": "Targets the loaded reports carry no figure for ({n}):",
