@@ -120,4 +120,4 @@ st.dataframe(
     width="stretch",
 )
 
-entries_section(plan, f.school, attainment, f.describe(title), lang)
+entries_section(plan, f.school, attainment, f.describe(title), lang, report_year=f.year)
