@@ -12,7 +12,7 @@ from dashboard.downloads import download_row
 from dashboard.held_view import show_held
 from dashboard.plan_upload_view import plan_upload_section
 from dashboard.state import current
-from dashboard.upload_preview import confirm_upload
+from dashboard.upload_preview import confirm_upload, follow_open_overview
 from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import REPORTS_DIR
@@ -28,6 +28,7 @@ from viz.sections import report_label
 
 f = current()
 lang = f.lang
+follow_open_overview()  # after a report was loaded: its school's 总览, when the planner asked for it
 st.title(t("data_title", lang))
 labels = [t(key, lang) for key in ("tab_loaded", "tab_coverage", "tab_provenance", "tab_findings", "tab_upload")]
 # A link to 数据 → 载入新数据 (the compare page's, for a second school) opens the upload tab.

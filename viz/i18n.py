@@ -160,6 +160,14 @@ TEXT: dict[str, dict[str, str]] = {
     "preview": {"zh": "预览：将载入以下数据", "en": "Preview: this will be loaded"},
     "confirm_load": {"zh": "确认载入", "en": "Load it"},
     "loaded_ok": {"zh": "已载入：{report}（{action}，{n} 个数据项）", "en": "Loaded: {report} ({action}, {n} figures)"},
+    "open_loaded_overview": {"zh": "查看{school} {year} 年总览", "en": "Open the overview of {school}, {year}"},
+    "coverage_legend": {
+        "zh": "已读取：表格与数字都已读出 · 部分读取：找到了，但有的行或列没读出 · 未找到：报告里没有找到"
+        "（标题可能不同） · 未读取：找到了，但本系统不读它（如项目清单），不影响数字。",
+        "en": "Read: table and figures read · Partly read: found, some rows or columns not read · Not found: "
+        "not in the report (its caption may differ) · Not read: found, but this system does not read it "
+        "(e.g. project lists); no figure depends on it.",
+    },
     "replaces": {
         "zh": "数据库中已有该校该年度的报告，确认后将被替换。",
         "en": "This school and year is already loaded; it will be replaced.",
