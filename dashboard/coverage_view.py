@@ -8,15 +8,13 @@ upload before it is confirmed. Everything from the file is shown as plain text (
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from loaders.read.coverage import KIND_TEXT, STATUS_TEXT
 from viz.i18n import colon, t
 from viz.markup import plain
-from viz.names import english_references
+from viz.names import english_references, named
 
 #: Order in which statuses are listed: what needs attention first.
 STATUS_ORDER = ["missing", "partial", "found", "not_read", "info"]
@@ -104,16 +102,6 @@ def _indicator_names(lang: str) -> dict[str, str]:
 
     registry = store.indicators()
     return dict(zip(registry["indicator_id"], registry["name_zh" if lang == "zh" else "name_en"], strict=True))
-
-
-_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-
-
-def named(text: str, names: dict[str, str]) -> str:
-    """Indicator ids in a reason written as their names (``response_rate`` → 作答率), a name already
-    quoted just before not said twice (「表中没有“作答率”列（response_rate）」 → 「表中没有“作答率”列」)."""
-    text = _ID.sub(lambda m: names.get(m.group(0), m.group(0)), text)
-    return re.sub(r"“([^”]+)”列[（(]\1[）)]", r"“\1”列", text)
 
 
 def attention_lines(attention: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> list[str]:

@@ -263,3 +263,11 @@ def test_the_value_needed_next_year_never_stands_without_the_current_value() -> 
     screen = target_screen_table(rows, "zh")
     assert screen["明年需达到"].tolist() == ["—"]
     assert attainment_table(rows, "zh")["明年需达到"].isna().all()
+
+
+def test_no_file_path_in_the_interface_text() -> None:
+    from viz.i18n import TEXT
+
+    paths = re.compile(r"data/[a-z_]+|\.csv\b")
+    leaks = {key: text for key, both_texts in TEXT.items() for text in both_texts.values() if paths.search(text)}
+    assert leaks == {}

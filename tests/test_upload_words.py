@@ -85,7 +85,7 @@ def test_after_loading_the_planner_can_open_the_loaded_schools_overview(
 
 
 def test_reasons_name_indicators_instead_of_ids() -> None:
-    from dashboard.coverage_view import named
+    from viz.names import named
 
     names = {"response_rate": "作答率", "dual_qualified_ratio": "双师素质专任教师比例"}
     assert named("表中没有“作答率”列（response_rate），记为缺失；未找到：dual_qualified_ratio", names) == (

@@ -505,9 +505,9 @@ TEXT: dict[str, dict[str, str]] = {
     "deleted": {"zh": "已删除：{report}", "en": "Deleted: {report}"},
     "not_found": {"zh": "没有这份报告（可能已被删除）。", "en": "No such report (deleted already?)."},
     "delete_bundled": {
-        "zh": "这份报告来自 data/reports，重建数据库时会重新载入；要永久删除，请从该目录移除文件。",
-        "en": "This report comes from data/reports and comes back when the store is rebuilt; to remove it for"
-        " good, take the file out of that folder.",
+        "zh": "这份报告随系统一同提供，重建数据库时会重新载入；要永久删除，请系统管理员移除随附的报告文件。",
+        "en": "This report ships with the system and comes back when the store is rebuilt; to remove it for"
+        " good, the system's administrator takes the shipped report file out.",
     },
     "school_label": {"zh": "学校", "en": "School"},
     "file_label": {"zh": "文件", "en": "File"},

@@ -94,12 +94,12 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
     },
     "minimums_help": {
         "zh": "对照《普通高等学校基本办学条件指标（试行）》（教发〔2004〕2号）附件表一「合格」中"
-        "本校类别的五项基本办学条件指标（依原文转录，出处见 data/benchmarks/national_minimums.csv）。"
+        "本校类别的五项基本办学条件指标（依原文转录，逐条注明出处）。"
         "限制招生线和监测指标的合格值未取得原文，"
         "未填写（不凭记忆或推测填数），显示为“无合格值（原文未得）”。",
         "en": "The five basic school-running conditions of the Ministry's circular No. 2 of 2004 (annex, table 1,"
-        " 'qualified') for the school's type, transcribed from its text (reference in"
-        " data/benchmarks/national_minimums.csv). The 'restricted enrolment' levels and the monitoring thresholds"
+        " 'qualified') for the school's type, transcribed from its text, each with its reference."
+        " The 'restricted enrolment' levels and the monitoring thresholds"
         " were not at hand in the circular's text, so they are left out (none is guessed) and shown as"
         " 'No threshold (text not found)'.",
     },

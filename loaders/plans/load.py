@@ -45,7 +45,7 @@ from loaders.read.load import safe_file_name
 from loaders.read.text import decode_text
 
 REPORT_COLUMNS = ["position", "place", "label_zh", "status", "problems_zh", "problems_en"]
-NOTE_UNMAPPED = "未对应到指标登记表（data/indicators.csv）中的指标，保留原文，未计入达成判断"
+NOTE_UNMAPPED = "未对应到指标登记表中的指标，保留原文，未计入达成判断"
 _SCOPE_ZH = {"school": "学校", "city": "市", "province": "省"}
 _SECTION_RE = re.compile(r"^[（(]?[一二三四五六七八九十]+[、．.)）]|^第[一二三四五六七八九十]+[章节部分]")
 _TABLE_NAME_RE = re.compile(r"^#*\s*(附表|附件|表)\s*[0-9一二三四五六七八九十]+")
