@@ -271,3 +271,32 @@ def test_no_file_path_in_the_interface_text() -> None:
     paths = re.compile(r"data/[a-z_]+|\.csv\b")
     leaks = {key: text for key, both_texts in TEXT.items() for text in both_texts.values() if paths.search(text)}
     assert leaks == {}
+
+
+# --- takeaways compare like with like -------------------------------------------------------------------
+
+
+def test_the_minimums_takeaway_compares_each_standard_with_its_own_threshold() -> None:
+    from viz.sentences import takeaway
+
+    data = pd.DataFrame(
+        {
+            "category": ["生师比", "生均教学科研仪器设备值", "生均图书"],
+            "value": [14.02, 17265.39, 90.0],
+            "unit": [":1", "元/生", "册/生"],
+            "status": ["合格", "合格", "合格"],
+            "share_of_minimum_pct": [128.4, 431.6, 112.5],
+        }
+    )
+    line = takeaway(data, [], pd.DataFrame(), {}, "高职", "zh")
+    assert line == "3 项国家基本办学条件均达标，最宽裕的是“生均教学科研仪器设备值”（为合格线的 432%）。"
+    assert "元/生" not in line
+
+
+def test_no_largest_value_across_different_units() -> None:
+    from viz.sentences import takeaway
+
+    data = pd.DataFrame(
+        {"category": ["占地", "图书"], "value": [1237.0, 90.0], "unit": ["亩", "本"], "year": [2020, 2020]}
+    )
+    assert takeaway(data, [], pd.DataFrame(), {}, "高职", "zh") == ""
