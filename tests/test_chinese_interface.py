@@ -300,3 +300,19 @@ def test_no_largest_value_across_different_units() -> None:
         {"category": ["占地", "图书"], "value": [1237.0, 90.0], "unit": ["亩", "本"], "year": [2020, 2020]}
     )
     assert takeaway(data, [], pd.DataFrame(), {}, "高职", "zh") == ""
+
+
+def test_a_percent_axis_of_a_deck_chart_ends_at_100() -> None:
+    import plotly.graph_objects as go
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from viz.deck_pptx import add_native_chart, is_percent_axis
+
+    figure = go.Figure(go.Bar(x=[98.82, 96.68], y=["本校", "全省高职"], orientation="h", text=["98.82", "96.68"]))
+    figure.update_layout(xaxis_title_text="数值（%）")
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    chart = add_native_chart(slide, figure, (0, 0, Inches(6), Inches(4)), "zh").chart
+    assert chart.value_axis.maximum_scale == 100
+    assert not is_percent_axis("数值（人）", 90) and not is_percent_axis("增长（%）", 140)

@@ -414,6 +414,11 @@ def _literal(text: object) -> str:
     return plain(html.unescape(joined), "office")
 
 
+def is_percent_axis(title: str, largest: float) -> bool:
+    """Whether a value axis counts percent that cannot pass 100 (its title names %, every value ≤ 100)."""
+    return ("%" in title or "％" in title) and 0 < largest <= 100
+
+
 def _axis_title(figure: go.Figure, horizontal: bool) -> str:
     axis = figure.layout.xaxis if horizontal else figure.layout.yaxis
     text = axis.title.text if axis is not None and axis.title is not None else None
@@ -499,6 +504,8 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
     if kind != "line":
         value_axis.minimum_scale = 0
     title = _axis_title(figure, kind == "bar")
+    if is_percent_axis(title, largest):
+        value_axis.maximum_scale = 100  # a share ends at 100 %, never at an automatic 120
     if title:
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = plain(title, "office")
