@@ -316,3 +316,17 @@ def test_a_percent_axis_of_a_deck_chart_ends_at_100() -> None:
     chart = add_native_chart(slide, figure, (0, 0, Inches(6), Inches(4)), "zh").chart
     assert chart.value_axis.maximum_scale == 100
     assert not is_percent_axis("数值（人）", 90) and not is_percent_axis("增长（%）", 140)
+
+
+def test_the_overview_verdict_says_cards_plan_and_minimums_in_one_line() -> None:
+    from viz.verdict import overview_verdict
+
+    cards = pd.DataFrame({"is_favourable": [True, True, False, None]})
+    attainment = pd.DataFrame({"status": ["met", "met", "off_track", "no_data", "not_measurable"]})
+    minimums = pd.DataFrame({"status": ["met", "met", "no_value"]})
+    assert overview_verdict(cards, attainment, minimums, "高职", "zh") == (
+        "3 项核心指标中 2 项优于全省高职；可衡量的规划目标 4 项中 2 项已达成、1 项滞后或未达成；"
+        "国家基本办学条件 2 项全部合格。"
+    )
+    assert overview_verdict(pd.DataFrame(), None, None, "高职", "zh") == ""
+    assert "2 of 3 headline figures" in overview_verdict(cards, None, None, "高职", "en")

@@ -76,6 +76,23 @@ TEXT: dict[str, dict[str, str]] = {
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
     "growth_needed": {"zh": "需年均增长", "en": "Growth needed / yr"},
     "by_year": {"zh": "（{year} 年）", "en": " by {year}"},
+    "verdict_cards": {
+        "zh": "{n} 项核心指标中 {better} 项优于{benchmark}",
+        "en": "{better} of {n} headline figures better than {benchmark}",
+    },
+    "verdict_plan": {
+        "zh": "可衡量的规划目标 {n} 项中 {met} 项已达成",
+        "en": "{met} of {n} measurable plan targets met",
+    },
+    "verdict_plan_behind": {"zh": "、{behind} 项滞后或未达成", "en": ", {behind} behind or missed"},
+    "verdict_minimums_all": {
+        "zh": "国家基本办学条件 {met} 项全部合格",
+        "en": "all {met} national minimums with data met",
+    },
+    "verdict_minimums_some": {
+        "zh": "国家基本办学条件 {unmet} 项未达合格线",
+        "en": "{unmet} national minimums not met",
+    },
     "targets_without_data": {
         "zh": "已载入的报告中没有数据的目标（{n} 项）：",
         "en": "Targets the loaded reports carry no figure for ({n}):",
