@@ -329,4 +329,5 @@ def test_the_overview_verdict_says_cards_plan_and_minimums_in_one_line() -> None
         "国家基本办学条件 2 项全部合格。"
     )
     assert overview_verdict(pd.DataFrame(), None, None, "高职", "zh") == ""
+    assert overview_verdict(cards.head(2), None, None, "高职", "zh") == "2 项核心指标均优于全省高职。"
     assert "2 of 3 headline figures" in overview_verdict(cards, None, None, "高职", "en")

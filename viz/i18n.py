@@ -80,6 +80,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "{n} 项核心指标中 {better} 项优于{benchmark}",
         "en": "{better} of {n} headline figures better than {benchmark}",
     },
+    "verdict_cards_all": {
+        "zh": "{n} 项核心指标均优于{benchmark}",
+        "en": "all {n} headline figures better than {benchmark}",
+    },
     "verdict_plan": {
         "zh": "可衡量的规划目标 {n} 项中 {met} 项已达成",
         "en": "{met} of {n} measurable plan targets met",
