@@ -32,9 +32,8 @@ def overview_verdict(
         judged = cards["is_favourable"].dropna()
         if len(judged):
             better = int(judged.astype(bool).sum())
-            parts.append(
-                t("verdict_cards", lang, n=len(judged), better=better, benchmark=benchmark_name(benchmark, lang))
-            )
+            key = "verdict_cards_all" if better == len(judged) else "verdict_cards"
+            parts.append(t(key, lang, n=len(judged), better=better, benchmark=benchmark_name(benchmark, lang)))
     if attainment is not None and not attainment.empty:
         measurable = attainment[attainment["status"] != "not_measurable"]
         status = measurable["status"]
