@@ -331,3 +331,20 @@ def test_the_overview_verdict_says_cards_plan_and_minimums_in_one_line() -> None
     assert overview_verdict(pd.DataFrame(), None, None, "高职", "zh") == ""
     assert overview_verdict(cards.head(2), None, None, "高职", "zh") == "2 项核心指标均优于全省高职。"
     assert "2 of 3 headline figures" in overview_verdict(cards, None, None, "高职", "en")
+
+
+def test_an_empty_trend_says_whether_one_report_or_one_year_of_the_figure_is_the_cause() -> None:
+    from viz.catalogue import trend_missing
+
+    history = pd.DataFrame(
+        {
+            "school": ["甲", "甲", "甲"],
+            "report_id": ["甲-2020", "甲-2020", "甲-2021"],
+            "indicator_id": ["enroll_plan", "x", "x"],
+            "year": [2020, 2020, 2021],
+        }
+    )
+    assert trend_missing(history, "甲", ["enroll_plan"], "zh") == (
+        "已载入 2 份报告，但其中只有 1 个年度有这项数据，暂无趋势可画。"
+    )
+    assert trend_missing(history[history["report_id"] == "甲-2020"], "甲", ["x"], "zh").startswith("只载入了一个年度")

@@ -73,6 +73,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "只载入了一个年度的报告，暂无趋势可画。载入其他年度的报告后这里会显示变化。",
         "en": "Only one report year is loaded: no trend to draw yet.",
     },
+    "trend_too_few_years": {
+        "zh": "已载入 {reports} 份报告，但其中只有 {years} 个年度有这项数据，暂无趋势可画。",
+        "en": "{reports} reports are loaded, but only {years} year(s) have this figure: no trend to draw yet.",
+    },
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
     "growth_needed": {"zh": "需年均增长", "en": "Growth needed / yr"},
     "by_year": {"zh": "（{year} 年）", "en": " by {year}"},
