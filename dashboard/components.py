@@ -338,15 +338,17 @@ def target_bullets(
 
 
 def status_counts(attainment: pd.DataFrame, lang: str) -> None:
-    """Cards with the number of targets per status (met, on track, … not measurable)."""
+    """Cards with the number of targets per status (met, on track, … no data); the not measurable in a line."""
     from viz.i18n import STATUS_NAMES, status_help, status_name
 
     counts = attainment["status"].value_counts()
-    present = [s for s in STATUS_NAMES if s in counts.index]
-    if not present:
-        return
-    for column, status in zip(st.columns(len(present)), present, strict=True):
-        column.metric(status_name(status, lang), int(counts[status]), border=True, help=status_help(status, lang))
+    # The targets a report cannot measure are said in a line below, not as the largest card of the row.
+    present = [s for s in STATUS_NAMES if s in counts.index and s != "not_measurable"]
+    if present:
+        for column, status in zip(st.columns(len(present)), present, strict=True):
+            column.metric(status_name(status, lang), int(counts[status]), border=True, help=status_help(status, lang))
+    if "not_measurable" in counts.index:
+        st.caption(t("not_measurable_line", lang, n=int(counts["not_measurable"])))
 
 
 def no_plan_notice(school: str, lang: str) -> None:

@@ -73,6 +73,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "只载入了一个年度的报告，暂无趋势可画。载入其他年度的报告后这里会显示变化。",
         "en": "Only one report year is loaded: no trend to draw yet.",
     },
+    "not_measurable_line": {
+        "zh": "另有 {n} 项目标为文字表述或年报没有对应指标，无法用年报衡量（列在「规划对标」页末）。",
+        "en": "{n} more targets are worded goals or have no figure in the reports: not measurable from them"
+        " (listed at the end of Plan targets).",
+    },
     "trend_too_few_years": {
         "zh": "已载入 {reports} 份报告，但其中只有 {years} 个年度有这项数据，暂无趋势可画。",
         "en": "{reports} reports are loaded, but only {years} year(s) have this figure: no trend to draw yet.",
