@@ -3,9 +3,9 @@
 Streamlit writes a few words of its own into its widgets: "Choose an option" and "No options to
 select" in an empty select box, "No results" when typing matches nothing, "Upload" and "20MB per
 file" in the file uploader. The select boxes take them from parameters — :func:`choice_texts` fills
-``placeholder`` and ``filter_mode``. The uploader has no parameter for its button and size line
-(Streamlit 1.67): :func:`uploader_texts` restyles them from CSS in Chinese (the size limit is said in
-words above every uploader of this app). Nothing here reaches a private API.
+``placeholder`` and ``filter_mode``. The uploader has no parameter for its button and size line, nor a
+searched list for its "No results" (Streamlit 1.67): :func:`uploader_texts` restyles them from CSS in
+Chinese (the size limit is said in words above the report uploader). Nothing here reaches a private API.
 """
 
 from __future__ import annotations
@@ -38,15 +38,21 @@ def choice_texts(options: Sized, lang: str, *, many: bool = False) -> dict[str, 
 
 
 def uploader_css(lang: str) -> str:
-    """The CSS that writes the file uploader's button and size line in Chinese ("" in English)."""
+    """The CSS that writes the file uploader's button and size line, and a searched list's "No results",
+    in Chinese ("" in English)."""
     if lang != "zh":
         return ""
     button = t("upload_button", lang).replace('"', "")
+    no_match = t("no_match", lang).replace('"', "")
     return (
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }\n'
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {'
         f' content: "{button}"; font-size: 0.875rem; }}\n'
         '[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }\n'
+        # A searched list with no match (React Aria marks it data-empty): 「无匹配项」, not "No results".
+        '[role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }\n'
+        '[role="listbox"][data-empty="true"] [role="option"] span::after {'
+        f' content: "{no_match}"; font-size: 0.875rem; }}\n'
     )
 
 

@@ -37,6 +37,7 @@ def test_choice_texts_give_a_chinese_placeholder_and_no_search_on_short_lists() 
 def test_the_uploader_is_restyled_in_chinese_only() -> None:
     css = uploader_css("zh")
     assert 'content: "选择文件上传"' in css and "stFileUploaderDropzoneInstructions" in css
+    assert 'content: "无匹配项"' in css
     assert uploader_css("en") == ""
 
 
@@ -348,3 +349,21 @@ def test_an_empty_trend_says_whether_one_report_or_one_year_of_the_figure_is_the
         "已载入 2 份报告，但其中只有 1 个年度有这项数据，暂无趋势可画。"
     )
     assert trend_missing(history[history["report_id"] == "甲-2020"], "甲", ["x"], "zh").startswith("只载入了一个年度")
+
+
+@pytest.mark.browser
+def test_a_search_without_a_match_says_so_in_chinese(server: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{server}/compare?lang=zh")
+        _settle(page)
+        page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
+        page.keyboard.type("zzzq")
+        page.wait_for_selector('[role=listbox][data-empty="true"]', timeout=10_000)
+        shown = page.evaluate(
+            "() => { const s = document.querySelector('[role=listbox][data-empty=\"true\"] [role=option] span');"
+            " return [getComputedStyle(s).fontSize, getComputedStyle(s, '::after').content]; }"
+        )
+        assert shown == ["0px", '"无匹配项"']
+    finally:
+        page.close()

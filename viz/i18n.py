@@ -186,6 +186,7 @@ TEXT: dict[str, dict[str, str]] = {
     "choose_one": {"zh": "请选择", "en": "Choose one"},
     "choose_many": {"zh": "请选择（可多选）", "en": "Choose one or more"},
     "no_options": {"zh": "没有可选项", "en": "Nothing to choose"},
+    "no_match": {"zh": "无匹配项", "en": "No match"},
     "upload_button": {"zh": "选择文件上传", "en": "Upload"},
     "preview": {"zh": "预览：将载入以下数据", "en": "Preview: this will be loaded"},
     "confirm_load": {"zh": "确认载入", "en": "Load it"},
