@@ -367,3 +367,15 @@ def test_a_search_without_a_match_says_so_in_chinese(server: str, browser) -> No
         assert shown == ["0px", '"无匹配项"']
     finally:
         page.close()
+
+
+def test_a_ratio_bullet_has_no_axis_title_of_colon_one_and_thresholds_drop_zeros() -> None:
+    from viz.minimums import _written
+    from viz.target_charts import bullet
+
+    figure = bullet(
+        title="生师比", subtitle="", value=14.02, target=18.0, unit=":1", status="met", comparator="<=",
+        value_label="本校", target_label="目标", lang="zh",
+    )  # fmt: skip
+    assert not figure.layout.xaxis.title.text
+    assert _written(">=", 15.0, "%", "zh") == "≥ 15%" and _written("<=", 18.0, ":1", "zh") == "≤ 18 : 1"

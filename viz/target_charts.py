@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT, STATUS_COLOURS
-from viz.charts import _html, empty_figure, format_value, wrap_label
+from viz.charts import RATIO_UNIT, _html, empty_figure, format_value, wrap_label
 from viz.i18n import status_name, t, unit_name
 from viz.theme import SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
 
@@ -146,7 +146,8 @@ def bullet(
         },
         height=250 + two_lines,
         margin={"l": 20, "r": 20, "t": 124 + two_lines, "b": 40},  # title, subtitle, then the target's label
-        xaxis={"range": [0, top], "title": {"text": _html(unit_name(unit, lang))}},
+        # A ratio's values say ": 1" themselves; its axis needs no title of ":1" alone.
+        xaxis={"range": [0, top], "title": {"text": "" if unit == RATIO_UNIT else _html(unit_name(unit, lang))}},
         yaxis={"showticklabels": False},
         showlegend=not _missing(benchmark),
         legend={"y": -0.35, "yanchor": "top"},
