@@ -194,6 +194,9 @@ def test_the_kind_of_a_unit_comes_from_the_registry() -> None:
 
     assert unit_kind("亩") == "amount" and unit_kind("人") == "count" and unit_kind("%") is None
     assert format_value(9.0, "%", kind="count") == "9%"  # the registry's kind wins over the unit
+    from viz.charts import rounded
+
+    assert rounded(9.0, "本") == "9 本" and rounded(10.76, "本") == "11 本"
 
 
 def test_a_ratio_card_says_14_02_to_1_without_a_unit_in_its_label() -> None:

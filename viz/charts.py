@@ -145,7 +145,8 @@ def unit_kind(unit: str) -> str | None:
 
 def rounded(value: float | None, unit: str, *, lang: str = "zh", with_unit: bool = True) -> str:
     """A derived figure rounded to its unit: whole 元, 人, 项 …; two decimals otherwise (``≥ 6,351 元``)."""
-    return format_value(value, unit, with_unit, lang=lang, decimals=0 if unit in WHOLE_UNITS else 2)
+    whole = unit in WHOLE_UNITS or unit_kind(unit) == "count"  # 本, 家 … from the registry's kind
+    return format_value(value, unit, with_unit, lang=lang, decimals=0 if whole else 2)
 
 
 def _html(value: object) -> str:
