@@ -186,6 +186,7 @@ def kpi_row(
     from viz.names import table_name
 
     columns = st.columns(len(indicator_ids))
+    missing: list[str] = []
     for column, indicator_id in zip(columns, indicator_ids, strict=True):
         rows = observations[(observations["indicator_id"] == indicator_id) & (observations["subject"] == subject)]
         rows = rows.sort_values("source_line")
@@ -205,9 +206,14 @@ def kpi_row(
         column.metric(
             plain(name),
             format_value(value, unit, lang=lang, with_unit=tight),
-            help=plain(where) if where else None,
+            help=plain(where) if where else t("kpi_not_read", lang),
             border=True,
         )
+        if value is None:
+            missing.append(indicator_name(indicators, indicator_id, lang))
+    if missing:  # a "—" card says why, and where to look
+        names = ("、" if lang == "zh" else ", ").join(missing)
+        st.caption(plain(t("kpi_missing", lang, names=names)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)

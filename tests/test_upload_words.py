@@ -91,3 +91,24 @@ def test_reasons_name_indicators_instead_of_ids() -> None:
     assert named("表中没有“作答率”列（response_rate），记为缺失；未找到：dual_qualified_ratio", names) == (
         "表中没有“作答率”列，记为缺失；未找到：双师素质专任教师比例"
     )
+
+
+def test_a_dash_card_says_why_and_where_to_look(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "q.duckdb"
+    monkeypatch.setenv("QUALITY_UPLOADS", str(tmp_path / "uploads"))
+    command = [sys.executable, "-m", "loaders", "ingest", str(FIXTURE), "--db", str(db)]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=dict(os.environ))
+    from tests.helpers import app_test
+
+    at = app_test(db, monkeypatch, tmp_path)
+    at.run()
+    at.switch_page("pages/enrollment.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    dashes = [m for m in at.metric if m.value == "—"]
+    assert dashes and all(m.help for m in dashes)
+    said = " ".join(str(c.value) for c in at.caption)
+    assert "这份报告中没有读到" in said and "读取情况" in said

@@ -78,6 +78,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{n} more targets are worded goals or have no figure in the reports: not measurable from them"
         " (listed at the end of Plan targets).",
     },
+    "kpi_not_read": {
+        "zh": "这份报告中没有读到这项数据；读取情况见「数据 › 读取情况」。",
+        "en": "This report gave no such figure; see Data › What was read.",
+    },
+    "kpi_missing": {
+        "zh": "“—”：这份报告中没有读到{names}（表格未找到或未读全）。原因与补救见「数据 › 读取情况」；"
+        "规划目标的现值可在「规划对标」页填报。",
+        "en": "“—”: this report gave no {names} (its table was not found or not read in full). See Data › What was"
+        " read for why; a plan target's current value can be entered on Plan targets.",
+    },
     "trend_too_few_years": {
         "zh": "已载入 {reports} 份报告，但其中只有 {years} 个年度有这项数据，暂无趋势可画。",
         "en": "{reports} reports are loaded, but only {years} year(s) have this figure: no trend to draw yet.",
