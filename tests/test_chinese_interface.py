@@ -382,3 +382,14 @@ def test_a_ratio_bullet_has_no_axis_title_of_colon_one_and_thresholds_drop_zeros
     )  # fmt: skip
     assert not figure.layout.xaxis.title.text
     assert _written(">=", 15.0, "%", "zh") == "≥ 15%" and _written("<=", 18.0, ":1", "zh") == "≤ 18 : 1"
+
+
+def test_an_english_money_bullet_is_in_million_yuan_throughout() -> None:
+    from viz.target_charts import bullet
+
+    figure = bullet(
+        title="Technical service income", value=3255.21, target=6000.0, unit="万元", lang="en", comparator=">=",
+        value_label="School", target_label="Target",
+    )  # fmt: skip
+    assert figure.data[0].text == ("32.55",) and figure.layout.xaxis.title.text == "million yuan"
+    assert figure.layout.annotations[0].text == "Target ≥ 60 million yuan"

@@ -20,6 +20,11 @@ from viz.theme import SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
 COMPARATOR_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "∈"}
 
 
+#: Money units an English bullet chart shows in million yuan (the factor to millions), and that unit.
+MILLIONS_EN = {"万元": 0.01, "亿元": 100.0}
+MILLION_YUAN = "百万元"
+
+
 def comparator_symbol(comparator: object) -> str:
     """``>=`` → ``≥`` (what a target's comparison looks like in print); unknown or missing → ``""``."""
     return COMPARATOR_SYMBOLS.get(str(comparator), "") if isinstance(comparator, str) else ""
@@ -93,6 +98,10 @@ def bullet(
     """
     if _missing(value):
         return empty_figure(t("no_data", lang), title)
+    if lang == "en" and unit in MILLIONS_EN:  # one unit on the bar, the axis and the target: million yuan
+        factor = MILLIONS_EN[unit]
+        value, target, benchmark = (None if _missing(v) else float(v) * factor for v in (value, target, benchmark))
+        unit = MILLION_YUAN
     figure = go.Figure(
         go.Bar(
             x=[value],

@@ -81,6 +81,7 @@ UNIT_NAMES_EN = {
     "个/生": "per student",
     "万元": "10,000 yuan",
     "亿元": "100 million yuan",
+    "百万元": "million yuan",
     "分": "points",
     "项": "items",
     "个": "count",
