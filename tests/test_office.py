@@ -502,3 +502,10 @@ def test_libreoffice_draws_the_deck_with_its_chinese_text(whole: Dossier, tmp_pa
     assert len(pdf) == len(Presentation(deck).slides)
     text = pdf[3].get_textpage().get_text_range()
     assert "就业率" in text and "98.82" in text and "2019" in text
+
+
+def test_the_kpi_slide_writes_the_ratio_as_a_reader_does(deck) -> None:
+    texts = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
+    ratio = next(text for text in texts if text.startswith("生师比"))
+    assert ratio.splitlines()[:2] == ["生师比", "14.02 : 1"]
+    assert not any("（:1）" in text for text in texts)
