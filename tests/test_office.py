@@ -509,3 +509,9 @@ def test_the_kpi_slide_writes_the_ratio_as_a_reader_does(deck) -> None:
     ratio = next(text for text in texts if text.startswith("生师比"))
     assert ratio.splitlines()[:2] == ["生师比", "14.02 : 1"]
     assert not any("（:1）" in text for text in texts)
+
+
+def test_the_appendix_cites_tables_without_text_line_numbers(db: Path) -> None:
+    document = Document(io.BytesIO(render_appendix(_dossier(db, "research"), png=False)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "表4" in text and "行号" not in text
