@@ -8,6 +8,7 @@ from dashboard import store
 from dashboard.navigation import st_pages
 from dashboard.state import sidebar_filters
 from dashboard.static import print_styles
+from dashboard.widgets import uploader_texts
 from viz.i18n import both, t
 
 st.set_page_config(
@@ -27,6 +28,7 @@ if reports.empty:
 filters = sidebar_filters(reports, store.plans())
 st.session_state["_filters"] = filters
 lang = filters.lang
+uploader_texts(lang)
 
 
 navigation = st.navigation(st_pages(lang))

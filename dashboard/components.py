@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, store
 from dashboard.downloads import download_row
 from loaders.contracts.errors import BilingualError
 from loaders.contracts.vocabulary import STATUS_BADGES
@@ -186,6 +186,7 @@ def kpi_row(
     from viz.names import table_name
 
     columns = st.columns(len(indicator_ids))
+    missing: list[str] = []
     for column, indicator_id in zip(columns, indicator_ids, strict=True):
         rows = observations[(observations["indicator_id"] == indicator_id) & (observations["subject"] == subject)]
         rows = rows.sort_values("source_line")
@@ -205,9 +206,14 @@ def kpi_row(
         column.metric(
             plain(name),
             format_value(value, unit, lang=lang, with_unit=tight),
-            help=plain(where) if where else None,
+            help=plain(where) if where else t("kpi_not_read", lang),
             border=True,
         )
+        if value is None:
+            missing.append(indicator_name(indicators, indicator_id, lang))
+    if missing:  # a "—" card says why, and where to look
+        names = ("、" if lang == "zh" else ", ").join(missing)
+        st.caption(plain(t("kpi_missing", lang, names=names)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)
@@ -230,9 +236,40 @@ def target_name(row: object, names: dict[str, str], lang: str) -> str:
     return label
 
 
-def target_bullets(rows: pd.DataFrame, *, lang: str, names: dict[str, str], per_row: int = 3, key: str) -> None:
+def report_figures(report_id: str) -> tuple[dict[str, tuple[int, float]], frozenset[str]]:
+    """What the viewed report says of each indicator, for :func:`viz.target_reasons.missing_reason`.
+
+    Returns:
+        ``indicator_id → (year, value)`` of the school's latest figure in the report, and the ids of the
+        indicators whose figure is held back.
+    """
+    from loaders.contracts.vocabulary import SCHOOL_SUBJECT
+
+    observations = store.observations(report_id)
+    own = observations[observations["subject"] == SCHOOL_SUBJECT].sort_values("year")
+    latest = own.drop_duplicates("indicator_id", keep="last")
+    figures = {
+        str(i): (int(y), float(v))
+        for i, y, v in zip(latest["indicator_id"], latest["year"], latest["value"], strict=True)
+    }
+    held = store.held_observations(report_id)
+    held_ids = (
+        frozenset(held.loc[held["is_held"].astype(bool), "indicator_id"].astype(str)) if not held.empty else frozenset()
+    )
+    return figures, held_ids - set(figures)
+
+
+def target_bullets(
+    rows: pd.DataFrame,
+    *,
+    lang: str,
+    names: dict[str, str],
+    per_row: int = 3,
+    key: str,
+    figures: tuple[dict[str, tuple[int, float]], frozenset[str]] | None = None,
+) -> None:
     """Bullet charts (value, target, status) for measurable targets with a value, and one compact table
-    for those the loaded reports carry no figure for (no empty chart slots).
+    for those the loaded reports carry no figure for (no empty chart slots), each with the reason.
 
     Args:
         rows: Rows of :func:`metrics.targets.compute_attainment`.
@@ -240,11 +277,13 @@ def target_bullets(rows: pd.DataFrame, *, lang: str, names: dict[str, str], per_
         names: ``indicator_id`` → name in ``lang`` (English targets are named by their indicator).
         per_row: Charts per row.
         key: Widget key prefix.
+        figures: :func:`report_figures` of the viewed report (the reasons a target has no value).
     """
     from viz.charts import format_value
-    from viz.i18n import colon, status_name
+    from viz.i18n import colon, status_help, status_name
     from viz.names import table_name
     from viz.target_charts import target_phrase
+    from viz.target_reasons import missing_reason
 
     measurable = rows[rows["status"] != "not_measurable"]
     if measurable.empty:
@@ -283,36 +322,39 @@ def target_bullets(rows: pd.DataFrame, *, lang: str, names: dict[str, str], per_
             source = table_name(row.source_table, lang) if row.source_table else "—"
             st.caption(plain(f"{needed}{t('source', lang)}{colon(lang)}{source}"))
     waiting = measurable[measurable["current_value"].isna()]
+    seen, held = figures if figures is not None else ({}, frozenset())
     if not waiting.empty:
         st.caption(t("targets_without_data", lang, n=len(waiting)))
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("indicator", lang): [target_name(r, names, lang) for r in waiting.itertuples(index=False)],
-                    t("target", lang): [
-                        target_phrase(r.comparator, r.target_value, str(r.unit), lang, r.target_low, r.target_high)
-                        for r in waiting.itertuples(index=False)
-                    ],
-                    t("year", lang): waiting["target_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
-                    t("status", lang): waiting["status"].map(lambda s: status_name(str(s), lang)),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            key=f"{key}_waiting",
-        )
+        lines = []  # a list, not a table: the reason wraps instead of being cut at the right
+        for r in waiting.to_dict("records"):
+            ident = str(r["indicator_id"])
+            target = target_phrase(
+                r["comparator"], r["target_value"], str(r["unit"]), lang, r["target_low"], r["target_high"]
+            )
+            year = "" if pd.isna(r["target_year"]) else t("by_year", lang, year=int(r["target_year"]))
+            reason = missing_reason(r, lang, observed=seen.get(ident), held=ident in held) or status_help(
+                str(r["status"]), lang
+            )
+            name = target_name(pd.Series(r), names, lang)
+            lines.append(
+                f"- **{plain(name)}** {plain(target)}{plain(year)} · {status_name(str(r['status']), lang)}"
+                f"{colon(lang)}{plain(reason)}"
+            )
+        st.markdown("\n".join(lines))
 
 
 def status_counts(attainment: pd.DataFrame, lang: str) -> None:
-    """Cards with the number of targets per status (met, on track, … not measurable)."""
+    """Cards with the number of targets per status (met, on track, … no data); the not measurable in a line."""
     from viz.i18n import STATUS_NAMES, status_help, status_name
 
     counts = attainment["status"].value_counts()
-    present = [s for s in STATUS_NAMES if s in counts.index]
-    if not present:
-        return
-    for column, status in zip(st.columns(len(present)), present, strict=True):
-        column.metric(status_name(status, lang), int(counts[status]), border=True, help=status_help(status, lang))
+    # The targets a report cannot measure are said in a line below, not as the largest card of the row.
+    present = [s for s in STATUS_NAMES if s in counts.index and s != "not_measurable"]
+    if present:
+        for column, status in zip(st.columns(len(present)), present, strict=True):
+            column.metric(status_name(status, lang), int(counts[status]), border=True, help=status_help(status, lang))
+    if "not_measurable" in counts.index:
+        st.caption(t("not_measurable_line", lang, n=int(counts["not_measurable"])))
 
 
 def no_plan_notice(school: str, lang: str) -> None:

@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from loaders.read.coverage import KIND_TEXT, STATUS_TEXT
-from viz.i18n import t
-from viz.names import english_references
+from viz.i18n import colon, t
+from viz.markup import plain
+from viz.names import english_references, named
 
 #: Order in which statuses are listed: what needs attention first.
 STATUS_ORDER = ["missing", "partial", "found", "not_read", "info"]
@@ -78,16 +79,53 @@ def show_coverage(frame: pd.DataFrame, lang: str, *, key: str) -> None:
     if not core_missing.empty:
         names = "、".join(core_missing["name_zh" if lang == "zh" else "name_en"].astype(str))
         st.warning(t("coverage_core_missing", lang, names=names), icon=":material/warning:")
+    st.caption(t("coverage_legend", lang))
     attention = coverage_table(frame, lang, attention_only=True)
     if attention.empty:
         st.success(t("coverage_all_read", lang), icon=":material/check_circle:")
     else:
         st.caption(t("coverage_attention", lang))
-        st.dataframe(attention, hide_index=True, width="stretch", column_config=_columns(lang), key=f"{key}_attention")
+        # A list, not a table: each reason wraps in full instead of being cut at the right.
+        st.markdown("\n".join(attention_lines(attention, lang, _indicator_names(lang))))
     with st.expander(t("coverage_every_item", lang)):
         st.dataframe(
-            coverage_table(frame, lang, attention_only=False), hide_index=True, width="stretch", key=f"{key}_all"
+            coverage_table(frame, lang, attention_only=False),
+            hide_index=True,
+            width="stretch",
+            column_config=_columns(lang),
+            key=f"{key}_all",
         )
+
+
+def _indicator_names(lang: str) -> dict[str, str]:
+    from dashboard import store
+
+    registry = store.indicators()
+    return dict(zip(registry["indicator_id"], registry["name_zh" if lang == "zh" else "name_en"], strict=True))
+
+
+def attention_lines(attention: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> list[str]:
+    """The rows of :func:`coverage_table` as Markdown list items: status, item, place, reason (all literal;
+    indicator ids in a reason written as their ``names``)."""
+    status, item, table, line, figures, problems = (
+        t(key, lang) for key in ("coverage_status", "coverage_item", "table", "line", "figures", "coverage_problems")
+    )
+    lines = []
+    for row in attention.to_dict("records"):
+        place = " · ".join(
+            part
+            for part in (
+                str(row[table]) if row[table] != "—" else "",
+                f"{t('line', lang)} {row[line]}" if row[line] != "—" else "",
+                f"{row[figures]} {t('figures', lang)}" if int(row[figures] or 0) else "",
+            )
+            if part
+        )
+        reason = named(str(row[problems] or "").replace("\n", "；" if lang == "zh" else "; "), names or {})
+        text = f"- **{plain(row[status])}** {plain(row[item])}"
+        text += f"（{plain(place)}）" if lang == "zh" and place else (f" ({plain(place)})" if place else "")
+        lines.append(text + (f"{colon(lang)}{plain(reason)}" if reason else ""))
+    return lines
 
 
 def years_text(data_year: int, basis: str | None, title_year: object, lang: str) -> str:

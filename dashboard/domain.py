@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import indicator_names, kpi_row, render_items, show_error, target_bullets
+from dashboard.components import indicator_names, kpi_row, render_items, report_figures, show_error, target_bullets
 from dashboard.downloads import page_pack
 from dashboard.staging import rest_now
 from dashboard.state import Filters, current
@@ -75,7 +75,8 @@ def render_domain_page(page_id: str) -> None:
                 attainment = frames.attainment(f.plan_id, f.school)
                 domain = set(registry.loc[registry["domain"].isin(spec.target_domains), "indicator_id"])
                 rows = attainment[attainment["indicator_id"].isin(domain)]
-                target_bullets(rows, lang=f.lang, names=indicator_names(registry, f.lang), key=page_id)
+                names = indicator_names(registry, f.lang)
+                target_bullets(rows, lang=f.lang, names=names, key=page_id, figures=report_figures(f.report_id))
     except MetricsError as exc:
         show_error(exc, f.lang)
     page_pack(page_id, lambda: frames.section_items(page_id, f), f)  # every chart, built when asked for

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from viz.charts import is_empty_figure
 from viz.exports import RENDERERS, Provenance, safe_file_name
 from viz.i18n import t
 from viz.png import WIDTH_HALF, png_available
@@ -64,7 +65,7 @@ def download_row(
     for kind, takes, icon in DOWNLOADS:
         render, extension, mime = RENDERERS[kind]
         if takes == "figure":
-            if figure is None:
+            if figure is None or is_empty_figure(figure):  # an empty chart is not worth a picture
                 continue
             if kind == "png" and not png_available():
                 row.button(

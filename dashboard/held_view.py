@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import auth, planner, store
 from dashboard.components import show_error, unlock_form
+from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from loaders.read.holds import reason_text
 from viz.charts import format_value
@@ -113,6 +114,7 @@ def _accept_form(held_now: pd.DataFrame, lang: str) -> None:
             held_now.index.tolist(),
             format_func=lambda i: _label(held_now.loc[i], lang),
             key="held_pick",
+            **choice_texts(held_now.index, lang),
         )
         who = st.text_input(t("held_accept_by", lang), key="held_by", max_chars=40)
         note = st.text_input(t("held_accept_note", lang), key="held_note", max_chars=500)

@@ -48,11 +48,35 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def st_pages(lang: str) -> dict[str, list[st.Page]]:
-    """The pages as ``st.navigation`` takes them: ``{section title: [st.Page, …]}`` in the language."""
+    """The pages as ``st.navigation`` takes them: ``{section title: [st.Page, …]}`` in the language.
+
+    The default page is served at ``/``; its own path (``/overview``) is kept as a hidden alias that
+    lands on it with the same selection, so an old or typed link never meets Streamlit's English
+    "Page not found".
+    """
     sections: dict[str, list[st.Page]] = {}
+    aliases: list[st.Page] = []
     for spec in PAGES:
         page = st.Page(
-            spec.script, title=t(spec.title_key, lang), icon=spec.icon, default=spec.default, url_path=spec.url_path
+            spec.script,
+            title=t(spec.title_key, lang),
+            icon=spec.icon,
+            default=spec.default,
+            url_path="" if spec.default else spec.url_path,
         )
         sections.setdefault(t(spec.section_key, lang), []).append(page)
+        if spec.default:
+            aliases.append(_alias(page, spec.url_path, t(spec.title_key, lang)))
+    first = next(iter(sections))
+    sections[first].extend(aliases)
     return sections
+
+
+def _alias(target: st.Page, url_path: str, title: str) -> st.Page:
+    """A hidden page at ``url_path`` that switches to ``target``, keeping the URL's selection."""
+
+    def land() -> None:
+        params = {name: st.query_params.get_all(name) for name in st.query_params}
+        st.switch_page(target, query_params=params)
+
+    return st.Page(land, title=title, url_path=url_path, visibility="hidden")

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import planner
+from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from loaders.plans.load import PlanRead, plan_summary
 from loaders.plans.workbook import plan_template_bytes
@@ -59,6 +60,7 @@ def plan_upload_section(lang: str, *, can_write: bool) -> None:
                 SCOPES,
                 format_func=lambda s: t(f"scope_{s}", lang) if s else "—",
                 key="plan_meta_scope",
+                **choice_texts(SCOPES, lang),
             ),
             "applies_to": st.text_input(t("plan_applies_field", lang), key="plan_meta_applies"),
         }

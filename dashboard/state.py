@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.places import school_places
+from dashboard.widgets import choice_texts
 from loaders.contracts.vocabulary import BENCHMARK_CHOICES
 from loaders.read.bundled import home_school
 from metrics.applicability import select_applicable_plans
@@ -105,20 +106,25 @@ def sidebar_filters(reports: pd.DataFrame, plans: pd.DataFrame) -> Filters:
         key="f_school",
         format_func=lambda s: school_label(s, home, chosen_peers, lang),
         help=t("school_help", lang),
+        **choice_texts(schools, lang),
     )
     years = [str(y) for y in sorted(reports.loc[reports["school"] == school, "report_year"].unique(), reverse=True)]
     _valid("f_year", years, years[0])
-    year = int(st.sidebar.selectbox(t("report_year", lang), years, key="f_year"))
+    year = int(st.sidebar.selectbox(t("report_year", lang), years, key="f_year", **choice_texts(years, lang)))
     _valid("f_benchmark", list(BENCHMARKS), BENCHMARKS[0])
     benchmark = st.sidebar.selectbox(
-        t("benchmark", lang), list(BENCHMARKS), format_func=lambda s: benchmark_name(s, lang), key="f_benchmark"
+        t("benchmark", lang),
+        list(BENCHMARKS),
+        format_func=lambda s: benchmark_name(s, lang),
+        key="f_benchmark",
+        **choice_texts(BENCHMARKS, lang),
     )
     plan_id = _plan_filter(plans, school, lang)
     others = [s for s in schools if s != school]
     peers: list[str] = []
     if others:
         st.session_state["f_peers"] = [p for p in st.session_state.get("f_peers", []) if p in others]
-        peers = st.sidebar.multiselect(t("peers", lang), others, key="f_peers")
+        peers = st.sidebar.multiselect(t("peers", lang), others, key="f_peers", **choice_texts(others, lang, many=True))
     report_id = reports.loc[(reports["school"] == school) & (reports["report_year"] == year), "report_id"].iloc[0]
     kept = {name: st.query_params[name] for name in PAGE_PARAMS if name in st.query_params}
     st.query_params.from_dict(
@@ -148,7 +154,9 @@ def _plan_filter(plans: pd.DataFrame, school: str, lang: str) -> str:
         return ""
     _valid("f_plan", plan_ids, plan_ids[0])
     titles = {i: plan_title(i, x, lang) for i, x in zip(applicable["plan_id"], applicable["title"], strict=True)}
-    return st.sidebar.selectbox(t("plan", lang), plan_ids, format_func=titles.get, key="f_plan")
+    return st.sidebar.selectbox(
+        t("plan", lang), plan_ids, format_func=titles.get, key="f_plan", **choice_texts(plan_ids, lang)
+    )
 
 
 def school_label(school: str, home: str, peers: list[str], lang: str) -> str:

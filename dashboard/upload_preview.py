@@ -21,12 +21,18 @@ from viz.markup import plain
 from viz.names import subject_name, table_name
 
 
-def preview_table(observations: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A parsed file's figures as a planner reads them: indicator, row, year, value, unit, table, line
-    (and why a figure would be held back, when one would)."""
+def indicator_label(ids: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Indicator ids as their names in the reader's language (an id the registry lacks stays as it is)."""
+    return ids.astype(str).map(lambda i: names.get(i, i))
+
+
+def preview_table(observations: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """A parsed file's figures as a planner reads them: indicator (by name), row, year, value, unit, table,
+    line (and why a figure would be held back, when one would)."""
+    names = names or {}
     frame = pd.DataFrame(
         {
-            t("indicator", lang): observations["indicator_id"],
+            t("indicator", lang): indicator_label(observations["indicator_id"], names),
             t("subject", lang): observations["subject"].map(lambda s: subject_name(s, lang)),
             t("year", lang): observations["year"],
             t("value", lang): observations["value"],
@@ -47,11 +53,11 @@ def _reasons(observations: pd.DataFrame, lang: str) -> pd.Series:
     return observations["held_reason"].map(lambda r: reason_text(r, lang)).astype("str")
 
 
-def lost_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+def lost_table(figures: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     """The figures a replacement would lose (:class:`~loaders.store.replacing.ReplacementLoss`), in words."""
     return pd.DataFrame(
         {
-            t("indicator", lang): figures["indicator_id"],
+            t("indicator", lang): indicator_label(figures["indicator_id"], names or {}),
             t("subject", lang): figures["subject"].map(lambda s: subject_name(s, lang)),
             t("year", lang): figures["year"],
             t("value", lang): figures["value"],
@@ -80,7 +86,9 @@ def _replacement(result, lang: str) -> bool:
         st.text(t("replace_lost_core", lang, names=names))
     if len(loss.figures):
         st.caption(t("replace_lost_figures", lang))
-        st.dataframe(lost_table(loss.figures, lang), hide_index=True, width="stretch", height=240, key="lost")
+        st.dataframe(
+            lost_table(loss.figures, lang, _names(lang)), hide_index=True, width="stretch", height=240, key="lost"
+        )
     return st.checkbox(t("replace_confirm_loss", lang), key="replace_sure")
 
 
@@ -112,7 +120,7 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> boo
     held = int(_reasons(result.observations, lang).ne("").sum())
     if held:
         st.warning(t("held_preview", lang, n=held), icon=":material/help:")
-    st.dataframe(preview_table(result.observations, lang), hide_index=True, width="stretch", height=300)
+    st.dataframe(preview_table(result.observations, lang, _names(lang)), hide_index=True, width="stretch", height=300)
     allowed = _replacement(result, lang)  # replacing is a decision: what would be lost, and a confirmation
     # A key keeps the button one widget when the page above it changes (another planner's load adds
     # the "replaces" warning): the click counts, and the check below tells the planner.
@@ -138,5 +146,37 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> boo
                     n=outcome.n_observations,
                 )
             )
+        st.button(
+            t("open_loaded_overview", lang, school=result.school, year=result.report_year),
+            icon=":material/dashboard:",
+            on_click=open_overview,
+            args=(result.school, int(result.report_year)),
+            key="open_loaded",
+        )
         return True
     return False
+
+
+#: Session key: open the 总览 of the school just loaded at the start of the next run.
+GO_OVERVIEW = "open_loaded_overview"
+
+
+def open_overview(school: str, year: int) -> None:
+    """The button's callback: choose the loaded school and year (before the sidebar is drawn) and ask
+    the Data page to switch to 总览 (:func:`follow_open_overview`)."""
+    st.session_state["f_school"] = school
+    st.session_state["f_year"] = str(year)
+    st.session_state[GO_OVERVIEW] = True
+
+
+def follow_open_overview() -> None:
+    """At the top of the Data page: go to 总览 when the loaded school's button asked for it."""
+    if st.session_state.pop(GO_OVERVIEW, False):
+        params = {name: st.query_params.get_all(name) for name in st.query_params if name != "tab"}
+        st.switch_page("pages/overview.py", query_params=params)  # the link names the loaded school
+
+
+def _names(lang: str) -> dict[str, str]:
+    """``indicator_id → name`` in ``lang`` from the registry."""
+    registry = store.indicators()
+    return dict(zip(registry["indicator_id"], registry["name_zh" if lang == "zh" else "name_en"], strict=True))

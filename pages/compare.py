@@ -10,6 +10,7 @@ from dashboard import frames, store
 from dashboard.components import chart, show_error
 from dashboard.downloads import download_row
 from dashboard.state import current
+from dashboard.widgets import choice_texts
 from metrics.errors import MetricsError
 from viz.exports import Provenance
 from viz.frames import SERIES_NAMES, benchmark_matrix, series_name, years_after_name
@@ -35,6 +36,7 @@ indicator_id = left.selectbox(
     index=indicator_ids.index("employment_rate") if "employment_rate" in indicator_ids else 0,
     format_func=lambda i: names.get(i, i),
     key="cmp_indicator",
+    **choice_texts(indicator_ids, lang),
 )
 subjects = choices.loc[choices["indicator_id"] == indicator_id, "subject"].tolist()
 default_subject = subjects.index("本校") if "本校" in subjects else 0
@@ -46,7 +48,12 @@ def subject_label(subject: str) -> str:
 
 
 subject = middle.selectbox(
-    t("pick_subject", lang), subjects, index=default_subject, key="cmp_subject", format_func=subject_label
+    t("pick_subject", lang),
+    subjects,
+    index=default_subject,
+    key="cmp_subject",
+    format_func=subject_label,
+    **choice_texts(subjects, lang),
 )
 reports = store.reports()
 years = [str(y) for y in sorted(set(reports.loc[reports["school"].isin(schools), "report_year"]), reverse=True)]
@@ -57,6 +64,7 @@ choice = right.selectbox(
     [LATEST, *years],
     key="cmp_year",
     format_func=lambda y: t("cmp_latest", lang) if y == LATEST else t("cmp_year_option", lang, year=y),
+    **choice_texts(years, lang),
 )
 year = None if choice == LATEST else int(choice)
 

@@ -12,7 +12,8 @@ from dashboard.downloads import download_row
 from dashboard.held_view import show_held
 from dashboard.plan_upload_view import plan_upload_section
 from dashboard.state import current
-from dashboard.upload_preview import confirm_upload
+from dashboard.upload_preview import confirm_upload, follow_open_overview
+from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import REPORTS_DIR
 from loaders.contracts.settings import setting
@@ -27,6 +28,7 @@ from viz.sections import report_label
 
 f = current()
 lang = f.lang
+follow_open_overview()  # after a report was loaded: its school's 总览, when the planner asked for it
 st.title(t("data_title", lang))
 labels = [t(key, lang) for key in ("tab_loaded", "tab_coverage", "tab_provenance", "tab_findings", "tab_upload")]
 # A link to 数据 → 载入新数据 (the compare page's, for a second school) opens the upload tab.
@@ -105,6 +107,7 @@ with read:
         report_ids,
         index=report_ids.index(f.report_id) if f.report_id in report_ids else 0,
         key="coverage_report",
+        **choice_texts(report_ids, lang),
     )
     if chosen is not None:
         row = reports[reports["report_id"] == chosen].iloc[0]
@@ -120,7 +123,11 @@ with lookup:
     observations = store.observations(f.report_id)
     tables = list(dict.fromkeys(observations["source_table"]))
     table = st.selectbox(
-        t("pick_table", lang), tables, key="prov_table", format_func=lambda name: table_name(name, lang)
+        t("pick_table", lang),
+        tables,
+        key="prov_table",
+        format_func=lambda name: table_name(name, lang),
+        **choice_texts(tables, lang),
     )
     rows = observations[observations["source_table"] == table].reset_index(drop=True)
     name_column = "name_zh" if lang == "zh" else "name_en"
@@ -132,6 +139,7 @@ with lookup:
             f" = {format_value(rows.at[i, 'value'], rows.at[i, 'unit'], lang=lang)}"
         ),
         key="prov_figure",
+        **choice_texts(rows.index, lang),
     )
     if choice is not None:
         row = rows.loc[choice]
@@ -250,7 +258,9 @@ with upload:
         st.subheader(t("delete_title", lang))
         report_ids = reports["report_id"].tolist()
         with st.form("delete"):
-            chosen = st.selectbox(t("delete_pick", lang), report_ids, index=None, key="delete_pick")
+            chosen = st.selectbox(
+                t("delete_pick", lang), report_ids, index=None, key="delete_pick", **choice_texts(report_ids, lang)
+            )
             sure = st.checkbox(t("delete_confirm", lang), key="delete_sure")
             if st.form_submit_button(t("delete_button", lang)) and chosen and sure:
                 try:

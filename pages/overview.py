@@ -17,6 +17,7 @@ from viz.markup import plain
 from viz.minimums import minimums_sentence
 from viz.names import subject_name, table_name
 from viz.sections import report_label
+from viz.verdict import overview_verdict
 
 f = current()
 lang = f.lang
@@ -32,6 +33,11 @@ except MetricsError as exc:
     show_error(exc, lang)
 gaps = frames.gaps(f.report_id, f.school)
 cards = headline_cards(comparison, store.observations(f.report_id), attainment, HEADLINE_INDICATORS, f.benchmark, gaps)
+
+minimum_result, school_type = frames.minimums(f.report_id, f.school)
+verdict = overview_verdict(cards, attainment, minimum_result, f.benchmark, lang)
+if verdict:  # the page's one line, first: what a meeting reads before the cards
+    st.markdown(f"**{plain(verdict)}**")
 
 st.subheader(t("headline", lang))
 with st.container(horizontal=True, key="kpi_cards"):
@@ -55,7 +61,6 @@ else:
     no_plan_notice(f.school, lang)
 
 st.subheader(t("minimums_title", lang))
-minimum_result, school_type = frames.minimums(f.report_id, f.school)
 st.markdown(plain(minimums_sentence(minimum_result, lang)))
 school_kind = plain(subject_name(school_type, lang)) if school_type else "—"
 st.caption(f"{t('minimum_school_type', lang, kind=school_kind)} · {t('minimums_help', lang)}")

@@ -12,6 +12,7 @@ from dashboard.components import show_error
 from dashboard.slides import DECK_PAGES, draw_slide, slides
 from dashboard.state import current
 from dashboard.static import arrow_keys, hide_chrome
+from dashboard.widgets import choice_texts
 from metrics.errors import MetricsError
 from viz.deck import format_deck, parse_deck, parse_slide
 from viz.i18n import t
@@ -67,6 +68,7 @@ if not ss[SHOWING]:
         key="present_pages",
         on_change=_copy,
         args=("present_pages", PAGES),
+        **choice_texts(DECK_PAGES, lang, many=True),
     )
     available = charts(pages)
     before = ss.get("_present_deck_pages", pages)
@@ -81,6 +83,7 @@ if not ss[SHOWING]:
         key="present_deck",
         on_change=_copy,
         args=("present_deck", DECK),
+        **choice_texts(available, lang, many=True),
     )
     if not ss[DECK]:
         st.info(t("present_empty", lang))

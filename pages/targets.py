@@ -6,10 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import indicator_names, no_plan_notice, show_error, status_counts, target_bullets, target_name
+from dashboard.components import (
+    indicator_names,
+    no_plan_notice,
+    report_figures,
+    show_error,
+    status_counts,
+    target_bullets,
+    target_name,
+)
 from dashboard.downloads import download_row
 from dashboard.entry_form import entries_section
 from dashboard.state import current
+from dashboard.widgets import choice_texts
 from metrics.errors import MetricsError
 from viz.exports import Provenance
 from viz.frames import plan_tables
@@ -48,6 +57,7 @@ chosen_status = left.multiselect(
     default=[s for s in statuses if s != "not_measurable"],
     format_func=lambda s: status_name(s, lang),
     help="\n\n".join(f"**{status_name(s, lang)}**{colon(lang)}{status_help(s, lang)}" for s in statuses),
+    **choice_texts(statuses, lang, many=True),
 )
 domain_options = sorted(set(attainment["domain"]))
 chosen_domain = right.multiselect(
@@ -55,6 +65,7 @@ chosen_domain = right.multiselect(
     domain_options,
     default=domain_options,
     format_func=lambda d: domain_name(d, lang) if d else t("unmapped_domain", lang),
+    **choice_texts(domain_options, lang, many=True),
 )
 shown = attainment[attainment["status"].isin(chosen_status) & attainment["domain"].isin(chosen_domain)]
 
@@ -93,7 +104,7 @@ st.caption(plain(provenance.caption(lang)))
 st.caption(t("basis_help", lang))
 
 st.header(t("measurable_charts", lang))
-target_bullets(shown, lang=lang, names=names, key="plan")
+target_bullets(shown, lang=lang, names=names, key="plan", figures=report_figures(f.report_id))
 
 st.header(t("unmeasurable", lang))
 rest = attainment[attainment["status"] == "not_measurable"]
@@ -109,4 +120,4 @@ st.dataframe(
     width="stretch",
 )
 
-entries_section(plan, f.school, attainment, f.describe(title), lang)
+entries_section(plan, f.school, attainment, f.describe(title), lang, report_year=f.year)

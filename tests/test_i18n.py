@@ -61,6 +61,7 @@ def _families() -> dict[str, set[str]]:
         "page_": pages,
         "_title": {page.id for page in load_catalogue().page},  # t(f"{page_id}_title")
         "basis_mark_": {"entered", "narrative"},  # viz.target_tables._mark
+        "entry_missing_": {"target", "value", "source", "author"},  # viz.entries.entry_problems
     }
 
 

@@ -137,12 +137,11 @@ def test_sentences_from_a_few_rows_say_below_level_and_nothing_without_a_benchma
     out = describe_comparison(rows, names, "高职", "zh")
     assert out["sentence"].tolist() == [
         "2020届毕业生毕业一年后就业率为 90.50%，低于全省高职平均（92.00%）1.50 个百分点。",
-        "2020届毕业生毕业一年后月收入为 5,000.00 元，与全省高职平均（5,000.00 元）持平。",
+        "2020届毕业生毕业一年后月收入为 5,000 元，与全省高职平均（5,000 元）持平。",
         "2020届毕业生毕业一年后满意度为 80.00 分。",
     ]
     assert describe_comparison(rows, names, "全省", "en")["sentence"].tolist() == [
-        "月收入, class of 2020, 1 yr after: 5,000.00 yuan, 1,000.00 yuan above the All Zhejiang HEIs average"
-        " (4,000.00 yuan)."
+        "月收入, class of 2020, 1 yr after: 5,000 yuan, 1,000 yuan above the All Zhejiang HEIs average (4,000 yuan)."
     ]
 
 
@@ -216,7 +215,7 @@ def test_deck_has_a_title_a_kpi_and_plan_target_slides_in_chinese_fonts(deck) ->
     assert len(plan) == 4  # 33 measurable targets, 10 to a slide
     tables = [shape.table for _, slide in slides for shape in slide.shapes if shape.has_table]
     cells = [cell.text for table in tables for row in table.rows for cell in row.cells]
-    assert "生师比" in cells and "≤ 18.00:1" in cells and "14.02:1" in cells and "已达成" in cells
+    assert "生师比" in cells and "≤ 18 : 1" in cells and "14.02 : 1" in cells and "已达成" in cells
     xml = deck.slides[3].shapes._spTree.xml
     assert 'typeface="微软雅黑"' in xml and "<a:ea " in xml and 'charset="-122"' in xml and 'lang="zh-CN"' in xml
 
@@ -248,7 +247,7 @@ def test_appendix_tables_hold_the_dashboards_numbers_and_sentences_their_values(
     assert ["就业率", "2019届·毕业一年后", "%", "98.82", "96.68", "+2.14 百分点"] in rows  # the 计分卡
     assert ["2019届·毕业一年后", "98.82", "96.68", "93.60", "90.96"] in rows  # the chart's table (表2-15)
     assert ["技术服务到款额", "3,255.21"] in rows
-    assert ["生师比", "≤ 18.00:1", "14.02:1", "2020", "100%", "已达成"] in rows
+    assert ["生师比", "≤ 18 : 1", "14.02 : 1", "2020", "100%", "已达成"] in rows
     paragraphs = [p.text for p in appendix.paragraphs]
     sentence = next(p for p in paragraphs if p.startswith("2019届毕业生毕业一年后就业率"))
     assert "98.82%" in sentence and "2.14 个百分点" in sentence
@@ -503,3 +502,16 @@ def test_libreoffice_draws_the_deck_with_its_chinese_text(whole: Dossier, tmp_pa
     assert len(pdf) == len(Presentation(deck).slides)
     text = pdf[3].get_textpage().get_text_range()
     assert "就业率" in text and "98.82" in text and "2019" in text
+
+
+def test_the_kpi_slide_writes_the_ratio_as_a_reader_does(deck) -> None:
+    texts = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
+    ratio = next(text for text in texts if text.startswith("生师比"))
+    assert ratio.splitlines()[:2] == ["生师比", "14.02 : 1"]
+    assert not any("（:1）" in text for text in texts)
+
+
+def test_the_appendix_cites_tables_without_text_line_numbers(db: Path) -> None:
+    document = Document(io.BytesIO(render_appendix(_dossier(db, "research"), png=False)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "表4" in text and "行号" not in text

@@ -33,7 +33,6 @@ from viz.dossier import Dossier, target_cells
 from viz.frames import cohort_label, frame_unit, wide_frame
 from viz.i18n import benchmark_name, status_name, t, unit_name, unit_note
 from viz.markup import plain
-from viz.pack import source_note
 from viz.sections import ChartItem
 
 BODY_FONT = ("Times New Roman", "宋体")
@@ -355,7 +354,8 @@ def _chart(
         [str(record[0]), *(_number(value, unit) for value in record[1:])] for record in table.itertuples(index=False)
     ]
     _table(document, [str(c) for c in table.columns], rows, [3.0] + [1.5] * (len(table.columns) - 1))
-    _note(document, source_note(item.provenance, lang))
+    # The source as a publication cites it (表2-15), without the .txt line numbers the pack's readme lists.
+    _note(document, item.provenance.caption(lang))
     return png_error
 
 

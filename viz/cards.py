@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT
-from viz.charts import format_value, rounded
+from viz.charts import RATIO_UNIT, format_value, rounded
 from viz.frames import cohort_label
 from viz.i18n import benchmark_name, status_name, t, unit_name
 from viz.target_charts import comparator_symbol, target_phrase
@@ -189,6 +189,8 @@ def card_text(card: dict, name: str, registry_unit: str, benchmark: str, lang: s
     unit = card["unit"] if isinstance(card.get("unit"), str) and card["unit"] else registry_unit
     shown_unit = unit_name(unit, lang)
     label = f"{name}（{shown_unit}）" if lang == "zh" else f"{name} ({shown_unit})"
+    if unit == RATIO_UNIT:  # 生师比 14.02 : 1, not 生师比（:1） 14.02
+        label = name
     cohort = ""
     if _known(card.get("years_after")) and _known(card.get("year")):
         cohort = cohort_label(int(card["year"]), card["years_after"], lang)
@@ -204,7 +206,7 @@ def card_text(card: dict, name: str, registry_unit: str, benchmark: str, lang: s
     status = card.get("status") if isinstance(card.get("status"), str) else ""
     return CardText(
         label=label,
-        value=format_value(card.get("value"), unit, with_unit=False),
+        value=format_value(card.get("value"), unit, with_unit=unit == RATIO_UNIT),
         cohort=cohort,
         benchmark=bench,
         gap=gap,

@@ -291,10 +291,20 @@ def _trend(spec: ChartSpec, ctx: Context) -> tuple[pd.DataFrame, object]:
         value_label=_value_label(spec, ctx),
         unit=spec.unit,
         x_label=t("year", ctx.lang),
-        empty_message=t("one_year_only", ctx.lang),
+        empty_message=trend_missing(ctx.history, ctx.school, list(spec.indicators), ctx.lang),
         lang=ctx.lang,
     )
     return frame, figure
+
+
+def trend_missing(history: pd.DataFrame, school: str, indicator_ids: list[str], lang: str) -> str:
+    """Why a trend has no line: one report loaded, or several of which too few give the figure."""
+    own = history[history["school"] == school]
+    reports = own["report_id"].nunique()
+    if reports < 2:
+        return t("one_year_only", lang)
+    years = own.loc[own["indicator_id"].isin(indicator_ids), "year"].nunique()
+    return t("trend_too_few_years", lang, reports=reports, years=years)
 
 
 #: Chart kind → how it is drawn: ``(spec, context) → (the chart's data, its figure)``.

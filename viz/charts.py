@@ -17,10 +17,12 @@ into the template. Only the builders' own ``<br>`` and ``<extra>`` are markup.
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from loaders.contracts.registry import registry_kinds
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from viz.i18n import unit_name
 from viz.markup import plain
@@ -46,41 +48,105 @@ ROW_TWO_LINES_PX = 54
 COUNT_UNITS = {"人", "个", "项", "门", "人次", "人日", "课时", "学时", "课次", "家"}
 #: Units whose derived figures (a target restated in them, a value needed next year) are whole numbers.
 WHOLE_UNITS = COUNT_UNITS | {"元", "元/生"}
+#: The unit of a ratio written ``14.02 : 1``.
+RATIO_UNIT = ":1"
 #: Units written straight after the number, without a space (``98.82%``, ``14.02:1``).
 _TIGHT_UNITS = ("%", ":1")
 
 
 def format_value(
-    value: float | None, unit: str = "", with_unit: bool = True, *, lang: str = "zh", decimals: int | None = None
+    value: float | None,
+    unit: str = "",
+    with_unit: bool = True,
+    *,
+    lang: str = "zh",
+    decimals: int | None = None,
+    kind: str | None = None,
 ) -> str:
-    """A number as a planner reads it: counts as integers, other values with two decimals.
+    """A number as a planner writes it.
+
+    Counts without decimals (``9 本``); amounts and ratios without ``.00`` when whole (``1,237 亩``,
+    ``2,712 万元``, ``≥ 4,000 元/生``, ``18 : 1``) and with the two decimals the report prints when not
+    (``6,378.90 元``, ``14.02 : 1``); rates, shares and scores with two decimals (``98.82%``). In English,
+    money in 万元 is written in yuan or million yuan (``60 million yuan``) and a bare classifier
+    (个, 项) is left out (``5``, beside the indicator's name).
 
     Args:
         value: The number (None or NaN gives "—").
-        unit: Its unit as stored; counts (人, 项 …) are shown without decimals.
+        unit: Its unit as stored.
         with_unit: Attach the unit (``98.82%``, ``6,378.90 元`` / ``6,378.90 yuan``).
         lang: Language of the unit's name.
         decimals: Force this many decimals (a derived figure rounded to its unit).
+        kind: The indicator's kind in the registry (count, amount, ratio, rate, share, score); by default
+            the kind every indicator of ``unit`` shares (:func:`unit_kind`).
 
     Returns:
         The text.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "—"
+    value = float(value)
+    kind = kind or unit_kind(unit)
+    if lang == "en" and with_unit and unit in _MONEY_EN:
+        return _money_en(value, unit, decimals)
     if decimals is None:
-        decimals = 0 if unit in COUNT_UNITS and float(value).is_integer() else 2
+        decimals = _decimals(value, unit, kind)
     text = f"{value:,.{decimals}f}"
     if not with_unit or not unit:
         return text
+    if unit == RATIO_UNIT:
+        return f"{text} : 1"
     name = unit_name(unit, lang)
-    if lang == "en" and unit in ("万元", "亿元"):  # "3,255.21 × 10,000 yuan", not "3,255.21 10,000 yuan"
-        return f"{text} × {name}"
+    if lang == "en" and unit in _CLASSIFIERS:
+        return text
     return f"{text}{name}" if unit in _TIGHT_UNITS or name == "×" else f"{text} {name}"
+
+
+#: Kinds written without ``.00`` when the value is whole.
+_WHOLE_WHEN_WHOLE = {"count", "amount", "ratio"}
+#: Chinese classifiers that say nothing in English beside the indicator's name ("5", not "5 count").
+_CLASSIFIERS = {"个", "项"}
+#: Money written in yuan in English: 万元 and 亿元 in yuan each.
+_MONEY_EN = {"万元": 10_000, "亿元": 100_000_000}
+
+
+def _decimals(value: float, unit: str, kind: str | None) -> int:
+    """Decimals a reader writes for ``value``: none for a whole count, amount or ratio; else two."""
+    if (kind in _WHOLE_WHEN_WHOLE or unit in COUNT_UNITS) and value.is_integer():
+        return 0
+    if kind == "count" and abs(value - round(value)) < 0.005:
+        return 0
+    return 2
+
+
+def _money_en(value: float, unit: str, decimals: int | None) -> str:
+    """An amount in 万元 / 亿元 in English: ``60 million yuan``, ``27.12 million yuan``, ``50,000 yuan``."""
+    yuan = value * _MONEY_EN[unit]
+    if abs(yuan) >= 1_000_000:
+        millions = yuan / 1_000_000
+        places = 0 if millions.is_integer() else (2 if decimals is None else max(decimals, 0))
+        return f"{millions:,.{places}f} million yuan"
+    return f"{yuan:,.0f} yuan"
+
+
+@cache
+def _unit_kinds() -> dict[str, str]:
+    """``unit → kind`` for the units whose indicators in the registry all share one kind."""
+    kinds: dict[str, set[str]] = {}
+    for unit, kind in registry_kinds().values():
+        kinds.setdefault(unit, set()).add(kind)
+    return {unit: next(iter(found)) for unit, found in kinds.items() if len(found) == 1}
+
+
+def unit_kind(unit: str) -> str | None:
+    """The registry's kind of every indicator measured in ``unit`` (``亩`` → amount), None when they differ (``%``)."""
+    return _unit_kinds().get(unit)
 
 
 def rounded(value: float | None, unit: str, *, lang: str = "zh", with_unit: bool = True) -> str:
     """A derived figure rounded to its unit: whole 元, 人, 项 …; two decimals otherwise (``≥ 6,351 元``)."""
-    return format_value(value, unit, with_unit, lang=lang, decimals=0 if unit in WHOLE_UNITS else 2)
+    whole = unit in WHOLE_UNITS or unit_kind(unit) == "count"  # 本, 家 … from the registry's kind
+    return format_value(value, unit, with_unit, lang=lang, decimals=0 if whole else 2)
 
 
 def _html(value: object) -> str:
@@ -124,6 +190,7 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
     figure.update_layout(
         template=TEMPLATE_NAME,
         title={"text": _html(title)},
+        meta={EMPTY_MARK: True},
         height=260,
         xaxis={"visible": False},
         yaxis={"visible": False},
@@ -140,6 +207,16 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
         ],
     )
     return figure
+
+
+#: The key in ``layout.meta`` of a figure that only says why there is nothing to show.
+EMPTY_MARK = "empty"
+
+
+def is_empty_figure(figure: go.Figure) -> bool:
+    """Whether ``figure`` is an :func:`empty_figure` (no data: nothing to download as a picture)."""
+    meta = figure.layout.meta
+    return isinstance(meta, dict) and bool(meta.get(EMPTY_MARK)) and not figure.data
 
 
 def _title(title: str, subtitle: str) -> dict:

@@ -42,9 +42,9 @@ from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook
 
 from loaders.contracts.vocabulary import STATUS_COLOURS
-from viz.charts import format_value
+from viz.charts import RATIO_UNIT, format_value
 from viz.dossier import Dossier, office_comparator, target_cells
-from viz.i18n import benchmark_name, status_name, t
+from viz.i18n import benchmark_name, status_name, t, unit_name
 from viz.markup import plain
 from viz.pack import source_note
 from viz.sections import ChartItem
@@ -252,9 +252,12 @@ def _kpi_slide(slide, dossier: Dossier) -> None:
         indicator_id = str(card["indicator_id"])
         unit = card["unit"] if isinstance(card["unit"], str) else ctx.unit(indicator_id)
         name = ctx.name(indicator_id)
-        label = f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
-        paragraphs = [(label, 14, False, MUTED_COLOUR)]
-        paragraphs.append((format_value(_number(card["value"]), unit, with_unit=False), 26, True, SCHOOL_COLOUR))
+        shown_unit = unit_name(unit, lang)
+        label = f"{name}（{shown_unit}）" if lang == "zh" else f"{name} ({shown_unit})"
+        ratio = unit == RATIO_UNIT  # 生师比 14.02 : 1, not 生师比（:1） 14.02
+        paragraphs = [(name if ratio else label, 14, False, MUTED_COLOUR)]
+        value_text = format_value(_number(card["value"]), unit, with_unit=ratio, lang=lang)
+        paragraphs.append((value_text, 26, True, SCHOOL_COLOUR))
         if pd.notna(card["difference"]):
             unit_text = card["difference_unit"] if card["difference_unit"] != "百分点" or lang == "zh" else "pp"
             colour = {True: "2E8B57", False: "C0392B"}.get(card["is_favourable"], MUTED_COLOUR)
@@ -417,6 +420,11 @@ def _literal(text: object) -> str:
     return plain(html.unescape(joined), "office")
 
 
+def is_percent_axis(title: str, largest: float) -> bool:
+    """Whether a value axis counts percent that cannot pass 100 (its title names %, every value ≤ 100)."""
+    return ("%" in title or "％" in title) and 0 < largest <= 100
+
+
 def _axis_title(figure: go.Figure, horizontal: bool) -> str:
     axis = figure.layout.xaxis if horizontal else figure.layout.yaxis
     text = axis.title.text if axis is not None and axis.title is not None else None
@@ -527,6 +535,8 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
     if kind != "line":
         value_axis.minimum_scale = 0
     title = _axis_title(figure, kind == "bar")
+    if is_percent_axis(title, largest):
+        value_axis.maximum_scale = 100  # a share ends at 100 %, never at an automatic 120
     if title:
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = plain(title, "office")

@@ -33,3 +33,30 @@ def entries_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("entry_updated_at", lang): local_times(ordered["updated_at"]),
         }
     ).reset_index(drop=True)
+
+
+#: The fields of the 填报 form a planner must fill, in the form's order.
+REQUIRED_FIELDS = ("target", "value", "source", "author")
+
+
+def entry_problems(label: str | None, value: float | None, source: str, author: str, lang: str) -> dict[str, str]:
+    """What is missing in a 填报 form, field by field, in words (empty when it can be saved).
+
+    Args:
+        label: The chosen target (None: none chosen).
+        value: The current value (None: empty).
+        source: The source document.
+        author: Who enters it.
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        ``field → message`` for each of :data:`REQUIRED_FIELDS` left empty.
+    """
+    given = {"target": bool(label), "value": value is not None, "source": bool(source.strip())}
+    given["author"] = bool(author.strip())
+    return {field: t(f"entry_missing_{field}", lang) for field in REQUIRED_FIELDS if not given[field]}
+
+
+def required(label: str, lang: str) -> str:
+    """A field's label marked as required (「填报人 *」)."""
+    return f"{label} {t('required_mark', lang)}"

@@ -10,7 +10,7 @@ from loaders.contracts.vocabulary import BENCHMARK_NAMES, STATUS_HELP, STATUS_NA
 from viz.i18n_held import HELD_TEXT
 from viz.i18n_own_plan import OWN_PLAN_TEXT
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
-from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN
+from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN, UNIT_NAMES_ZH
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -73,8 +73,49 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "只载入了一个年度的报告，暂无趋势可画。载入其他年度的报告后这里会显示变化。",
         "en": "Only one report year is loaded: no trend to draw yet.",
     },
+    "not_measurable_line": {
+        "zh": "另有 {n} 项目标为文字表述或年报没有对应指标，无法用年报衡量（列在「规划对标」页末）。",
+        "en": "{n} more targets are worded goals or have no figure in the reports: not measurable from them"
+        " (listed at the end of Plan targets).",
+    },
+    "kpi_not_read": {
+        "zh": "这份报告中没有读到这项数据；读取情况见「数据 › 读取情况」。",
+        "en": "This report gave no such figure; see Data › What was read.",
+    },
+    "kpi_missing": {
+        "zh": "“—”：这份报告中没有读到{names}（表格未找到或未读全）。原因与补救见「数据 › 读取情况」；"
+        "规划目标的现值可在「规划对标」页填报。",
+        "en": "“—”: this report gave no {names} (its table was not found or not read in full). See Data › What was"
+        " read for why; a plan target's current value can be entered on Plan targets.",
+    },
+    "trend_too_few_years": {
+        "zh": "已载入 {reports} 份报告，但其中只有 {years} 个年度有这项数据，暂无趋势可画。",
+        "en": "{reports} reports are loaded, but only {years} year(s) have this figure: no trend to draw yet.",
+    },
     "no_targets_here": {"zh": "所选规划在这一领域没有可测量的目标。", "en": "The plan has no measurable target here."},
     "growth_needed": {"zh": "需年均增长", "en": "Growth needed / yr"},
+    "by_year": {"zh": "（{year} 年）", "en": " by {year}"},
+    "verdict_cards": {
+        "zh": "{n} 项核心指标中 {better} 项优于{benchmark}",
+        "en": "{better} of {n} headline figures better than {benchmark}",
+    },
+    "verdict_cards_all": {
+        "zh": "{n} 项核心指标均优于{benchmark}",
+        "en": "all {n} headline figures better than {benchmark}",
+    },
+    "verdict_plan": {
+        "zh": "可衡量的规划目标 {n} 项中 {met} 项已达成",
+        "en": "{met} of {n} measurable plan targets met",
+    },
+    "verdict_plan_behind": {"zh": "、{behind} 项滞后或未达成", "en": ", {behind} behind or missed"},
+    "verdict_minimums_all": {
+        "zh": "国家基本办学条件 {met} 项全部合格",
+        "en": "all {met} national minimums with data met",
+    },
+    "verdict_minimums_some": {
+        "zh": "国家基本办学条件 {unmet} 项未达合格线",
+        "en": "{unmet} national minimums not met",
+    },
     "targets_without_data": {
         "zh": "已载入的报告中没有数据的目标（{n} 项）：",
         "en": "Targets the loaded reports carry no figure for ({n}):",
@@ -157,9 +198,22 @@ TEXT: dict[str, dict[str, str]] = {
     "unlock": {"zh": "解锁", "en": "Unlock"},
     "wrong_password": {"zh": "密码不正确。", "en": "Wrong password."},
     "choose_file": {"zh": "选择文件", "en": "Choose a file"},
+    "choose_one": {"zh": "请选择", "en": "Choose one"},
+    "choose_many": {"zh": "请选择（可多选）", "en": "Choose one or more"},
+    "no_options": {"zh": "没有可选项", "en": "Nothing to choose"},
+    "no_match": {"zh": "无匹配项", "en": "No match"},
+    "upload_button": {"zh": "选择文件上传", "en": "Upload"},
     "preview": {"zh": "预览：将载入以下数据", "en": "Preview: this will be loaded"},
     "confirm_load": {"zh": "确认载入", "en": "Load it"},
     "loaded_ok": {"zh": "已载入：{report}（{action}，{n} 个数据项）", "en": "Loaded: {report} ({action}, {n} figures)"},
+    "open_loaded_overview": {"zh": "查看{school} {year} 年总览", "en": "Open the overview of {school}, {year}"},
+    "coverage_legend": {
+        "zh": "已读取：表格与数字都已读出 · 部分读取：找到了，但有的行或列没读出 · 未找到：报告里没有找到"
+        "（标题可能不同） · 未读取：找到了，但本系统不读它（如项目清单），不影响数字。",
+        "en": "Read: table and figures read · Partly read: found, some rows or columns not read · Not found: "
+        "not in the report (its caption may differ) · Not read: found, but this system does not read it "
+        "(e.g. project lists); no figure depends on it.",
+    },
     "replaces": {
         "zh": "数据库中已有该校该年度的报告，确认后将被替换。",
         "en": "This school and year is already loaded; it will be replaced.",
@@ -524,9 +578,9 @@ TEXT: dict[str, dict[str, str]] = {
     "deleted": {"zh": "已删除：{report}", "en": "Deleted: {report}"},
     "not_found": {"zh": "没有这份报告（可能已被删除）。", "en": "No such report (deleted already?)."},
     "delete_bundled": {
-        "zh": "这份报告来自 data/reports，重建数据库时会重新载入；要永久删除，请从该目录移除文件。",
-        "en": "This report comes from data/reports and comes back when the store is rebuilt; to remove it for"
-        " good, take the file out of that folder.",
+        "zh": "这份报告随系统一同提供，重建数据库时会重新载入；要永久删除，请系统管理员移除随附的报告文件。",
+        "en": "This report ships with the system and comes back when the store is rebuilt; to remove it for"
+        " good, the system's administrator takes the shipped report file out.",
     },
     "school_label": {"zh": "学校", "en": "School"},
     "file_label": {"zh": "文件", "en": "File"},
@@ -618,4 +672,4 @@ def unit_note(unit: str, lang: str) -> str:
 
 def unit_name(unit: str, lang: str) -> str:
     """A unit as the reader writes it: stored units are Chinese; English names for ``en``."""
-    return UNIT_NAMES_EN.get(unit, unit) if lang == "en" else unit
+    return UNIT_NAMES_EN.get(unit, unit) if lang == "en" else UNIT_NAMES_ZH.get(unit, unit)

@@ -19,14 +19,14 @@ OWN_PLAN_TEXT: dict[str, dict[str, str]] = {
         "不使用其他学校的目标。载入本校规划的方法：规划人员在「数据 → 载入新数据 → 载入规划」下载规划目标模板，"
         "每行填一个目标后上传（需规划人员密码）；也可上传规划文件本身（文本、PDF、Word 导出文本或 Excel），"
         "其中含“指标 / 目标值 / 年份”表格即可读取。命令行：python -m loaders plan-template 规划目标.xlsx，"
-        "填好后运行 python -m loaders ingest-plan 规划目标.xlsx。学校所在的市、省写在 data/schools.csv。",
+        "填好后运行 python -m loaders ingest-plan 规划目标.xlsx。学校所在的市、省由系统管理员登记。",
         "en": "Only the comparison with the provincial benchmarks is shown: a school is judged only against plans that"
         " apply to it (its own, its city's and its province's), never against another school's targets. To load this"
         " school's plan: on the Data page, tab 'Load new data', section 'Load a plan', download the plan-targets"
         " template, fill one target per row and upload it (planner password); or upload the plan document itself"
         " (text, PDF, Word export or Excel) when it holds a table with indicator / target / year columns. From the"
         " command line: python -m loaders plan-template PLAN.xlsx, then python -m loaders ingest-plan PLAN.xlsx."
-        " A school's city and province are listed in data/schools.csv.",
+        " A school's city and province are registered by the system's administrator.",
     },
     "plan_upload_title": {"zh": "载入规划", "en": "Load a plan"},
     "plan_upload_help": {

@@ -54,6 +54,15 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
         "en": "e.g. the 2023 data-collection forms on talent training (state data)",
     },
     "entry_note": {"zh": "说明", "en": "Note"},
+    "required_mark": {"zh": "（必填）", "en": "(required)"},
+    "entry_required_help": {"zh": "标“（必填）”的各项须填写。", "en": "Fields marked (required) must be filled in."},
+    "entry_missing_target": {"zh": "请选择要填报的目标。", "en": "Choose the target this value is for."},
+    "entry_missing_value": {"zh": "请填写现值（一个数字）。", "en": "Enter the current value (a number)."},
+    "entry_missing_source": {
+        "zh": "请填写来源文件，例如“2023 年高职院校人才培养工作状态数据采集表”。",
+        "en": "Enter the source document, e.g. the 2023 data-collection forms on talent training.",
+    },
+    "entry_missing_author": {"zh": "请填写填报人姓名。", "en": "Enter who is entering it."},
     "entry_author": {"zh": "填报人", "en": "Entered by"},
     "entry_entered_at": {"zh": "首次填报（北京时间）", "en": "First entered (Beijing time)"},
     "entry_updated_at": {"zh": "最后修改（北京时间）", "en": "Last changed (Beijing time)"},
@@ -85,12 +94,12 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
     },
     "minimums_help": {
         "zh": "对照《普通高等学校基本办学条件指标（试行）》（教发〔2004〕2号）附件表一「合格」中"
-        "本校类别的五项基本办学条件指标（依原文转录，出处见 data/benchmarks/national_minimums.csv）。"
+        "本校类别的五项基本办学条件指标（依原文转录，逐条注明出处）。"
         "限制招生线和监测指标的合格值未取得原文，"
         "未填写（不凭记忆或推测填数），显示为“无合格值（原文未得）”。",
         "en": "The five basic school-running conditions of the Ministry's circular No. 2 of 2004 (annex, table 1,"
-        " 'qualified') for the school's type, transcribed from its text (reference in"
-        " data/benchmarks/national_minimums.csv). The 'restricted enrolment' levels and the monitoring thresholds"
+        " 'qualified') for the school's type, transcribed from its text, each with its reference."
+        " The 'restricted enrolment' levels and the monitoring thresholds"
         " were not at hand in the circular's text, so they are left out (none is guessed) and shown as"
         " 'No threshold (text not found)'.",
     },

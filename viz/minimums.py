@@ -26,7 +26,9 @@ SHOWN_UP_TO_PCT = 250.0
 
 
 def _written(comparator: str, threshold: float, unit: str, lang: str) -> str:
-    return f"{'≤' if comparator == '<=' else '≥'} {format_value(threshold, unit, lang=lang)}"
+    """A threshold as the circular writes it: ``≥ 15%``, ``≤ 18 : 1``, ``≥ 4,000 元/生`` (no ``.00``)."""
+    decimals = 0 if float(threshold).is_integer() else None
+    return f"{'≤' if comparator == '<=' else '≥'} {format_value(threshold, unit, lang=lang, decimals=decimals)}"
 
 
 def _listed(missing: pd.DataFrame, lang: str) -> str:

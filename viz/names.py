@@ -139,3 +139,13 @@ def local_times(values: pd.Series) -> list[str]:
         stamps = stamps.dt.tz_localize("UTC")
     local = stamps.dt.tz_convert(LOCAL_ZONE)
     return ["—" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M") for v in local]
+
+
+_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def named(text: str, names: dict[str, str]) -> str:
+    """Indicator ids in a reason written as their names (``response_rate`` → 作答率), a name already
+    quoted just before not said twice (「表中没有“作答率”列（response_rate）」 → 「表中没有“作答率”列」)."""
+    text = _ID.sub(lambda m: names.get(m.group(0), m.group(0)), text)
+    return re.sub(r"“([^”]+)”列[（(]\1[）)]", r"“\1”列", text)

@@ -16,7 +16,7 @@ import pandas as pd
 from metrics.observations import require_columns
 from viz.charts import COUNT_UNITS, format_value
 from viz.frames import cohort_label
-from viz.i18n import benchmark_name, unit_name
+from viz.i18n import benchmark_name, t
 
 #: Columns of :func:`metrics.compare.compare_to_benchmark` the sentences read.
 COMPARISON_COLUMNS = (
@@ -47,16 +47,11 @@ def format_gap(difference: float, difference_unit: str, lang: str) -> str:
     size = abs(float(difference))
     if difference_unit == "百分点":
         return f"{size:,.2f} 个百分点" if lang == "zh" else f"{size:,.2f} percentage points"
-    text = format_value(size, difference_unit)
-    if lang == "en" and difference_unit:
-        text = format_value(size, difference_unit, with_unit=False) + f" {unit_name(difference_unit, 'en')}"
-    return text
+    return format_value(size, difference_unit, lang=lang)
 
 
 def _value(value: float, unit: str, lang: str) -> str:
-    if lang == "en" and unit not in ("%", ":1", ""):
-        return f"{format_value(value, unit, with_unit=False)} {unit_name(unit, 'en')}"
-    return format_value(value, unit)
+    return format_value(value, unit, lang=lang)
 
 
 def _clause(row: Mapping[str, object], name: str, benchmark: str, lang: str) -> str:
@@ -242,7 +237,32 @@ def takeaway(
         line = _gaps_line(comparison, indicator_ids, names, benchmark, lang)
         if line:
             return line
+    if "share_of_minimum_pct" in data.columns:
+        return _minimums_line(data, lang)
     return _largest_line(data, lang)
+
+
+def _minimums_line(data: pd.DataFrame, lang: str) -> str:
+    """The national minimums chart in words, each standard against its own threshold (never one unit
+    against another): ``4 项国家基本办学条件均达标，最宽裕的是“生均图书”（合格线的 180%）。``"""
+    judged = data.dropna(subset=["share_of_minimum_pct"])
+    if judged.empty:
+        return ""
+    met = judged[judged["status"] == t("minimum_status_met", lang)]
+    total = len(judged)
+    widest = judged.loc[judged["share_of_minimum_pct"].astype(float).idxmax()]
+    lowest = judged.loc[judged["share_of_minimum_pct"].astype(float).idxmin()]
+    share = f"{float(widest['share_of_minimum_pct']):,.0f}%"
+    low_share = f"{float(lowest['share_of_minimum_pct']):,.0f}%"
+    if lang == "zh":
+        head = f"{total} 项国家基本办学条件均达标" if len(met) == total else f"{total} 项中 {len(met)} 项达标"
+        if len(met) == total:
+            return f"{head}，最宽裕的是“{widest['category']}”（为合格线的 {share}）。"
+        return f"{head}，差距最大的是“{lowest['category']}”（为合格线的 {low_share}）。"
+    head = f"All {total} national minimums met" if len(met) == total else f"{len(met)} of {total} minimums met"
+    if len(met) == total:
+        return f"{head}; the widest margin is {widest['category']} ({share} of the minimum)."
+    return f"{head}; the furthest below is {lowest['category']} ({low_share} of the minimum)."
 
 
 def _gaps_line(
@@ -290,6 +310,8 @@ def _largest_line(data: pd.DataFrame, lang: str) -> str:
     if "series" in rows.columns:
         first = rows["series"].iloc[0]
         rows = rows[rows["series"] == first]
+    if "unit" in rows.columns and rows["unit"].dropna().astype(str).nunique() > 1:
+        return ""  # values in different units: no largest to name (元/生 is not more than 平方米/生)
     top = rows.loc[rows["value"].astype(float).idxmax()]
     unit = unit_of(top) if unit_of else ""
     value = _value(float(top["value"]), unit, lang)

@@ -13,11 +13,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT, STATUS_COLOURS
-from viz.charts import _html, empty_figure, format_value, wrap_label
+from viz.charts import RATIO_UNIT, _html, empty_figure, format_value, wrap_label
 from viz.i18n import status_name, t, unit_name
 from viz.theme import SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
 
 COMPARATOR_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "∈"}
+
+
+#: Money units an English bullet chart shows in million yuan (the factor to millions), and that unit.
+MILLIONS_EN = {"万元": 0.01, "亿元": 100.0}
+MILLION_YUAN = "百万元"
 
 
 def comparator_symbol(comparator: object) -> str:
@@ -93,6 +98,10 @@ def bullet(
     """
     if _missing(value):
         return empty_figure(t("no_data", lang), title)
+    if lang == "en" and unit in MILLIONS_EN:  # one unit on the bar, the axis and the target: million yuan
+        factor = MILLIONS_EN[unit]
+        value, target, benchmark = (None if _missing(v) else float(v) * factor for v in (value, target, benchmark))
+        unit = MILLION_YUAN
     figure = go.Figure(
         go.Bar(
             x=[value],
@@ -146,7 +155,8 @@ def bullet(
         },
         height=250 + two_lines,
         margin={"l": 20, "r": 20, "t": 124 + two_lines, "b": 40},  # title, subtitle, then the target's label
-        xaxis={"range": [0, top], "title": {"text": _html(unit_name(unit, lang))}},
+        # A ratio's values say ": 1" themselves; its axis needs no title of ":1" alone.
+        xaxis={"range": [0, top], "title": {"text": "" if unit == RATIO_UNIT else _html(unit_name(unit, lang))}},
         yaxis={"showticklabels": False},
         showlegend=not _missing(benchmark),
         legend={"y": -0.35, "yanchor": "top"},

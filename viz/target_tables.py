@@ -101,7 +101,9 @@ def attainment_table(attainment: pd.DataFrame, lang: str, names: dict[str, str] 
             t("growth_needed", lang) + " (%)": [
                 round(float(v), 2) if _known(v) else None for v in attainment["growth_needed_pct"]
             ],
-            t("next_year_needed", lang): [number(r, "next_year_value_needed") for r in records],
+            t("next_year_needed", lang): [  # only beside a current value (never 「明年需达到 120 项」 alone)
+                number(r, "next_year_value_needed") if _known(r.get("current_value")) else None for r in records
+            ],
             t("note", lang): [_note(r, lang) for r in records],
         }
     )
@@ -142,7 +144,7 @@ def target_screen_table(attainment: pd.DataFrame, lang: str, names: dict[str, st
                 t("status", lang): status_name(status, lang),
                 t("growth_needed", lang): format_value(growth, "%") if _known(growth) and status != "met" else DASH,
                 t("next_year_needed", lang): rounded(needed, unit, lang=lang)
-                if _known(needed) and status != "met"
+                if _known(needed) and status != "met" and _known(row.get("current_value"))
                 else DASH,
             }
         )

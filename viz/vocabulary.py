@@ -63,6 +63,9 @@ LOG_WORDS = {
 #: Documents named in provenance (the national minimums' circular) and their English names.
 DOCUMENT_NAMES_EN = {"教发〔2004〕2号": "MoE circular No. 2 of 2004"}
 
+#: Units as stored and how a Chinese reader writes them where they differ.
+UNIT_NAMES_ZH = {"m2/生": "m²/生", "m2": "m²"}
+
 #: Units as stored (Chinese) and their English names, for headers of English exports.
 UNIT_NAMES_EN = {
     "人": "people",
@@ -74,11 +77,12 @@ UNIT_NAMES_EN = {
     "m2/生": "m² per student",
     "平方米/生": "m² per student",
     "平方米": "m²",
-    "亩": "mu (666.7 m²)",
+    "亩": "mu",
     "本": "titles",
     "个/生": "per student",
     "万元": "10,000 yuan",
     "亿元": "100 million yuan",
+    "百万元": "million yuan",
     "分": "points",
     "项": "items",
     "个": "count",

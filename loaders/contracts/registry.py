@@ -84,6 +84,13 @@ def registry_units() -> dict[str, str]:
 
 
 @cache
+def registry_kinds() -> dict[str, tuple[str, str]]:
+    """``indicator_id → (unit, kind)`` from the registry (kind: count, amount, ratio, rate, share, score)."""
+    with open(INDICATORS_CSV, encoding="utf-8") as handle:
+        return {row["indicator_id"]: (row["unit"], row["kind"]) for row in csv.DictReader(handle)}
+
+
+@cache
 def subject_aliases() -> dict[tuple[str, str], str]:
     """``(scope, alias) → subject`` from ``data/specs/subject_aliases.csv``."""
     with open(SUBJECT_ALIASES_CSV, encoding="utf-8") as handle:

@@ -53,7 +53,7 @@ from loaders.read.load import safe_file_name
 from loaders.read.text import decode_text
 
 REPORT_COLUMNS = ["position", "place", "label_zh", "status", "problems_zh", "problems_en"]
-NOTE_UNMAPPED = "未对应到指标登记表（data/indicators.csv）中的指标，保留原文，未计入达成判断"
+NOTE_UNMAPPED = "未对应到指标登记表中的指标，保留原文，未计入达成判断"
 
 
 @dataclass(frozen=True)
