@@ -17,6 +17,7 @@ from dashboard.components import show_error, unlock_form
 from dashboard.downloads import download_row
 from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
+from loaders.contracts.plausible import entry_years
 from viz.entries import entries_table, entry_problems, required
 from viz.exports import Provenance
 from viz.i18n import log_word, t
@@ -63,7 +64,11 @@ def entries_section(
     else:
         numeric = attainment[~attainment["comparator"].isin(["text", ""])]
         year = report_year if report_year is not None else date.today().year - 1
-        _entry_form(str(plan["plan_id"]), school, numeric, entries, lang, year)
+        start = plan.get("start_year")
+        first, last = entry_years(None if pd.isna(start) else int(start), int(plan["target_year"]))
+        if not first <= year <= last:  # the viewed report lies outside the years an entry may be for
+            st.caption(t("entry_year_window", lang, year=year, first=first, last=last))
+        _entry_form(str(plan["plan_id"]), school, numeric, entries, lang, min(max(year, first), last), (first, last))
 
 
 #: Session keys: the message of the last save or delete (shown after the rerun that refreshes the
@@ -74,7 +79,13 @@ RESET = "entry_reset"
 
 
 def _entry_form(
-    plan_id: str, school: str, targets: pd.DataFrame, entries: pd.DataFrame, lang: str, default_year: int
+    plan_id: str,
+    school: str,
+    targets: pd.DataFrame,
+    entries: pd.DataFrame,
+    lang: str,
+    default_year: int,
+    window: tuple[int, int],
 ) -> None:
     labels = list(dict.fromkeys(targets["label_zh"].astype(str)))
     units = dict(zip(targets["label_zh"].astype(str), targets["unit"].fillna("").astype(str), strict=False))
@@ -106,8 +117,8 @@ def _entry_form(
         left, right = st.columns(2)
         year = left.number_input(
             t("entry_year", lang),
-            min_value=1990,
-            max_value=2100,
+            min_value=window[0],
+            max_value=window[1],
             value=int(current.year) if current is not None else int(default_year),
             step=1,
             key=f"entry_year_{suffix}",

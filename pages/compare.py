@@ -87,19 +87,18 @@ for note in view.notes:
     st.info(note, icon=":material/info:")
 
 name = names.get(indicator_id, indicator_id)
-chart_column, table_column = st.columns([3, 2])
-with chart_column:
-    chart(view.figure, view.provenance, data=view.frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
-with table_column:
-    st.subheader(t("cmp_table", lang))
-    numbers = view.table.select_dtypes("number").columns
-    st.dataframe(
-        view.table,
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in numbers},
-    )
-    download_row(view.table, view.provenance, name=f"{name}_{t('cmp_table', lang)}", lang=lang, key="compare_table")
+# The chart, then its table across the page: the table has a value, a gap and a significance per
+# benchmark and the rank, too many columns for half a 1366 px screen.
+chart(view.figure, view.provenance, data=view.frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
+st.subheader(t("cmp_table", lang))
+numbers = view.table.select_dtypes("number").columns
+st.dataframe(
+    view.table,
+    hide_index=True,
+    width="stretch",
+    column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in numbers},
+)
+download_row(view.table, view.provenance, name=f"{name}_{t('cmp_table', lang)}", lang=lang, key="compare_table")
 
 st.header(t("cmp_trend", lang))
 if view.trend_figure is None:

@@ -54,7 +54,10 @@ def test_the_form_starts_at_the_report_year_marks_and_explains_required_fields_a
     built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _planner(app_test(built_db, monkeypatch, tmp_path, PLANNER_PASSWORD=PASSWORD))
-    assert at.number_input(key="entry_year_new").value == 2020  # the viewed report's year, not this year
+    # The viewed report (2020) precedes the plan (2022–2025, base year 2021): the form starts at the
+    # nearest year an entry may be for, and says why (issue 26: entries only within the plan's period).
+    assert at.number_input(key="entry_year_new").value == 2021
+    assert any("所看报告为 2020 年" in str(c.value) and "2021–2025" in str(c.value) for c in at.caption)
     assert at.text_input(key="entry_author_new").label == "填报人 （必填）"
     met_before = _met(at)
 

@@ -46,6 +46,12 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
     "entry_pick": {"zh": "修改或删除已有填报（不选则新增）", "en": "Change or delete an entry (none: a new one)"},
     "entry_target": {"zh": "目标", "en": "Target"},
     "entry_year": {"zh": "年份", "en": "Year"},
+    "entry_year_window": {
+        "zh": "所看报告为 {year} 年，不在可填报的年份内：填报只收规划期内（含基期）"
+        "且不晚于今年的数值（{first}–{last} 年）。",
+        "en": "The report viewed is for {year}, outside the years an entry may be for: only values within the"
+        " plan's period (with its base year) and not after this year ({first}–{last}).",
+    },
     "entry_value": {"zh": "现值", "en": "Current value"},
     "entry_value_unit": {"zh": "现值（单位：{unit}）", "en": "Current value (unit: {unit})"},
     "entry_source": {"zh": "来源文件", "en": "Source document"},

@@ -198,15 +198,20 @@ def school_bars(
             cliponaxis=False,
         )
     n = len(schools)
+    # In a half-width column the legend puts an entry a line: room for each under the axis title, and
+    # a two-line label (school, cohort) per bar, so that no label runs into the next one.
+    entries = sum(1 for trace in figure.data if trace.showlegend is not False)
+    top = 100 + 22 * subtitle.count("\n")
+    bottom = LEGEND_MARGIN_PX + LEGEND_ROW_PX * max(0, entries - 2)
     figure.update_layout(
         template=TEMPLATE_NAME,
         title=_title(title, subtitle),
         barmode="overlay",
-        height=max(DEFAULT_HEIGHT, 250 + 62 * n),
+        height=top + bottom + max(240, 70 * n),
         xaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": _value_range(frame["value"])},
         yaxis={"autorange": "reversed"},  # the first school on top
         bargap=0.35,
-        margin={"t": 100 + 22 * subtitle.count("\n"), "b": LEGEND_MARGIN_PX},
+        margin={"t": top, "b": bottom},
     )
     return legend_below(figure)
 
@@ -335,13 +340,19 @@ def school_lines(
             mode="lines+markers+text",
             line={"color": part["colour"].iloc[0], "width": 4 if part["role"].iloc[0] == "本校" else 3},
             marker={"size": 11},
-            text=[format_value(v, unit, with_unit=False) for v in part["value"]],
-            textposition="top center",
+            # the newest value of each line labelled (one label per school: lines close together stay
+            # readable); every point's value is in the hover and the table
+            text=[""] * (len(part) - 1) + [format_value(part["value"].iloc[-1], unit, with_unit=False)],
+            textposition="middle right",
             customdata=part["category"].map(_html),
             hovertemplate=f"{_html(school)} %{{customdata}}: %{{y:,.2f}} {_html(unit_name(unit, lang))}<extra></extra>",
             cliponaxis=False,
         )
-    low, high = _value_range(frame["value"])
+    # A line need not start at zero (a bar must): the axis spans the values with room around them, so
+    # that schools a point apart are told apart and their labels do not sit on one another.
+    smallest, largest = float(frame["value"].min()), float(frame["value"].max())
+    pad = max((largest - smallest) * 0.25, abs(largest) * 0.02, 1.0)
+    low, high = smallest - pad, largest + pad
     years = sorted(frame["year"].unique())
     labels = dict(zip(frame["year"], frame["category"], strict=False))
     figure.update_layout(
@@ -354,8 +365,8 @@ def school_lines(
             "tickvals": years,
             "ticktext": [_html(labels[y]) for y in years],
         },
-        yaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": [low, high * 1.05]},
-        margin={"b": LEGEND_MARGIN_PX},
+        yaxis={"title": {"text": axis_title(value_label, unit, lang)}, "range": [low, high]},
+        margin={"t": 110 + 22 * subtitle.count("\n"), "b": LEGEND_MARGIN_PX},
     )
     return legend_below(figure)
 
