@@ -11,6 +11,8 @@ database refuses included — never as a traceback.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -108,22 +110,29 @@ def load(result: LoadResult, data: bytes, seen: object = ..., *, allow_loss: boo
                 raise ReplacedMeanwhile(result, current)
         return ingest_upload(cursor, result, data, allow_loss=allow_loss, refused_how=both("replace_refused_how"))
 
+    return _logged_write("upload", write, result.source_file, result.report_id, result.sha256)
+
+
+def _logged_write(
+    action: str, write: Callable[[Any], IngestOutcome], source_file: str, item_id: str, sha256: str
+) -> IngestOutcome:
+    """Run one planner write through the app's store and log its outcome (a refusal with its message).
+
+    Raises:
+        LoadError: Nothing was written; a copy that could not be saved is said as such.
+    """
     try:
         outcome = store.write(write)
     except OSError as exc:
-        error = LoadError(
-            result.source_file,
-            "",
-            *both("upload_copy_failed", reason=exc.strerror),
-        )
-        _log("upload", "refused", report_id=result.report_id, file_sha256=result.sha256, detail=error.message)
+        error = LoadError(source_file, "", *both("upload_copy_failed", reason=exc.strerror))
+        _log(action, "refused", report_id=item_id, file_sha256=sha256, detail=error.message)
         raise error from exc
     except LoadError as exc:
-        _log("upload", "refused", report_id=result.report_id, file_sha256=result.sha256, detail=exc.message)
+        _log(action, "refused", report_id=item_id, file_sha256=sha256, detail=exc.message)
         raise
     finally:
         store.clear()
-    _log("upload", outcome.action, report_id=result.report_id, file_sha256=result.sha256, detail=result.source_file)
+    _log(action, outcome.action, report_id=item_id, file_sha256=sha256, detail=source_file)
     return outcome
 
 
@@ -227,16 +236,10 @@ def load_plan(read: PlanRead, data: bytes) -> IngestOutcome:
     Raises:
         LoadError: Nothing was written (busy, refused, the store changed underneath, the copy not saved).
     """
-    try:
-        outcome = store.write(lambda cursor: ingest_plan_upload(cursor, read, data))
-    except OSError as exc:
-        error = LoadError(read.source_file, "", *both("upload_copy_failed", reason=exc.strerror))
-        _log("upload-plan", "refused", report_id=read.plan_id, file_sha256=read.sha256, detail=error.message)
-        raise error from exc
-    except LoadError as exc:
-        _log("upload-plan", "refused", report_id=read.plan_id, file_sha256=read.sha256, detail=exc.message)
-        raise
-    finally:
-        store.clear()
-    _log("upload-plan", outcome.action, report_id=read.plan_id, file_sha256=read.sha256, detail=read.source_file)
-    return outcome
+    return _logged_write(
+        "upload-plan",
+        lambda cursor: ingest_plan_upload(cursor, read, data),
+        read.source_file,
+        read.plan_id,
+        read.sha256,
+    )

@@ -22,7 +22,7 @@ from loaders.contracts.paths import ROOT, uploads_dir
 from loaders.store.access import lock_holder, prepare
 from loaders.store.build import rebuild
 from loaders.store.schema import connect
-from tests.test_store_sharing import _free_port
+from tests.test_store_sharing import served
 
 
 def _damage(db: Path) -> None:
@@ -81,21 +81,12 @@ def _open_for_writing_elsewhere(db: Path) -> str:
 
 
 def test_the_serving_dashboard_keeps_its_lock_before_and_after_its_own_writes(tmp_path: Path) -> None:
-    from dashboard.warmup import warm
-
     db = tmp_path / "served.duckdb"
     rebuild(db, uploads=uploads_dir(db))
-    port = _free_port()
     env = {**os.environ, "QUALITY_DB": str(db), "PLANNER_PASSWORD": "s3cret-for-tests"}
     env.pop("QUALITY_UPLOADS", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        assert warm(f"http://127.0.0.1:{port}", wait_s=60, run_timeout_s=120) is not None
-        assert lock_holder(db).pid == server.pid
+    with served(db, env) as (_, pid):
+        assert lock_holder(db).pid == pid
         assert _open_for_writing_elsewhere(db) == "refused"
         # the dashboard writes (a hand-over is one of its writes too: close, wait, reopen at once)
         ingest = subprocess.run(
@@ -104,11 +95,8 @@ def test_the_serving_dashboard_keeps_its_lock_before_and_after_its_own_writes(tm
         )  # fmt: skip
         assert ingest.returncode == 0, ingest.stderr
         deadline = time.monotonic() + 5  # the dashboard notices the request is gone within a poll
-        while (lock_holder(db) is None or lock_holder(db).pid != server.pid) and time.monotonic() < deadline:
+        while (lock_holder(db) is None or lock_holder(db).pid != pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         holder = lock_holder(db)
-        assert holder is not None and holder.pid == server.pid and not holder.writing  # reopened at once
+        assert holder is not None and holder.pid == pid and not holder.writing  # reopened at once
         assert _open_for_writing_elsewhere(db) == "refused"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -7,16 +7,18 @@ kept files beside its own file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.server import free_port
 from dashboard.warmup import warm
 from loaders.contracts.paths import DATA_DIR, ROOT, uploads_dir
 from loaders.read.synthetic import file_name, render_report
@@ -105,10 +107,22 @@ def test_kept_files_live_with_their_store(tmp_path: Path, monkeypatch) -> None:
     assert uploads_dir(tmp_path / "other.duckdb") == tmp_path / "other.duckdb.uploads"  # never another store's
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@contextlib.contextmanager
+def served(db: Path, env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """The dashboard (``app.py``) serving ``db`` in a process of its own, warmed: ``(url, pid)``."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**env, "QUALITY_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert warm(url, wait_s=60, run_timeout_s=120) is not None
+        yield url, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -118,18 +132,11 @@ def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_the_command_line_reads_and_writes_while_the_dashboard_serves(tmp_path: Path) -> None:
     db = tmp_path / "served.duckdb"
     rebuild(db, uploads=uploads_dir(db))
-    port = _free_port()
     env = {**os.environ, "QUALITY_DB": str(db), "QUALITY_CLI_WAIT_S": "60"}
     env.pop("QUALITY_UPLOADS", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        assert warm(f"http://127.0.0.1:{port}", wait_s=60, run_timeout_s=120) is not None
+    with served(db, env) as (url, pid):
         holder = lock_holder(db)
-        assert holder == type(holder)(server.pid, False)  # the dashboard serves the file read-only
+        assert holder == type(holder)(pid, False)  # the dashboard serves the file read-only
 
         attainment = _cli(["-m", "metrics", "attainment", "--plan", "wzvtc_2022_2025", "--json"], env)
         assert attainment.returncode == 0, attainment.stderr
@@ -146,14 +153,11 @@ def test_the_command_line_reads_and_writes_while_the_dashboard_serves(tmp_path: 
         assert not request_file(db).exists()
         assert [p.suffix for p in (tmp_path / "served.duckdb.uploads").glob("*.txt")] == [".txt"]  # kept beside it
 
-        assert warm(f"http://127.0.0.1:{port}", wait_s=30, run_timeout_s=120) is not None  # serves again
+        assert warm(url, wait_s=30, run_timeout_s=120) is not None  # serves again
         deadline = time.monotonic() + 10
         while lock_holder(db) is None and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert lock_holder(db) == type(holder)(server.pid, False)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        assert lock_holder(db) == type(holder)(pid, False)
     con = connect(db, read_only=True)
     schools = {row[0] for row in con.execute("SELECT school FROM reports").fetchall()}
     con.close()

@@ -130,11 +130,7 @@ def report_keys(con: duckdb.DuckDBPyConnection, where: str, params: list[object]
 
 def read_report_lines(con: duckdb.DuckDBPyConnection, report_id: str) -> list[str]:
     """The text a report's figures were read from (empty for workbook and CSV imports)."""
-    keys = report_keys(con, "report_id = ?", [report_id])
-    if keys:
-        sql, params = "report_key = ? AND report_id = ?", [keys[0], report_id]
-    else:
-        sql, params = "report_id = ?", [report_id]
+    sql, params = _one_report(con, report_id)
     rows = con.execute(f"SELECT text FROM report_lines WHERE {sql} ORDER BY line_number", params).fetchall()
     return [row[0] for row in rows]
 
@@ -145,12 +141,17 @@ def read_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame.drop(columns="report_key", errors="ignore")
 
 
+def _one_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[str, list[object]]:
+    """The WHERE clause (and its values) for one report's rows: by its key, which the index serves, when known."""
+    keys = report_keys(con, "report_id = ?", [report_id])
+    if keys:
+        return "report_key = ? AND report_id = ?", [keys[0], report_id]
+    return "report_id = ?", [report_id]
+
+
 def read_coverage(con: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFrame:
     """What was read from a report, item by item (:data:`loaders.read.coverage.COVERAGE_COLUMNS`), in order."""
-    keys = report_keys(con, "report_id = ?", [report_id])
-    where, params = (
-        ("report_key = ? AND report_id = ?", [keys[0], report_id]) if keys else ("report_id = ?", [report_id])
-    )
+    where, params = _one_report(con, report_id)
     return con.execute(
         f"SELECT {', '.join(COVERAGE_COLUMNS)} FROM coverage WHERE {where} ORDER BY position", params
     ).df()
@@ -190,10 +191,7 @@ def stored_report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[LoadR
 
 def read_list_rows(con: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFrame:
     """The rows of a report's list tables (``LIST_ROW_FIELDS``), table by table, in order."""
-    keys = report_keys(con, "report_id = ?", [report_id])
-    where, params = (
-        ("report_key = ? AND report_id = ?", [keys[0], report_id]) if keys else ("report_id = ?", [report_id])
-    )
+    where, params = _one_report(con, report_id)
     return con.execute(
         f"SELECT {', '.join(names(LIST_ROW_FIELDS))} FROM list_rows WHERE {where} ORDER BY source_line", params
     ).df()
