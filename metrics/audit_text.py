@@ -250,14 +250,16 @@ def check_text_against_tables(
         names = {name: subject for name, subject in names.items() if name in text}
         if not names:
             continue
-        by_length = sorted(names, key=len, reverse=True)
+        by_length = sorted(names, key=lambda n: (-len(n), n))
         for sentence_start, sentence in _spans(text, _SENTENCE_SPLIT):
             for clause_start, clause in _spans(sentence, _CLAUSE_SPLIT):
                 if any(word in clause for word in skip_words):
                     continue
-                name = next((n for n in by_length if n in clause), None)
-                if name is None:
+                present = [n for n in by_length if n in clause]
+                if not present:
                     continue
+                # The longest name in the clause; of equally long ones the first written (never set order).
+                name = min(present, key=lambda n: (-len(n), clause.find(n)))
                 subject = names[name]
                 number = _first_number(clause, clause.find(name) + len(name))
                 if number is None:

@@ -382,6 +382,20 @@ def test_text_against_tables_unit_mismatch_converts_wan_yuan() -> None:
     ]
 
 
+def test_text_against_tables_equal_length_names_take_the_first_written() -> None:
+    # 「本校与全省均为 90.00 分」 names two rows of equal length; the clause is about 本校 (written first),
+    # whose table value is 98.01: one finding for 本校, in every process (never set order).
+    lines = ["本校与全省均为 90.00 分", "表 2-20 满意度", "全省 89.12", "本校 98.01"]
+    rows = obs(
+        "r,A,2020,alma_mater_satisfaction,全省,2017,3,89.12,分,表2-20,3,x\n"
+        "r,A,2020,alma_mater_satisfaction,本校,2017,3,98.01,分,表2-20,4,x\n"
+    )
+    result = check_text_against_tables(lines, rows)
+    assert result[["subject", "expected", "found", "lines"]].to_dict("records") == [
+        {"subject": "本校", "expected": 98.01, "found": 90.0, "lines": "1,4"}
+    ]
+
+
 def test_text_checks_empty_and_bad_input() -> None:
     assert check_text_against_tables(LINES, obs("")).empty
     assert check_text_against_tables([], obs(TABLE_ROWS)).empty
