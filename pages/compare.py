@@ -108,6 +108,8 @@ else:
         view.trend_figure, view.trend_provenance, data=view.trend, name=f"{name}_{t('cmp_trend', lang)}", lang=lang,
         key="compare_trend",
     )  # fmt: skip
+if view.trend_left_out:
+    st.caption(view.trend_left_out)
 
 if not f.peers:
     others = set(reports["school"]) - {f.school}

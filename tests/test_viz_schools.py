@@ -19,6 +19,7 @@ from viz.schools import (
     school_bars,
     schools_table,
     trend_frame,
+    trend_left_out,
 )
 from viz.theme import BENCHMARK_GREYS, PEER_COLOURS, SCHOOL_COLOUR, TARGET_COLOUR, school_colours
 
@@ -128,6 +129,22 @@ def test_figure_labels_and_the_empty_case() -> None:
     trend = pd.DataFrame(columns=["position", "school", "years_after", "year", "value", "unit", "source_table",
                                   "source_line"])  # fmt: skip
     assert trend_frame(trend, years_after=1, lang="zh").empty
+
+
+def test_trend_names_the_schools_it_cannot_draw() -> None:
+    trend = pd.DataFrame(
+        {"position": [0, 0, 1, 1], "school": [QS, QS, BS, BS], "years_after": [1, 1, 1, 3],
+         "year": [2020, 2021, 2022, 2020], "value": [97.0, 98.1, 96.4, 96.9], "unit": "%",
+         "source_table": "表1", "source_line": 1}
+    )  # fmt: skip
+    assert trend_frame(trend, years_after=1, lang="zh")["series"].unique().tolist() == [QS]
+    assert trend_left_out(trend, [QS, BS, ZL], years_after=1, lang="zh") == (
+        f"趋势中未画出：{BS}（此项只有 2022届 一个年度的数据，一个点连不成线）；{ZL}（已载入的报告中没有此项数据）。"
+    )
+    assert trend_left_out(trend, [BS], years_after=3, lang="en") == (
+        f"Not drawn in the trend: {BS} (this figure only for class of 2020: one point makes no line)."
+    )
+    assert trend_left_out(trend, [QS], years_after=1, lang="zh") == ""
 
 
 def test_bad_input_names_the_missing_column() -> None:

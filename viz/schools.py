@@ -323,6 +323,29 @@ def trend_frame(trend: pd.DataFrame, *, years_after: object, lang: str) -> pd.Da
     return out[columns].reset_index(drop=True)
 
 
+def trend_left_out(trend: pd.DataFrame, schools: list[str], *, years_after: object, lang: str) -> str:
+    """Which compared schools the trend leaves out and why (one sentence; ``""`` when none is left out).
+
+    A school is drawn as a line only with this figure for two or more years (:func:`trend_frame`); one
+    with a single year is named with that year (``2019届`` / ``2020年``), one with none as having none.
+    """
+    rows = trend[_same_after(trend, years_after)]
+    parts = []
+    for school in schools:
+        own = rows[rows["school"] == school]
+        years = sorted({int(year) for year in own["year"]})
+        if len(years) >= 2:
+            continue
+        if years:
+            label = figure_label(years[0], own["years_after"].iloc[0], lang)
+            parts.append(t("cmp_trend_one_year", lang, school=school, year=label))
+        else:
+            parts.append(t("cmp_trend_no_year", lang, school=school))
+    if not parts:
+        return ""
+    return t("cmp_trend_left_out", lang, schools=("；" if lang == "zh" else "; ").join(parts))
+
+
 def school_lines(
     frame: pd.DataFrame, *, title: str, subtitle: str, value_label: str, unit: str, x_label: str, lang: str,
     empty_message: str,
@@ -474,6 +497,7 @@ class CompareView:
         trend: :func:`trend_frame` rows (empty when no school has two years).
         trend_figure: :func:`school_lines` (None when there is no trend).
         trend_provenance: The reports the trend draws on.
+        trend_left_out: :func:`trend_left_out` (the compared schools the trend cannot draw, and why).
     """
 
     frame: pd.DataFrame
@@ -484,6 +508,7 @@ class CompareView:
     trend: pd.DataFrame
     trend_figure: go.Figure | None
     trend_provenance: Provenance
+    trend_left_out: str
 
 
 def build_compare_view(
@@ -546,4 +571,5 @@ def build_compare_view(
         trend=lines,
         trend_figure=trend_figure,
         trend_provenance=Provenance(sep.join(trend_sources), tuple(lines["source_table"].astype(str)), filters, lines),
+        trend_left_out=trend_left_out(trend, schools, years_after=years_after, lang=lang),
     )
