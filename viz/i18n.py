@@ -341,7 +341,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "{school}（此项只有 {year} 一个年度的数据，一个点连不成线）",
         "en": "{school} (this figure only for {year}: one point makes no line)",
     },
-    "cmp_trend_no_year": {"zh": "{school}（已载入的报告中没有此项数据）", "en": "{school} (no loaded report has this figure)"},
+    "cmp_trend_no_year": {
+        "zh": "{school}（已载入的报告中没有此项数据）",
+        "en": "{school} (no loaded report has this figure)",
+    },
     "cmp_cohort_axis": {"zh": "届别（{after}）", "en": "Cohort ({after})"},
     "cmp_add_peers": {
         "zh": "在左侧“对比学校”中选择其他已载入的学校，即可在此并列比较。",
