@@ -34,12 +34,14 @@ from viz.i18n import both
 _PARSED = "_upload_parsed"
 
 
-def parse(data: bytes, name: str) -> LoadResult:
+def parse(data: bytes, name: str, school: str | None = None, report_year: int | None = None) -> LoadResult:
     """The uploaded file, parsed under the limits (the same file again in this session: as before).
 
     Args:
         data: The uploaded bytes.
         name: The name the browser gave.
+        school: The school, when the planner gave it (a document that does not say it).
+        report_year: The data year, when the planner gave it.
 
     Returns:
         The loaded report, not yet written.
@@ -47,11 +49,12 @@ def parse(data: bytes, name: str) -> LoadResult:
     Raises:
         LoadError: Too large, over the time or memory limit, or not loadable (logged as refused).
     """
-    key = (hashlib.sha256(data).hexdigest(), name)
+    key = (hashlib.sha256(data).hexdigest(), name, school, report_year)
     cached = st.session_state.get(_PARSED)
     if cached is None or cached[0] != key:
         try:
-            cached = (key, load_bytes_isolated(data, name, max_bytes=max_upload_bytes()))
+            given = {"school": school, "report_year": report_year}
+            cached = (key, load_bytes_isolated(data, name, max_bytes=max_upload_bytes(), **given))
         except LoadError as exc:
             cached = (key, exc)
             _log("upload", "refused", file_sha256=key[0], detail=exc.message)

@@ -13,12 +13,51 @@ import streamlit as st
 from dashboard import planner, store
 from dashboard.components import show_error
 from dashboard.coverage_view import show_coverage, years_text
-from loaders.contracts.errors import LoadError
+from loaders.contracts.errors import LoadError, SchoolUnknownError, YearUnknownError
 from loaders.read.coverage import coverage_frame
 from loaders.read.holds import reason_text
 from viz.i18n import log_word, t, unit_name
 from viz.markup import plain
 from viz.names import subject_name, table_name
+
+#: Session key of what the planner said of an uploaded file: ``(sha256, {"school": …, "report_year": …})``.
+GIVEN = "_upload_given"
+
+
+def given_for(sha256: str) -> dict[str, object]:
+    """What the planner said of this file (the school, the data year) in this session; ``{}`` for another file."""
+    kept = st.session_state.get(GIVEN)
+    return dict(kept[1]) if kept and kept[0] == sha256 else {}
+
+
+def asks_for_given(exc: LoadError) -> bool:
+    """Whether a refusal is one the planner can answer by naming the school or the year."""
+    return isinstance(exc, SchoolUnknownError | YearUnknownError)
+
+
+def ask_school_and_year(sha256: str, exc: LoadError, lang: str) -> None:
+    """The fields for a document that does not say its school or year; the file is read again with them.
+
+    Only what the document lacks is asked (what was given before stays filled); nothing is guessed.
+    """
+    given = given_for(sha256)
+    st.info(t("given_ask", lang), icon=":material/edit_note:")
+    with st.form("upload_given"):
+        school = given.get("school")
+        if isinstance(exc, SchoolUnknownError) or school:
+            school = st.text_input(
+                t("given_school", lang), value=str(school or ""), max_chars=60, placeholder=t("given_school_hint", lang)
+            )
+        year = given.get("report_year")
+        if isinstance(exc, YearUnknownError) or year:
+            year = st.number_input(
+                t("given_year", lang), min_value=1990, max_value=2100, value=year, step=1,
+                placeholder=t("given_year_hint", lang),
+            )  # fmt: skip
+        if st.form_submit_button(t("given_read", lang), type="primary"):
+            said = {"school": (school or "").strip() or None, "report_year": int(year) if year else None}
+            st.session_state[GIVEN] = (sha256, {k: v for k, v in said.items() if v is not None})
+            st.rerun()
 
 
 def indicator_label(ids: pd.Series, names: dict[str, str]) -> pd.Series:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +14,13 @@ from dashboard.downloads import download_row
 from dashboard.held_view import show_held
 from dashboard.plan_upload_view import plan_upload_section
 from dashboard.state import current
-from dashboard.upload_preview import confirm_upload, follow_open_overview
+from dashboard.upload_preview import (
+    ask_school_and_year,
+    asks_for_given,
+    confirm_upload,
+    follow_open_overview,
+    given_for,
+)
 from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import REPORTS_DIR
@@ -239,9 +247,10 @@ with upload:
         result = None
         if uploaded is not None:
             data = uploaded.getvalue()
+            sha256 = hashlib.sha256(data).hexdigest()
             try:  # in a child process, under size, memory and time limits
                 with st.spinner(t("parsing", lang)):
-                    result = planner.parse(data, uploaded.name)
+                    result = planner.parse(data, uploaded.name, **given_for(sha256))
             except LoadError as exc:
                 reason = exc.text(lang)
                 for prefix in (f"{uploaded.name}：", f"{uploaded.name}: "):  # the message names the file; so do we
@@ -249,7 +258,10 @@ with upload:
                 st.error(
                     t("upload_rejected", lang, name=plain(uploaded.name), reason=plain(reason)), icon=":material/block:"
                 )
-                gate.release_upload(uploaded)  # refused: the server holds it no longer
+                if asks_for_given(exc):  # the planner can name the school or year: the file is kept for that
+                    ask_school_and_year(sha256, exc, lang)
+                else:
+                    gate.release_upload(uploaded)  # refused: the server holds it no longer
         if result is not None and confirm_upload(result, data, reports, lang):
             gate.release_upload(uploaded)  # loaded: the server holds it no longer
 

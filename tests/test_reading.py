@@ -7,6 +7,8 @@ differ from the bundled one. Every expected value below was typed by hand from t
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -174,6 +176,31 @@ def test_fragment_without_school_needs_and_takes_school_and_year(capsys) -> None
     ]
     assert main(["extract", str(path), "--json", "--school", "青萍虚构职业技术学院", "--year", "2017"]) == 0
     assert '"report_id": "青萍虚构职业技术学院-2017"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("isolate", [False, True], ids=["in-process", "child-process"])
+def test_fragment_comes_back_from_a_rebuild_with_the_school_and_year_given(tmp_path, isolate: bool) -> None:
+    """What the planner said of a fragment (--school/--year) is kept with its copy: a rebuild reads it alike."""
+    from loaders.__main__ import main
+    from loaders.store.build import rebuild
+    from loaders.store.schema import connect
+
+    db = tmp_path / "s.duckdb"
+    path = READING / "测试夹具_我院片段_学年.txt"
+    assert main(["ingest", str(path), "--db", str(db), "--school", "青萍虚构职业技术学院", "--year", "2017"]) == 0
+    manifest = json.loads((tmp_path / "s.duckdb.uploads" / "manifest.json").read_text(encoding="utf-8"))
+    given = [entry["given"] for entry in manifest["uploads"]]
+    assert given == [{"school": "青萍虚构职业技术学院", "report_year": 2017}]
+    outcomes = rebuild(db, isolate=isolate)
+    assert [o.action for o in outcomes if o.report_id == "青萍虚构职业技术学院-2017"] == ["added"]
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT count(*), min(year), max(year) FROM observations WHERE report_id = '青萍虚构职业技术学院-2017'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [(10, 2016, 2016)]  # 5 counts and 5 shares of the 2015-2016学年 table
 
 
 # ------------------------------------------------------------------------------ the borderless PDF

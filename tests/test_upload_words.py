@@ -112,3 +112,36 @@ def test_a_dash_card_says_why_and_where_to_look(tmp_path: Path, monkeypatch: pyt
     assert dashes and all(m.help for m in dashes)
     said = " ".join(str(c.value) for c in at.caption)
     assert "这份报告中没有读到" in said and "读取情况" in said
+
+
+def test_a_file_without_school_or_year_asks_for_them_and_keeps_them(
+    built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that says only 我院 is not refused for good: the planner names the school (and the year), the
+    file is read again with them, and what they said is kept with the copy (a rebuild reads it alike)."""
+    import json
+
+    fragment = ROOT / "tests" / "fixtures" / "reports" / "reading" / "测试夹具_我院片段_学年.txt"
+    at = unlocked(built_db, monkeypatch, tmp_path)
+    at.get("file_uploader")[0].set_value((fragment.name, fragment.read_bytes(), "text/plain"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("无法从文本中识别学校名称" in str(e.value) for e in at.error)
+    school = [w for w in at.text_input if w.label == "学校名称"]
+    assert len(school) == 1 and not [w for w in at.number_input if w.label == "数据年度"]  # only what is lacking
+    school[0].input("青萍虚构职业技术学院")
+    at.button(key="FormSubmitter:upload_given-按此重新读取").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # the fragment does not say its year either: asked next, the school given stays filled in
+    assert [str(e.value) for e in at.error if "无法从文本中识别报告年度" in str(e.value)]
+    assert [w.value for w in at.text_input if w.label == "学校名称"] == ["青萍虚构职业技术学院"]
+    at.number_input(key=[w.key for w in at.number_input if w.label == "数据年度"][0]).set_value(2017)
+    at.button(key="FormSubmitter:upload_given-按此重新读取").click().run()
+    assert not [e for e in at.error if "无法从文本中识别" in str(e.value)]
+    confirm = [b for b in at.button if b.label == "确认载入"]
+    assert confirm, [e.value for e in at.error]
+    confirm[0].click().run()
+    assert any("已载入" in str(s.value) for s in at.success)
+    manifest = json.loads((tmp_path / "uploads" / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["given"] for e in manifest["uploads"]] == [{"school": "青萍虚构职业技术学院", "report_year": 2017}]
+    assert [e["report_id"] for e in manifest["uploads"]] == ["青萍虚构职业技术学院-2017"]

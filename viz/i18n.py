@@ -336,6 +336,17 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No chosen school has this figure for two or more years; load another year's report of a school"
         " to see a trend.",
     },
+    "given_ask": {
+        "zh": "文件中没有写明学校或数据年度：请在下面填写，按所填内容重新读取"
+        "（填写的内容随报告一并保存，重建时同样使用）。",
+        "en": "The file does not say its school or data year: fill it in below and it is read again with it"
+        " (what you give is kept with the report and used again on a rebuild).",
+    },
+    "given_school": {"zh": "学校名称", "en": "School name"},
+    "given_school_hint": {"zh": "如：某某职业技术学院", "en": "e.g. the college's full Chinese name"},
+    "given_year": {"zh": "数据年度", "en": "Data year"},
+    "given_year_hint": {"zh": "如：2020（报告所述数据的年度）", "en": "e.g. 2020 (the year the data describe)"},
+    "given_read": {"zh": "按此重新读取", "en": "Read again with these"},
     "cmp_trend_left_out": {"zh": "趋势中未画出：{schools}。", "en": "Not drawn in the trend: {schools}."},
     "cmp_trend_one_year": {
         "zh": "{school}（此项只有 {year} 一个年度的数据，一个点连不成线）",

@@ -75,6 +75,14 @@ class FormatError(LoadError):
     """The file's format was not recognised or holds no recognisable table."""
 
 
+class SchoolUnknownError(FormatError):
+    """The document does not say which school it is (a fragment that says only 我院): the school must be given."""
+
+
+class YearUnknownError(FormatError):
+    """The document does not say which year its data are for: the year must be given."""
+
+
 class TableError(LoadError):
     """A table was found but its cells do not match its spec (missing rows, wrong cell count)."""
 

@@ -107,6 +107,7 @@ def load_bytes(
     parsed.source_file = name
     parsed.sha256 = hashlib.sha256(data).hexdigest()
     parsed.format_used = fmt.name
+    parsed.given = {k: v for k, v in (("school", school), ("report_year", report_year)) if v is not None}
     hold_doubtful(parsed)  # figures whose reading is in doubt: held back, listed in the coverage
     return parsed
 

@@ -48,6 +48,9 @@ class LoadResult:
         years: How the data year, title year and cohorts were resolved (None for tidy imports,
             whose year is given in the file).
         list_rows: The rows of the list tables read (:mod:`loaders.read.lists`).
+        given: What the caller said of the document, ``{"school": …, "report_year": …}`` (only the
+            keys given: ``--school``/``--year``, the upload form), kept with its copy so that a rebuild
+            reads it the same way.
     """
 
     school: str
@@ -63,6 +66,7 @@ class LoadResult:
     coverage: list = field(default_factory=list)  # loaders.read.coverage.CoverageItem
     years: Any = None  # loaders.read.years.YearInfo
     list_rows: list = field(default_factory=list)  # loaders.contracts.fields.LIST_ROW_FIELDS tuples
+    given: dict[str, Any] = field(default_factory=dict)
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:

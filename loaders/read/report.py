@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.contracts.errors import FormatError
+from loaders.contracts.errors import FormatError, SchoolUnknownError
 from loaders.read.blocks import read_block
 from loaders.read.coverage import CoverageItem, Problem, missing_item
 from loaders.read.document import Caption, Document, find_captions
@@ -418,13 +418,14 @@ def _find_school(norm: list[str], spec: ReportSpec, source: str) -> str:
         for name in _matches_per_line(pattern, norm, text, "school"):
             counts[name] = counts.get(name, 0) + 1
     if not counts:
-        raise FormatError(
+        raise SchoolUnknownError(
             source,
             "",
             "无法从文本中识别学校名称（如只写“我院”），请在导入时指定学校"
-            "（python -m loaders extract/ingest 文件 --school 学校名称）。",
+            "（网页上传：在上传处填写学校名称；命令行：python -m loaders extract/ingest 文件 --school 学校名称）。",
             "cannot tell the school's name from the text (it may only say 我院); give it when importing"
-            " (python -m loaders extract/ingest FILE --school NAME).",
+            " (upload page: fill in the school's name there; command line:"
+            " python -m loaders extract/ingest FILE --school NAME).",
         )
     return max(counts, key=lambda name: (counts[name], len(name)))
 

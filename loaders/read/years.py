@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from loaders.contracts.errors import FormatError
+from loaders.contracts.errors import FormatError, YearUnknownError
 from loaders.read.coverage import Problem
 from loaders.read.document import MAX_YEAR, MIN_YEAR
 from loaders.read.spec import ReportSpec
@@ -100,13 +100,14 @@ def resolve_years(norm: list[str], spec: ReportSpec, source: str, given: int | N
     else:
         cohort = _one_year_cohort(norm)
         if cohort is None:
-            raise FormatError(
+            raise YearUnknownError(
                 source,
                 "",
                 "无法从文本中识别报告年度（标题、附表表头或调查年份均未找到），请在导入时指定年度"
-                "（python -m loaders extract/ingest 文件 --year 年度）。",
+                "（网页上传：在上传处填写数据年度；命令行：python -m loaders extract/ingest 文件 --year 年度）。",
                 "cannot tell the report's data year from the text (no title, appendix header or survey year); "
-                "give it when importing (python -m loaders extract/ingest FILE --year YEAR).",
+                "give it when importing (upload page: fill in the data year there; command line:"
+                " python -m loaders extract/ingest FILE --year YEAR).",
             )
         year = cohort[0] + 1
         basis_zh = f"由毕业一年后调查的 {cohort[0]} 届推断（第 {cohort[1]} 行）"

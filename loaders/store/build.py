@@ -22,7 +22,7 @@ from loaders.contracts.settings import setting
 from loaders.read.coverage import strict_failures
 from loaders.read.load import load, load_bytes
 from loaders.read.record import LoadResult
-from loaders.store.isolate import ParseFailure, ReportFile
+from loaders.store.isolate import ParseFailure, ReportFile, as_copy
 from loaders.store.isolate_child import crash_error
 from loaders.store.kept_plans import kept_plan_files
 from loaders.store.leftovers import remove_stale_builds
@@ -47,10 +47,10 @@ def report_files_in(folder: Path | str) -> list[Path]:
 
 
 def load_file(file: ReportFile) -> LoadResult:
-    """Load a report file (a kept upload under the name it was uploaded with)."""
+    """Load a report file (a kept upload under the name it was uploaded with, with what was said of it)."""
     if isinstance(file, tuple):
-        path, name = file
-        return load_bytes(Path(path).read_bytes(), name)
+        copy = as_copy(file)
+        return load_bytes(Path(copy.path).read_bytes(), copy.name, school=copy.school, report_year=copy.report_year)
     return load(file)
 
 
@@ -75,7 +75,7 @@ class BuildSummary:
 
 def _parse(file: ReportFile) -> LoadResult | ParseFailure:
     """Load one file in this process; a file that cannot be loaded gives a :class:`ParseFailure`."""
-    name = file[1] if isinstance(file, tuple) else Path(file).name
+    name = as_copy(file).name
     try:
         return load_file(file)
     except LoadError as exc:

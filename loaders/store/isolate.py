@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from loaders.contracts.errors import FormatError, LoadError, ParseLimitError
 from loaders.contracts.paths import ROOT
@@ -39,9 +39,27 @@ from loaders.read.load import load_bytes, safe_file_name
 from loaders.read.record import LoadResult
 from loaders.store.isolate_child import crash_error, first_frame, frame, read_frame
 
-#: A report file for a build: a path, or a path with the name it is known by (a kept upload is
-#: stored under its hash and loaded under the name it was uploaded with).
-ReportFile = Path | tuple[Path, str]
+
+class KeptCopy(NamedTuple):
+    """A kept upload as a build loads it: stored under its hash, loaded under the name it was uploaded
+    with and with what the planner said of it (the school and year of a fragment that names neither)."""
+
+    path: Path
+    name: str
+    school: str | None = None
+    report_year: int | None = None
+
+
+#: A report file for a build: a path, or a kept copy (a plain ``(path, name)`` pair is one too).
+ReportFile = Path | KeptCopy | tuple[Path, str]
+
+
+def as_copy(file: ReportFile) -> KeptCopy:
+    """Any report file as a :class:`KeptCopy` (a path: its own name, nothing said of it)."""
+    if isinstance(file, tuple):
+        return KeptCopy(*file)
+    return KeptCopy(Path(file), Path(file).name)
+
 
 #: Modules a child must never import (it would mean the app, and with it the store, came along).
 FORBIDDEN_MODULES = ("streamlit", "app", "dashboard", "pages")
@@ -273,12 +291,12 @@ def parse_files(
 
 
 def _name(file: ReportFile) -> str:
-    return file[1] if isinstance(file, tuple) else Path(file).name
+    return as_copy(file).name
 
 
 def _run_job(process: subprocess.Popen, files: list[ReportFile], memory_mb: float) -> tuple[list[Any], Any]:
     """Send one job to a child and read one answer per file; a dead child fails the rest."""
-    paths = [(str(f[0]), f[1]) if isinstance(f, tuple) else (str(f), Path(f).name) for f in files]
+    paths = [(str(c.path), c.name, c.school, c.report_year) for c in map(as_copy, files)]
     replies: list[Any] = []
     try:
         assert process.stdin is not None and process.stdout is not None
@@ -355,7 +373,10 @@ def load_file_isolated(
     Raises:
         LoadError: The file cannot be read, is over a limit, or cannot be loaded.
     """
-    path, name = (Path(file[0]), file[1]) if isinstance(file, tuple) else (Path(file), Path(file).name)
+    copy = as_copy(file)
+    path, name = Path(copy.path), copy.name
+    school = school if school is not None else copy.school
+    report_year = report_year if report_year is not None else copy.report_year
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -139,10 +139,12 @@ def _plan_job(job: dict[str, Any], memory_mb: float) -> dict[str, Any]:
         return {"error": _error_fields(crash_error(name, exc))}
 
 
-def _file_job(path: str, name: str, memory_mb: float) -> dict[str, Any]:
+def _file_job(
+    path: str, name: str, memory_mb: float, school: str | None = None, report_year: int | None = None
+) -> dict[str, Any]:
     try:
         data = Path(path).read_bytes()
-        return {"result": load_bytes(data, name)}
+        return {"result": load_bytes(data, name, school=school, report_year=report_year)}
     except LoadError as exc:
         return {"error": _error_fields(memory_error(name, memory_mb) if _ran_out_of_memory(exc) else exc)}
     except MemoryError:
@@ -191,8 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif job["kind"] == "plan":
             answers.write(frame(_plan_job(job, args.memory_mb)))
         elif job["kind"] == "files":
-            for path, name in job["files"]:
-                answers.write(frame(_file_job(path, name, args.memory_mb)))
+            for path, name, school, report_year in job["files"]:
+                answers.write(frame(_file_job(path, name, args.memory_mb, school, report_year)))
                 answers.flush()
         elif job["kind"] == "probe":
             answers.write(frame(_probe(cap)))

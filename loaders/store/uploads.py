@@ -32,14 +32,14 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from loaders.contracts.errors import LoadError
 from loaders.contracts.paths import uploads_dir
 from loaders.read.record import LoadResult
-from loaders.store.isolate import load_bytes_isolated
+from loaders.store.isolate import KeptCopy, load_bytes_isolated
 from loaders.store.writelog import record
 
 _LOG = logging.getLogger(__name__)
@@ -65,6 +65,8 @@ class KeptUpload:
         sha256: Hash of the copy's bytes.
         source_file: The name it was uploaded (or ingested) under.
         kept_at: When it was kept (UTC, ISO 8601).
+        given: What the planner said of the document when loading it (``school``, ``report_year``;
+            see :attr:`loaders.read.record.LoadResult.given`): a rebuild loads the copy with it.
     """
 
     report_id: str
@@ -72,6 +74,7 @@ class KeptUpload:
     sha256: str
     source_file: str
     kept_at: str
+    given: dict = field(default_factory=dict)
 
 
 def kept_uploads(uploads: Path | None = None) -> list[KeptUpload]:
@@ -97,8 +100,9 @@ def kept_uploads(uploads: Path | None = None) -> list[KeptUpload]:
         return entries
 
 
-def kept_files(uploads: Path | None = None, db_path: Path | str | None = None) -> list[tuple[Path, str]]:
-    """What a rebuild loads from the uploads folder: ``(copy, name uploaded under)``, oldest first.
+def kept_files(uploads: Path | None = None, db_path: Path | str | None = None) -> list[KeptCopy]:
+    """What a rebuild loads from the uploads folder: each copy with its name and what the planner said
+    of it (:class:`loaders.store.isolate.KeptCopy`), oldest first.
 
     Pending entries (an upload killed before its write committed) are dropped with their copies and
     logged (in the log of the store at ``db_path``, default: the default store), never loaded (see the
@@ -107,7 +111,10 @@ def kept_files(uploads: Path | None = None, db_path: Path | str | None = None) -
     uploads = uploads or uploads_dir()
     entries = kept_uploads(uploads)
     discard_unconfirmed(uploads, db_path)
-    return [(uploads / entry.file, entry.source_file) for entry in entries]
+    return [
+        KeptCopy(uploads / entry.file, entry.source_file, entry.given.get("school"), entry.given.get("report_year"))
+        for entry in entries
+    ]
 
 
 def pending_uploads(uploads: Path | None = None) -> list[KeptUpload]:
@@ -234,6 +241,7 @@ def _entry(result: LoadResult, file: str, data: bytes) -> KeptUpload:
         sha256=hashlib.sha256(data).hexdigest(),
         source_file=result.source_file,
         kept_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        given=dict(result.given),
     )
 
 
