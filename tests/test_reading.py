@@ -178,6 +178,35 @@ def test_fragment_without_school_needs_and_takes_school_and_year(capsys) -> None
     assert '"report_id": "青萍虚构职业技术学院-2017"' in capsys.readouterr().out
 
 
+def test_a_unit_row_gives_its_units_and_a_header_short_of_a_name_is_not_read_by_position() -> None:
+    """A unit row under the names (（人） （人） （%）…) is the columns' units, not the last name's; a header
+    that names 专业名称 and four columns over rows of five numbers is not read at all (which name is missing
+    cannot be told: reading by position put 3318 under 总人数 and 94.31 under 作答人数)."""
+    from loaders.read.grid_header import unit_row
+
+    result = load(READING / "测试夹具_云岫虚构_单位行与缺列名.txt")
+    rows = result.observations
+    own = rows[(rows["subject"] == "本校")]
+    got = {(r.indicator_id, r.source_table): (r.value, r.unit) for r in own.itertuples()}
+    assert got == {
+        ("survey_population", "表2-15"): (2405.0, "人"),
+        ("survey_respondents", "表2-15"): (2218.0, "人"),
+        ("response_rate", "表2-15"): (92.22, "%"),
+        ("employment_rate", "表2-15"): (97.61, "%"),
+        ("further_study_rate", "表2-15"): (18.35, "%"),
+    }
+    assert not (rows["source_table"] == "表2-16").any()
+    short = next(item for item in result.coverage if item.source_table == "表2-16")
+    assert short.status == "partial"
+    assert [p.zh for p in short.problems] == [
+        "表头“专业名称 总人数 作答人数 就业率 升学率”与各行 5 个数字对不上，无法确定各列"
+        "（应有：总人数、作答人数、作答率、就业率、升学率），该表未读取"
+    ]
+    assert unit_row("(人) (人) (%) (%)") == ["人", "人", "%", "%"]
+    assert unit_row("万元 %") == ["万元", "%"]
+    assert unit_row("专业名称 (人)") is None and unit_row("(人)") is None
+
+
 @pytest.mark.parametrize("isolate", [False, True], ids=["in-process", "child-process"])
 def test_fragment_comes_back_from_a_rebuild_with_the_school_and_year_given(tmp_path, isolate: bool) -> None:
     """What the planner said of a fragment (--school/--year) is kept with its copy: a rebuild reads it alike."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from loaders.contracts.registry import known_units, registry_units, subject_aliases, unit_factor
@@ -29,6 +30,7 @@ _YEAR_TOKEN_RE = re.compile(
 # A run of digits, points and commas long enough to hold two figures (checked: it must parse as one)
 _DIGIT_RUN_RE = re.compile(r"\d[\d.,]{4,}%?")
 _TABLE_UNIT_RE = re.compile(r"单位\s*[:]\s*(?P<unit>[^\s()]{1,4})")
+_UNIT_CELL_RE = re.compile(r"\(([^()]{1,6})\)")
 
 
 @dataclass
@@ -337,25 +339,91 @@ def read_layout(doc: Document, spec: TableSpec, scan: Scan, caption: Caption) ->
     return layout
 
 
+def unit_row(line: str) -> list[str] | None:
+    """The units of a header line that holds only units (``(人) (人) (%)`` or ``人 人 %``), else None."""
+    tokens = line.split()
+    if len(tokens) < 2:
+        return None
+    units = []
+    for token in tokens:
+        match = _UNIT_CELL_RE.fullmatch(token)
+        unit = match.group(1) if match else token
+        if unit not in known_units():
+            return None
+        units.append(unit)
+    return units
+
+
+def _with_unit_row(scan: Scan, measures_of: Callable[[Scan], list]) -> tuple[Scan, list, list[Problem]]:
+    """A header's unit row (``(人) (人) (%) …`` under the names) given to the names, one unit each, in order.
+
+    Joined with the names (as header lines are), its first unit would sit after the last name and
+    be read as that column's. It is set aside; its units go to the named columns when there are as
+    many of them as names (a name's own printed unit wins, and a different one is said), and are
+    said and not used otherwise.
+    """
+    rows = [(index, units) for index, line in scan.header if (units := unit_row(line))]
+    if not rows:
+        return scan, measures_of(scan), []
+    kept = Scan(header=[h for h in scan.header if unit_row(h[1]) is None], rows=scan.rows, garbled=scan.garbled)
+    measures = measures_of(kept)
+    index, units = rows[-1]
+    shown = " ".join(units)
+    if len(units) != len(measures):
+        return (
+            kept,
+            measures,
+            [
+                Problem(
+                    "unit_row_unmatched",
+                    "warning",
+                    f"表头的单位行“{shown}”有 {len(units)} 个单位，而列名有 {len(measures)} 个："
+                    "单位行未采用，各列按指标的登记单位读取（请核对）",
+                    f"the header's unit row '{shown}' has {len(units)} units for {len(measures)} column names:"
+                    " not used; columns read in the indicators' registered units (please check)",
+                    index + 1,
+                )
+            ],
+        )
+    problems = []
+    given = []
+    for (line, column, printed, name), unit in zip(measures, units, strict=True):
+        if printed is not None and printed != unit:
+            problems.append(
+                Problem(
+                    "unit_row_conflict",
+                    "warning",
+                    f"“{name}”列名写单位 {printed}，单位行写 {unit}：按列名的 {printed} 读取",
+                    f"column '{name}' prints unit {printed}, the unit row {unit}: read as {printed}",
+                    index + 1,
+                )
+            )
+        given.append((line, column, printed or unit, name))
+    return kept, given, problems
+
+
 def _read_layout(
     doc: Document, spec: TableSpec, scan: Scan, caption: Caption, group_unit: str | None = None
 ) -> Layout | None:
     n = scan.n_cells
     if n == 0:
         return None
-    measures = _measures(spec, scan, doc.spec)
+    scan, measures, unit_problems = _with_unit_row(scan, lambda s: _measures(spec, s, doc.spec))
     table_unit = group_unit
     for text in [caption.title, *(line for _, line in scan.header)]:
         match = _TABLE_UNIT_RE.search(text)
         if match:
             table_unit = match.group("unit")
     leaf = _LeafMaker(spec, table_unit)
-    return (
+    layout = (
         _turned_layout(doc, spec, scan, n, measures, leaf)
         or _named_layout(measures, n, leaf)
-        or _token_layout(spec, scan, n, leaf)
+        or _token_layout(spec, scan, n, leaf, doc.spec.meta.header_words)
         or _position_layout(spec, caption, n, measures, leaf)
     )
+    if layout is not None:
+        layout.problems.extend(unit_problems)
+    return layout
 
 
 @dataclass(frozen=True)
@@ -439,12 +507,22 @@ def _named_layout(measures: list, n: int, leaf: _LeafMaker) -> Layout | None:
     return Layout(leaves, problems=problems)
 
 
-def _token_layout(spec: TableSpec, scan: Scan, n: int, leaf: _LeafMaker) -> Layout | None:
-    """The last header line's cells, one a column (the first may be the label column's name)."""
+def _token_layout(
+    spec: TableSpec, scan: Scan, n: int, leaf: _LeafMaker, label_words: Sequence[str] = ()
+) -> Layout | None:
+    """The last header line's cells, one a column (the first may be the label column's name).
+
+    A header of ``n`` cells whose first names the label column (``专业名称``, one of ``label_words``)
+    names only ``n - 1`` value columns for ``n`` numbers: a column's name is missing and which one
+    cannot be told, so nothing is read by position (None).
+    """
     tokens = scan.header[-1][1].split() if scan.header else []
     if not tokens or len(tokens) not in (n, n + 1):
         return None
     aliases = spec.alias_map
+    first = squeeze(tokens[0])
+    if len(tokens) == n and first not in aliases and any(first.startswith(squeeze(w)) for w in label_words):
+        return None
     leaves = []
     for name in tokens[-n:]:
         squeezed = squeeze(re.sub(r"\(.*?\)$", "", name))
