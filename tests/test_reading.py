@@ -207,6 +207,35 @@ def test_a_unit_row_gives_its_units_and_a_header_short_of_a_name_is_not_read_by_
     assert unit_row("专业名称 (人)") is None and unit_row("(人)") is None
 
 
+def test_a_figure_with_a_mark_is_read_or_refused_by_name_never_misread() -> None:
+    """A footnote mark after a figure (6378.90*, a superscript ¹ or circled ① that NFKC would make a digit:
+    6378.901) is read as the figure with the mark said; a sign (-6378.90) refuses the row by name (the
+    row is not taken for a label nor passed over)."""
+    from loaders.read.load import load_bytes
+
+    head = "【测试夹具 TEST FIXTURE】云岫虚构职业学院（虚构学校，仅供测试）2020年度质量年度报告（节选）\n"
+    table = (
+        "表 2-17 2019 届毕业生（毕业一年后）各专业平均月收入\n专业名称 总人数 作答人数 作答率 工资水平\n"
+        "全省 282828 253991 89.80% 5165.77\n高职 125153 117126 93.59% 4885.36\n本校 2405 2218 {share} {income}\n"
+        "数据来源：虚构数据\n"
+    )
+
+    def read(share: str, income: str) -> tuple[list[float], list[str]]:
+        result = load_bytes((head + table.format(share=share, income=income)).encode("utf-8"), "测试夹具.txt")
+        rows = result.observations
+        item = next(i for i in result.coverage if i.source_table == "表2-17")
+        said = [p.zh for p in item.problems if p.code in ("footnote_mark", "unparseable")]
+        return rows.loc[rows["subject"] == "本校", "value"].tolist(), said
+
+    read_as = [2405.0, 2218.0, 92.22, 6378.9]
+    marked = "“本校”一行中的“{}”带脚注标记，按 {} 读取（脚注见原文）"
+    assert read("92.22%", "6378.90*") == (read_as, [marked.format("6378.90*", "6378.90")])
+    assert read("92.22%", "6378.90¹") == (read_as, [marked.format("6378.90※", "6378.90")])
+    assert read("92.22%", "６３７８.９０①") == (read_as, [marked.format("6378.90※", "6378.90")])
+    assert read("92.22%²", "6378.90") == (read_as, [marked.format("92.22%※", "92.22%")])
+    assert read("92.22%", "-6378.90") == ([], ["“本校”一行中的“-6378.90”不是数字，该行未读取"])
+
+
 @pytest.mark.parametrize("isolate", [False, True], ids=["in-process", "child-process"])
 def test_fragment_comes_back_from_a_rebuild_with_the_school_and_year_given(tmp_path, isolate: bool) -> None:
     """What the planner said of a fragment (--school/--year) is kept with its copy: a rebuild reads it alike."""

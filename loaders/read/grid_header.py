@@ -23,6 +23,10 @@ from loaders.read.spec import ReportSpec, TableSpec, squeeze
 from loaders.read.text import NUMERIC_TOKEN_RE, parse_number
 
 _numeric_token = NUMERIC_TOKEN_RE.match
+# A cell that is almost a number (a sign, a footnote mark: -6378.90, 6378.90*, 98.5%①): a cell of its
+# row, so that the row is refused by name as holding something that is not a number, never read as
+# a label nor passed over.
+_NUMBERISH_RE = re.compile(r"[-−+]?[\d.,]*\d[\d.,]*(?:%|:1)?[*※#①-⑩⁰-⁹]{0,2}")
 _YEAR_TOKEN_RE = re.compile(
     r"(?P<a>\d{4})\s*[-–—~至]\s*(?P<b>\d{4})\s*学年|(?P<c>\d{4})\s*届|(?P<d>\d{4})\s*年度?"
     r"|(?<![\d.])(?P<e>(?:19|20)\d{2})(?![\d.%年届])"
@@ -125,7 +129,11 @@ def scan_region(doc: Document, start: int, end: int, trailing: re.Pattern[str] |
         if trailing is not None and len(tokens) > 1 and trailing.match(tokens[-1]):
             tokens = tokens[:-1]
         first = len(tokens)
-        while first > 0 and (_numeric_token(tokens[first - 1]) or tokens[first - 1] in placeholders):
+        while first > 0 and (
+            _numeric_token(tokens[first - 1])
+            or tokens[first - 1] in placeholders
+            or _NUMBERISH_RE.fullmatch(tokens[first - 1])
+        ):
             first -= 1
         cells = tokens[first:]
         numeric = [c for c in cells if c not in placeholders]

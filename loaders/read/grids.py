@@ -46,6 +46,9 @@ from loaders.read.text import merge_thousands, parse_number
 from loaders.read.years import check_cohort
 
 _SERIAL_RE = re.compile(r"^\d+\s*")
+#: A figure with a footnote mark after it (6378.90*, 95%※; superscripts become ※ in the text, see
+#: :func:`loaders.read.text.normalize`): the figure, with the mark said.
+_FOOTNOTED_RE = re.compile(r"([\d.,]*\d[\d.,]*%?)[*※]{1,2}")
 
 
 def read_grid(
@@ -351,6 +354,18 @@ def _row_values(
             values.append(None)
             continue
         value = parse_number(cell)
+        marked = _FOOTNOTED_RE.fullmatch(cell)
+        if value is None and marked and (value := parse_number(marked.group(1))) is not None:
+            item.add(
+                Problem(
+                    "footnote_mark",
+                    "info",
+                    f"“{shown}”一行中的“{cell}”带脚注标记，按 {marked.group(1)} 读取（脚注见原文）",
+                    f"'{cell}' in the row of {shown} carries a footnote mark; read as {marked.group(1)} (see the"
+                    " note in the source)",
+                    line,
+                )
+            )
         if value is None:
             item.add(
                 Problem(

@@ -30,6 +30,14 @@ RADICAL_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 # A digit group split by a (thin, narrow) no-break space (1 234 567 as typeset): joined before NFKC
 # turns those spaces into ordinary ones.
 _THIN_SPACE_GROUP_RE = re.compile(r"(?<=\d)[\u00a0\u2009\u202f](?=\d{3}(?!\d))")
+# A footnote mark set as a superscript or circled number right after a figure (6378.90¹, 95%①): NFKC
+# would make it a digit of the figure (6378.901), so it becomes the mark ※ first.
+_FOOTNOTE_AFTER_FIGURE_RE = re.compile(
+    "(?<=[0-9%\uff10-\uff19\uff05])"  # after a digit or a per cent sign (half or full width)
+    "[\u00b9\u00b2\u00b3\u2070\u2074-\u2079"  # ¹ ² ³ ⁰ ⁴ … ⁹
+    "\u2460-\u2473\u2474-\u2487\u2776-\u277f]+"  # ① … ⑳, ⑴ … ⒇, ❶ … ❿
+)
+FOOTNOTE_MARK = "※"
 # Characters NFKC leaves alone but reports use for the ordinary ones.
 _EXTRA_FOLDS = {"≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤", "∶": ":", "﹪": "%", "\u3000": " "}
 
@@ -136,11 +144,13 @@ def normalize(text: str) -> str:
 
     NFKC (full-width digits, ``％``, ``（）``, ``：`` become ASCII), CJK radicals folded to the ordinary
     characters they stand for (``⻔`` → ``门``, ``⺠`` → ``民``; see ``data/specs/cjk_radicals.csv``),
-    ``≧``/``≦`` to ``≥``/``≤``, ``∶`` to ``:``, and digit groups split by thin spaces joined.
+    ``≧``/``≦`` to ``≥``/``≤``, ``∶`` to ``:``, digit groups split by thin spaces joined, and a
+    superscript or circled footnote number right after a figure made the mark ``※`` (never a digit).
     Never adds or removes a line break.
     """
     if "\u2009" in text or "\u202f" in text or "\u00a0" in text:
         text = _THIN_SPACE_GROUP_RE.sub("", text)
+    text = _FOOTNOTE_AFTER_FIGURE_RE.sub(FOOTNOTE_MARK, text)
     return unicodedata.normalize("NFKC", text.translate(_fold_table()))
 
 
