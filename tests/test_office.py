@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from docx import Document
 from pptx import Presentation
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from loaders.contracts.paths import ROOT
@@ -515,9 +515,30 @@ def test_libreoffice_draws_the_deck_with_its_chinese_text(whole: Dossier, tmp_pa
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     pdf = pypdfium2.PdfDocument(str(tmp_path / "deck.pdf"))
-    assert len(pdf) == len(Presentation(deck).slides)
+    slides = Presentation(deck).slides
+    assert len(pdf) == len(slides)
     text = pdf[3].get_textpage().get_text_range()
     assert "就业率" in text and "98.82" in text and "2019" in text
+    # What LibreOffice drew (it leaves out a category label it finds no room for: the 19 industries
+    # lost every other one at 9 pt): every category of every chart is in its page's text.
+    titles = [_slide_texts(slide)[0] for slide in slides]
+    for title, (_, chart) in _chart_slides(Presentation(deck)).items():
+        page = pdf[titles.index(title)].get_textpage()
+        drawn = re.sub(r"\s", "", page.get_text_range())  # LibreOffice spaces Latin from CJK text
+        missing = [c for c in chart.plots[0].categories if re.sub(r"\s", "", c) not in drawn]
+        assert not missing, (title, missing)
+    page = pdf[titles.index("就业率")].get_textpage()
+
+    def top(text: str, nth: int = 0) -> float:  # PDF y grows upwards: higher on the page is larger
+        searcher = page.search(text)
+        for _ in range(nth):
+            searcher.get_next()
+        index, _ = searcher.get_next()
+        return page.get_charbox(index)[3]
+
+    legend = [top("本校"), top("全省高职", 2), top("全省高校"), top("全省本科")]
+    assert legend == sorted(legend, reverse=True)  # the legend lists the series top-down, as the bars stand
+    assert top("100") < top("2017")  # the value axis' ticks are below the bars' labels
 
 
 def test_the_kpi_slide_writes_the_ratio_as_a_reader_does(deck) -> None:
@@ -531,3 +552,79 @@ def test_the_appendix_cites_tables_without_text_line_numbers(db: Path) -> None:
     document = Document(io.BytesIO(render_appendix(_dossier(db, "research"), png=False)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "表4" in text and "行号" not in text
+
+
+# --- the deck's charts as a reader's office suite draws them ------------------------------------
+
+#: 表2-24 (就业行业流向): the seven smallest industries, summed into 「其他 7 项」 = 62 + 42 + 16 + 15 + 13 + 3 + 3.
+FOLDED_INDUSTRIES = {"科学研究和技术服务业": 62, "交通运输、仓储和邮政业": 42, "农、林、牧、渔业": 16,
+                     "公共管理、社会保障和社会组织": 15, "卫生和社会工作": 13, "采矿业": 3,
+                     "水利、环境和公共设施管理业": 3}  # fmt: skip
+
+
+def _chart_slides(deck) -> dict[str, tuple]:
+    return {
+        _slide_texts(slide)[0]: (slide, next(shape.chart for shape in slide.shapes if shape.has_chart))
+        for slide in deck.slides
+        if any(shape.has_chart for shape in slide.shapes)
+    }
+
+
+def _category_font_pt(chart) -> float:
+    size = chart.category_axis._element.xpath("./c:txPr//a:defRPr/@sz")
+    return int(size[0]) / 100
+
+
+def test_the_deck_sums_the_smallest_industries_into_one_bar(deck, whole: Dossier) -> None:
+    slide, chart = _chart_slides(deck)["就业行业流向"]
+    categories, series = _as_drawn(chart)
+    item = next(item for item in whole.pages["outcomes"] if item.title == "就业行业流向")
+    assert len(item.data) == 19
+    assert len(categories) == 13 and categories[-1] == "其他 7 项"
+    assert categories[:4] == ["制造业", "信息传输、软件和信息技术服务业", "建筑业", "批发和零售业"]
+    assert series[0][1][0] == 1021 and series[0][1][-1] == 154 == sum(FOLDED_INDUSTRIES.values())
+    assert not set(FOLDED_INDUSTRIES) & set(categories)
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "其他 7 项：" + "；".join(FOLDED_INDUSTRIES) in notes  # what 「其他」 holds, for the speaker
+    assert _category_font_pt(chart) == 12
+
+
+def test_every_deck_chart_labels_every_category_at_12_pt_with_the_axis_below_and_legend_in_bar_order(
+    deck, whole: Dossier
+) -> None:
+    charts = _chart_slides(deck)
+    for _, item in whole.charts():
+        _, chart = charts[item.title]
+        categories, series = _as_drawn(chart)
+        skip = chart.category_axis._element.xpath("./c:tickLblSkip/@val")
+        assert skip == ["1"], item.title  # no label left out by the suite
+        assert _category_font_pt(chart) >= 12, item.title
+        assert all(category for category in categories), item.title
+        if chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED:
+            # Not reversed and crossing at the first category: the value axis lies along the bottom.
+            assert not chart.category_axis.reverse_order, item.title
+            assert chart.value_axis._element.xpath("./c:crosses/@val") == ["autoZero"], item.title
+            assert chart.value_axis._element.xpath("./c:axPos/@val") == ["b"], item.title
+            if len(series) > 1:  # a legend beside the bars lists the series top-down, as they stand
+                assert chart.legend.position == XL_LEGEND_POSITION.RIGHT, item.title
+        traces = [trace for trace in item.figure.data if trace.type in ("bar", "scatter")]
+        assert [name for name, _ in series] == [html.unescape(trace.name or "") for trace in traces], item.title
+    _, chart = charts["就业率"]
+    assert [name for name, _ in _as_drawn(chart)[1]] == ["本校", "全省高职", "全省高校", "全省本科"]
+    assert chart.value_axis.maximum_scale == 100  # a % axis ends at 100
+
+
+def test_a_chart_of_shares_too_many_for_one_slide_is_split_in_two(whole: Dossier) -> None:
+    shares = pd.DataFrame(
+        {"category": [f"专业{n:02d}" for n in range(1, 20)], "value": [float(90 - n) for n in range(19)],
+         "unit": ["%"] * 19, "source_table": ["表9-9"] * 19, "source_line": list(range(19))}
+    )  # fmt: skip
+    figure = horizontal_bars(shares, title="各专业就业率", value_label="就业率", unit="%")
+    item = ChartItem("shares", "各专业就业率", figure, shares, Provenance("报告", ("表9-9",), "学校：x", shares))
+    deck = Presentation(io.BytesIO(render_deck(Dossier(whole.context, {"faculty": [item]}))))
+    charts = _chart_slides(deck)
+    assert sorted(charts) == ["各专业就业率（1 / 2）", "各专业就业率（2 / 2）"]
+    first = _as_drawn(charts["各专业就业率（1 / 2）"][1])
+    second = _as_drawn(charts["各专业就业率（2 / 2）"][1])
+    assert first[0] == [f"专业{n:02d}" for n in range(1, 11)] and second[0] == [f"专业{n:02d}" for n in range(11, 20)]
+    assert first[1][0][1][0] == 90.0 and second[1][0][1][-1] == 72.0  # shares are never summed

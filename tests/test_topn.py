@@ -73,7 +73,9 @@ def test_fold_keeps_the_largest_in_order_and_sums_the_rest() -> None:
     assert folded == ["房地产业", "科学研究和技术服务业", "采矿业"]
     # Order kept when the largest are not first; a missing value counts 0.
     assert fold_rest(["a", "b", "c", "d"], [1.0, None, 5.0, 2.0], 2, "其他") == (
-        ["c", "d", "其他"], [5.0, 2.0, 1.0], ["a", "b"]
+        ["c", "d", "其他"],
+        [5.0, 2.0, 1.0],
+        ["a", "b"],
     )
 
 
