@@ -289,6 +289,50 @@ def test_appendix_numbers_its_captions_with_word_fields_and_names_chinese_fonts(
     assert normal.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "宋体"
 
 
+#: The charts' smallest text, in CSS px: bar labels may shrink to the template's uniformtext.minsize 14
+#: (their own size is 15, ticks and legends 16). At 9 pt on paper: 14 px × 425.2 pt / 9 pt = 661 px
+#: across 15 cm, 14 × 368.5 / 9 = 573 px across 13 cm (before: 1,400 and 1,000 px, 4.2 and 5.2 pt).
+SMALLEST_FONT_PX = 14
+
+
+def test_appendix_chart_pictures_print_their_smallest_text_at_9_pt_or_more(appendix, whole: Dossier) -> None:
+    from viz.appendix_docx import PICTURE_SCALE, smallest_font_px, untitled
+
+    pictures = appendix.inline_shapes
+    if not len(pictures):
+        pytest.skip("no chart pictures: Chromium is not installed (bash manage.sh test installs it)")
+    items = [item for _, item in whole.charts()]
+    assert len(pictures) == len(items) == 25
+    printed = []
+    for shape, item in zip(pictures, items, strict=True):
+        assert smallest_font_px(untitled(item.figure).to_dict()) == SMALLEST_FONT_PX, item.title
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        image = appendix.part.related_parts[blip].image
+        css_width = image.px_width / PICTURE_SCALE
+        placed_pt = shape.width.pt
+        assert placed_pt == pytest.approx(425.2 if item.width == "full" else 368.5, abs=0.1), item.title
+        printed.append(SMALLEST_FONT_PX * placed_pt / css_width)
+        assert image.px_width / (placed_pt / 72) >= 300, item.title  # dots per inch on paper
+    assert min(printed) >= 9.0 and max(printed) < 9.1  # as wide as 9 pt allows: no wider, no narrower
+
+
+def test_the_width_a_chart_is_drawn_at_for_9_pt_on_paper() -> None:
+    from viz.appendix_docx import picture_width_px, smallest_font_px
+
+    assert picture_width_px(15.0, 14) == 661  # 14 × 425.197 / 9 = 661.4
+    assert picture_width_px(13.0, 14) == 573  # 14 × 368.504 / 9 = 573.2
+    assert picture_width_px(15.0, 16, min_pt=10.5) == 647  # 16 × 425.197 / 10.5 = 647.9
+    spec = {
+        "data": [{"type": "bar", "textfont": {"size": 15}, "insidetextfont": {"size": 12}}],
+        "layout": {"font": {"size": 16}, "xaxis": {"tickfont": {"size": 13}}, "uniformtext": {"minsize": 14}},
+    }
+    assert smallest_font_px(spec) == 12
+    with pytest.raises(ValueError, match="no font size"):
+        smallest_font_px({"data": [], "layout": {}})
+    with pytest.raises(ValueError, match="positive"):
+        picture_width_px(0, 14)
+
+
 def test_appendix_without_pictures_keeps_its_tables_and_says_why(db: Path) -> None:
     document = Document(io.BytesIO(render_appendix(_dossier(db, "research"), png=False)))
     assert len(document.inline_shapes) == 0
