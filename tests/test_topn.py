@@ -12,46 +12,55 @@ import io
 import pandas as pd
 import pytest
 
-from viz.topn import CategoryFit, fit_categories, fold_rest, label_ems, label_lines
+from viz.topn import CategoryFit, fit_categories, fold_rest, label_ems, label_lines, row_pt
 
 AXIS_PT = 327.6 - 62.0  # the deck's chart box (4.55 in) less the value axis' room
 LABEL_WIDTH_PT = 888.0 * 0.3  # 30 % of the 12.33 in chart box
 
 
+def _fit(lengths: list[float], additive: bool = True):
+    return fit_categories(lengths, length_pt=AXIS_PT, label_width_pt=LABEL_WIDTH_PT, additive=additive)
+
+
 def test_a_few_short_labels_get_the_largest_size() -> None:
     # 8 rows × 14 pt × 1.6 = 179.2 ≤ 265.6
-    assert fit_categories(8, 4, length_pt=AXIS_PT, label_width_pt=LABEL_WIDTH_PT, additive=True) == CategoryFit(
-        shown=8, folded=0, parts=1, font_pt=14.0
-    )
+    assert _fit([4] * 8) == CategoryFit(shown=8, folded=0, parts=1, font_pt=14.0)
     # 12 rows: 14 pt needs 268.8 > 265.6, 13 pt needs 249.6 ≤ 265.6
-    assert fit_categories(12, 4, length_pt=AXIS_PT, label_width_pt=LABEL_WIDTH_PT, additive=True).font_pt == 13.0
+    assert _fit([4] * 12).font_pt == 13.0
 
 
 def test_nineteen_industries_keep_twelve_and_fold_seven() -> None:
     # 19 rows at 12 pt need 364.8 pt; 13 rows fit (249.6): 12 industries and 「其他 7 项」.
-    fit = fit_categories(19, 16, length_pt=AXIS_PT, label_width_pt=LABEL_WIDTH_PT, additive=True)
-    assert fit == CategoryFit(shown=13, folded=7, parts=1, font_pt=12.0)
+    assert _fit([16] + [6] * 18) == CategoryFit(shown=13, folded=7, parts=1, font_pt=12.0)
 
 
 def test_values_that_do_not_add_up_are_split_across_slides_instead() -> None:
     # 19 shares: 13 rows a slide → 2 slides of ⌈19 / 2⌉ = 10 rows.
-    fit = fit_categories(19, 5, length_pt=AXIS_PT, label_width_pt=LABEL_WIDTH_PT, additive=False)
-    assert fit == CategoryFit(shown=10, folded=0, parts=2, font_pt=12.0)
+    assert _fit([5] * 19, additive=False) == CategoryFit(shown=10, folded=0, parts=2, font_pt=12.0)
 
 
-def test_a_label_that_wraps_takes_two_rows() -> None:
-    # 30 ems at 12 pt = 360 pt > 266.4 pt: 2 lines, 38.4 pt a row → 6 rows fit in 265.6 pt.
+def test_labels_that_wrap_need_taller_rows() -> None:
+    # 30 ems at 12 pt = 360 pt > 266.4 pt: 2 lines.
     assert label_lines(30, 12, LABEL_WIDTH_PT) == 2
-    fit = fit_categories(8, 30, length_pt=AXIS_PT, label_width_pt=LABEL_WIDTH_PT, additive=True)
-    assert fit == CategoryFit(shown=6, folded=3, parts=1, font_pt=12.0)
+    # Two such labels may be neighbours: (2 × 1.25 + 0.35) × 12 = 34.2 pt a row → 7 rows in 265.6 pt.
+    assert row_pt([30, 30, 4], 12, LABEL_WIDTH_PT) == pytest.approx(34.2)
+    assert _fit([30, 30] + [4] * 6) == CategoryFit(shown=7, folded=2, parts=1, font_pt=12.0)
+    # One only sits beside one-line labels: (1.5 × 1.25 + 0.35) × 14 = 31.15 pt; 8 rows = 249.2 pt at 14 pt.
+    assert _fit([30] + [4] * 7) == CategoryFit(shown=8, folded=0, parts=1, font_pt=14.0)
+
+
+def test_only_the_labels_kept_count_when_the_rest_is_folded() -> None:
+    # 10 rows need 342 pt with two-line neighbours; folding keeps the largest values' labels only.
+    # Long labels last: 9 rows = 8 kept ([30, 4 × 7]) + 「其他」: 9 × 26.7 = 240.3 ≤ 265.6.
+    assert _fit([30] + [4] * 7 + [30, 30]) == CategoryFit(shown=9, folded=2, parts=1, font_pt=12.0)
+    # Long labels among the largest: 8 rows need 8 × 34.2 = 273.6 > 265.6, 7 rows 239.4.
+    assert _fit([30, 4, 4, 30, 30] + [4] * 5) == CategoryFit(shown=7, folded=4, parts=1, font_pt=12.0)
 
 
 def test_no_category_and_bad_input() -> None:
-    assert fit_categories(0, 0, length_pt=AXIS_PT, label_width_pt=100, additive=True).shown == 0
-    with pytest.raises(ValueError, match="count"):
-        fit_categories(-1, 3, length_pt=AXIS_PT, label_width_pt=100, additive=True)
+    assert _fit([]).shown == 0
     with pytest.raises(ValueError, match="cannot hold"):
-        fit_categories(5, 3, length_pt=30, label_width_pt=100, additive=True)
+        fit_categories([3] * 5, length_pt=30, label_width_pt=100, additive=True)
 
 
 FLOWS = """category,value

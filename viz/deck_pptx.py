@@ -530,13 +530,14 @@ def layout_chart(figure: go.Figure, box: Sequence[Emu], lang: str, *, additive: 
     if kind != "bar":
         return [NativeChart(kind, categories, series, 12.0 if len(categories) > 8 else MAX_LABEL_PT)]
     width_pt, height_pt = Emu(box[2]).pt, Emu(box[3]).pt
-    longest = max((label_ems(c) for c in categories), default=0.0)
+    values = series[0]["values"] if series else []
+    ranked = sorted(range(len(categories)), key=lambda i: -(values[i] or 0.0))  # the order fold_rest keeps
     fit = fit_categories(
-        len(categories),
-        longest,
+        [label_ems(categories[i]) for i in ranked],
         length_pt=height_pt - _AXIS_ROOM_PT,
         label_width_pt=width_pt * _LABEL_SHARE,
         additive=additive and len(series) == 1,
+        other_length=label_ems(t("office_other", lang, n=len(categories))),
     )
     if fit.folded:
         entry = series[0]

@@ -8,7 +8,8 @@ to draw; the in-app slides may ask the same.
 Why: an office suite hides every other category label when it thinks they would overlap
 (LibreOffice did so on the 19 industries of 就业行业流向 at 9 pt). A label is readable from the
 back of the room at ≥ 12 pt on a 7.5 in high slide (24 px of 1080), and a row of a horizontal bar
-chart holds its label when it is ≥ :data:`LINE_FACTOR` × the font size high. So a chart either
+chart holds its label when it is ≥ :data:`LINE_FACTOR` × the font size high (a label of two lines
+needs more: the suites hide a label whose box overlaps its neighbour's, see :func:`row_pt`). So a chart either
 fits every label at ≥ 12 pt, or — when its values add up (people, items, money) — keeps its
 largest categories and sums the rest into one bar, or else is split across slides.
 """
@@ -24,7 +25,11 @@ MIN_LABEL_PT = 12.0
 #: Largest category label the deck uses (no bigger than the takeaway line's 16 pt).
 MAX_LABEL_PT = 14.0
 #: Height of one label line as a multiple of its font size (CJK faces with the office suites' spacing).
-LINE_FACTOR = 1.6
+LINE_HEIGHT = 1.25
+#: Space the suites want between two labels' boxes, as a multiple of the font size.
+LABEL_GAP = 0.35
+#: A row holding a one-line label: :data:`LINE_HEIGHT` + :data:`LABEL_GAP` times the font size.
+LINE_FACTOR = LINE_HEIGHT + LABEL_GAP
 #: Units whose values add up to a whole: a 「其他」 bar may sum them (shares, scores, per-student values may not).
 ADDITIVE_UNITS = frozenset(
     {"人", "人次", "人日", "人时", "万元", "亿元", "百万元", "项", "个", "本", "门", "家", "课时", "学时", "课次",
@@ -56,30 +61,41 @@ def label_lines(label_chars: float, font_pt: float, width_pt: float) -> int:
     return max(1, math.ceil(label_chars * font_pt / width_pt))
 
 
+def row_pt(label_lengths: Sequence[float], font_pt: float, width_pt: float) -> float:
+    """The height every row needs so that no two neighbouring labels' boxes overlap.
+
+    Rows are evenly spaced and each label is centred on its row, so two neighbours of ``a`` and
+    ``b`` lines need ``((a + b) / 2 × LINE_HEIGHT + LABEL_GAP) × font`` between their centres; the
+    two labels with the most lines bound every pair.
+    """
+    lines = sorted((label_lines(length, font_pt, width_pt) for length in label_lengths), reverse=True)[:2] or [1]
+    return (sum(lines) / len(lines) * LINE_HEIGHT + LABEL_GAP) * font_pt
+
+
 def fit_categories(
-    count: int,
-    longest_label: float,
+    label_lengths: Sequence[float],
     *,
     length_pt: float,
     label_width_pt: float,
     additive: bool,
+    other_length: float = 4.0,
     min_pt: float = MIN_LABEL_PT,
     max_pt: float = MAX_LABEL_PT,
 ) -> CategoryFit:
-    """How a chart of ``count`` categories labels every one of them at ``min_pt`` or more.
+    """How a chart labels every one of its categories at ``min_pt`` or more.
 
-    Each category gets ``length_pt / rows`` of the axis; a label needs ``lines × font ×``
-    :data:`LINE_FACTOR` of it, where its lines come from its length in ems (``longest_label``)
-    and the width it may take (``label_width_pt``). The font is the largest whole size from
-    ``max_pt`` down to ``min_pt`` that fits; when none fits, additive values keep the largest
-    ``shown - 1`` categories and fold the rest into one row, others split into ``parts`` slides.
+    Each category gets ``length_pt / rows`` of the axis and needs :func:`row_pt` of it. The font
+    is the largest whole size from ``max_pt`` down to ``min_pt`` that fits; when none fits,
+    additive values keep the largest ``shown - 1`` categories and fold the rest into one row,
+    others are split into ``parts`` slides.
 
     Args:
-        count: Categories of the chart.
-        longest_label: The longest label, in ems (a CJK character 1, a Latin letter ~0.55).
+        label_lengths: Every category label's length in ems (:func:`label_ems`), the largest value's
+            first (the order :func:`fold_rest` keeps them in).
         length_pt: Length of the category axis in points (the plot area's height for horizontal bars).
         label_width_pt: Width a label may take before it wraps (points).
         additive: Whether the values add up (one series in an :data:`ADDITIVE_UNITS` unit).
+        other_length: Length in ems of the 「其他 N 项」 label.
         min_pt: Smallest label size allowed.
         max_pt: Largest label size used.
 
@@ -87,22 +103,26 @@ def fit_categories(
         The :class:`CategoryFit`.
 
     Raises:
-        ValueError: A negative count, or an axis too short for even one label at ``min_pt``.
+        ValueError: An axis too short for even two labels at ``min_pt``.
     """
-    if count < 0:
-        raise ValueError(f"count must be ≥ 0, found {count}")
+    count = len(label_lengths)
     if count == 0:
         return CategoryFit(shown=0, folded=0, parts=1, font_pt=max_pt)
     size = float(math.floor(max_pt))
     while size >= min_pt:
-        if count * label_lines(longest_label, size, label_width_pt) * size * LINE_FACTOR <= length_pt:
+        if count * row_pt(label_lengths, size, label_width_pt) <= length_pt + 1e-9:
             return CategoryFit(shown=count, folded=0, parts=1, font_pt=size)
         size -= 1.0
-    row_pt = label_lines(longest_label, min_pt, label_width_pt) * min_pt * LINE_FACTOR
-    rows = int(length_pt // row_pt)
+    rows = int(length_pt // row_pt(label_lengths, min_pt, label_width_pt))
     if rows < 2:
         raise ValueError(f"an axis of {length_pt:.0f} pt cannot hold two labels of {min_pt:.0f} pt")
     if additive:
+        # Only the labels kept (the largest values first) and the 「其他」 label are drawn.
+        while rows + 1 < count:
+            drawn = [*label_lengths[:rows], other_length]
+            if (rows + 1) * row_pt(drawn, min_pt, label_width_pt) > length_pt + 1e-9:
+                break
+            rows += 1
         return CategoryFit(shown=rows, folded=count - (rows - 1), parts=1, font_pt=min_pt)
     parts = math.ceil(count / rows)
     return CategoryFit(shown=math.ceil(count / parts), folded=0, parts=parts, font_pt=min_pt)
