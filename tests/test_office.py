@@ -592,6 +592,20 @@ def test_the_kpi_slide_writes_the_ratio_as_a_reader_does(deck) -> None:
     assert not any("（:1）" in text for text in texts)
 
 
+def test_every_source_line_of_the_appendix_cites_tables_as_a_publication_does(appendix) -> None:
+    lines = [p.text for p in appendix.paragraphs if p.text.startswith("来源：")]
+    pictures = len(appendix.inline_shapes)  # 25 with Chromium, else none
+    assert len(lines) == 4 + 25 + pictures  # title, headline, 计分卡, targets; each chart's table and picture
+    for line in lines:
+        assert "行号" not in line and not re.search(r"\d+, \d+", line), line  # no .txt line numbers
+    scorecard = next(line for line in lines if "表2-15、" in line and "筛选" not in line)
+    assert scorecard.endswith(
+        "表2-15、表2-16、表2-17、表2-18、表2-19、表2-20、表2-21、表2-22、表2-23、表2-26、表2-27、表2-28"
+    )  # in the report's order (表2-21 was last)
+    filters = "筛选：学校：温州职业技术学院；报告年度：2020；对比基准：全省高职"
+    assert f"来源：温州职业技术学院 2020 年质量年度报告，表2-24；{filters}" in lines
+
+
 def test_the_appendix_cites_tables_without_text_line_numbers(db: Path) -> None:
     document = Document(io.BytesIO(render_appendix(_dossier(db, "research"), png=False)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -264,6 +265,11 @@ def _cell_text(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.
     run.bold = bold
 
 
+def _table_order(name: str) -> tuple[int, ...]:
+    """表2-21 before 表2-26 (and 表2-3 before 表2-15): a report's tables in the order it numbers them."""
+    return tuple(int(part) for part in re.findall(r"\d+", name))
+
+
 def _number(value: object, unit: str) -> str:
     return "—" if value is None or pd.isna(value) else format_value(float(value), unit, with_unit=False)
 
@@ -383,7 +389,8 @@ def _scorecard_table(document, dossier: Dossier, numbers: dict[str, int]) -> Non
         rows.append([str(row["indicator"]), str(row["cohort"]), _unit(unit, lang), _number(row["value"], unit),
                      _number(row["benchmark_value"], unit), gap])  # fmt: skip
     _table(document, header, rows, [3.0, 2.6, 1.3, 1.7, 1.7, 2.2], numeric_from=3)
-    tables = ("、" if lang == "zh" else ", ").join(dict.fromkeys(str(v) for v in dossier.scorecard["source_table"]))
+    cited = sorted(dict.fromkeys(str(v) for v in dossier.scorecard["source_table"]), key=_table_order)
+    tables = ("、" if lang == "zh" else ", ").join(cited)
     _note(
         document,
         f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{ctx.source}{'，' if lang == 'zh' else ', '}{tables}",
