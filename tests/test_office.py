@@ -77,8 +77,13 @@ def deck(whole: Dossier):
 
 
 @pytest.fixture(scope="module")
-def appendix(whole: Dossier):
-    return Document(io.BytesIO(render_appendix(whole, png=png_available())))
+def appendix_bytes(whole: Dossier) -> bytes:
+    return render_appendix(whole, png=png_available())
+
+
+@pytest.fixture(scope="module")
+def appendix(appendix_bytes: bytes):
+    return Document(io.BytesIO(appendix_bytes))
 
 
 def _slide_texts(slide) -> list[str]:
@@ -686,3 +691,37 @@ def test_a_chart_of_shares_too_many_for_one_slide_is_split_in_two(whole: Dossier
     second = _as_drawn(charts["各专业就业率（2 / 2）"][1])
     assert first[0] == [f"专业{n:02d}" for n in range(1, 11)] and second[0] == [f"专业{n:02d}" for n in range(11, 20)]
     assert first[1][0][1][0] == 90.0 and second[1][0][1][-1] == 72.0  # shares are never summed
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer)"
+)
+def test_libreoffice_prints_the_appendix_pictures_at_their_width_with_9_pt_text(
+    appendix_bytes: bytes, tmp_path: Path
+) -> None:
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    from viz.appendix_docx import PICTURE_SCALE
+
+    if not png_available():
+        pytest.skip("no chart pictures: Chromium is not installed (bash manage.sh test installs it)")
+    path = tmp_path / "appendix.docx"
+    path.write_bytes(appendix_bytes)
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(path)],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "appendix.pdf"))
+    drawn = []
+    for page in pdf:
+        for image in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_IMAGE]):
+            left, _, right, _ = image.get_bounds()
+            width_px, _ = image.get_px_size()
+            drawn.append((right - left, SMALLEST_FONT_PX * (right - left) / (width_px / PICTURE_SCALE)))
+    assert len(drawn) == 25
+    assert {round(width / 72 * 2.54, 1) for width, _ in drawn} == {13.0, 15.0}  # as placed: not shrunk
+    assert min(points for _, points in drawn) >= 9.0
+    assert len(pdf) <= 28  # A4 pages (20 with the old 4–6 pt pictures)
