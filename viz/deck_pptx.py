@@ -5,8 +5,12 @@ overview's headline cards (KPI slide) and a divider per page; one slide per char
 takeaway line, the chart, its 来源 line and its filters (the lines each figure was read from go
 into the speaker notes); the plan's measurable targets as a table. Charts are PowerPoint chart
 objects (python-pptx) whose categories, series, values and colours are read from the very Plotly
-figure the page shows (the same order, the same top 20 rows, 本校 in the school colour and the
-benchmarks in their greys), so the numbers on a slide are the numbers on the screen.
+figure the page shows (the same order, 本校 in the school colour and the benchmarks in their
+greys), so the numbers on a slide are the numbers on the screen — except where a slide cannot
+label them all at ≥ 12 pt (:func:`layout_chart`): then the smallest of values that add up are
+one 「其他 N 项」 bar (their names in the speaker notes), others go on two slides (1 / 2, 2 / 2).
+Horizontal bars are written bottom-up so that LibreOffice and PowerPoint draw the value axis at
+the bottom and the legend in the bars' order (:func:`add_native_chart`).
 
 Fonts: every run names 微软雅黑 for Latin and East Asian text, with its PANOSE, pitch family and
 GB2312 charset, which is what PowerPoint and WPS fall back on when the font is missing (a Mac
