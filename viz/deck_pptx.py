@@ -552,8 +552,9 @@ def layout_chart(figure: go.Figure, box: Sequence[Emu], lang: str, *, additive: 
             by_category = dict(zip(categories, colours, strict=True))
             colours = [by_category.get(c, OTHER_COLOUR) for c in kept]
         return [NativeChart(kind, kept, [{**entry, "values": values, "colours": colours}], fit.font_pt, tuple(folded))]
+    starts = range(0, len(categories), max(fit.shown, 1))
     parts = []
-    for number, start in enumerate(range(0, len(categories), max(fit.shown, 1)), start=1):
+    for number, start in enumerate(starts, start=1):
         stop = start + fit.shown
         cut = []
         for entry in series:
@@ -561,7 +562,7 @@ def layout_chart(figure: go.Figure, box: Sequence[Emu], lang: str, *, additive: 
             if len(colours) == len(categories) and len(set(colours)) > 1:
                 colours = colours[start:stop]
             cut.append({**entry, "values": entry["values"][start:stop], "colours": colours})
-        parts.append(NativeChart(kind, categories[start:stop], cut, fit.font_pt, (), (number, fit.parts)))
+        parts.append(NativeChart(kind, categories[start:stop], cut, fit.font_pt, (), (number, len(starts))))
     return parts or [NativeChart(kind, categories, series, fit.font_pt)]
 
 
