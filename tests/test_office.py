@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from docx import Document
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from loaders.contracts.paths import ROOT
@@ -76,8 +77,13 @@ def deck(whole: Dossier):
 
 
 @pytest.fixture(scope="module")
-def appendix(whole: Dossier):
-    return Document(io.BytesIO(render_appendix(whole, png=png_available())))
+def appendix_bytes(whole: Dossier) -> bytes:
+    return render_appendix(whole, png=png_available())
+
+
+@pytest.fixture(scope="module")
+def appendix(appendix_bytes: bytes):
+    return Document(io.BytesIO(appendix_bytes))
 
 
 def _slide_texts(slide) -> list[str]:
@@ -87,6 +93,18 @@ def _slide_texts(slide) -> list[str]:
 def _trace_values(trace) -> list[float]:
     values = trace.x if trace.orientation == "h" else trace.y
     return [float(v) for v in values]
+
+
+def _as_drawn(chart) -> tuple[list[str], list[tuple[str, list]]]:
+    """A chart's categories and series in the order a reader sees them: a horizontal bar chart
+    (``c:barDir bar``) draws its first category at the bottom and, in a group, its first series
+    lowest, unless its category axis is reversed; a column or line chart reads left to right."""
+    categories = list(chart.plots[0].categories)
+    series = [(s.name, list(s.values)) for s in chart.plots[0].series]
+    if chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED and not chart.category_axis.reverse_order:
+        categories = categories[::-1]
+        series = [(name, values[::-1]) for name, values in reversed(series)]
+    return categories, series
 
 
 # --- sentences ----------------------------------------------------------------------------------
@@ -185,12 +203,14 @@ def test_deck_charts_are_chart_objects_holding_the_dashboards_numbers(deck, whol
     expected = whole.charts()
     assert len(expected) == 25 and len(charts) == 25  # the enrollment trend has one year only: left out
     slide, chart = charts["就业率"]
-    series = {s.name: list(s.values) for s in chart.plots[0].series}
+    categories, drawn = _as_drawn(chart)
+    series = dict(drawn)
     assert series["本校"] == pytest.approx(EMPLOYMENT["本校"])
     assert series["全省高职"] == pytest.approx(EMPLOYMENT["全省高职"])
-    assert list(chart.plots[0].categories) == ["2019届·毕业一年后", "2017届·毕业三年后"]
-    fills = [str(s.format.fill.fore_color.rgb) for s in chart.plots[0].series]
-    assert fills[:2] == [SCHOOL_COLOUR.lstrip("#").upper(), SERIES_COLOURS["高职"].lstrip("#").upper()]
+    assert categories == ["2019届·毕业一年后", "2017届·毕业三年后"]  # top to bottom, as on the page
+    fills = {s.name: str(s.format.fill.fore_color.rgb) for s in chart.plots[0].series}
+    assert fills["本校"] == SCHOOL_COLOUR.lstrip("#").upper()
+    assert fills["全省高职"] == SERIES_COLOURS["高职"].lstrip("#").upper()
     texts = "\n".join(_slide_texts(slide))
     assert "高于全省高职平均（96.68%）2.14 个百分点" in texts
     assert "来源：温州职业技术学院 2020 年质量年度报告，表2-15、表2-16" in texts
@@ -199,10 +219,12 @@ def test_deck_charts_are_chart_objects_holding_the_dashboards_numbers(deck, whol
     for _, item in expected:  # every chart: the figure's series, names and values, in its order
         _, chart = charts[item.title]
         traces = [trace for trace in item.figure.data if trace.type in ("bar", "scatter")]
-        plotted = chart.plots[0].series
-        assert [s.name for s in plotted] == [html.unescape(trace.name or "") for trace in traces]
-        for trace, plotted_series in zip(traces, plotted, strict=True):
-            values = [v for v in plotted_series.values if v is not None]
+        _, plotted = _as_drawn(chart)
+        assert [name for name, _ in plotted] == [html.unescape(trace.name or "") for trace in traces]
+        if item.title == "就业行业流向":
+            continue  # 12 industries and 「其他 7 项」: test_the_deck_sums_the_smallest_industries_into_one_bar
+        for trace, (_, plotted_values) in zip(traces, plotted, strict=True):
+            values = [v for v in plotted_values if v is not None]
             assert values == pytest.approx(_trace_values(trace)), item.title
 
 
@@ -231,8 +253,7 @@ def test_deck_of_one_page_holds_its_charts_only(db: Path) -> None:
     chart = next(shape.chart for shape in deck.slides[1].shapes if shape.has_chart)
     item = dossier.pages["faculty"][0]
     assert sorted(chart.plots[0].series[0].values) == sorted(item.data["value"].astype(float).tolist())
-    assert chart.plots[0].categories[0] == "Senior title"  # largest first, in English
-    assert chart.category_axis.reverse_order  # … and drawn on top, as on the page
+    assert _as_drawn(chart)[0][0] == "Senior title"  # largest first, in English, drawn on top as on the page
 
 
 # --- Word ---------------------------------------------------------------------------------------
@@ -271,6 +292,50 @@ def test_appendix_numbers_its_captions_with_word_fields_and_names_chinese_fonts(
         assert not figures and any("未含图表图片" in p.text for p in appendix.paragraphs)
     normal = appendix.styles["Normal"].element.rPr.rFonts
     assert normal.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "宋体"
+
+
+#: The charts' smallest text, in CSS px: bar labels may shrink to the template's uniformtext.minsize 14
+#: (their own size is 15, ticks and legends 16). At 9 pt on paper: 14 px × 425.2 pt / 9 pt = 661 px
+#: across 15 cm, 14 × 368.5 / 9 = 573 px across 13 cm (before: 1,400 and 1,000 px, 4.2 and 5.2 pt).
+SMALLEST_FONT_PX = 14
+
+
+def test_appendix_chart_pictures_print_their_smallest_text_at_9_pt_or_more(appendix, whole: Dossier) -> None:
+    from viz.appendix_docx import PICTURE_SCALE, smallest_font_px, untitled
+
+    pictures = appendix.inline_shapes
+    if not len(pictures):
+        pytest.skip("no chart pictures: Chromium is not installed (bash manage.sh test installs it)")
+    items = [item for _, item in whole.charts()]
+    assert len(pictures) == len(items) == 25
+    printed = []
+    for shape, item in zip(pictures, items, strict=True):
+        assert smallest_font_px(untitled(item.figure).to_dict()) == SMALLEST_FONT_PX, item.title
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        image = appendix.part.related_parts[blip].image
+        css_width = image.px_width / PICTURE_SCALE
+        placed_pt = shape.width.pt
+        assert placed_pt == pytest.approx(425.2 if item.width == "full" else 368.5, abs=0.1), item.title
+        printed.append(SMALLEST_FONT_PX * placed_pt / css_width)
+        assert image.px_width / (placed_pt / 72) >= 300, item.title  # dots per inch on paper
+    assert min(printed) >= 9.0 and max(printed) < 9.1  # as wide as 9 pt allows: no wider, no narrower
+
+
+def test_the_width_a_chart_is_drawn_at_for_9_pt_on_paper() -> None:
+    from viz.appendix_docx import picture_width_px, smallest_font_px
+
+    assert picture_width_px(15.0, 14) == 661  # 14 × 425.197 / 9 = 661.4
+    assert picture_width_px(13.0, 14) == 573  # 14 × 368.504 / 9 = 573.2
+    assert picture_width_px(15.0, 16, min_pt=10.5) == 647  # 16 × 425.197 / 10.5 = 647.9
+    spec = {
+        "data": [{"type": "bar", "textfont": {"size": 15}, "insidetextfont": {"size": 12}}],
+        "layout": {"font": {"size": 16}, "xaxis": {"tickfont": {"size": 13}}, "uniformtext": {"minsize": 14}},
+    }
+    assert smallest_font_px(spec) == 12
+    with pytest.raises(ValueError, match="no font size"):
+        smallest_font_px({"data": [], "layout": {}})
+    with pytest.raises(ValueError, match="positive"):
+        picture_width_px(0, 14)
 
 
 def test_appendix_without_pictures_keeps_its_tables_and_says_why(db: Path) -> None:
@@ -349,7 +414,7 @@ def test_deck_and_appendix_keep_text_from_data_as_text(whole: Dossier) -> None:
     dossier = _hostile_dossier(whole, extra="制\x0b造\x00业")  # control characters XML cannot hold
     deck = Presentation(io.BytesIO(render_deck(dossier)))
     chart = next(shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart)
-    assert chart.plots[0].categories[0] == HOSTILE  # the largest, on top: as typed
+    assert _as_drawn(chart)[0][0] == HOSTILE  # the largest, on top: as typed
     assert "制造业" in list(chart.plots[0].categories)
     assert "<b>标题</b>" in [_slide_texts(slide)[0] for slide in deck.slides]
     document = Document(io.BytesIO(render_appendix(dossier, png=False)))
@@ -499,9 +564,30 @@ def test_libreoffice_draws_the_deck_with_its_chinese_text(whole: Dossier, tmp_pa
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     pdf = pypdfium2.PdfDocument(str(tmp_path / "deck.pdf"))
-    assert len(pdf) == len(Presentation(deck).slides)
+    slides = Presentation(deck).slides
+    assert len(pdf) == len(slides)
     text = pdf[3].get_textpage().get_text_range()
     assert "就业率" in text and "98.82" in text and "2019" in text
+    # What LibreOffice drew (it leaves out a category label it finds no room for: the 19 industries
+    # lost every other one at 9 pt): every category of every chart is in its page's text.
+    titles = [_slide_texts(slide)[0] for slide in slides]
+    for title, (_, chart) in _chart_slides(Presentation(deck)).items():
+        page = pdf[titles.index(title)].get_textpage()
+        drawn = re.sub(r"\s", "", page.get_text_range())  # LibreOffice spaces Latin from CJK text
+        missing = [c for c in chart.plots[0].categories if re.sub(r"\s", "", c) not in drawn]
+        assert not missing, (title, missing)
+    page = pdf[titles.index("就业率")].get_textpage()
+
+    def top(text: str, nth: int = 0) -> float:  # PDF y grows upwards: higher on the page is larger
+        searcher = page.search(text)
+        for _ in range(nth):
+            searcher.get_next()
+        index, _ = searcher.get_next()
+        return page.get_charbox(index)[3]
+
+    legend = [top("本校"), top("全省高职", 2), top("全省高校"), top("全省本科")]
+    assert legend == sorted(legend, reverse=True)  # the legend lists the series top-down, as the bars stand
+    assert top("100") < top("2017")  # the value axis' ticks are below the bars' labels
 
 
 def test_the_kpi_slide_writes_the_ratio_as_a_reader_does(deck) -> None:
@@ -511,7 +597,131 @@ def test_the_kpi_slide_writes_the_ratio_as_a_reader_does(deck) -> None:
     assert not any("（:1）" in text for text in texts)
 
 
+def test_every_source_line_of_the_appendix_cites_tables_as_a_publication_does(appendix) -> None:
+    lines = [p.text for p in appendix.paragraphs if p.text.startswith("来源：")]
+    pictures = len(appendix.inline_shapes)  # 25 with Chromium, else none
+    assert len(lines) == 4 + 25 + pictures  # title, headline, 计分卡, targets; each chart's table and picture
+    for line in lines:
+        assert "行号" not in line and not re.search(r"\d+, \d+", line), line  # no .txt line numbers
+    scorecard = next(line for line in lines if "表2-15、" in line and "筛选" not in line)
+    assert scorecard.endswith(
+        "表2-15、表2-16、表2-17、表2-18、表2-19、表2-20、表2-21、表2-22、表2-23、表2-26、表2-27、表2-28"
+    )  # in the report's order (表2-21 was last)
+    filters = "筛选：学校：温州职业技术学院；报告年度：2020；对比基准：全省高职"
+    assert f"来源：温州职业技术学院 2020 年质量年度报告，表2-24；{filters}" in lines
+
+
 def test_the_appendix_cites_tables_without_text_line_numbers(db: Path) -> None:
     document = Document(io.BytesIO(render_appendix(_dossier(db, "research"), png=False)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "表4" in text and "行号" not in text
+
+
+# --- the deck's charts as a reader's office suite draws them ------------------------------------
+
+#: 表2-24 (就业行业流向): the seven smallest industries, summed into 「其他 7 项」 = 62 + 42 + 16 + 15 + 13 + 3 + 3.
+FOLDED_INDUSTRIES = {"科学研究和技术服务业": 62, "交通运输、仓储和邮政业": 42, "农、林、牧、渔业": 16,
+                     "公共管理、社会保障和社会组织": 15, "卫生和社会工作": 13, "采矿业": 3,
+                     "水利、环境和公共设施管理业": 3}  # fmt: skip
+
+
+def _chart_slides(deck) -> dict[str, tuple]:
+    return {
+        _slide_texts(slide)[0]: (slide, next(shape.chart for shape in slide.shapes if shape.has_chart))
+        for slide in deck.slides
+        if any(shape.has_chart for shape in slide.shapes)
+    }
+
+
+def _category_font_pt(chart) -> float:
+    size = chart.category_axis._element.xpath("./c:txPr//a:defRPr/@sz")
+    return int(size[0]) / 100
+
+
+def test_the_deck_sums_the_smallest_industries_into_one_bar(deck, whole: Dossier) -> None:
+    slide, chart = _chart_slides(deck)["就业行业流向"]
+    categories, series = _as_drawn(chart)
+    item = next(item for item in whole.pages["outcomes"] if item.title == "就业行业流向")
+    assert len(item.data) == 19
+    assert len(categories) == 13 and categories[-1] == "其他 7 项"
+    assert categories[:4] == ["制造业", "信息传输、软件和信息技术服务业", "建筑业", "批发和零售业"]
+    assert series[0][1][0] == 1021 and series[0][1][-1] == 154 == sum(FOLDED_INDUSTRIES.values())
+    assert not set(FOLDED_INDUSTRIES) & set(categories)
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "其他 7 项：" + "；".join(FOLDED_INDUSTRIES) in notes  # what 「其他」 holds, for the speaker
+    assert _category_font_pt(chart) == 12
+
+
+def test_every_deck_chart_labels_every_category_at_12_pt_with_the_axis_below_and_legend_in_bar_order(
+    deck, whole: Dossier
+) -> None:
+    charts = _chart_slides(deck)
+    for _, item in whole.charts():
+        _, chart = charts[item.title]
+        categories, series = _as_drawn(chart)
+        skip = chart.category_axis._element.xpath("./c:tickLblSkip/@val")
+        assert skip == ["1"], item.title  # no label left out by the suite
+        assert _category_font_pt(chart) >= 12, item.title
+        assert all(category for category in categories), item.title
+        if chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED:
+            # Not reversed and crossing at the first category: the value axis lies along the bottom.
+            assert not chart.category_axis.reverse_order, item.title
+            assert chart.value_axis._element.xpath("./c:crosses/@val") == ["autoZero"], item.title
+            assert chart.value_axis._element.xpath("./c:axPos/@val") == ["b"], item.title
+            if len(series) > 1:  # a legend beside the bars lists the series top-down, as they stand
+                assert chart.legend.position == XL_LEGEND_POSITION.RIGHT, item.title
+        traces = [trace for trace in item.figure.data if trace.type in ("bar", "scatter")]
+        assert [name for name, _ in series] == [html.unescape(trace.name or "") for trace in traces], item.title
+    _, chart = charts["就业率"]
+    assert [name for name, _ in _as_drawn(chart)[1]] == ["本校", "全省高职", "全省高校", "全省本科"]
+    assert chart.value_axis.maximum_scale == 100  # a % axis ends at 100
+
+
+def test_a_chart_of_shares_too_many_for_one_slide_is_split_in_two(whole: Dossier) -> None:
+    shares = pd.DataFrame(
+        {"category": [f"专业{n:02d}" for n in range(1, 20)], "value": [float(90 - n) for n in range(19)],
+         "unit": ["%"] * 19, "source_table": ["表9-9"] * 19, "source_line": list(range(19))}
+    )  # fmt: skip
+    figure = horizontal_bars(shares, title="各专业就业率", value_label="就业率", unit="%")
+    item = ChartItem("shares", "各专业就业率", figure, shares, Provenance("报告", ("表9-9",), "学校：x", shares))
+    deck = Presentation(io.BytesIO(render_deck(Dossier(whole.context, {"faculty": [item]}))))
+    charts = _chart_slides(deck)
+    assert sorted(charts) == ["各专业就业率（1 / 2）", "各专业就业率（2 / 2）"]
+    first = _as_drawn(charts["各专业就业率（1 / 2）"][1])
+    second = _as_drawn(charts["各专业就业率（2 / 2）"][1])
+    assert first[0] == [f"专业{n:02d}" for n in range(1, 11)] and second[0] == [f"专业{n:02d}" for n in range(11, 20)]
+    assert first[1][0][1][0] == 90.0 and second[1][0][1][-1] == 72.0  # shares are never summed
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer)"
+)
+def test_libreoffice_prints_the_appendix_pictures_at_their_width_with_9_pt_text(
+    appendix_bytes: bytes, tmp_path: Path
+) -> None:
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    from viz.appendix_docx import PICTURE_SCALE
+
+    if not png_available():
+        pytest.skip("no chart pictures: Chromium is not installed (bash manage.sh test installs it)")
+    path = tmp_path / "appendix.docx"
+    path.write_bytes(appendix_bytes)
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(path)],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "appendix.pdf"))
+    drawn = []
+    for page in pdf:
+        for image in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_IMAGE]):
+            left, _, right, _ = image.get_bounds()
+            width_px, _ = image.get_px_size()
+            drawn.append((right - left, SMALLEST_FONT_PX * (right - left) / (width_px / PICTURE_SCALE)))
+    assert len(drawn) == 25
+    assert {round(width / 72 * 2.54, 1) for width, _ in drawn} == {13.0, 15.0}  # as placed: not shrunk
+    assert min(points for _, points in drawn) >= 9.0
+    assert len(pdf) <= 28  # A4 pages (20 with the old 4–6 pt pictures)

@@ -4,7 +4,8 @@ Belongs here: :func:`render_appendix`. An A4 document in the national forms' way
 dashboard the headline indicators and a 计分卡 (indicator, cohort, unit, the school's value, the
 benchmark's, the gap), then one sentence per indicator written from the data (主要发现); a
 chapter per page in which every chart comes as a picture (drawn by :mod:`viz.png` without its
-caption band), its 来源 line, and its data as a numbered table; the plan's measurable targets.
+caption band, as narrow as makes its smallest text print at ≥ 9 pt: :func:`picture_width_px`), its
+来源 line, and its data as a numbered table; the plan's measurable targets.
 Captions are numbered with Word's own ``SEQ`` fields (表 1, 图 1 …), so they renumber when the
 appendix is pasted into a chapter (Word: select all, F9). Body text names 宋体 for Chinese and
 Times New Roman for Latin, headings and captions 黑体: the government-document convention WPS and
@@ -16,6 +17,8 @@ Without Chromium the pictures are left out and the document says why; tables and
 from __future__ import annotations
 
 import io
+import math
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -38,6 +41,12 @@ from viz.sections import ChartItem
 BODY_FONT = ("Times New Roman", "宋体")
 HEADING_FONT = ("Times New Roman", "黑体")
 TEXT_WIDTH = Cm(15.0)
+#: Printed width of a half-width chart's picture.
+HALF_WIDTH = Cm(13.0)
+#: Smallest text on a chart picture as printed (points): the smallest a reader of A4 reads with ease.
+MIN_PICTURE_PT = 9.0
+#: Device pixels per CSS pixel of a chart picture: 3 gives ~340 dpi at 15 cm for a 661 px chart.
+PICTURE_SCALE = 3
 MUTED = RGBColor(0x5B, 0x65, 0x77)
 HEADER_FILL = "DCE6F2"
 _NUMERALS = "一二三四五六七八九十"
@@ -208,8 +217,17 @@ def _shade(cell, fill: str) -> None:
     properties.append(shading)
 
 
-def _table(document, header: list[str], rows: list[list[str]], widths: list[float], numeric_from: int = 1) -> None:
-    """A ruled table, header shaded and repeated on every page, numbers right-aligned."""
+def _table(
+    document,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    numeric_from: int = 1,
+    *,
+    keep: bool = False,
+) -> None:
+    """A ruled table, header shaded and repeated on every page, numbers right-aligned (``keep``: its
+    last row stays with the paragraph after it, a source line that would otherwise open a page alone)."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -227,7 +245,7 @@ def _table(document, header: list[str], rows: list[list[str]], widths: list[floa
         for position, text in enumerate(values):
             align = WD_ALIGN_PARAGRAPH.RIGHT if position >= numeric_from else WD_ALIGN_PARAGRAPH.LEFT
             # Every row but the last keeps with the next: a table shorter than a page is not split.
-            _cell_text(cells[position], text, align=align, keep=number < len(rows))
+            _cell_text(cells[position], text, align=align, keep=keep or number < len(rows))
     table.autofit = False  # Word and LibreOffice keep the widths below (the grid and every cell)
     for position, width in enumerate(columns_cm):
         table.columns[position].width = Cm(width)
@@ -247,12 +265,68 @@ def _cell_text(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.
     run.bold = bold
 
 
+def _table_order(name: str) -> tuple[int, ...]:
+    """表2-21 before 表2-26 (and 表2-3 before 表2-15): a report's tables in the order it numbers them."""
+    return tuple(int(part) for part in re.findall(r"\d+", name))
+
+
 def _number(value: object, unit: str) -> str:
     return "—" if value is None or pd.isna(value) else format_value(float(value), unit, with_unit=False)
 
 
 def _unit(unit: str, lang: str) -> str:
     return unit_name(unit, lang) if unit else "—"
+
+
+def picture_width_px(placed_cm: float, smallest_font_px: float, min_pt: float = MIN_PICTURE_PT) -> int:
+    """The widest a chart may be drawn (CSS px) for its smallest text to print at ``min_pt`` or more.
+
+    A font of ``f`` px in a ``W`` px wide picture placed ``w`` cm wide prints at
+    ``f × (w / 2.54 × 72) / W`` pt; so ``W = ⌊f × (w / 2.54 × 72) / min_pt⌋``.
+
+    Args:
+        placed_cm: Printed width of the picture.
+        smallest_font_px: The figure's smallest font size (:func:`smallest_font_px`).
+        min_pt: Smallest printed text size wanted.
+
+    Returns:
+        The width in CSS pixels.
+
+    Raises:
+        ValueError: A width or size that is not positive.
+    """
+    if placed_cm <= 0 or smallest_font_px <= 0 or min_pt <= 0:
+        raise ValueError(f"sizes must be positive: {placed_cm} cm, {smallest_font_px} px, {min_pt} pt")
+    return math.floor(smallest_font_px * (placed_cm / 2.54 * 72) / min_pt + 1e-9)
+
+
+def smallest_font_px(spec: dict) -> float:
+    """The smallest font size a Plotly figure (as a dict, its template included) may draw text at.
+
+    Every ``size`` of a ``font``-like entry (``font``, ``tickfont``, ``textfont``, ``insidetextfont`` …)
+    counts, and ``uniformtext.minsize`` (bar labels shrunk to fit their bars stop there).
+
+    Raises:
+        ValueError: The figure names no font size at all.
+    """
+    sizes: list[float] = []
+
+    def walk(node: object, key: str = "") -> None:
+        if isinstance(node, dict):
+            if key.endswith("font") and isinstance(node.get("size"), int | float):
+                sizes.append(float(node["size"]))
+            if key == "uniformtext" and isinstance(node.get("minsize"), int | float):
+                sizes.append(float(node["minsize"]))
+            for child_key, child in node.items():
+                walk(child, child_key)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child, key)
+
+    walk(spec)
+    if not sizes:
+        raise ValueError("the figure names no font size")
+    return min(sizes)
 
 
 def untitled(figure: go.Figure) -> go.Figure:
@@ -315,7 +389,8 @@ def _scorecard_table(document, dossier: Dossier, numbers: dict[str, int]) -> Non
         rows.append([str(row["indicator"]), str(row["cohort"]), _unit(unit, lang), _number(row["value"], unit),
                      _number(row["benchmark_value"], unit), gap])  # fmt: skip
     _table(document, header, rows, [3.0, 2.6, 1.3, 1.7, 1.7, 2.2], numeric_from=3)
-    tables = ("、" if lang == "zh" else ", ").join(dict.fromkeys(str(v) for v in dossier.scorecard["source_table"]))
+    cited = sorted(dict.fromkeys(str(v) for v in dossier.scorecard["source_table"]), key=_table_order)
+    tables = ("、" if lang == "zh" else ", ").join(cited)
     _note(
         document,
         f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{ctx.source}{'，' if lang == 'zh' else ', '}{tables}",
@@ -334,14 +409,17 @@ def _chart(
     if png_error is None:
         from viz.png import WIDTH_FULL, WIDTH_HALF, PngUnavailableError, render_png
 
+        figure = untitled(item.figure)
+        placed = TEXT_WIDTH if item.width == "full" else HALF_WIDTH
+        screen = WIDTH_FULL if item.width == "full" else WIDTH_HALF
+        # Drawn as wide as its smallest text allows at 9 pt on paper (never wider than on screen).
+        width = min(screen, picture_width_px(placed.cm, smallest_font_px(figure.to_dict())))
         try:
-            image = render_png(
-                untitled(item.figure), None, lang=lang, width=WIDTH_FULL if item.width == "full" else WIDTH_HALF
-            )
+            image = render_png(figure, None, lang=lang, width=width, scale=PICTURE_SCALE)
         except PngUnavailableError as exc:
             png_error = exc.message
         else:
-            document.add_picture(io.BytesIO(image), width=TEXT_WIDTH if item.width == "full" else Cm(13.0))
+            document.add_picture(io.BytesIO(image), width=placed)
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             document.paragraphs[-1].paragraph_format.keep_with_next = True
             _caption(document, "图", numbers, item.title, lang)
@@ -353,7 +431,7 @@ def _chart(
     rows = [
         [str(record[0]), *(_number(value, unit) for value in record[1:])] for record in table.itertuples(index=False)
     ]
-    _table(document, [str(c) for c in table.columns], rows, [3.0] + [1.5] * (len(table.columns) - 1))
+    _table(document, [str(c) for c in table.columns], rows, [3.0] + [1.5] * (len(table.columns) - 1), keep=True)
     # The source as a publication cites it (表2-15), without the .txt line numbers the pack's readme lists.
     _note(document, item.provenance.caption(lang))
     return png_error

@@ -5,8 +5,12 @@ overview's headline cards (KPI slide) and a divider per page; one slide per char
 takeaway line, the chart, its 来源 line and its filters (the lines each figure was read from go
 into the speaker notes); the plan's measurable targets as a table. Charts are PowerPoint chart
 objects (python-pptx) whose categories, series, values and colours are read from the very Plotly
-figure the page shows (the same order, the same top 20 rows, 本校 in the school colour and the
-benchmarks in their greys), so the numbers on a slide are the numbers on the screen.
+figure the page shows (the same order, 本校 in the school colour and the benchmarks in their
+greys), so the numbers on a slide are the numbers on the screen — except where a slide cannot
+label them all at ≥ 12 pt (:func:`layout_chart`): then the smallest of values that add up are
+one 「其他 N 项」 bar (their names in the speaker notes), others go on two slides (1 / 2, 2 / 2).
+Horizontal bars are written bottom-up so that LibreOffice and PowerPoint draw the value axis at
+the bottom and the legend in the bars' order (:func:`add_native_chart`).
 
 Fonts: every run names 微软雅黑 for Latin and East Asian text, with its PANOSE, pitch family and
 GB2312 charset, which is what PowerPoint and WPS fall back on when the font is missing (a Mac
@@ -25,6 +29,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,7 +38,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -49,6 +54,7 @@ from viz.markup import plain
 from viz.pack import source_note
 from viz.sections import ChartItem
 from viz.theme import SCHOOL_COLOUR
+from viz.topn import ADDITIVE_UNITS, MAX_LABEL_PT, fit_categories, fold_rest, label_ems
 
 #: The deck's typeface: named for Latin and East Asian text (see the module docstring).
 FONT = "微软雅黑"
@@ -94,7 +100,7 @@ def render_deck(dossier: Dossier, progress: Progress | None = None, *, png: bool
                 deck.slides.add_slide(blank), t(f"page_{page}", lang), t("office_charts", lang, n=count), lang
             )
         current_page = page
-        _chart_slide(deck.slides.add_slide(blank), item, dossier)
+        _chart_slides(deck, blank, item, dossier)
         report((position + 1) / (len(charts) + 1), item.title)
     targets = dossier.measurable_targets()
     for start in range(0, len(targets), TARGET_ROWS_PER_SLIDE):
@@ -287,15 +293,32 @@ def _caption_lines(slide, lines: list[str], lang: str) -> None:
     _text(slide, box, lines, size=11, colour=MUTED_COLOUR, lang=lang, anchor=MSO_ANCHOR.BOTTOM)
 
 
-def _chart_slide(slide, item: ChartItem, dossier: Dossier) -> None:
+def is_additive(data: pd.DataFrame) -> bool:
+    """Whether a chart's values add up to a whole: one series, one unit of :data:`viz.topn.ADDITIVE_UNITS`."""
+    if data.empty or "unit" not in data or ("series" in data and data["series"].nunique() > 1):
+        return False
+    units = set(data["unit"].dropna().astype(str))
+    return len(units) == 1 and units <= ADDITIVE_UNITS
+
+
+def _chart_slides(deck, blank, item: ChartItem, dossier: Dossier) -> None:
+    """The slide(s) of one chart: one, or one per part when its categories need more than one."""
+    box = (MARGIN, Inches(1.95), SLIDE_WIDTH - 2 * MARGIN, Inches(4.55))
+    for part in layout_chart(item.figure, box, dossier.lang, additive=is_additive(item.data)):
+        _chart_slide(deck.slides.add_slide(blank), item, dossier, box, part)
+
+
+def _chart_slide(slide, item: ChartItem, dossier: Dossier, box: Sequence[Emu], part: NativeChart) -> None:
     """Title, takeaway line, the native chart, the 来源 line and the filters."""
     lang = dossier.lang
-    _heading(slide, item.title, lang)
+    number, of = part.part
+    suffix = "" if of == 1 else (f"（{number} / {of}）" if lang == "zh" else f" ({number} / {of})")
+    _heading(slide, item.title + suffix, lang)
     width = SLIDE_WIDTH - 2 * MARGIN
     takeaway = dossier.takeaway(item)
     _text(slide, (MARGIN, Inches(1.1), width, Inches(0.8)), takeaway, size=16, colour="1F3B5C", lang=lang,
           anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip
-    add_native_chart(slide, item.figure, (MARGIN, Inches(1.95), width, Inches(4.55)), lang)
+    add_native_chart(slide, item.figure, box, lang, part=part)
     provenance = item.provenance
     sep = "：" if lang == "zh" else ": "
     tables = ("、" if lang == "zh" else ", ").join(dict.fromkeys(provenance.tables))
@@ -303,7 +326,11 @@ def _chart_slide(slide, item: ChartItem, dossier: Dossier) -> None:
         f"{'，' if lang == 'zh' else ', '}{tables}" if tables else ""
     )
     _caption_lines(slide, [source, f"{t('filters', lang)}{sep}{provenance.filters}"], lang)
-    _notes(slide, "\n".join(line for line in (takeaway, source_note(provenance, lang)) if line))
+    folded = ""
+    if part.folded:
+        names = ("；" if lang == "zh" else "; ").join(part.folded)  # names hold 、 themselves
+        folded = t("office_other_names", lang, label=t("office_other", lang, n=len(part.folded)), names=names)
+    _notes(slide, "\n".join(line for line in (takeaway, folded, source_note(provenance, lang)) if line))
 
 
 def _targets_slide(slide, rows: pd.DataFrame, dossier: Dossier, part: str) -> None:
@@ -456,19 +483,117 @@ class InertChartData(CategoryChartData):
         return _InertWorkbookWriter(self)
 
 
-def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
+@dataclass(frozen=True)
+class NativeChart:
+    """One native chart as a slide draws it (a chart too dense for one slide gives several).
+
+    Attributes:
+        kind: ``column``, ``bar`` (horizontal) or ``line``.
+        categories: Categories in the figure's order (horizontal bars: top to bottom).
+        series: As :func:`chart_series` gives them, cut to ``categories``.
+        font_pt: Size of the category labels (:func:`viz.topn.fit_categories`).
+        folded: Categories summed into the last, 「其他 N 项」 row (empty: none).
+        part: ``(number, of)`` when the chart is split across slides, else ``(1, 1)``.
+    """
+
+    kind: str
+    categories: list[str]
+    series: list[dict]
+    font_pt: float
+    folded: tuple[str, ...] = ()
+    part: tuple[int, int] = (1, 1)
+
+
+#: Room a horizontal bar chart's box gives away to its value axis, its title and the plot's margins (pt).
+_AXIS_ROOM_PT = 62.0
+#: Share of a chart's width a category label may take before it wraps.
+_LABEL_SHARE = 0.3
+#: Fill of the 「其他」 bar when the bars have colours of their own.
+OTHER_COLOUR = "A0A8B4"
+
+
+def layout_chart(figure: go.Figure, box: Sequence[Emu], lang: str, *, additive: bool = False) -> list[NativeChart]:
+    """The native chart(s) of ``figure`` in ``box``: every category labelled at ≥ 12 pt.
+
+    Horizontal bars get ``box``'s height less :data:`_AXIS_ROOM_PT` for their rows
+    (:func:`viz.topn.fit_categories`): all categories when they fit, else the largest with the
+    rest summed into 「其他 N 项」 (``additive``: one series whose values add up), else one chart
+    per slide for each part. Columns and lines keep their categories (the pages draw none with
+    more than a handful).
+
+    Args:
+        figure: The page's figure (not modified).
+        box: ``(left, top, width, height)`` of the chart on its slide.
+        lang: Language of the 「其他」 label.
+        additive: Whether the figure's values add up to a whole (see :data:`viz.topn.ADDITIVE_UNITS`).
+
+    Returns:
+        One :class:`NativeChart` per slide.
+    """
+    kind, categories, series = chart_series(figure)
+    if kind != "bar":
+        return [NativeChart(kind, categories, series, 12.0 if len(categories) > 8 else MAX_LABEL_PT)]
+    width_pt, height_pt = Emu(box[2]).pt, Emu(box[3]).pt
+    values = series[0]["values"] if series else []
+    ranked = sorted(range(len(categories)), key=lambda i: -(values[i] or 0.0))  # the order fold_rest keeps
+    fit = fit_categories(
+        [label_ems(categories[i]) for i in ranked],
+        length_pt=height_pt - _AXIS_ROOM_PT,
+        label_width_pt=width_pt * _LABEL_SHARE,
+        additive=additive and len(series) == 1,
+        other_length=label_ems(t("office_other", lang, n=len(categories))),
+    )
+    if fit.folded:
+        entry = series[0]
+        label = t("office_other", lang, n=fit.folded)
+        kept, values, folded = fold_rest(categories, entry["values"], fit.shown - 1, label)
+        colours = entry["colours"]
+        if len(colours) == len(categories) and len(set(colours)) > 1:
+            by_category = dict(zip(categories, colours, strict=True))
+            colours = [by_category.get(c, OTHER_COLOUR) for c in kept]
+        return [NativeChart(kind, kept, [{**entry, "values": values, "colours": colours}], fit.font_pt, tuple(folded))]
+    starts = range(0, len(categories), max(fit.shown, 1))
+    parts = []
+    for number, start in enumerate(starts, start=1):
+        stop = start + fit.shown
+        cut = []
+        for entry in series:
+            colours = entry["colours"]
+            if len(colours) == len(categories) and len(set(colours)) > 1:
+                colours = colours[start:stop]
+            cut.append({**entry, "values": entry["values"][start:stop], "colours": colours})
+        parts.append(NativeChart(kind, categories[start:stop], cut, fit.font_pt, (), (number, len(starts))))
+    return parts or [NativeChart(kind, categories, series, fit.font_pt)]
+
+
+def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str, *, part: NativeChart | None = None):
     """Draw ``figure`` as an editable PowerPoint chart in ``box``; returns the chart's graphic frame.
+
+    Horizontal bars are written bottom-up — the last category and the last series first — so that
+    the first category and the first series (本校) are drawn on top with the value axis at the
+    bottom and the legend (on the right, listed top-down in PowerPoint and LibreOffice alike) in
+    the bars' order, without a reversed axis (with ``c:orientation maxMin`` LibreOffice draws
+    the value axis at the top and both suites list the legend against the bars).
 
     Args:
         slide: The slide.
         figure: The page's figure (not modified).
         box: ``(left, top, width, height)``.
         lang: Language of the deck (font hints).
+        part: What to draw (from :func:`layout_chart`); default the first of ``layout_chart(figure, box, lang)``.
 
     Returns:
         The graphic frame holding the chart.
     """
-    kind, categories, series = chart_series(figure)
+    part = part or layout_chart(figure, box, lang)[0]
+    kind, categories, series = part.kind, part.categories, part.series
+    if kind == "bar":  # bottom-up, see above
+        categories = categories[::-1]
+        series = [
+            {**entry, "values": entry["values"][::-1],
+             "colours": entry["colours"][::-1] if len(entry["colours"]) == len(categories) else entry["colours"]}
+            for entry in reversed(series)
+        ]  # fmt: skip
     data = InertChartData()
     data.categories = categories
     decimals = any(s["decimals"] for s in series)
@@ -489,7 +614,8 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
     chart.has_title = False
     chart.has_legend = len(series) > 1
     if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        # Horizontal bars: a legend beside them lists the series top-down as the bars stand.
+        chart.legend.position = XL_LEGEND_POSITION.RIGHT if kind == "bar" else XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(13)
     plot = chart.plots[0]
@@ -520,10 +646,6 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
             labels.number_format_is_linked = False
             labels.position = XL_LABEL_POSITION.ABOVE if kind == "line" else XL_LABEL_POSITION.OUTSIDE_END
             labels.font.size = Pt(10 if many else 12)
-    if kind == "bar" and figure.layout.yaxis.autorange == "reversed":
-        # The page draws the first category (and the first series of a group) on top; so does the deck.
-        chart.category_axis.reverse_order = True
-        chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # the value axis stays at the bottom
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = _rgb(GRID_COLOUR)
@@ -543,8 +665,7 @@ def add_native_chart(slide, figure: go.Figure, box: Sequence[Emu], lang: str):
         run = value_axis.axis_title.text_frame.paragraphs[0].runs[0]
         _style(run.font, size=12, lang=lang, colour=MUTED_COLOUR)
     category_axis = chart.category_axis
-    # Smaller names when there are many, so that every one fits (LibreOffice hides those that overlap).
-    category_axis.tick_labels.font.size = Pt(12 if len(categories) <= 8 else 11 if len(categories) <= 12 else 9)
+    category_axis.tick_labels.font.size = Pt(part.font_pt)  # every label fits at this size (layout_chart)
     category_axis.format.line.color.rgb = _rgb("B8C2CF")
     category_axis.has_major_gridlines = False
     _every_label(category_axis)

@@ -539,6 +539,8 @@ TEXT: dict[str, dict[str, str]] = {
         " toolbar's camera button downloads a PNG.",
     },
     "office_appendix": {"zh": "{title}：数据附录", "en": "{title}: data appendix"},
+    "office_other": {"zh": "其他 {n} 项", "en": "Other ({n})"},
+    "office_other_names": {"zh": "{label}：{names}", "en": "{label}: {names}"},
     "office_scorecard": {
         "zh": "计分卡：本校与{benchmark}平均",
         "en": "Scorecard: the school and the {benchmark} average",
