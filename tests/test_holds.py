@@ -113,6 +113,23 @@ def test_a_share_a_power_of_ten_from_count_over_total_is_held() -> None:
     assert "300 ÷ 1200（合计行）× 100 = 25" in held[1][0][0]
 
 
+def test_a_percentage_written_as_a_fraction_is_held_and_a_small_share_is_not() -> None:
+    rows = [
+        _row(0, "initial_employment_rate", "本校", 0.9806, "表1", 12, unit="%"),  # 98.06% as a fraction
+        _row(1, "industry_employment_share", "采矿业", 0.10, "表2-24", 40, unit="%"),  # a real 0.10%
+        _row(2, "entrepreneurship_rate", "本校", 0.56, "表2-26", 50, unit="%"),
+        _row(3, "graduates", "本校", 0.9806, "表1", 13),  # not a percentage: another check's business
+    ]
+    held = find_holds(rows, _rules())
+    assert list(held) == [0]
+    assert held[0] == [
+        (
+            "单位为 %，数值却是 0.9806：可能是以小数书写的比例（0.9806 即 98.06%），暂不采用。",
+            "the unit is % but the figure is 0.9806: possibly a fraction (0.9806 = 98.06%); held back.",
+        )
+    ]
+
+
 def test_no_rows_hold_nothing() -> None:
     assert find_holds([], _rules()) == {}
 

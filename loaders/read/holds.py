@@ -192,7 +192,24 @@ def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, li
             for row in (share, count, printed):
                 if row is not None:
                     hold(row, zh, en)
+
+    # 4. a percentage written as a fraction (0.9806 under %, a spreadsheet's 98.06%)
+    for row in rows:
+        if row.unit == "%" and 0 < row.value < 1 and _decimals(row.value) >= 3:
+            shown = fmt(row.value)
+            hold(
+                row,
+                f"单位为 %，数值却是 {shown}：可能是以小数书写的比例（{shown} 即 {fmt(row.value * 100)}%），暂不采用。",
+                f"the unit is % but the figure is {shown}: possibly a fraction ({shown} = {fmt(row.value * 100)}%);"
+                " held back.",
+            )
     return held
+
+
+def _decimals(value: float) -> int:
+    """Decimal places of a figure as read (0.9806 → 4)."""
+    text = repr(float(value))
+    return len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
 
 
 def _row_key(row: _Row) -> tuple:
