@@ -130,6 +130,27 @@ def test_a_percentage_written_as_a_fraction_is_held_and_a_small_share_is_not() -
     ]
 
 
+def test_a_count_that_is_not_whole_is_held_and_an_average_is_not() -> None:
+    from loaders.contracts.registry import whole_indicators
+
+    whole = whole_indicators()
+    assert "enroll_admitted" in whole and "online_course_avg_students" not in whole  # 课均: an average
+    rows = [
+        _row(0, "enroll_admitted", "单独考试", 0.1085, "表2-1", 12),  # 1085 人 printed as 万人
+        _row(1, "enroll_admitted", "统一高考", 1633.0, "表2-1", 13),
+        _row(2, "online_course_avg_students", "本校", 132.36, "表3-5", 30),
+    ]
+    assert find_holds(rows, _rules(), whole) == {
+        0: [
+            (
+                "enroll_admitted 以人计，应为整数，读到的是 0.1085：单位或小数点可能读错，暂不采用。",
+                "enroll_admitted is counted in 人 and must be whole, but reads 0.1085: a unit or a decimal point"
+                " may be misread; held back.",
+            )
+        ]
+    }
+
+
 def test_no_rows_hold_nothing() -> None:
     assert find_holds([], _rules()) == {}
 

@@ -91,6 +91,21 @@ def registry_kinds() -> dict[str, tuple[str, str]]:
 
 
 @cache
+def whole_indicators() -> frozenset[str]:
+    """Indicators whose figures are whole numbers: counts in a unit counted whole (人, 项 …, see
+    ``unit_ranges.csv``) that are not averages (no 均 in the name: 课均学生数 132.36 人 is an average)."""
+    from loaders.contracts.plausible import unit_ranges
+
+    whole_units = {unit for unit, r in unit_ranges().items() if r.whole}
+    with open(INDICATORS_CSV, encoding="utf-8") as handle:
+        return frozenset(
+            row["indicator_id"]
+            for row in csv.DictReader(handle)
+            if row["kind"] == "count" and row["unit"] in whole_units and "均" not in row["name_zh"]
+        )
+
+
+@cache
 def subject_aliases() -> dict[tuple[str, str], str]:
     """``(scope, alias) → subject`` from ``data/specs/subject_aliases.csv``."""
     with open(SUBJECT_ALIASES_CSV, encoding="utf-8") as handle:

@@ -520,17 +520,20 @@ def _token_layout(
 ) -> Layout | None:
     """The last header line's cells, one a column (the first may be the label column's name).
 
-    A header of ``n`` cells whose first names the label column (``专业名称``, one of ``label_words``)
-    names only ``n - 1`` value columns for ``n`` numbers: a column's name is missing and which one
-    cannot be told, so nothing is read by position (None).
+    A header of ``n`` cells whose first is no column of the table names the label column (``专业名称``,
+    ``招生口径``: one of ``label_words``, or any name when the rows have labels): it names only ``n - 1``
+    value columns for ``n`` numbers, a column's name is missing and which one cannot be told, so
+    nothing is read by position (None).
     """
     tokens = scan.header[-1][1].split() if scan.header else []
     if not tokens or len(tokens) not in (n, n + 1):
         return None
     aliases = spec.alias_map
-    first = squeeze(tokens[0])
-    if len(tokens) == n and first not in aliases and any(first.startswith(squeeze(w)) for w in label_words):
-        return None
+    first = squeeze(re.sub(r"\(.*?\)$", "", tokens[0]))
+    if len(tokens) == n and first not in aliases:
+        labelled = any(row.label for row in scan.rows)
+        if labelled or any(first.startswith(squeeze(w)) for w in label_words):
+            return None
     leaves = []
     for name in tokens[-n:]:
         squeezed = squeeze(re.sub(r"\(.*?\)$", "", name))

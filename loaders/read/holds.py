@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from loaders.contracts.registry import checkup_rules
+from loaders.contracts.registry import checkup_rules, whole_indicators
 from loaders.read.coverage import CoverageItem, Problem
 from loaders.read.document import Document
 from loaders.read.record import LoadResult
@@ -106,7 +106,9 @@ def _at(row: _Row) -> tuple[str, str]:
     return f"{row.source_table}第 {row.source_line} 行", f"{row.source_table} line {row.source_line}"
 
 
-def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, list[tuple[str, str]]]:
+def find_holds(
+    rows: Sequence[_Row], share_rules: Sequence[Any], whole: frozenset[str] = frozenset()
+) -> dict[int, list[tuple[str, str]]]:
     """The figures whose reading is in doubt, and why.
 
     Args:
@@ -114,6 +116,7 @@ def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, li
         share_rules: The rules of ``data/specs/checkup_share_rules.csv`` (objects with
             ``share_indicator``, ``count_indicator``, ``basis``, ``denominator_indicator``,
             ``denominator_subject``).
+        whole: Indicators counted in whole numbers (:func:`loaders.contracts.registry.whole_indicators`).
 
     Returns:
         ``position → [(zh, en), …]`` for every figure held.
@@ -193,7 +196,18 @@ def find_holds(rows: Sequence[_Row], share_rules: Sequence[Any]) -> dict[int, li
                 if row is not None:
                     hold(row, zh, en)
 
-    # 4. a percentage written as a fraction (0.9806 under %, a spreadsheet's 98.06%)
+    # 4. a count that is not a whole number (0.1085 人: a unit or a decimal point misread)
+    for row in rows:
+        if row.indicator_id in whole and not float(row.value).is_integer():
+            hold(
+                row,
+                f"{row.indicator_id} 以{row.unit}计，应为整数，读到的是 {fmt(row.value)}："
+                "单位或小数点可能读错，暂不采用。",
+                f"{row.indicator_id} is counted in {row.unit} and must be whole, but reads {fmt(row.value)}: a unit or"
+                " a decimal point may be misread; held back.",
+            )
+
+    # 5. a percentage written as a fraction (0.9806 under %, a spreadsheet's 98.06%)
     for row in rows:
         if row.unit == "%" and 0 < row.value < 1 and _decimals(row.value) >= 3:
             shown = fmt(row.value)
@@ -276,7 +290,7 @@ def hold_doubtful(result: LoadResult) -> int:
             )
         )
     ]  # fmt: skip
-    found = find_holds(rows, _share_rules())
+    found = find_holds(rows, _share_rules(), whole_indicators())
     reasons = list(before)
     for position, pairs in found.items():
         if reasons[position]:
