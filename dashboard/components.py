@@ -8,6 +8,7 @@ static files under ``dashboard/assets`` (:mod:`dashboard.static`). Only pages (t
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -87,6 +88,28 @@ def unlock_form(form_key: str, lang: str, *, input_key: str | None = None) -> No
                 st.error(t("locked_out", lang, s=math.ceil(attempt.locked_for_s)))
             else:
                 st.error(t("wrong_password", lang))
+
+
+def planner_session(lang: str) -> None:
+    """The planner's unlock kept for the browser session (:mod:`dashboard.planner_session`); call once per run.
+
+    A session not yet unlocked unlocks itself from its browser's token; right after an unlock or a
+    lock the page asks the server once to set or clear the cookie (a ``fetch``: the websocket
+    cannot set cookies); an unlocked session has 退出 in the sidebar.
+    """
+    from loaders.contracts.settings import setting
+
+    auth.restore()
+    request = auth.cookie_request()
+    if request is not None:
+        call = f"fetch({json.dumps(request)}, {{method: 'POST', credentials: 'same-origin', cache: 'no-store'}});"
+        st.html(f"<script>{call}</script>", unsafe_allow_javascript=True)
+    if auth.is_planner():
+        with st.sidebar:
+            st.caption(t("planner_unlocked_caption", lang, h=f"{float(setting('planner_session_h')):g}"))
+            if st.button(t("planner_lock", lang), key="planner_lock", icon=":material/lock:"):
+                auth.lock()
+                st.rerun()
 
 
 def show_error(exc: Exception, lang: str) -> None:
