@@ -62,7 +62,9 @@ REFUSALS = {
     "script_often": (429, "gate_script_often"),
 }
 #: Path prefixes served by Streamlit (streamlit.web.server.starlette: core API, its own and the app's static
-#: files, media, components, login) and by this app (:mod:`dashboard.planner_session`): never redirected.
+#: files, media, components, login) and by this app (:mod:`dashboard.planner_session`): never redirected,
+#: wherever they appear in a path (the browser client looks for the server under the page's path first:
+#: ``/data/_stcore/health``, then ``/_stcore/health``).
 SERVED_PREFIXES = ("/_stcore/", "/static/", "/app/static/", "/media/", "/component/", "/auth/", "/-/", "/_planner/")
 #: Single files and routes at the top (Streamlit's static folder adds its own files, see :func:`_static_files`).
 SERVED_PATHS = frozenset({"/_stcore", "/favicon.png", "/favicon.ico", "/index.html", "/manifest.json", "/robots.txt",
@@ -236,8 +238,8 @@ def landing(path: str, query: str, pages: Collection[str], files: Collection[str
         The redirect's target, always a path on this site (never what the request names), or None.
     """
     bare = path.rstrip("/") or "/"
-    if bare in pages or path in files or bare in files or path.startswith(SERVED_PREFIXES):
-        return None
+    if bare in pages or path in files or bare in files or any(prefix in path for prefix in SERVED_PREFIXES):
+        return None  # a route's prefix anywhere: Streamlit's client asks for /<page>/_stcore/health first
     kept = [
         (name, value)
         for name, value in urllib.parse.parse_qsl(query, keep_blank_values=True)[:_MAX_PARAMS]

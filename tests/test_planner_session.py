@@ -213,6 +213,9 @@ PAGE_PATHS = frozenset({"/", *(f"/{spec.url_path}" for spec in PAGES)})
         ("/_stcore/stream", "", None),
         ("/_stcore/upload_file/s/f", "", None),
         ("/_stcore", "", None),
+        ("/data/_stcore/health", "", None),  # the client looks for the server under the page's path first
+        ("/data/_stcore/host-config", "", None),
+        ("/targets/x/_stcore/stream", "", None),
         ("/static/js/index.abc.js", "", None),
         ("/app/static/logo.png", "", None),
         ("/media/abc.png", "", None),
