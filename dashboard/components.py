@@ -303,6 +303,7 @@ def target_bullets(
         figures: :func:`report_figures` of the viewed report (the reasons a target has no value).
     """
     from viz.charts import format_value
+    from viz.entries import entries_elsewhere
     from viz.i18n import colon, status_help, status_name
     from viz.names import table_name
     from viz.target_charts import target_phrase
@@ -344,6 +345,9 @@ def target_bullets(
             )
             source = table_name(row.source_table, lang) if row.source_table else "—"
             st.caption(plain(f"{needed}{t('source', lang)}{colon(lang)}{source}"))
+            elsewhere = entries_elsewhere(str(getattr(row, "entered_elsewhere", "")), str(row.unit), lang)
+            if elsewhere:  # entered for another year than the viewed report's: said, not counted
+                st.caption(plain(elsewhere))
     waiting = measurable[measurable["current_value"].isna()]
     seen, held = figures if figures is not None else ({}, frozenset())
     if not waiting.empty:
@@ -358,6 +362,9 @@ def target_bullets(
             reason = missing_reason(r, lang, observed=seen.get(ident), held=ident in held) or status_help(
                 str(r["status"]), lang
             )
+            elsewhere = entries_elsewhere(str(r.get("entered_elsewhere") or ""), str(r["unit"]), lang)
+            if elsewhere:  # entered for another year than the viewed report's: said, not counted
+                reason = f"{reason}{'；' if lang == 'zh' else '; '}{elsewhere}"
             name = target_name(pd.Series(r), names, lang)
             lines.append(
                 f"- **{plain(name)}** {plain(target)}{plain(year)} · {status_name(str(r['status']), lang)}"
