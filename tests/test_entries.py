@@ -116,7 +116,7 @@ def test_a_planner_enters_a_viewer_sees_the_log_records_a_rebuild_keeps(
     screens = [f.value for f in viewer.dataframe if {"现值", "状态"} <= set(f.value.columns)]
     shown_values = [v for table in screens for v in table["现值"]]
     assert "61.50%（填报）" not in shown_values and "57.62%" in shown_values
-    assert "已填报 2023 年的数值（61.50%），只在查看 2023 年的报告时计入" in unescaped(_text(viewer))
+    assert "已填报 2023 年：61.50%（填报值只计入所描述年度的报告）" in unescaped(_text(viewer))
 
     # The planner changes it (same entry, new value): replaced, logged.
     at.run()

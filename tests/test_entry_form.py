@@ -46,7 +46,7 @@ def _save(at: AppTest) -> AppTest:
     return next(b for b in at.button if b.label == "保存填报").click().run()
 
 
-ENTERED_2021 = "已填报 2021 年的数值（61.50%），只在查看 2021 年的报告时计入"
+ENTERED_2021 = "已填报 2021 年：61.50%（填报值只计入所描述年度的报告）"
 
 
 def _said(at: AppTest) -> str:

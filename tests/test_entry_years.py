@@ -124,12 +124,11 @@ def test_split_by_view_of_no_entries() -> None:
 
 
 def test_the_target_says_an_entry_exists_for_another_year() -> None:
-    assert entries_elsewhere("2025=95", "%", "zh") == (
-        "已填报 2025 年的数值（95.00%），只在查看 2025 年的报告时计入：填报值只计入它所描述的年度"
-    )
+    assert entries_elsewhere("2025=95", "%", "zh") == "已填报 2025 年：95.00%（填报值只计入所描述年度的报告）"
     assert entries_elsewhere("2025=95", "%", "en") == (
-        "Entered for 2025 (95.00%); it counts when the report for 2025 is viewed: an entry counts only in the year"
-        " it describes"
+        "Entered for 2025: 95.00% (an entry counts only in the report of the year it describes)"
     )
-    assert entries_elsewhere("2022=100;2023=150", "项", "zh").startswith("已填报 2022、2023 年的数值（2022 年 100 项；")
+    assert entries_elsewhere("2022=100;2023=150", "项", "zh") == (
+        "已填报 2022、2023 年：2022 年 100 项；2023 年 150 项（填报值只计入所描述年度的报告）"
+    )
     assert entries_elsewhere("", "%", "zh") == ""

@@ -71,7 +71,7 @@ def entries_elsewhere(described: str, unit: str, lang: str) -> str:
         lang: ``zh`` or ``en``.
 
     Returns:
-        「已填报 2021 年的数值（61.50%）；填报值只计入所描述年度的报告，查看 2021 年报告时计入」, or "".
+        「已填报 2021 年：61.50%（填报值只计入所描述年度的报告）」, or "".
     """
     from viz.charts import format_value
 

@@ -9,8 +9,7 @@ PLANNER_TEXT: dict[str, dict[str, str]] = {
         "en": "Unlocked as planner: reloads in this browser stay unlocked for up to {h} hours; lock before you leave.",
     },
     "entry_other_year": {
-        "zh": "已填报 {years} 年的数值（{values}），只在查看 {years} 年的报告时计入：填报值只计入它所描述的年度",
-        "en": "Entered for {years} ({values}); it counts when the report for {years} is viewed: an entry counts only "
-        "in the year it describes",
+        "zh": "已填报 {years} 年：{values}（填报值只计入所描述年度的报告）",
+        "en": "Entered for {years}: {values} (an entry counts only in the report of the year it describes)",
     },
 }
