@@ -251,9 +251,10 @@ def cookie_request() -> str | None:
     if pending is None:
         return None
     kind, code = pending
+    base = planner_session.base_path()
     if kind == "keep":
-        return f"{planner_session.SESSION_ROUTE}?t={code}"
-    return planner_session.LOCK_ROUTE
+        return f"{base}{planner_session.SESSION_ROUTE}?t={code}"
+    return base + planner_session.LOCK_ROUTE
 
 
 def _cookies() -> dict[str, str]:

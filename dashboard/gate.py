@@ -175,13 +175,15 @@ class UploadGate:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
-        if path.startswith(planner_session.ROUTE_PREFIX):
-            await planner_session.serve_route(planner_session.KEEPER, scope, receive, send)
+        base = planner_session.base_path()  # server.baseUrlPath: the app's paths below it
+        local = path[len(base) :] or "/" if path == base or path.startswith(f"{base}/") else None
+        if local is not None and local.startswith(planner_session.ROUTE_PREFIX):
+            await planner_session.serve_route(planner_session.KEEPER, {**scope, "path": local}, receive, send)
             return
-        if scope.get("method") in ("GET", "HEAD"):
-            target = landing(path, scope.get("query_string", b"").decode("latin-1"), _page_paths(), _static_files())
+        if local is not None and scope.get("method") in ("GET", "HEAD"):
+            target = landing(local, scope.get("query_string", b"").decode("latin-1"), _page_paths(), _static_files())
             if target is not None:
-                await _redirect(send, target)
+                await _redirect(send, base + target)
                 return
         if path.endswith(SCRIPT_CHECK_ROUTE) and scope.get("method") in ("GET", "HEAD"):
             client = (scope.get("client") or ("",))[0]

@@ -234,6 +234,17 @@ class SessionKeeper:
         return self._revoked
 
 
+def base_path() -> str:
+    """Streamlit's ``server.baseUrlPath`` as a path prefix: ``""``, or ``"/dash"`` behind a proxy's prefix."""
+    try:
+        from streamlit import config
+
+        base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    except Exception:  # no Streamlit config (a bare test): served at the root
+        return ""
+    return f"/{base}" if base else ""
+
+
 def session_cookie(token: str, *, secure: bool = False) -> bytes:
     """The ``Set-Cookie`` value that keeps a token for the browser session (no Max-Age, no Expires)."""
     flags = "; HttpOnly; SameSite=Strict; Path=/" + ("; Secure" if secure else "")

@@ -256,6 +256,24 @@ def test_the_gate_redirects_a_get_and_leaves_other_methods_to_streamlit() -> Non
     assert seen == ["/outcomes", "/foo"]
 
 
+def test_behind_a_base_url_path_the_gate_works_below_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    async def streamlit(scope, receive, send):
+        seen.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    monkeypatch.setattr(ps, "base_path", lambda: "/dash")
+    gate = UploadGate(streamlit)
+    assert call(gate, "GET", "/dash/foo", "lang=en")[1]["location"] == "/dash/?lang=en"
+    assert call(gate, "GET", "/dash/outcomes")[0] == 200
+    assert call(gate, "GET", "/dash")[0] == 200
+    assert call(gate, "GET", "/elsewhere")[0] == 200  # not this app's: left to Streamlit
+    assert call(gate, "POST", "/dash/_planner/session", "t=unknown")[0] == 403  # the route, below the base
+    assert seen == ["/dash/outcomes", "/dash", "/elsewhere"]
+
+
 # --- in a real browser ----------------------------------------------------------------------------------
 
 
