@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import planner_session as ps
 from dashboard.gate import SERVED_PATHS, UploadGate, landing
@@ -272,6 +273,45 @@ def test_behind_a_base_url_path_the_gate_works_below_it(monkeypatch: pytest.Monk
     assert call(gate, "GET", "/elsewhere")[0] == 200  # not this app's: left to Streamlit
     assert call(gate, "POST", "/dash/_planner/session", "t=unknown")[0] == 403  # the route, below the base
     assert seen == ["/dash/outcomes", "/dash", "/elsewhere"]
+
+
+# --- in the app (AppTest: the browser's cookie stood in for) --------------------------------------------
+
+
+def test_the_app_restores_a_planner_from_the_token_and_locks(
+    loaded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # AppTest runs app.py (the frame, where the token is read) in a session's first run and after
+    # that only while no page was switched to: each "reload" here is a new session's first run.
+    from dashboard import auth
+    from tests.helpers import PASSWORD, app_test, data_page, unlocked
+
+    browser: dict[str, str] = {}
+    monkeypatch.setattr(auth, "_cookies", lambda: dict(browser))
+    at = unlocked(loaded_db, monkeypatch, tmp_path)  # the password given on the 数据 page
+    token = at.session_state["_planner_token"]
+    assert token.startswith("v1.") and PASSWORD not in token
+    assert ps.KEEPER.verify(token) is not None
+    assert at.session_state["_planner_cookie_pending"][0] == "keep"  # the page asks for the cookie next run
+    browser[ps.COOKIE] = token  # what the route set in the browser
+
+    def reload() -> AppTest:
+        fresh = app_test(loaded_db, monkeypatch, tmp_path, PLANNER_PASSWORD=PASSWORD).run()
+        assert not fresh.exception, [e.value for e in fresh.exception]
+        return fresh
+
+    again = reload()  # a new session, unlocked by the token, no password asked
+    assert again.session_state["_planner"] is True
+    assert "_planner_cookie_pending" not in again.session_state  # nothing to ask: the cookie is there
+    next(b for b in again.button if b.label == "退出规划人员").click().run()
+    assert not again.exception and not again.session_state["_planner"]
+    assert "退出规划人员" not in [b.label for b in again.button]
+    asked = [str(e.proto) for e in again.main if "_planner/lock" in str(getattr(e, "proto", ""))]
+    assert asked, "the page did not ask the server to clear the cookie"
+    assert ps.KEEPER.verify(token) is None  # revoked
+    after = reload()  # the same cookie after a reload: still locked
+    assert "_planner" not in after.session_state and "退出规划人员" not in [b.label for b in after.button]
+    assert data_page(after).text_input[0].label == "规划人员密码"
 
 
 # --- in a real browser ----------------------------------------------------------------------------------
