@@ -270,6 +270,19 @@ def request_cookies(scope) -> dict[str, str]:
     return jar
 
 
+def is_https(scope) -> bool:
+    """Whether the browser reached us over HTTPS: directly, or through a proxy on this machine that says so
+    (``X-Forwarded-Proto: https``); the cookie is then marked ``Secure``."""
+    if scope.get("scheme") == "https":
+        return True
+    client = (scope.get("client") or ("",))[0]
+    if client not in ("127.0.0.1", "::1", "localhost"):
+        return False  # another machine's word for it is not taken
+    return any(
+        n.lower() == b"x-forwarded-proto" and v.strip().lower() == b"https" for n, v in scope.get("headers") or ()
+    )
+
+
 def back_to(query: dict[str, list[str]]) -> str:
     """Where a ``GET`` goes after the cookie is set: ``next`` when it is a path on this site, else ``/``."""
     target = (query.get("next") or ["/"])[0]
@@ -287,7 +300,7 @@ async def serve_route(keeper: SessionKeeper, scope, receive, send) -> None:
     """
     path, method = scope.get("path", ""), scope.get("method", "")
     query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    secure = scope.get("scheme") == "https"
+    secure = is_https(scope)
     cookies = request_cookies(scope)
     headers = [(b"cache-control", b"no-store"), (b"content-length", b"0")]
     if path == SESSION_ROUTE and method in ("GET", "POST"):

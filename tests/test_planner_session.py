@@ -152,6 +152,15 @@ def test_a_one_time_code_sets_the_session_cookie_once() -> None:
     assert status == 403 and "set-cookie" not in headers
 
 
+def test_the_cookie_is_secure_over_https_and_through_a_proxy_on_this_machine() -> None:
+    proxied = [(b"x-forwarded-proto", b"https")]
+    assert ps.is_https({"scheme": "https", "headers": []})
+    assert ps.is_https({"scheme": "http", "client": ("127.0.0.1", 5000), "headers": proxied})
+    assert not ps.is_https({"scheme": "http", "client": ("203.0.113.9", 5000), "headers": proxied})
+    assert not ps.is_https({"scheme": "http", "client": ("127.0.0.1", 5000), "headers": []})
+    assert ps.session_cookie("v1.1.n.s", secure=True).decode().endswith("; Path=/; Secure")
+
+
 def test_a_get_sets_the_cookie_and_goes_back_to_the_page_on_this_site_only() -> None:
     keeper = ps.SessionKeeper(lambda: KEY, clock=Clock())
     route = keeper_route(keeper)
