@@ -132,3 +132,35 @@ def test_the_target_says_an_entry_exists_for_another_year() -> None:
         "已填报 2022、2023 年：2022 年 100 项；2023 年 150 项（填报值只计入所描述年度的报告）"
     )
     assert entries_elsewhere("", "%", "zh") == ""
+
+
+def test_the_command_line_sees_entries_as_a_report_year_does(tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    from loaders.store.build import rebuild
+    from loaders.store.entries import check_entry, save_entry, target_of
+    from loaders.store.schema import connect
+    from metrics.__main__ import main
+
+    monkeypatch.setenv("QUALITY_UPLOADS", str(tmp_path / "uploads"))
+    db = tmp_path / "quality.duckdb"
+    rebuild(db)
+    con = connect(db)
+    fields = {"school": "温州职业技术学院", "year": 2023, "source_document": "状态数据", "note": "", "author": "张"}
+    save_entry(con, check_entry(target_of(con, "wzvtc_2022_2025", "毕业生留温率"), value=61.5, **fields),
+               uploads=tmp_path / "uploads")  # fmt: skip
+    con.close()
+
+    def row(*year: str) -> dict:
+        assert main(["attainment", "--plan", "wzvtc_2022_2025", "--db", str(db), "--json", *year]) == 0
+        rows = json.loads(capsys.readouterr().out)["targets"]
+        return next(r for r in rows if r["label_zh"] == "毕业生留温率")
+
+    every = row()
+    assert (every["current_year"], every["current_value"], every["status"], every["entered_elsewhere"]) == (
+        2023, 61.5, "met", "",
+    )  # fmt: skip
+    in_2020 = row("--year", "2020")  # the report's derived 57.62 for 2019; the 2023 entry is said, not counted
+    assert (in_2020["current_year"], in_2020["current_value"], in_2020["status"], in_2020["entered_elsewhere"]) == (
+        2019, 57.62, "in_progress", "2023=61.5",
+    )  # fmt: skip
