@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import store
+from dashboard.components import planner_session
 from dashboard.navigation import st_pages
 from dashboard.state import sidebar_filters
 from dashboard.static import print_styles
@@ -29,6 +30,7 @@ filters = sidebar_filters(reports, store.plans())
 st.session_state["_filters"] = filters
 lang = filters.lang
 uploader_texts(lang)
+planner_session(lang)  # a planner's unlock kept across reloads, and 退出
 
 
 navigation = st.navigation(st_pages(lang))

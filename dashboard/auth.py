@@ -15,6 +15,11 @@ client behind a proxy on this machine (its address is loopback) is counted per s
 proxy should limit requests per address itself (README, Safety). While locked out no password is
 checked, not even the right one. Every wrong password, lockout and unlock goes into the write log
 (:mod:`loaders.store.writelog`), repeated ones as one entry with a count.
+
+An unlock is kept for the browser session, across reloads, for ``planner_session_h`` hours: as a
+signed, expiring token in an HttpOnly cookie, never the password (:mod:`dashboard.planner_session`).
+A session that is not unlocked unlocks itself from a valid token (:func:`restore`); 退出 ends it
+(:func:`lock`).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from dashboard import gate
+from dashboard import gate, planner_session
 from loaders.contracts.errors import BilingualError
 from loaders.contracts.settings import setting
 from viz.i18n import t
@@ -170,6 +175,7 @@ def unlock(given: str) -> Attempt:
         st.session_state["_planner"] = True
         st.session_state["_pw_failures"] = 0
         gate.admit()  # the upload route now takes this session's files (dashboard.gate)
+        _keep()
         _log("unlocked", "")
         return Attempt(True)
     now = _clock()
@@ -185,6 +191,77 @@ def unlock(given: str) -> Attempt:
         _count_client_failure(address, now)
     _log("wrong password", "session" if address in _SHARED_ADDRESSES else f"client {address}")
     return lockout() or Attempt(False)
+
+
+#: Session keys: the token this session's unlock is kept by, and what the page still has to ask the
+#: server for (the one-time code that sets the cookie, or clearing it).
+_TOKEN = "_planner_token"
+_PENDING = "_planner_cookie_pending"
+
+
+def _keep() -> None:
+    """After a password unlock: a token for this browser session, handed over by a one-time code."""
+    session_id = gate._session_id()
+    if not session_id:
+        return
+    issued = planner_session.KEEPER.issue(
+        session_id,
+        planner_session.xsrf_identity(_cookies().get(planner_session.XSRF_COOKIE)),
+        float(setting("planner_session_h")) * 3600,
+    )
+    if issued is not None:
+        st.session_state[_TOKEN], code = issued
+        st.session_state[_PENDING] = ("keep", code)
+
+
+def restore() -> bool:
+    """Unlock this session from its browser's kept token (valid, unexpired, not revoked); call once per run.
+
+    Returns:
+        Whether the session is unlocked now.
+    """
+    if is_planner():
+        return True
+    token = _cookies().get(planner_session.COOKIE)
+    if not token or planner_password() is None or planner_session.KEEPER.verify(token) is None:
+        return False
+    st.session_state["_planner"] = True
+    st.session_state[_TOKEN] = token
+    gate.admit()
+    _log("unlocked", "kept for the browser session")
+    return True
+
+
+def lock() -> None:
+    """End the planner role for this session and its browser: the token revoked, the cookie to be cleared."""
+    for token in {st.session_state.get(_TOKEN), _cookies().get(planner_session.COOKIE)} - {None}:
+        planner_session.KEEPER.revoke(token)
+    st.session_state["_planner"] = False
+    st.session_state.pop(_TOKEN, None)
+    st.session_state[_PENDING] = ("lock", "")
+    session_id = gate._session_id()
+    if session_id:
+        gate.BUDGET.dismiss(session_id)
+    _log("locked", "")
+
+
+def cookie_request() -> str | None:
+    """What the page must ask the server once (a script's ``fetch`` URL), or None; asked, it is forgotten."""
+    pending = st.session_state.pop(_PENDING, None)
+    if pending is None:
+        return None
+    kind, code = pending
+    base = planner_session.base_path()
+    if kind == "keep":
+        return f"{base}{planner_session.SESSION_ROUTE}?t={code}"
+    return base + planner_session.LOCK_ROUTE
+
+
+def _cookies() -> dict[str, str]:
+    try:
+        return dict(st.context.cookies)
+    except Exception:  # no context (bare mode, a test's stand-in)
+        return {}
 
 
 def _count_client_failure(address: str, now: float) -> None:

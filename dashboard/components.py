@@ -8,6 +8,7 @@ static files under ``dashboard/assets`` (:mod:`dashboard.static`). Only pages (t
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -87,6 +88,28 @@ def unlock_form(form_key: str, lang: str, *, input_key: str | None = None) -> No
                 st.error(t("locked_out", lang, s=math.ceil(attempt.locked_for_s)))
             else:
                 st.error(t("wrong_password", lang))
+
+
+def planner_session(lang: str) -> None:
+    """The planner's unlock kept for the browser session (:mod:`dashboard.planner_session`); call once per run.
+
+    A session not yet unlocked unlocks itself from its browser's token; right after an unlock or a
+    lock the page asks the server once to set or clear the cookie (a ``fetch``: the websocket
+    cannot set cookies); an unlocked session has 退出 in the sidebar.
+    """
+    from loaders.contracts.settings import setting
+
+    auth.restore()
+    request = auth.cookie_request()
+    if request is not None:
+        call = f"fetch({json.dumps(request)}, {{method: 'POST', credentials: 'same-origin', cache: 'no-store'}});"
+        st.html(f"<script>{call}</script>", unsafe_allow_javascript=True)
+    if auth.is_planner():
+        with st.sidebar:
+            st.caption(t("planner_unlocked_caption", lang, h=f"{float(setting('planner_session_h')):g}"))
+            if st.button(t("planner_lock", lang), key="planner_lock", icon=":material/lock:"):
+                auth.lock()
+                st.rerun()
 
 
 def show_error(exc: Exception, lang: str) -> None:
@@ -280,6 +303,7 @@ def target_bullets(
         figures: :func:`report_figures` of the viewed report (the reasons a target has no value).
     """
     from viz.charts import format_value
+    from viz.entries import entries_elsewhere
     from viz.i18n import colon, status_help, status_name
     from viz.names import table_name
     from viz.target_charts import target_phrase
@@ -321,6 +345,9 @@ def target_bullets(
             )
             source = table_name(row.source_table, lang) if row.source_table else "—"
             st.caption(plain(f"{needed}{t('source', lang)}{colon(lang)}{source}"))
+            elsewhere = entries_elsewhere(str(getattr(row, "entered_elsewhere", "")), str(row.unit), lang)
+            if elsewhere:  # entered for another year than the viewed report's: said, not counted
+                st.caption(plain(elsewhere))
     waiting = measurable[measurable["current_value"].isna()]
     seen, held = figures if figures is not None else ({}, frozenset())
     if not waiting.empty:
@@ -335,6 +362,9 @@ def target_bullets(
             reason = missing_reason(r, lang, observed=seen.get(ident), held=ident in held) or status_help(
                 str(r["status"]), lang
             )
+            elsewhere = entries_elsewhere(str(r.get("entered_elsewhere") or ""), str(r["unit"]), lang)
+            if elsewhere:  # entered for another year than the viewed report's: said, not counted
+                reason = f"{reason}{'；' if lang == 'zh' else '; '}{elsewhere}"
             name = target_name(pd.Series(r), names, lang)
             lines.append(
                 f"- **{plain(name)}** {plain(target)}{plain(year)} · {status_name(str(r['status']), lang)}"

@@ -72,7 +72,7 @@ def render_domain_page(page_id: str) -> None:
                 st.info(t(spec.note, f.lang), icon=":material/info:")
             if spec.target_domains and f.plan_id:
                 st.header(t("against_targets", f.lang))
-                attainment = frames.attainment(f.plan_id, f.school)
+                attainment = frames.attainment(f.plan_id, f.school, f.year)
                 domain = set(registry.loc[registry["domain"].isin(spec.target_domains), "indicator_id"])
                 rows = attainment[attainment["indicator_id"].isin(domain)]
                 names = indicator_names(registry, f.lang)

@@ -82,14 +82,15 @@ def _compare_view(
     )  # fmt: skip
 
 
-def attainment(plan_id: str, school: str) -> pd.DataFrame:
-    """Attainment of every target of a plan by a school, on all of that school's reports."""
-    return _attainment(store.version(), plan_id, school)
+def attainment(plan_id: str, school: str, year: int | None = None) -> pd.DataFrame:
+    """Attainment of every target of a plan by a school, on all of that school's reports; planners'
+    entries count only in the view of the report of the year they describe (``year``: the viewed report's)."""
+    return _attainment(store.version(), plan_id, school, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _attainment(data: str, plan_id: str, school: str) -> pd.DataFrame:
-    return queries.attainment(store, plan_id, school)
+def _attainment(data: str, plan_id: str, school: str, year: int | None) -> pd.DataFrame:
+    return queries.attainment(store, plan_id, school, view_year=year)
 
 
 def minimums(report_id: str, school: str) -> tuple[pd.DataFrame, str]:

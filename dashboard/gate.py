@@ -22,6 +22,14 @@ upload limit is read and dropped chunk by chunk so the client hears the answer; 
 
 The script health check runs the whole app once per call; it is answered only for callers on this
 machine (the warm-up, :mod:`dashboard.warmup`) and at most once per ``script_check_interval_s``.
+
+Two more things happen here because only the server can do them:
+
+- ``/_planner/…``: the routes that keep a planner's unlock for the browser session in a cookie
+  and clear it (:mod:`dashboard.planner_session`);
+- a ``GET`` for a path that is no page of the app (``/foo``, ``/targets/x``) and none of Streamlit's
+  own routes is sent to ``/`` — 总览 — with its query's plain parameters (:func:`landing`), instead of
+  Streamlit's English "Page not found".
 """
 
 from __future__ import annotations
@@ -29,9 +37,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import cache
 
+from dashboard import planner_session
 from loaders.contracts.settings import max_upload_bytes, setting
 
 UPLOAD_ROUTE = re.compile(r"/_stcore/upload_file/([^/]+)/([^/]+)/?$")
@@ -50,6 +61,18 @@ REFUSALS = {
     "script_remote": (403, "gate_script_remote"),
     "script_often": (429, "gate_script_often"),
 }
+#: Path prefixes served by Streamlit (streamlit.web.server.starlette: core API, its own and the app's static
+#: files, media, components, login) and by this app (:mod:`dashboard.planner_session`): never redirected,
+#: wherever they appear in a path (the browser client looks for the server under the page's path first:
+#: ``/data/_stcore/health``, then ``/_stcore/health``).
+SERVED_PREFIXES = ("/_stcore/", "/static/", "/app/static/", "/media/", "/component/", "/auth/", "/-/", "/_planner/")
+#: Single files and routes at the top (Streamlit's static folder adds its own files, see :func:`_static_files`).
+SERVED_PATHS = frozenset({"/_stcore", "/favicon.png", "/favicon.ico", "/index.html", "/manifest.json", "/robots.txt",
+                          "/oauth2callback"})  # fmt: skip
+#: A query parameter carried to 总览: a plain name and a short value without control characters.
+_PARAM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+_MAX_PARAMS = 20
+_MAX_VALUE = 200
 
 
 @dataclass
@@ -152,6 +175,16 @@ class UploadGate:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
+        base = planner_session.base_path()  # server.baseUrlPath: the app's paths below it
+        local = path[len(base) :] or "/" if path == base or path.startswith(f"{base}/") else None
+        if local is not None and local.startswith(planner_session.ROUTE_PREFIX):
+            await planner_session.serve_route(planner_session.KEEPER, {**scope, "path": local}, receive, send)
+            return
+        if local is not None and scope.get("method") in ("GET", "HEAD"):
+            target = landing(local, scope.get("query_string", b"").decode("latin-1"), _page_paths(), _static_files())
+            if target is not None:
+                await _redirect(send, base + target)
+                return
         if path.endswith(SCRIPT_CHECK_ROUTE) and scope.get("method") in ("GET", "HEAD"):
             client = (scope.get("client") or ("",))[0]
             if client not in LOOPBACK:
@@ -191,6 +224,58 @@ class UploadGate:
         finally:
             if not 200 <= status < 300:
                 self.budget.release(session_id, file_id)
+
+
+def landing(path: str, query: str, pages: Collection[str], files: Collection[str] = SERVED_PATHS) -> str | None:
+    """Where a ``GET`` for ``path`` is sent instead: ``/`` (总览) with the plain parameters of ``query``,
+    or None to keep it (a page, one of Streamlit's routes or files, this app's routes).
+
+    Args:
+        path: The request's path, percent-decoded (as ASGI gives it).
+        query: Its query string, undecoded.
+        pages: The app's page paths (``/``, ``/outcomes``, …; :data:`dashboard.navigation.PAGES`).
+        files: Files and single routes served at the top (``/favicon.png``).
+
+    Returns:
+        The redirect's target, always a path on this site (never what the request names), or None.
+    """
+    bare = path.rstrip("/") or "/"
+    if bare in pages or path in files or bare in files or any(prefix in path for prefix in SERVED_PREFIXES):
+        return None  # a route's prefix anywhere: Streamlit's client asks for /<page>/_stcore/health first
+    kept = [
+        (name, value)
+        for name, value in urllib.parse.parse_qsl(query, keep_blank_values=True)[:_MAX_PARAMS]
+        if _PARAM_NAME.fullmatch(name) and len(value) <= _MAX_VALUE and value.isprintable()
+    ]
+    return "/" + (f"?{urllib.parse.urlencode(kept)}" if kept else "")
+
+
+@cache
+def _page_paths() -> frozenset[str]:
+    from dashboard.navigation import PAGES
+
+    return frozenset({"/", *(f"/{spec.url_path}" for spec in PAGES)})
+
+
+@cache
+def _static_files() -> frozenset[str]:
+    """:data:`SERVED_PATHS` and the files at the top of Streamlit's static folder (index.html, favicon.png …)."""
+    import os
+
+    try:
+        from streamlit import file_util
+
+        folder = file_util.get_static_dir()
+        names = {f"/{name}" for name in os.listdir(folder) if os.path.isfile(os.path.join(folder, name))}
+    except (ImportError, OSError):
+        names = set()
+    return SERVED_PATHS | names
+
+
+async def _redirect(send, target: str) -> None:
+    headers = [(b"location", target.encode("utf-8")), (b"cache-control", b"no-store"), (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": 302, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 def admit(session_id: str | None = None) -> None:

@@ -50,7 +50,7 @@ def _plan_item(f: Filters) -> ChartItem | None:
     plan = plans[plans["plan_id"] == f.plan_id]
     if plan.empty:
         return None
-    attainment = frames.attainment(f.plan_id, f.school)
+    attainment = frames.attainment(f.plan_id, f.school, f.year)
     measured = attainment[attainment["current_value"].notna()]
     if measured.empty:
         return None
@@ -112,7 +112,7 @@ def slide_line(item: object, f: Filters) -> str:
 
 
 def _cards(f: Filters) -> pd.DataFrame:
-    attainment = frames.attainment(f.plan_id, f.school) if f.plan_id else None
+    attainment = frames.attainment(f.plan_id, f.school, f.year) if f.plan_id else None
     comparison = frames.comparison(f.report_id, f.school)
     gaps = frames.gaps(f.report_id, f.school)
     observations = store.observations(f.report_id)

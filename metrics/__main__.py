@@ -1,7 +1,7 @@
 """Command line for the metrics, for scripting and checking.
 
     python -m metrics compare --indicator ID [--school A --school B …] [--year Y] [--json]
-    python -m metrics attainment --plan ID [--school S] [--json]
+    python -m metrics attainment --plan ID [--school S] [--year Y] [--json]
     python -m metrics audit [--report ID] [--json]
 
 Each takes ``--db PATH`` (default: ``$QUALITY_DB`` or ``data/quality.duckdb``; built from
@@ -137,7 +137,7 @@ def _attainment(args: argparse.Namespace) -> int:
                 compute_attainment(reader.targets(), reader.observations(), reader.indicators(), plan_id=args.plan)
             school = schools[0] if schools else ""
         _check_applies(reader.plans(), args.plan, school)
-        table = queries.attainment(reader, args.plan, school)
+        table = queries.attainment(reader, args.plan, school, view_year=args.year)
     counts = {status: int((table["status"] == status).sum()) for status in STATUSES}
     counts = {status: n for status, n in counts.items() if n}
     _emit({"plan_id": args.plan, "school": args.school, "status_counts": counts}, {"targets": table}, args.json)
@@ -194,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     attainment = sub.add_parser("attainment", help="attainment of a plan's targets")
     attainment.add_argument("--plan", required=True, help="plan_id, e.g. wzvtc_2022_2025")
     attainment.add_argument("--school", default=None)
+    attainment.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="as the report of this year sees it: planners' entries count only for the years they describe "
+        "(default: every entry counts)",
+    )
     add_common(attainment)
     attainment.set_defaults(func=_attainment)
 

@@ -6,6 +6,9 @@ series with what the reports say. An entry answers for the years the reports lea
 report's table (or a figure derived from its tables) states the same year, the report's figure is
 used; where the report only has a sentence for that year, the planner's entry is used (a value
 collected through the 状态数据 forms is firmer than a sentence). Pure: frames in, frames out.
+
+An entry counts only in the years it describes (:func:`split_by_view`): viewing the 2020 report, an
+entry for 2025 is not the current value — it is said beside the target instead.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ ENTERED_TABLE = "填报"
 
 #: The entries' columns (loaders.contracts.fields.ENTRY_FIELDS) that the attainment needs.
 ENTRY_REQUIRED = ["entry_id", "plan_id", "label_zh", "school", "year", "value", "source_document", "author"]
+
+#: Targets judged on the plan period's years together (a sum, an average) rather than on one year's value.
+PERIOD_KINDS = frozenset({"cumulative", "annual_average"})
 
 #: The series columns an attainment judges (see metrics.targets).
 SERIES_FRAME_COLUMNS = ["year", "value", "years_after", "report_id", "source_table", "source_line", "basis"]
@@ -79,3 +85,31 @@ def merge_series(reported: pd.DataFrame | None, entered: pd.DataFrame) -> pd.Dat
     both = pd.concat([reported[SERIES_FRAME_COLUMNS], entered[SERIES_FRAME_COLUMNS]], ignore_index=True)
     both = both.assign(_rank=basis_rank(both["basis"].astype(str))).sort_values(["year", "_rank"], kind="stable")
     return both.drop_duplicates("year", keep="first").drop(columns="_rank").reset_index(drop=True)
+
+
+def split_by_view(entered: pd.DataFrame, view_year: int | None, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The entries that count in the view of one report, and the others.
+
+    An entry counts only in the years it describes. A target judged on one year's value takes the
+    entry for the viewed report's year and no other (an entry for 2025 is not 2020's value, nor is one
+    for 2019). A target summed or averaged over the plan period (:data:`PERIOD_KINDS`) takes the
+    entries up to the viewed year: the period as far as that report sees it includes them.
+
+    Args:
+        entered: :func:`entered_series` of one target.
+        view_year: The year the viewed report describes (None: no report viewed, every entry counts).
+        kind: The target's kind (``cumulative``, ``annual_average``, …).
+
+    Returns:
+        ``(counted, elsewhere)``, both in :data:`SERIES_FRAME_COLUMNS`, sorted by year.
+    """
+    if view_year is None or entered.empty:
+        return entered, entered.iloc[0:0]
+    years = entered["year"].astype("int64")
+    counts = years <= int(view_year) if kind in PERIOD_KINDS else years == int(view_year)
+    return entered[counts].reset_index(drop=True), entered[~counts].reset_index(drop=True)
+
+
+def describe_entries(entered: pd.DataFrame) -> str:
+    """Entries as ``year=value`` pairs joined by ``;`` (``"2025=98.5"``): the attainment's ``entered_elsewhere``."""
+    return ";".join(f"{int(y)}={float(v):g}" for y, v in zip(entered["year"], entered["value"], strict=True))

@@ -109,10 +109,11 @@ def align(
     )  # fmt: skip
 
 
-def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
+def attainment(reader: Reader, plan_id: str, school: str, *, view_year: int | None = None) -> pd.DataFrame:
     """Attainment of every target of a plan by a school (:func:`compute_attainment`): on all of its
     reports, their derived indicators (:func:`metrics.derive.with_derived`) and the values planners
-    entered for the plan's targets (填报)."""
+    entered for the plan's targets (填报) — in the view of the report of ``view_year``, only the entries
+    for the years that view describes (:func:`metrics.entries.split_by_view`)."""
     indicators = reader.indicators()
     return compute_attainment(
         reader.targets(plan_id),
@@ -122,6 +123,7 @@ def attainment(reader: Reader, plan_id: str, school: str) -> pd.DataFrame:
         plans=reader.plans(),
         school=school,
         entries=reader.entries(plan_id),
+        view_year=view_year,
     )
 
 

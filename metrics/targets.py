@@ -31,7 +31,7 @@ import pandas as pd
 
 from loaders.contracts.fields import TARGET_FIELDS, names
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT
-from metrics.entries import SERIES_FRAME_COLUMNS, entered_series, merge_series
+from metrics.entries import SERIES_FRAME_COLUMNS, describe_entries, entered_series, merge_series, split_by_view
 from metrics.errors import MetricsError, PlanNotFoundError
 from metrics.observations import (
     collapse_restatements,
@@ -90,6 +90,7 @@ ATTAINMENT_COLUMNS = [
     "basis",
     "target_source_line",
     "note",
+    "entered_elsewhere",
 ]
 
 _DTYPES = {
@@ -304,6 +305,7 @@ def compute_attainment(
     school: str | None = None,
     conversions: pd.DataFrame | None = None,
     entries: pd.DataFrame | None = None,
+    view_year: int | None = None,
 ) -> pd.DataFrame:
     """One row per target of a plan: current value, target, gap, progress, status, what it takes.
 
@@ -345,6 +347,9 @@ def compute_attainment(
             its reported series (a report's table or derived figure wins a year, an entry beats a
             sentence), and measure a target no indicator maps to. ``basis`` says what the current
             value rests on (``table``, ``derived``, ``entered``, ``narrative``).
+        view_year: The year the viewed report describes: an entry counts only in the years it describes
+            (:func:`metrics.entries.split_by_view`); the others are listed in ``entered_elsewhere``
+            (``"2025=98.5"``). None: every entry counts.
 
     Returns:
         :data:`ATTAINMENT_COLUMNS`, one row per target in the plan, in the targets' order.
@@ -384,7 +389,10 @@ def compute_attainment(
         kind = _text(target.get("kind"))
         entered = entered_series(entries, plan_id, _text(target.get("label_zh")), school)
         numeric = comparator in MEASURABLE_COMPARATORS and kind != "text"
-        if not numeric or (missing(target["indicator_id"]) and entered.empty):
+        measured_by_entries = not entered.empty
+        entered, elsewhere = split_by_view(entered, view_year, kind)
+        row["entered_elsewhere"] = describe_entries(elsewhere)
+        if not numeric or (missing(target["indicator_id"]) and not measured_by_entries):
             row["status"] = "not_measurable"
             row["note"] = _text(target.get("note")) or "目标为文字表述或无对应指标"
         else:

@@ -27,7 +27,7 @@ try:
     # The first visit to a report runs its check-up (a few seconds); later visits read the cache.
     with st.spinner(t("computing", lang)):
         comparison = frames.comparison(f.report_id, f.school)
-        attainment = frames.attainment(f.plan_id, f.school) if f.plan_id else None
+        attainment = frames.attainment(f.plan_id, f.school, f.year) if f.plan_id else None
         findings = frames.audit(f.report_id)
 except MetricsError as exc:
     show_error(exc, lang)

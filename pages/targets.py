@@ -39,7 +39,7 @@ title = plan_title(f.plan_id, str(plan["title"]), lang)
 st.subheader(plain(title))
 st.caption(plain(f"{plan_issuer(f.plan_id, str(plan['issuer']), lang)} · {plan['source_file']}"))
 try:
-    attainment = frames.attainment(f.plan_id, f.school)
+    attainment = frames.attainment(f.plan_id, f.school, f.year)
 except MetricsError as exc:
     show_error(exc, lang)
 registry = store.indicators()

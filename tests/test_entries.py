@@ -111,9 +111,12 @@ def test_a_planner_enters_a_viewer_sees_the_log_records_a_rebuild_keeps(
     ]
     marks = [frame.value for frame in viewer.dataframe if "依据" in frame.value.columns]
     assert any((table["依据"] == "填报（手工）").any() for table in marks)
-    # the targets table marks the current value as entered by hand
+    # Viewing the 2020 report, the entry for 2023 is not the current value (an entry counts only in the
+    # years it describes): the table keeps the report's 57.62%, the target's line says the entry is there.
     screens = [f.value for f in viewer.dataframe if {"现值", "状态"} <= set(f.value.columns)]
-    assert "61.50%（填报）" in [v for table in screens for v in table["现值"]]
+    shown_values = [v for table in screens for v in table["现值"]]
+    assert "61.50%（填报）" not in shown_values and "57.62%" in shown_values
+    assert "已填报 2023 年：61.50%（填报值只计入所描述年度的报告）" in unescaped(_text(viewer))
 
     # The planner changes it (same entry, new value): replaced, logged.
     at.run()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import store as app_store
 from loaders.store.build import rebuild
-from tests.helpers import PASSWORD, app_test
+from tests.helpers import PASSWORD, app_test, unescaped
 from viz.entries import entry_problems, required
 
 PLAN = "wzvtc_2022_2025"
@@ -46,6 +46,13 @@ def _save(at: AppTest) -> AppTest:
     return next(b for b in at.button if b.label == "保存填报").click().run()
 
 
+ENTERED_2021 = "已填报 2021 年：61.50%（填报值只计入所描述年度的报告）"
+
+
+def _said(at: AppTest) -> str:
+    return unescaped("\n".join(str(e.value) for e in [*at.markdown, *at.caption]))
+
+
 def _met(at: AppTest) -> int:
     return next(int(m.value) for m in at.metric if m.label == "已达成")
 
@@ -70,12 +77,15 @@ def test_the_form_starts_at_the_report_year_marks_and_explains_required_fields_a
     assert [e.value for e in at.error] == ["请填写填报人姓名。"]
     assert "wzvtc" not in " ".join(str(e.value) for e in at.error)  # no internal plan id
 
-    # Filled in: saved, the counts above read it at once, the form is a new empty one.
+    # Filled in: saved, the page above reads it at once, the form is a new empty one. The entry is for
+    # 2021 and the viewed report describes 2020: it does not count here (an entry counts only in the
+    # years it describes) — the met count stays, and the target says the entry is there.
     at.text_input(key="entry_author_new").input("张规划")
     _save(at)
     assert not at.exception, [e.value for e in at.exception]
     assert any("已保存（新增）" in str(s.value) for s in at.success)
-    assert _met(at) == met_before + 1
+    assert _met(at) == met_before
+    assert ENTERED_2021 in _said(at)
     assert at.number_input(key="entry_value_new_1").value is None
 
     # Deleted: the form no longer shows the deleted values.
@@ -88,4 +98,5 @@ def test_the_form_starts_at_the_report_year_marks_and_explains_required_fields_a
     assert at.selectbox(key="entry_pick").value is None
     assert at.number_input(key="entry_value_new_2").value is None
     assert _met(at) == met_before
+    assert ENTERED_2021 not in _said(at)
     app_store.close()

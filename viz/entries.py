@@ -60,3 +60,29 @@ def entry_problems(label: str | None, value: float | None, source: str, author: 
 def required(label: str, lang: str) -> str:
     """A field's label marked as required (「填报人 *」)."""
     return f"{label} {t('required_mark', lang)}"
+
+
+def entries_elsewhere(described: str, unit: str, lang: str) -> str:
+    """The line a target carries when a planner entered it for other years than the viewed report's.
+
+    Args:
+        described: The attainment's ``entered_elsewhere`` (``"2021=61.5;2025=63"``; "" when none).
+        unit: The target's unit.
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        「已填报 2021 年：61.50%（填报值只计入所描述年度的报告）」, or "".
+    """
+    from viz.charts import format_value
+
+    pairs = [part.partition("=") for part in described.split(";") if "=" in part]
+    if not pairs:
+        return ""
+    years = ("、" if lang == "zh" else ", ").join(year for year, _, _ in pairs)
+    values = ("；" if lang == "zh" else "; ").join(
+        (f"{year} 年 " if lang == "zh" else f"{year}: ") + format_value(float(value), unit, lang=lang)
+        if len(pairs) > 1
+        else format_value(float(value), unit, lang=lang)
+        for year, _, value in pairs
+    )
+    return t("entry_other_year", lang, years=years, values=values)

@@ -10,6 +10,7 @@ from loaders.contracts.vocabulary import BENCHMARK_NAMES, STATUS_HELP, STATUS_NA
 from viz.i18n_held import HELD_TEXT
 from viz.i18n_own_plan import OWN_PLAN_TEXT
 from viz.i18n_plan import BASIS_NAMES, PLAN_TEXT
+from viz.i18n_planner import PLANNER_TEXT
 from viz.vocabulary import CHECK_NAMES, DOMAIN_NAMES, LOG_WORDS, UNIT_NAMES_EN, UNIT_NAMES_ZH
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -633,6 +634,7 @@ TEXT: dict[str, dict[str, str]] = {
 TEXT.update(PLAN_TEXT)
 TEXT.update(HELD_TEXT)
 TEXT.update(OWN_PLAN_TEXT)
+TEXT.update(PLANNER_TEXT)
 
 
 def basis_name(basis: str, lang: str) -> str:

@@ -52,6 +52,7 @@ LOG_WORDS = {
     "wrong password": {"zh": "密码错误", "en": "Wrong password"},
     "locked out": {"zh": "暂停验证", "en": "Locked out"},
     "unlocked": {"zh": "已解锁", "en": "Unlocked"},
+    "locked": {"zh": "已退出", "en": "Locked"},
     "damaged": {"zh": "已损坏", "en": "Damaged"},
     "recovered": {"zh": "已恢复", "en": "Recovered"},
     "unreadable lines": {"zh": "日志有行无法读取", "en": "Log lines unreadable"},

@@ -119,6 +119,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest lockout, in seconds, however often a session or address is locked out again.",
     ),
     Setting(
+        "planner_session_h",
+        8.0,
+        "Hours a planner's unlock is kept for the browser session (a signed token in an HttpOnly cookie, never the "
+        "password; dashboard.planner_session): reloads within it stay unlocked, 退出 (lock) ends it at once.",
+    ),
+    Setting(
         "log_repeat_s",
         60.0,
         "Seconds within which the same refusal (wrong password, locked out) again is counted in one write-log "
