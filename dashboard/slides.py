@@ -165,9 +165,11 @@ def draw_slide(item: object, f: Filters) -> None:
             st.plotly_chart(
                 item.figure,  # fitted to the screen by slides()
                 theme=None,
-                width="stretch",
-                height="stretch",
+                # the chart's size on the canvas, scaled with the whole slide on a smaller screen (present.css)
+                width=int(item.figure.layout.width),
+                height=int(item.figure.layout.height),
                 key="present_chart",
                 config={"displayModeBar": False, "displaylogo": False},
             )
-    st.caption(plain(item.provenance.caption(lang)))
+    with st.container(key="present_source"):
+        st.caption(plain(item.provenance.caption(lang)))

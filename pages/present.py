@@ -112,7 +112,7 @@ else:
     ss[SLIDE] = number = parse_slide(ss[SLIDE], len(deck))
     page, item = available[deck[number - 1]]
     draw_slide(item, f)
-    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="center"):
+    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="center", key="present_nav"):
         st.button(
             t("present_prev", lang),
             key="present_prev",

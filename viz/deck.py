@@ -38,6 +38,10 @@ CANVAS_PX = (1920, 1080)
 CHROME_PX = 236
 #: Canvas pixels across that are not the chart's: the page's padding left and right (2 rem each).
 PAGE_PADDING_PX = 64
+#: Room left for a scroll bar, should the page show one.
+SCROLLBAR_PX = 16
+#: Height of a slide's chart on the canvas.
+CHART_PX = CANVAS_PX[1] - CHROME_PX
 #: A category label's line at the tick size (Plotly sets lines 1.3 em apart) and the space between labels.
 LINE_PX = math.ceil(1.3 * SLIDE_FONTS["tick"])
 LABEL_GAP_PX = 8
@@ -236,12 +240,12 @@ def slide_figures(figure: go.Figure, lang: str = "zh") -> list[go.Figure]:
     spec = _presentation_spec(figure)
     bars = [trace for trace in spec.get("data", []) if trace.get("type") == "bar" and trace.get("orientation") == "h"]
     if not bars or len(bars) != len(spec["data"]):
-        return [go.Figure(spec)]
+        return [go.Figure(_on_canvas(spec))]
     layout = spec["layout"]
     for trace in bars:
         trace["y"] = [wrap_label(unwrap_label(label), SLIDE_LABEL_EMS) for label in _values(trace.get("y"))]
     categories = list(dict.fromkeys(label for trace in bars for label in trace["y"]))
-    room = CANVAS_PX[1] - CHROME_PX - layout["margin"]["t"] - layout["margin"]["b"]
+    room = CHART_PX - layout["margin"]["t"] - layout["margin"]["b"]
     grouped = layout.get("barmode") == "group"
     if grouped:
         layout["bargap"] = SLIDE_BARGAP
@@ -262,7 +266,14 @@ def slide_figures(figure: go.Figure, lang: str = "zh") -> list[go.Figure]:
             _part(spec, [categories[i] for i in piece], number, len(pieces), lang)
             for number, piece in enumerate(pieces, start=1)
         ]
-    return [go.Figure(_place_values(part)) for part in parts]
+    return [go.Figure(_on_canvas(_place_values(part))) for part in parts]
+
+
+def _on_canvas(spec: dict) -> dict:
+    """The chart at its size on the canvas (CSS pixels): a smaller screen scales the canvas, not the chart's
+    layout (Plotly would lay it out for the scaled size and be scaled again)."""
+    spec["layout"].update(autosize=False, width=CANVAS_PX[0] - PAGE_PADDING_PX - SCROLLBAR_PX, height=CHART_PX)
+    return spec
 
 
 def _values(values: object) -> list:
@@ -361,7 +372,9 @@ def _place_values(spec: dict) -> dict:
     layout = spec["layout"]
     lines = [line for trace in spec["data"] for label in trace["y"] for line in str(label).split("<br>")]
     label_px = max((_text_px(line) / SLIDE_FONTS["text"] * SLIDE_FONTS["tick"] for line in lines), default=0.0)
-    plot_px = CANVAS_PX[0] - PAGE_PADDING_PX - SLIDE_MARGIN["l"] - SLIDE_MARGIN["r"] - label_px - TEXT_PAD_PX
+    plot_px = (
+        CANVAS_PX[0] - PAGE_PADDING_PX - SCROLLBAR_PX - SLIDE_MARGIN["l"] - SLIDE_MARGIN["r"] - label_px - TEXT_PAD_PX
+    )
     xaxis = layout.setdefault("xaxis", {})
     low, high = [*list(xaxis.get("range") or []), None, None][:2]
     values = [v for trace in spec["data"] for v in map(_number, _values(trace.get("x"))) if v is not None]
