@@ -65,7 +65,9 @@ def slide_id(page: str, key: str) -> str:
 def parse_deck(text: str | None, available: Iterable[str]) -> list[str]:
     """The deck in a URL parameter: comma-separated ``page:key`` ids.
 
-    Unknown ids (a chart that no longer exists, a typo) and repeats are dropped, order is kept.
+    Unknown ids (a chart that no longer exists, a typo) and repeats are dropped, order is kept. A chart
+    split over slides (``targets:plan``, ``targets:plan~2`` …, see :func:`slide_figures`) brings its
+    other parts after its first unless the link lists them itself (a link written before the split).
 
     Args:
         text: The parameter's value (None or empty: no deck).
@@ -76,8 +78,13 @@ def parse_deck(text: str | None, available: Iterable[str]) -> list[str]:
     """
     if not text:
         return []
-    known = set(available)
-    return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip() in known))
+    known = list(available)
+    listed = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip() in set(known)))
+    deck: list[str] = []
+    for slide in listed:
+        parts = [] if "~" in slide else [k for k in known if k.startswith(f"{slide}~") and k not in listed]
+        deck += [slide, *parts]
+    return list(dict.fromkeys(deck))
 
 
 def format_deck(deck: Sequence[str]) -> str:
