@@ -129,3 +129,16 @@ def test_no_slide_tells_a_room_to_hover() -> None:
         frame, title="x", subtitle="Error bars: 95% confidence interval (hover for the test)", value_label="x", unit="%"
     )
     assert "hover" not in slide_figures(english, "en")[0].layout.title.subtitle.text
+
+
+def test_a_long_label_among_the_smallest_goes_into_the_rest_and_the_others_keep_one_line_rows() -> None:
+    long_label = "水利、环境和公共设施管理业以及其他各类公共服务和社会组织的从业人员合计"  # 34 em: two lines
+    frame = _industries(19)
+    frame.loc[18, "category"] = long_label  # the smallest
+    [slide] = slide_figures(horizontal_bars(frame, title="x", value_label="人数", unit="人"), "zh")
+    assert list(slide.data[0].y) == [f"行业{i:02d}" for i in range(1, 14)] + ["其他 6 项"]  # 14 one-line rows
+    frame.loc[0, "category"], frame.loc[18, "category"] = long_label, "行业19"  # now the largest
+    [slide] = slide_figures(horizontal_bars(frame, title="x", value_label="人数", unit="人"), "zh")
+    labels = list(slide.data[0].y)
+    # rows for two lines: 604 // 76 = 7, the long label and the next 5 by name, then 「其他 13 项」
+    assert len(labels) == 7 and "<br>" in labels[0] and labels[-1] == "其他 13 项"

@@ -49,8 +49,9 @@ LABEL_GAP_PX = 8
 BAR_PX = 24
 #: Gap between the groups of a grouped chart on a slide (a share of a row): bars thick enough for their values.
 SLIDE_BARGAP = 0.15
-#: Ems of a category label on one line of a slide; a longer one is wrapped onto two.
-SLIDE_LABEL_EMS = 16
+#: Ems of a category label on one line of a slide (28: ~730 px, 40 % of the width); a longer one is wrapped onto
+#: two. Two-line labels need rows twice as tall: half the categories fit.
+SLIDE_LABEL_EMS = 28
 #: Space around a value written on a bar (inside, between it and the bar's ends; outside, after it).
 TEXT_PAD_PX = 10
 #: Texts that tell a reader to hover: on a slide, the same text without the hint.
@@ -256,19 +257,26 @@ def slide_figures(figure: go.Figure, lang: str = "zh") -> list[go.Figure]:
     grouped = layout.get("barmode") == "group"
     if grouped:
         layout["bargap"] = SLIDE_BARGAP
-    fits = rows_that_fit(
-        room,
-        label_lines=max(str(label).count("<br>") + 1 for label in categories),
-        bars_per_row=len(bars) if grouped else 1,
-        bargap=float(layout.get("bargap", 0.2)),
-    )
+
+    def fits(labels: list[str]) -> int:  # rows as tall as the tallest of these labels
+        lines = max((str(label).count("<br>") + 1 for label in labels), default=1)
+        bars_per_row = len(bars) if grouped else 1
+        return rows_that_fit(
+            room, label_lines=lines, bars_per_row=bars_per_row, bargap=float(layout.get("bargap", 0.2))
+        )
+
     unit = (layout.get("meta") or {}).get(UNIT_MARK) if isinstance(layout.get("meta"), dict) else None
-    if len(categories) <= fits:
+    if len(categories) <= fits(categories):
         parts = [spec]
     elif is_additive(unit):
-        parts = [_with_other(spec, categories, top_n(len(categories), fits), unit, lang)]
+        ranked = _ranked(spec, categories)
+        shown = top_n(len(categories), fits(categories))
+        # a long label among the smallest goes into 其他: the rows may then be one line tall
+        while shown + 1 < len(categories) and fits(ranked[: shown + 1]) >= shown + 2:  # and a row for 其他
+            shown += 1
+        parts = [_with_other(spec, categories, set(ranked[:shown]), unit, lang)]
     else:
-        pieces = split_evenly(len(categories), fits)
+        pieces = split_evenly(len(categories), fits(categories))
         parts = [
             _part(spec, [categories[i] for i in piece], number, len(pieces), lang)
             for number, piece in enumerate(pieces, start=1)
@@ -319,16 +327,19 @@ def _pick(trace: dict, keep: list[int]) -> dict:
     return trace
 
 
-def _with_other(spec: dict, categories: list[str], shown: int, unit: str, lang: str) -> dict:
-    """``spec`` with its first ``shown`` categories (the largest in each bar's own order) and one 其他 row."""
+def _ranked(spec: dict, categories: list[str]) -> list[str]:
+    """The categories, largest first (a category's largest bar across the series)."""
     largest: dict[str, float] = {}
     for trace in spec["data"]:
         for label, value in zip(trace["y"], _values(trace.get("x")), strict=True):
             if _number(value) is not None:
                 largest[label] = max(largest.get(label, -math.inf), float(value))
-    ranked = sorted(categories, key=lambda label: -largest.get(label, -math.inf))
-    kept = set(ranked[:shown])
-    other = t("slide_other", lang, n=len(categories) - shown)
+    return sorted(categories, key=lambda label: -largest.get(label, -math.inf))
+
+
+def _with_other(spec: dict, categories: list[str], kept: set[str], unit: str, lang: str) -> dict:
+    """``spec`` with the categories ``kept`` (in each bar's own order) and one 其他 row summing the rest."""
+    other = t("slide_other", lang, n=len(categories) - len(kept))
     data = []
     for trace in spec["data"]:
         labels = trace["y"]
