@@ -12,17 +12,17 @@ from viz.target_charts import target_progress
 
 
 def test_the_slide_geometry_is_what_the_counts_below_assume() -> None:
-    # 26-px ticks, lines 1.3 em apart; a 1080-px screen leaves the chart 844 px, its plot 844 - 150 - 90 = 604
-    assert (SLIDE_FONTS["tick"], LINE_PX, CHART_PX) == (26, 34, 844)
+    # 26-px ticks, lines 1.3 em apart; a 1080-px screen leaves the chart 864 px, its plot 864 - 150 - 90 = 624
+    assert (SLIDE_FONTS["tick"], LINE_PX, CHART_PX) == (26, 34, 864)
 
 
 @pytest.mark.parametrize(
     ("room_px", "lines", "bars", "bargap", "expected"),
     [
-        (604, 1, 1, 0.2, 14),  # a row: 34 px of label + 8 px between labels = 42 px; 604 // 42 = 14
-        (604, 2, 1, 0.2, 7),  # two-line labels: 2 × 34 + 8 = 76 px; 604 // 76 = 7
-        (604, 1, 4, 0.15, 5),  # four bars of 24 px in 85 % of a row: 112.9 px; 604 // 112.9 = 5
-        (604, 1, 2, 0.15, 10),  # two bars: 56.5 px a row
+        (624, 1, 1, 0.2, 14),  # a row: 34 px of label + 8 px between labels = 42 px; 624 // 42 = 14
+        (624, 2, 1, 0.2, 8),  # two-line labels: 2 × 34 + 8 = 76 px; 624 // 76 = 8
+        (624, 1, 4, 0.15, 5),  # four bars of 24 px in 85 % of a row: 112.9 px; 624 // 112.9 = 5
+        (624, 1, 2, 0.15, 11),  # two bars: 56.5 px a row
         (30, 1, 1, 0.2, 1),  # never less than one row
     ],
 )
@@ -54,13 +54,13 @@ def test_a_dense_count_chart_shows_the_largest_and_sums_the_rest_into_one_named_
     figure = horizontal_bars(_industries(19), title="就业行业流向", value_label="人数", unit="人")
     [slide] = slide_figures(figure, "zh")
     bar = slide.data[0]
-    # 14 rows fit (604 px of plot, 42 px a row): the 13 largest by name, then the 6 smallest as one bar
+    # 14 rows fit (624 px of plot, 42 px a row): the 13 largest by name, then the 6 smallest as one bar
     assert list(bar.y) == [f"行业{i:02d}" for i in range(1, 14)] + ["其他 6 项"]
     assert list(bar.x)[-1] == 60 + 50 + 40 + 30 + 20 + 10
     assert list(bar.text)[-1] == "210" and list(bar.marker.color)[-1] == NEUTRAL_COLOUR
-    assert (slide.layout.width, slide.layout.height, slide.layout.autosize) == (1840, 844, False)
+    assert (slide.layout.width, slide.layout.height, slide.layout.autosize) == (1840, 864, False)
     english = slide_figures(horizontal_bars(_industries(19), title="x", value_label="People", unit="人"), "en")[0]
-    assert list(english.data[0].y)[-1] == "Other 6"
+    assert list(english.data[0].y)[-1] == "6 others"
     unchanged = slide_figures(horizontal_bars(_industries(14), title="x", value_label="人数", unit="人"), "zh")[0]
     assert len(unchanged.data[0].y) == 14 and "其他" not in "".join(unchanged.data[0].y)
 
@@ -140,5 +140,5 @@ def test_a_long_label_among_the_smallest_goes_into_the_rest_and_the_others_keep_
     frame.loc[0, "category"], frame.loc[18, "category"] = long_label, "行业19"  # now the largest
     [slide] = slide_figures(horizontal_bars(frame, title="x", value_label="人数", unit="人"), "zh")
     labels = list(slide.data[0].y)
-    # rows for two lines: 604 // 76 = 7, the long label and the next 5 by name, then 「其他 13 项」
-    assert len(labels) == 7 and "<br>" in labels[0] and labels[-1] == "其他 13 项"
+    # rows for two lines: 624 // 76 = 8, the long label and the next 6 by name, then 「其他 12 项」
+    assert len(labels) == 8 and "<br>" in labels[0] and labels[-1] == "其他 12 项"

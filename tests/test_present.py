@@ -59,7 +59,7 @@ def test_a_shared_link_opens_the_deck_at_its_slide_and_the_buttons_move(db: Path
     assert _chart_title(at) == "平均月收入"
     figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
     # The canvas's size (scaled to the screen in the browser), projector type, no toolbar.
-    assert (figure.layout.width, figure.layout.height) == (1840, 844) and figure.layout.xaxis.tickfont.size >= 24
+    assert (figure.layout.width, figure.layout.height) == (1840, 864) and figure.layout.xaxis.tickfont.size >= 24
     assert json.loads(at.get("plotly_chart")[0].proto.config)["displayModeBar"] is False
     # One line written from the data; income is no survey rate, so no verdict on significance.
     lines = [unescaped(m.value) for m in at.markdown]

@@ -35,7 +35,7 @@ SLIDE_MARGIN = {"l": 30, "r": 40, "t": 150, "b": 90}
 CANVAS_PX = (1920, 1080)
 #: Canvas pixels a slide's chart leaves to the rest: the page's padding, the takeaway line, the source
 #: line (two lines at most) and the navigation buttons. ``present.css`` gives the chart's box the rest.
-CHROME_PX = 236
+CHROME_PX = 216
 #: Canvas pixels across that are not the chart's: the page's padding left and right (2 rem each).
 PAGE_PADDING_PX = 64
 #: Room left for a scroll bar, should the page show one.

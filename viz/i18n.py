@@ -551,7 +551,7 @@ TEXT: dict[str, dict[str, str]] = {
     "present_empty": {"zh": "还没有选择图表。", "en": "No chart chosen yet."},
     # a slide's chart: the categories past what a projected slide can label, one part of a split chart,
     # and the hover hints a projector has no use for (viz.deck)
-    "slide_other": {"zh": "其他 {n} 项", "en": "Other {n}"},
+    "slide_other": {"zh": "其他 {n} 项", "en": "{n} others"},
     "slide_part": {"zh": "（{part}/{parts}）", "en": " ({part}/{parts})"},
     "sig_error_bars_slide": {"zh": "误差线：95% 置信区间", "en": "Error bars: 95% confidence interval"},
     "kpi_line": {
