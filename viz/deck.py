@@ -54,8 +54,8 @@ SLIDE_BARGAP = 0.15
 SLIDE_LABEL_EMS = 28
 #: Space around a value written on a bar (inside, between it and the bar's ends; outside, after it).
 TEXT_PAD_PX = 10
-#: Texts that tell a reader to hover: on a slide, the same text without the hint.
-HOVER_HINTS = ("sig_error_bars",)
+#: Texts that tell a reader to hover → the same text without the hint, for a slide.
+HOVER_HINTS = {"sig_error_bars": "sig_error_bars_slide"}
 
 
 def slide_id(page: str, key: str) -> str:
@@ -222,9 +222,9 @@ def _subtitle_lines(layout: dict) -> int:
 def _without_hover_hints(text: object) -> object:
     if not isinstance(text, str):
         return text
-    for key in HOVER_HINTS:
+    for hint, without in HOVER_HINTS.items():
         for lang in ("zh", "en"):
-            text = text.replace(t(key, lang), t(f"{key}_slide", lang))
+            text = text.replace(t(hint, lang), t(without, lang))
     return text
 
 
