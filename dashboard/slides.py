@@ -4,7 +4,9 @@ Belongs here: the deck's slides beyond the domain pages' charts — the overview
 (``overview:kpis``) and the chosen plan's targets (``targets:plan``) — and drawing any slide: the
 one-line takeaway written from the data (:mod:`viz.sentences`; 显著 only where
 :mod:`metrics.significance` says so), the chart filling the screen's height with projector type and
-no toolbar, every category labelled (:func:`viz.deck.slide_figures`, ``dashboard/assets/present.css``), its source line.
+no toolbar, every category labelled (:func:`viz.deck.slide_figures`: top N + 其他, or a chart split
+over slides ``page:key``, ``page:key~2``), the cards filling the screen (``dashboard/assets/present.css``),
+its source line.
 """
 
 from __future__ import annotations
