@@ -4,12 +4,14 @@ Belongs here: the deck's slides beyond the domain pages' charts — the overview
 (``overview:kpis``) and the chosen plan's targets (``targets:plan``) — and drawing any slide: the
 one-line takeaway written from the data (:mod:`viz.sentences`; 显著 only where
 :mod:`metrics.significance` says so), the chart filling the screen's height with projector type and
-no toolbar (:func:`viz.deck.presentation_figure`, ``dashboard/assets/present.css``), its source line.
+no toolbar, every category labelled (:func:`viz.deck.slide_figures`: top N + 其他, or a chart split
+over slides ``page:key``, ``page:key~2``), the cards filling the screen (``dashboard/assets/present.css``),
+its source line.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +21,7 @@ from dashboard.components import kpi_card
 from dashboard.state import Filters
 from viz.cards import card_text, headline_cards
 from viz.catalogue import HEADLINE_INDICATORS, SECTIONS
-from viz.deck import presentation_figure, slide_id
+from viz.deck import slide_figures, slide_id
 from viz.exports import Provenance
 from viz.frames import plan_tables
 from viz.i18n import STATUS_NAMES, benchmark_name, status_name, t
@@ -71,11 +73,35 @@ def slides(pages: list[str], f: Filters) -> dict[str, tuple[str, object]]:
         elif page == "targets":
             item = _plan_item(f)
             if item is not None:
-                out[slide_id(page, item.key)] = (page, item)
+                out.update(_fitted(page, item, f))
         elif page in SECTIONS:
             for item in frames.section_items(page, f):
                 if not item.data.empty:
-                    out[slide_id(page, item.key)] = (page, item)
+                    out.update(_fitted(page, item, f))
+    return out
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _slide_figures(_figure: object, key: tuple, /) -> list:
+    """:func:`viz.deck.slide_figures` of a chart, once per chart and view: every slide change lists the deck.
+
+    ``key`` names the chart (data version, page, chart, title, the filters, language); the figure
+    itself is not hashed. Callers must not change the figures.
+    """
+    return slide_figures(_figure, key[-1])
+
+
+def _fitted(page: str, item: ChartItem, f: Filters) -> dict[str, tuple[str, ChartItem]]:
+    """The chart's slide, its figure fitted to a projected screen (:func:`viz.deck.slide_figures`); a chart
+    split over slides gives ``page:key``, ``page:key~2`` …, each titled with its part (「（1/2）」)."""
+    view = (f.report_id, f.school, f.year, f.benchmark, f.plan_id)
+    figures = _slide_figures(item.figure, (store.version(), page, item.key, item.title, view, f.lang))
+    out = {}
+    for number, figure in enumerate(figures, start=1):
+        part = t("slide_part", f.lang, part=number, parts=len(figures))
+        title = item.title if len(figures) == 1 else item.title + part
+        key = slide_id(page, item.key if number == 1 else f"{item.key}~{number}")
+        out[key] = (page, replace(item, figure=figure, title=title))
     return out
 
 
@@ -139,11 +165,13 @@ def draw_slide(item: object, f: Filters) -> None:
     else:
         with st.container(key="present_box", height=860, border=False):  # its height follows the screen: present.css
             st.plotly_chart(
-                presentation_figure(item.figure),
+                item.figure,  # fitted to the screen by slides()
                 theme=None,
-                width="stretch",
-                height="stretch",
+                # the chart's size on the canvas, scaled with the whole slide on a smaller screen (present.css)
+                width=int(item.figure.layout.width),
+                height=int(item.figure.layout.height),
                 key="present_chart",
                 config={"displayModeBar": False, "displaylogo": False},
             )
-    st.caption(plain(item.provenance.caption(lang)))
+    with st.container(key="present_source"):
+        st.caption(plain(item.provenance.caption(lang)))

@@ -34,3 +34,8 @@ def hide_chrome() -> None:
 def arrow_keys() -> None:
     """Let the arrow keys move through the slides (``arrow_keys.js``)."""
     st.html(f"<script>{asset('arrow_keys.js')}</script>", unsafe_allow_javascript=True)
+
+
+def slide_canvas() -> None:
+    """Lay a slide out on a 1920 × 1080 canvas, scaled down whole on a smaller screen (``slide_zoom.js``)."""
+    st.html(f"<script>{asset('slide_zoom.js')}</script>", unsafe_allow_javascript=True)

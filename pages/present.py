@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.components import show_error
 from dashboard.slides import DECK_PAGES, draw_slide, slides
 from dashboard.state import current
-from dashboard.static import arrow_keys, hide_chrome
+from dashboard.static import arrow_keys, hide_chrome, slide_canvas
 from dashboard.widgets import choice_texts
 from metrics.errors import MetricsError
 from viz.deck import format_deck, parse_deck, parse_slide
@@ -101,6 +101,7 @@ if not ss[SHOWING]:
         st.query_params.pop(name, None)
 else:
     hide_chrome()
+    slide_canvas()
     arrow_keys()
     available = charts(list(dict.fromkeys(slide.split(":", 1)[0] for slide in ss[DECK])))
     deck = [slide for slide in ss[DECK] if slide in available]
@@ -111,7 +112,7 @@ else:
     ss[SLIDE] = number = parse_slide(ss[SLIDE], len(deck))
     page, item = available[deck[number - 1]]
     draw_slide(item, f)
-    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="center"):
+    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="center", key="present_nav"):
         st.button(
             t("present_prev", lang),
             key="present_prev",

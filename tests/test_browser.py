@@ -8,6 +8,7 @@ person to look at."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -307,3 +308,116 @@ def test_a_domain_page_draws_its_first_row_then_every_chart_without_a_click(serv
         assert page.get_by_text("随后显示").count() == 0
     finally:
         page.close()
+
+
+#: What a slide shows, read in the page: per chart the categories (of its traces) and the labels drawn on
+#: the category axis, every chart text's size on screen (font-size × the chart's scale), each value written
+#: on a bar inside the chart; the KPI cards' height; the navigation buttons; any hint to hover.
+SLIDE_FACTS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const facts = {counter: document.querySelector('.st-key-present_counter')?.innerText.trim(), text: main.innerText};
+  const gd = document.querySelector('.st-key-present_box .js-plotly-plot');
+  if (gd) {
+    const svg = gd.querySelector('.main-svg');
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.width.baseVal.value;
+    const horizontal = gd.data.every(trace => trace.type === 'bar' && trace.orientation === 'h');
+    const axis = horizontal ? 'y' : 'x';
+    facts.title = gd.layout.title.text;
+    facts.horizontal = horizontal;
+    facts.categories = new Set(gd.data.flatMap(trace => Array.from(trace[axis] || []))).size;
+    facts.ticks = Array.from(gd.querySelectorAll(`.${axis}tick text`)).filter(t => t.textContent.trim()).length;
+    facts.sizes = Array.from(gd.querySelectorAll('.xtick text, .ytick text, text.bartext'))
+      .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    facts.outside = Array.from(gd.querySelectorAll('text.bartext')).filter(t => {
+      const r = t.getBoundingClientRect();
+      return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+    }).map(t => t.textContent);
+    facts.svgText = Array.from(gd.querySelectorAll('text')).map(t => t.textContent).join('\\n');
+    facts.chartBottom = box.bottom;
+  }
+  const cards = document.querySelector('.st-key-present_kpis');
+  if (cards) {
+    facts.cardsHeight = cards.getBoundingClientRect().height;
+    facts.cards = cards.querySelectorAll('[data-testid="stMetric"]').length;
+  }
+  facts.buttons = ['prev', 'next', 'exit'].map(name => {
+    const button = document.querySelector(`.st-key-present_${name} button`);
+    const words = button.querySelector('p');
+    const zoom = button.getBoundingClientRect().height / button.offsetHeight;
+    return [button.getBoundingClientRect().height, parseFloat(getComputedStyle(words).fontSize) * zoom];
+  });
+  return facts;
+}"""
+
+
+def _slide_settled(page, number: int, count: int) -> None:
+    page.wait_for_function(
+        f"() => document.querySelector('.st-key-present_counter')?.innerText.trim() === '{number} / {count}'",
+        timeout=60_000,
+    )
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && (document.querySelector('.st-key-present_kpis [data-testid=\"stMetric\"]')"
+        "     || document.querySelector('.st-key-present_box .js-plotly-plot .ytick text, "
+        ".st-key-present_box .js-plotly-plot .xtick text'))",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(700)  # the chart of the slide before is replaced, not kept beside it
+
+
+def test_every_slide_can_be_read_from_the_back_of_the_room(server: str, browser, shots: Path) -> None:
+    """Every page's slides, presented at 1920×1080 and moved through with the arrow keys: every category
+    labelled (as many labels as categories), chart text ≥ 24 px on screen, values written inside the chart,
+    no hint to hover, navigation buttons ≥ 48 px high with ≥ 24-px words, the KPI cards over ≥ 60 % of the
+    screen's height. Then one dense slide at 1366×768: the same slide, scaled whole."""
+    deck = "overview,outcomes,enrollment,faculty,research,targets"
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    seen: list[dict] = []
+    try:
+        page.goto(f"{server}/present?lang=zh&deck={deck}&slide=1&present=1")
+        page.wait_for_selector(".st-key-present_counter", timeout=60_000)
+        count = int(page.locator(".st-key-present_counter").inner_text().split("/")[1])
+        for number in range(1, count + 1):
+            if number > 1:
+                page.keyboard.press("ArrowRight")
+            _slide_settled(page, number, count)
+            facts = page.evaluate(SLIDE_FACTS)
+            seen.append(facts)
+            where = f"slide {number} ({facts.get('title') or 'KPI'})"
+            assert not re.search("悬停|hover", facts["text"] + facts.get("svgText", ""), re.IGNORECASE), where
+            assert all(height >= 48 and size >= 24 for height, size in facts["buttons"]), (where, facts["buttons"])
+            if "cards" in facts:
+                assert facts["cards"] == 10 and facts["cardsHeight"] >= 0.6 * 1080, (where, facts["cardsHeight"])
+                _screenshot(page, shots / "slide_kpis_1920.png")
+                continue
+            if facts["horizontal"]:
+                assert facts["ticks"] == facts["categories"], (where, facts["ticks"], facts["categories"])
+            assert facts["sizes"] and min(facts["sizes"]) >= 24, (where, min(facts["sizes"]))
+            assert facts["outside"] == [], (where, facts["outside"])  # every value whole, within the chart
+            assert facts["chartBottom"] <= 1080, where
+            if facts["title"].startswith(("就业行业流向", "温州职业技术学院高质量发展行动计划")):
+                _screenshot(page, shots / f"slide_{number:02d}_1920.png")
+    finally:
+        page.close()
+    titles = [facts.get("title") for facts in seen]
+    assert len(seen) == count >= 25 and titles.count(None) == 1  # every page's charts, the KPI slide once
+    industry = next(facts for facts in seen if facts.get("title") == "就业行业流向")
+    assert industry["categories"] == 14  # 13 industries by name and 「其他 6 项」
+    assert "其他 6 项" in industry["svgText"]
+    plan = [facts for facts in seen if (facts.get("title") or "").startswith("温州职业技术学院高质量发展行动计划")]
+    assert [facts["categories"] for facts in plan] == [12, 11]  # 23 targets over two slides
+
+    small = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        small.goto(f"{server}/present?lang=zh&deck=outcomes:industry_employment_count&slide=1&present=1")
+        _slide_settled(small, 1, 1)
+        facts = small.evaluate(SLIDE_FACTS)
+        width = small.evaluate(
+            "() => document.querySelector('.st-key-present_box .main-svg').getBoundingClientRect().right"
+        )
+        _screenshot(small, shots / "slide_industry_1366.png")
+    finally:
+        small.close()
+    assert facts["ticks"] == facts["categories"] == 14  # the 1920 × 1080 slide scaled (× 0.71), not re-laid out
+    assert 17 <= min(facts["sizes"]) < 24 and width <= 1366 and facts["chartBottom"] <= 768

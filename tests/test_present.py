@@ -58,8 +58,8 @@ def test_a_shared_link_opens_the_deck_at_its_slide_and_the_buttons_move(db: Path
     assert _counter(at) == "2 / 2"  # the unknown chart is dropped
     assert _chart_title(at) == "平均月收入"
     figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
-    # No fixed height (the chart takes the screen's), projector type, no toolbar.
-    assert figure.layout.height is None and figure.layout.xaxis.tickfont.size >= 24
+    # The canvas's size (scaled to the screen in the browser), projector type, no toolbar.
+    assert (figure.layout.width, figure.layout.height) == (1840, 864) and figure.layout.xaxis.tickfont.size >= 24
     assert json.loads(at.get("plotly_chart")[0].proto.config)["displayModeBar"] is False
     # One line written from the data; income is no survey rate, so no verdict on significance.
     lines = [unescaped(m.value) for m in at.markdown]
@@ -117,6 +117,12 @@ def test_parse_deck_keeps_order_and_drops_unknown_and_repeated_ids() -> None:
     assert parse_deck(text, available) == ["faculty:teachers_by_title", "outcomes:employment_rate"]
     assert parse_deck(None, available) == [] and parse_deck("", available) == []
     assert format_deck(parse_deck(format_deck(available), available)) == format_deck(available)
+    # a chart split over slides: its parts follow its first part unless the link lists them itself
+    split = ["targets:plan", "targets:plan~2", "overview:kpis"]
+    assert parse_deck("overview:kpis,targets:plan", split) == ["overview:kpis", "targets:plan", "targets:plan~2"]
+    assert parse_deck("targets:plan~2,overview:kpis,targets:plan", split) == [
+        "targets:plan~2", "overview:kpis", "targets:plan"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "expected"), [("3", 3), ("0", 1), ("99", 5), ("x", 1), (None, 1), ("-2", 1)])
@@ -154,17 +160,23 @@ def test_slides_say_significant_only_when_the_test_says_so(db: Path, monkeypatch
     # 就业率 2019届 98.82% vs 全省高职 96.68% (n 3,318 and 117,126): z = 10.99, gap 2.14 pp ≥ 2: 显著.
     assert "本校2019届毕业一年后就业率 98.82%，高于全省高职 2.14 个百分点（差异显著）。" in lines
     at.button(key="present_next").click().run()  # the headline cards as a slide
-    assert _counter(at) == "2 / 3"
+    assert _counter(at) == "2 / 4"  # the plan is split over two slides
     assert len(at.get("plotly_chart")) == 0 and len(at.metric) == 10
     assert "可与全省高职比较的 5 项核心指标中 5 项优于全省高职；有规划目标的 7 项中已达成 5 项。" in [
         unescaped(m.value) for m in at.markdown
     ]
     at.button(key="present_next").click().run()  # the plan's measurable targets
     figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
-    assert figure.layout.title.text == "温州职业技术学院高质量发展行动计划（2022—2025年）"
-    # the 23 targets with a value (8 met, 15 in progress): 13 before derived, list and sentence figures
-    assert len(figure.data[0].y) == 23
+    # the 23 targets with a value (8 met, 15 in progress): 13 before derived, list and sentence figures;
+    # 14 rows fit a slide, so they are split 12 + 11, every one labelled (tests/test_deck_fit.py)
+    assert len(figure.data[0].y) == 12
+    assert figure.layout.title.text == "温州职业技术学院高质量发展行动计划（2022—2025年）（1/2）"
     assert "23 项目标有数据：已达成 8，推进中 15。" in [unescaped(m.value) for m in at.markdown]
+    assert at.query_params["deck"] == "outcomes:employment_rate,overview:kpis,targets:plan,targets:plan~2"
+    at.button(key="present_next").click().run()  # the plan's second part: the other 11 targets
+    assert _counter(at) == "4 / 4"
+    figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
+    assert len(figure.data[0].y) == 11 and figure.layout.title.text.endswith("（2/2）")
 
 
 def test_a_gap_within_sampling_error_is_not_called_significant() -> None:

@@ -16,7 +16,9 @@ into the template. Only the builders' own ``<br>`` and ``<extra>`` are markup.
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from functools import cache
 
 import pandas as pd
@@ -179,6 +181,15 @@ def wrap_label(text: object, width: float = 9.0) -> str:
     return f"{_html(head.rstrip())}<br>{_html(tail.lstrip())}"
 
 
+def unwrap_label(label: object) -> str:
+    """The text a :func:`wrap_label` label stands for: its line break undone, its characters literal again.
+
+    After a letter, a digit or a comma the break was a space; after ``·`` ``、`` ``，`` nothing.
+    """
+    joined = re.sub(r"(?<=[A-Za-z0-9,.)])<br>", " ", str(label)).replace("<br>", "")
+    return html.unescape(joined)
+
+
 def _labels(values: object, width: float = 9.0) -> list:
     """Category values for Plotly: text made literal and wrapped, numbers kept."""
     return [wrap_label(v, width) if isinstance(v, str) else v for v in values]
@@ -211,6 +222,9 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
 
 #: The key in ``layout.meta`` of a figure that only says why there is nothing to show.
 EMPTY_MARK = "empty"
+#: The key in ``layout.meta`` of a bar chart's unit as stored (a slide sums the bars it has no room for
+#: into one 其他 bar only where the unit adds up: :func:`is_additive`).
+UNIT_MARK = "unit"
 
 
 def is_empty_figure(figure: go.Figure) -> bool:
@@ -285,6 +299,11 @@ MAX_LINES = 12
 _NOT_ADDITIVE = ("%", "分", ":1", "倍", "/")
 
 
+def is_additive(unit: object) -> bool:
+    """Whether figures in ``unit`` add up (人, 个, 元 …): the rest of a list may be one summed 其他 (not %, 分, :1)."""
+    return isinstance(unit, str) and not any(mark in unit for mark in _NOT_ADDITIVE)
+
+
 def cap_categories(
     frame: pd.DataFrame, category: str, value: str, unit: str, *, lang: str = "zh", most: int | None = None
 ) -> pd.DataFrame:
@@ -316,7 +335,7 @@ def cap_categories(
     kept = set(largest.index[:most])
     rest = frame[~frame[category].isin(kept)]
     n_rest = rest[category].nunique()
-    additive = not any(mark in str(unit) for mark in _NOT_ADDITIVE)
+    additive = is_additive(str(unit))
     if additive:
         label = f"其他（{n_rest} 项）" if lang == "zh" else f"Other ({n_rest})"
     else:
@@ -457,6 +476,7 @@ def benchmark_bars(
         yaxis={"autorange": "reversed"},  # the first category, and the school, on top
         bargap=0.22,
         margin={"t": 100 + 22 * subtitle.count("\n"), "b": LEGEND_MARGIN_PX},
+        meta={UNIT_MARK: unit},
     )
     return legend_below(figure)
 
@@ -520,6 +540,7 @@ def horizontal_bars(
         xaxis={"title": {"text": axis_title(value_label, unit, lang, wrap=24)}, "range": _value_range(rows[value])},
         yaxis={"autorange": "reversed"},  # the largest on top
         showlegend=False,
+        meta={UNIT_MARK: unit},
     )
     return figure
 
@@ -568,6 +589,7 @@ def grouped_bars(
         yaxis={"autorange": "reversed"},
         bargap=0.2,
         margin={"b": LEGEND_MARGIN_PX},
+        meta={UNIT_MARK: unit},
     )
     return legend_below(figure)
 

@@ -572,6 +572,11 @@ TEXT: dict[str, dict[str, str]] = {
     "present_prev": {"zh": "上一张", "en": "Previous"},
     "present_next": {"zh": "下一张", "en": "Next"},
     "present_empty": {"zh": "还没有选择图表。", "en": "No chart chosen yet."},
+    # a slide's chart: the categories past what a projected slide can label, one part of a split chart,
+    # and the hover hints a projector has no use for (viz.deck)
+    "slide_other": {"zh": "其他 {n} 项", "en": "{n} others"},
+    "slide_part": {"zh": "（{part}/{parts}）", "en": " ({part}/{parts})"},
+    "sig_error_bars_slide": {"zh": "误差线：95% 置信区间", "en": "Error bars: 95% confidence interval"},
     "kpi_line": {
         "zh": "可与{name}比较的 {compared} 项核心指标中 {better} 项优于{name}。",
         "en": "{better} of the {compared} headline indicators compared with {name} are better than it.",

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT, STATUS_COLOURS
-from viz.charts import RATIO_UNIT, _html, empty_figure, format_value, wrap_label
+from viz.charts import RATIO_UNIT, UNIT_MARK, _html, empty_figure, format_value, wrap_label
 from viz.i18n import status_name, t, unit_name
 from viz.theme import SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
 
@@ -213,5 +213,6 @@ def target_progress(
         xaxis={"range": [0, 105], "title": {"text": _html(t("progress", lang) + " (%)")}, "ticksuffix": "%"},
         yaxis={"autorange": "reversed"},
         showlegend=False,
+        meta={UNIT_MARK: "%"},  # progress: a slide splits its targets rather than summing the rest
     )
     return figure
