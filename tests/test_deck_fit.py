@@ -60,7 +60,7 @@ def test_a_dense_count_chart_shows_the_largest_and_sums_the_rest_into_one_named_
     assert list(bar.text)[-1] == "210" and list(bar.marker.color)[-1] == NEUTRAL_COLOUR
     assert (slide.layout.width, slide.layout.height, slide.layout.autosize) == (1840, 864, False)
     english = slide_figures(horizontal_bars(_industries(19), title="x", value_label="People", unit="人"), "en")[0]
-    assert list(english.data[0].y)[-1] == "6 others"
+    assert list(english.data[0].y)[-1] == "Other (6)"
     unchanged = slide_figures(horizontal_bars(_industries(14), title="x", value_label="人数", unit="人"), "zh")[0]
     assert len(unchanged.data[0].y) == 14 and "其他" not in "".join(unchanged.data[0].y)
 

@@ -565,10 +565,12 @@ def test_a_chart_draws_at_most_the_cap_and_one_other() -> None:
         {"category": [f"专业{n}" for n in range(500)], "series": "本校", "role": "本校", "value": range(500)}
     )
     capped = cap_categories(frame, "category", "value", "人", most=30)
-    assert len(capped) == 31 and capped["category"].iloc[-1] == "其他（470 项）"
+    assert len(capped) == 31 and capped["category"].iloc[-1] == "其他 470 项"
     assert capped["value"].iloc[-1] == sum(range(470)) and "专业499" in set(capped["category"])
     rates = cap_categories(frame, "category", "value", "%", most=30)
     assert rates["category"].iloc[-1] == "其他 470 项未显示" and pd.isna(rates["value"].iloc[-1])
+    incomes = cap_categories(frame, "category", "value", "元", most=30)  # 平均月收入, 生均…: averages, not summed
+    assert incomes["category"].iloc[-1] == "其他 470 项未显示" and pd.isna(incomes["value"].iloc[-1])
     figure = benchmark_bars(frame, title="t", value_label="v", unit="人")
     assert sum(len(trace.y) for trace in figure.data) == 31
     figure = grouped_bars(frame, title="t", value_label="v", unit="人")

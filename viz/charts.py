@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 
 from loaders.contracts.registry import registry_kinds
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT
-from viz.i18n import unit_name
+from viz.i18n import t, unit_name
 from viz.markup import plain
 from viz.theme import (
     BENCHMARK_GREYS,
@@ -36,6 +36,7 @@ from viz.theme import (
     TEMPLATE_NAME,
     series_colour,
 )
+from viz.topn import ADDITIVE_UNITS
 
 DEFAULT_HEIGHT = 480
 #: Height in pixels each horizontal bar gets (the value written on it is ~15–18 px tall).
@@ -295,13 +296,13 @@ def _value_range(values: pd.Series, extra: list[float] | None = None) -> list[fl
 
 #: Most lines a trend chart draws.
 MAX_LINES = 12
+
+
 #: Units whose figures add up, so the categories past the cap can be drawn as one summed 其他 bar.
-_NOT_ADDITIVE = ("%", "分", ":1", "倍", "/")
-
-
 def is_additive(unit: object) -> bool:
-    """Whether figures in ``unit`` add up (人, 个, 元 …): the rest of a list may be one summed 其他 (not %, 分, :1)."""
-    return isinstance(unit, str) and not any(mark in unit for mark in _NOT_ADDITIVE)
+    """Whether figures in ``unit`` add up (人, 项, 万元 …; :data:`viz.topn.ADDITIVE_UNITS`): the rest of a list
+    may be one summed 其他. Not %, 分, :1, nor 元 (in these reports mostly per student or an average)."""
+    return isinstance(unit, str) and unit in ADDITIVE_UNITS
 
 
 def cap_categories(
@@ -337,7 +338,7 @@ def cap_categories(
     n_rest = rest[category].nunique()
     additive = is_additive(str(unit))
     if additive:
-        label = f"其他（{n_rest} 项）" if lang == "zh" else f"Other ({n_rest})"
+        label = t("other_n", lang, n=n_rest)
     else:
         label = f"其他 {n_rest} 项未显示" if lang == "zh" else f"{n_rest} more not shown"
     group = [column for column in frame.columns if column not in (category, value) and column in ("series", "role")]

@@ -339,7 +339,7 @@ def _ranked(spec: dict, categories: list[str]) -> list[str]:
 
 def _with_other(spec: dict, categories: list[str], kept: set[str], unit: str, lang: str) -> dict:
     """``spec`` with the categories ``kept`` (in each bar's own order) and one 其他 row summing the rest."""
-    other = t("slide_other", lang, n=len(categories) - len(kept))
+    other = t("other_n", lang, n=len(categories) - len(kept))
     data = []
     for trace in spec["data"]:
         labels = trace["y"]

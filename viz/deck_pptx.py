@@ -329,7 +329,7 @@ def _chart_slide(slide, item: ChartItem, dossier: Dossier, box: Sequence[Emu], p
     folded = ""
     if part.folded:
         names = ("；" if lang == "zh" else "; ").join(part.folded)  # names hold 、 themselves
-        folded = t("office_other_names", lang, label=t("office_other", lang, n=len(part.folded)), names=names)
+        folded = t("office_other_names", lang, label=t("other_n", lang, n=len(part.folded)), names=names)
     _notes(slide, "\n".join(line for line in (takeaway, folded, source_note(provenance, lang)) if line))
 
 
@@ -541,11 +541,11 @@ def layout_chart(figure: go.Figure, box: Sequence[Emu], lang: str, *, additive: 
         length_pt=height_pt - _AXIS_ROOM_PT,
         label_width_pt=width_pt * _LABEL_SHARE,
         additive=additive and len(series) == 1,
-        other_length=label_ems(t("office_other", lang, n=len(categories))),
+        other_length=label_ems(t("other_n", lang, n=len(categories))),
     )
     if fit.folded:
         entry = series[0]
-        label = t("office_other", lang, n=fit.folded)
+        label = t("other_n", lang, n=fit.folded)
         kept, values, folded = fold_rest(categories, entry["values"], fit.shown - 1, label)
         colours = entry["colours"]
         if len(colours) == len(categories) and len(set(colours)) > 1:

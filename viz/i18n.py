@@ -540,7 +540,7 @@ TEXT: dict[str, dict[str, str]] = {
         " toolbar's camera button downloads a PNG.",
     },
     "office_appendix": {"zh": "{title}：数据附录", "en": "{title}: data appendix"},
-    "office_other": {"zh": "其他 {n} 项", "en": "Other ({n})"},
+    "other_n": {"zh": "其他 {n} 项", "en": "Other ({n})"},
     "office_other_names": {"zh": "{label}：{names}", "en": "{label}: {names}"},
     "office_scorecard": {
         "zh": "计分卡：本校与{benchmark}平均",
@@ -574,7 +574,6 @@ TEXT: dict[str, dict[str, str]] = {
     "present_empty": {"zh": "还没有选择图表。", "en": "No chart chosen yet."},
     # a slide's chart: the categories past what a projected slide can label, one part of a split chart,
     # and the hover hints a projector has no use for (viz.deck)
-    "slide_other": {"zh": "其他 {n} 项", "en": "{n} others"},
     "slide_part": {"zh": "（{part}/{parts}）", "en": " ({part}/{parts})"},
     "sig_error_bars_slide": {"zh": "误差线：95% 置信区间", "en": "Error bars: 95% confidence interval"},
     "kpi_line": {
