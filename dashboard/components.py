@@ -296,9 +296,11 @@ def target_bullets(
         return
     drawn = measurable[measurable["current_value"].notna()]
     fold = st.expander(t("show_charts", lang, n=len(drawn))) if fold_charts and not drawn.empty else nullcontext()
-    with fold:
-        columns = st.columns(per_row) if not drawn.empty else []
+    columns = []
     for position, row in enumerate(drawn.itertuples(index=False)):
+        if position % per_row == 0:  # a row of its own per_row charts: it prints whole, never split across pages
+            with fold:
+                columns = st.columns(per_row)
         name = target_name(row, names, lang)
         status = status_name(str(row.status), lang)
         year = f"{t('target', lang)} {row.target_year}" if pd.notna(row.target_year) else ""
