@@ -81,10 +81,12 @@ widths = {
 }[lang]
 headers = ("indicator", "target_text", "comparator", "target", "current_value", "current_year", "progress",
            "status", "growth_needed", "next_year_needed")  # fmt: skip
-short = {"target_text", "growth_needed", "next_year_needed"}  # a shorter header, the full one as its tooltip
+# a shorter header, the full one as its tooltip
+short = {"target_text": "target_text_short", "growth_needed": "growth_needed_short",
+         "next_year_needed": "next_year_needed_short"}  # fmt: skip
 columns = {
     t(key, lang): st.column_config.Column(
-        t(f"{key}_short", lang) if key in short else None, width=width, help=t(key, lang) if key in short else None
+        t(short[key], lang) if key in short else None, width=width, help=t(key, lang) if key in short else None
     )
     for key, width in zip(headers, widths, strict=True)
 }
@@ -121,6 +123,7 @@ with st.expander(t("unmeasurable_rows", lang, n=len(rest))):  # opened for print
         },
         hide_index=True,
         width="stretch",
+        height="content",  # opened, every row in the page's own scroll
         row_height=66,
         column_config={
             t("indicator", lang): st.column_config.Column(width=200),
