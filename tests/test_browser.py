@@ -293,12 +293,16 @@ def test_the_overview_prints_on_two_a4_pages_with_every_card_whole(
     assert _flat("总览：温州职业技术学院 2020") in pages[0] and _flat("报告体检") in printed
 
 
-def test_graduate_outcomes_print_on_five_a4_pages_at_most(server: str, browser, shots: Path, tmp_path: Path) -> None:
-    """就业与收入's 13 charts on A4: at most five pages (ten before, mostly empty), every chart with its
-    title and source line, each drawn again inside its column on paper; no widget, no download button."""
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_graduate_outcomes_print_on_five_a4_pages_at_most(
+    server: str, browser, shots: Path, tmp_path: Path, lang: str
+) -> None:
+    """就业与收入's 13 charts on A4: at most five pages (ten before, mostly empty; English's longer source
+    lines took six), every chart with its title and source line, each drawn again inside its column on
+    paper; no widget, no download button."""
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
-        page.goto(f"{server}/outcomes?lang=zh")
+        page.goto(f"{server}/outcomes?lang={lang}")
         page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 13", timeout=60_000)
         _settle(page)
         titles = page.evaluate(
@@ -315,15 +319,15 @@ def test_graduate_outcomes_print_on_five_a4_pages_at_most(server: str, browser, 
         after = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.width")
     finally:
         page.close()
-    _show(pages, shots, tmp_path / "outcomes.pdf", "outcomes")
+    _show(pages, shots, tmp_path / "outcomes.pdf", f"outcomes_{lang}")
     assert 3 <= len(pages) <= 5, len(pages)
     assert len(widths) == 13 and max(widths) <= PRINT_WIDTH  # drawn again for paper: half-width ones ≈ 344 px
     assert sorted(round(w) for w in widths)[:9] == [342] * 9, widths
     assert after > 400  # and back to the screen's size after printing
     printed = "".join(pages)
     assert len(titles) == 13 and all(_flat(title) in printed for title in titles), titles
-    assert printed.count(_flat("来源：")) == 13
-    assert "下载PNG" not in printed and "语言Language" not in printed
+    assert printed.count(_flat("来源：" if lang == "zh" else "Source:")) == 13
+    assert "下载PNG" not in printed and "PNG" not in printed and "语言Language" not in printed
     assert [w for w in widgets if _flat(w) in printed] == []
 
 
