@@ -358,6 +358,8 @@ def test_plan_targets_print_every_row_and_column(server: str, browser, shots: Pa
     finally:
         page.close()
     _show(pages, shots, tmp_path / "targets.pdf", "targets")
+    assert [i + 1 for i, text in enumerate(pages) if len(text) < 20] == []  # no blank page (an opened grid's canvas)
+    assert len(pages) <= 9, len(pages)  # 8 here: the tables, 23 charts three to a row, the 82 unmeasurable
     printed = "".join(pages)
     assert len(names) == 115 and (attainment["status"] == "not_measurable").sum() == 82
     assert {"毕业生薪酬水平", "年平均知识产权转化数与授权数比例", "国家级职业技能竞赛获奖（国家一等奖）"} <= set(names)

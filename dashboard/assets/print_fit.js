@@ -5,7 +5,8 @@
 // stays a row, the theme's 16-px text prints at 12 px (9 pt), two rows of ordinary charts and their
 // source lines share a page, and a long list of bars keeps the height its labels need up to most of
 // a page. After printing, every chart goes back to its screen size. Collapsed expanders are opened
-// for the print and closed again after.
+// for the print and closed again after, and each dataframe followed by its print copy is left out
+// (print.css says so too, but in an expander just opened Chromium kept the canvas's height: blank pages).
 (() => {
   if (window.__printFit) { return; }
   window.__printFit = true;
@@ -15,6 +16,7 @@
   const TALL = 1000;   // the most a chart is drawn high (750 px on paper)
   let drawn = [];    // [chart, its screen width and height] while printing
   let opened = [];
+  let grids = [];    // the dataframes whose print copy is printed in their place
 
   const columns = (chart) => {
     const row = chart.closest('[data-testid="stHorizontalBlock"]');
@@ -40,6 +42,11 @@
     }
     opened = Array.from(document.querySelectorAll('[data-testid="stExpander"] details:not([open])'));
     opened.forEach((details) => { details.open = true; });
+    grids = Array.from(document.querySelectorAll(".print-copy"))
+      .map((copy) => copy.closest('[data-testid="stElementContainer"]'))
+      .map((box) => box && box.previousElementSibling)
+      .filter((grid) => grid && grid.querySelector('[data-testid="stDataFrame"]'));
+    grids.forEach((grid) => grid.style.setProperty("display", "none", "important"));
   });
   window.addEventListener("afterprint", () => {
     const plotly = window.Plotly;
@@ -50,5 +57,7 @@
     drawn = [];
     opened.forEach((details) => { details.open = false; });
     opened = [];
+    grids.forEach((grid) => grid.style.removeProperty("display"));
+    grids = [];
   });
 })();
