@@ -77,7 +77,7 @@ screen = target_screen_table(measured, lang, names)
 # wordings wrap onto up to three lines (a row taller than 64 px wraps) instead of ending in "…".
 widths = {
     "zh": (150, 120, 40, 86, 104, 46, 84, 64, 90, 96),
-    "en": (160, 120, 40, 92, 100, 46, 80, 80, 76, 96),
+    "en": (156, 114, 40, 100, 100, 46, 80, 80, 76, 96),
 }[lang]
 headers = ("indicator", "target_text", "comparator", "target", "current_value", "current_year", "progress",
            "status", "growth_needed", "next_year_needed")  # fmt: skip
