@@ -290,6 +290,7 @@ def target_bullets(
     per_row: int = 3,
     key: str,
     figures: tuple[dict[str, tuple[int, float]], frozenset[str]] | None = None,
+    fold_charts: bool = False,
 ) -> None:
     """Bullet charts (value, target, status) for measurable targets with a value, and one compact table
     for those the loaded reports carry no figure for (no empty chart slots), each with the reason.
@@ -301,7 +302,11 @@ def target_bullets(
         per_row: Charts per row.
         key: Widget key prefix.
         figures: :func:`report_figures` of the viewed report (the reasons a target has no value).
+        fold_charts: The charts in a closed expander (where a table above already shows each target's
+            progress); the targets without data and their reasons stay in view. Printed open.
     """
+    from contextlib import nullcontext
+
     from viz.charts import format_value
     from viz.entries import entries_elsewhere
     from viz.i18n import colon, status_help, status_name
@@ -314,8 +319,12 @@ def target_bullets(
         st.info(t("no_targets_here", lang))
         return
     drawn = measurable[measurable["current_value"].notna()]
-    columns = st.columns(per_row) if not drawn.empty else []
+    fold = st.expander(t("show_charts", lang, n=len(drawn))) if fold_charts and not drawn.empty else nullcontext()
+    columns = []
     for position, row in enumerate(drawn.itertuples(index=False)):
+        if position % per_row == 0:  # a row of its own per_row charts: it prints whole, never split across pages
+            with fold:
+                columns = st.columns(per_row)
         name = target_name(row, names, lang)
         status = status_name(str(row.status), lang)
         year = f"{t('target', lang)} {row.target_year}" if pd.notna(row.target_year) else ""
@@ -401,3 +410,22 @@ def no_plan_notice(school: str, lang: str) -> None:
         icon=":material/upload_file:",
         query_params={"tab": "upload"},  # the 载入新数据 tab, where 载入规划 is
     )
+
+
+def dataframe(data: pd.DataFrame | dict, *, column_config: dict | None = None, **arguments: object) -> None:
+    """``st.dataframe`` on screen, and every row of it on paper.
+
+    The dataframe is drawn on a canvas, which prints only its visible scroll box and cuts the
+    columns at the edge of the page; a static copy (:func:`viz.print_table.html_table`) follows it,
+    hidden on screen and printed in its place (``dashboard/assets/print.css``).
+
+    Args:
+        data: The table (a frame, or a dict of columns).
+        column_config: ``st.dataframe``'s column configuration (labels and number formats print too).
+        **arguments: Passed on to ``st.dataframe`` (``hide_index``, ``width``, ``height``, ``key`` …).
+    """
+    from viz.print_table import html_table
+
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    st.dataframe(frame, column_config=column_config, **arguments)
+    st.html(html_table(frame, column_config))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.components import dataframe
 from loaders.read.coverage import KIND_TEXT, STATUS_TEXT
 from viz.i18n import colon, t
 from viz.markup import plain
@@ -88,7 +89,7 @@ def show_coverage(frame: pd.DataFrame, lang: str, *, key: str) -> None:
         # A list, not a table: each reason wraps in full instead of being cut at the right.
         st.markdown("\n".join(attention_lines(attention, lang, _indicator_names(lang))))
     with st.expander(t("coverage_every_item", lang)):
-        st.dataframe(
+        dataframe(
             coverage_table(frame, lang, attention_only=False),
             hide_index=True,
             width="stretch",

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, entering, store
-from dashboard.components import show_error, unlock_form
+from dashboard.components import dataframe, show_error, unlock_form
 from dashboard.downloads import download_row
 from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
@@ -48,7 +48,7 @@ def entries_section(
         st.info(t("entries_none", lang), icon=":material/edit_note:")
     else:
         table = entries_table(entries, lang)
-        st.dataframe(table, hide_index=True, width="stretch", key="entries_table")
+        dataframe(table, hide_index=True, width="stretch", key="entries_table")
         provenance = Provenance(f"{plan['title']}；{school}", (t("entry_table", "zh"),), describe)
         download_row(table, provenance, name=f"{t('entries_export', lang)}_{school}", lang=lang, key="entries")
     if store.is_read_only():

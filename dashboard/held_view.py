@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, planner, store
-from dashboard.components import show_error, unlock_form
+from dashboard.components import dataframe, show_error, unlock_form
 from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from loaders.read.holds import reason_text
@@ -78,7 +78,7 @@ def show_held(report_id: str, lang: str) -> None:
     st.caption(t("held_help", lang))
     held_now = doubtful[doubtful["is_held"]].reset_index(drop=True)
     st.warning(t("held_count", lang, n=len(doubtful), accepted=len(doubtful) - len(held_now)), icon=":material/help:")
-    st.dataframe(
+    dataframe(
         held_table(doubtful, store.acceptances(report_id), lang),
         hide_index=True,
         width="stretch",

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import planner
+from dashboard.components import dataframe
 from dashboard.widgets import choice_texts
 from loaders.contracts.errors import LoadError
 from loaders.plans.load import PlanRead, plan_summary
@@ -97,7 +98,7 @@ def show_plan_read(read: PlanRead, lang: str) -> None:
         st.success(t("plan_all_understood", lang))
         return
     st.markdown(f"**{t('plan_not_understood', lang)}**")
-    st.dataframe(
+    dataframe(
         pd.DataFrame(
             {
                 t("plan_row_place", lang): read.report["place"],

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import planner, store
-from dashboard.components import show_error
+from dashboard.components import dataframe, show_error
 from dashboard.coverage_view import show_coverage, years_text
 from loaders.contracts.errors import LoadError, SchoolUnknownError, YearUnknownError
 from loaders.read.coverage import coverage_frame
@@ -125,7 +125,7 @@ def _replacement(result, lang: str) -> bool:
         st.text(t("replace_lost_core", lang, names=names))
     if len(loss.figures):
         st.caption(t("replace_lost_figures", lang))
-        st.dataframe(
+        dataframe(
             lost_table(loss.figures, lang, _names(lang)), hide_index=True, width="stretch", height=240, key="lost"
         )
     return st.checkbox(t("replace_confirm_loss", lang), key="replace_sure")
@@ -159,7 +159,7 @@ def confirm_upload(result, data: bytes, reports: pd.DataFrame, lang: str) -> boo
     held = int(_reasons(result.observations, lang).ne("").sum())
     if held:
         st.warning(t("held_preview", lang, n=held), icon=":material/help:")
-    st.dataframe(preview_table(result.observations, lang, _names(lang)), hide_index=True, width="stretch", height=300)
+    dataframe(preview_table(result.observations, lang, _names(lang)), hide_index=True, width="stretch", height=300)
     allowed = _replacement(result, lang)  # replacing is a decision: what would be lost, and a confirmation
     # A key keeps the button one widget when the page above it changes (another planner's load adds
     # the "replaces" warning): the click counts, and the check below tells the planner.

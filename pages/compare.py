@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames, store
-from dashboard.components import chart, show_error
+from dashboard.components import chart, dataframe, show_error
 from dashboard.downloads import download_row
 from dashboard.state import current
 from dashboard.widgets import choice_texts
@@ -92,7 +92,7 @@ name = names.get(indicator_id, indicator_id)
 chart(view.figure, view.provenance, data=view.frame, name=f"{name}_{'_'.join(schools)}", lang=lang, key="compare")
 st.subheader(t("cmp_table", lang))
 numbers = view.table.select_dtypes("number").columns
-st.dataframe(
+dataframe(
     view.table,
     hide_index=True,
     width="stretch",
@@ -124,7 +124,7 @@ if not f.peers:
     # Meanwhile: the school against every benchmark, for every indicator of the survey.
     st.subheader(t("against_every_benchmark", lang))
     matrix = benchmark_matrix(frames.comparison(f.report_id, f.school), names, lang)
-    st.dataframe(
+    dataframe(
         matrix,
         hide_index=True,
         width="stretch",

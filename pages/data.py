@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, frames, gate, planner, store
-from dashboard.components import show_error, unlock_form
+from dashboard.components import dataframe, show_error, unlock_form
 from dashboard.coverage_view import show_coverage, years_text
 from dashboard.downloads import download_row
 from dashboard.held_view import show_held
@@ -48,7 +48,7 @@ with loaded:
     st.subheader(t("reports", lang))
     reports = store.reports()
     basis = "year_basis_zh" if lang == "zh" else "year_basis_en"
-    st.dataframe(
+    dataframe(
         pd.DataFrame(
             {
                 t("school", lang): reports["school"],
@@ -78,7 +78,7 @@ with loaded:
     plans = store.plans()
     counts = store.targets().groupby("plan_id").size().rename("n_targets")
     plans = plans.join(counts, on="plan_id")
-    st.dataframe(
+    dataframe(
         pd.DataFrame(
             {
                 t("plan", lang): [
@@ -188,7 +188,7 @@ with checkup:
                 else findings["message_en"].map(english_references),
             }
         )
-        st.dataframe(
+        dataframe(
             table,
             hide_index=True,
             width="stretch",
@@ -296,7 +296,7 @@ with upload:
             outcome=log["outcome"].map(lambda x: log_word(x, lang)),
             file_sha256=log["file_sha256"].fillna("").str[:12],
         )
-        st.dataframe(
+        dataframe(
             shown.rename(columns={column: t(f"log_{column}", lang) for column in log.columns}),
             hide_index=True,
             width="stretch",

@@ -74,6 +74,7 @@ else:
     st.page_link("pages/data.py", label=t("see_findings", lang), icon=":material/fact_check:")
 st.caption(plain(Provenance(report_label(f.school, f.year, lang), (), f.describe()).caption(lang)))
 
-st.subheader(t("pack_all_title", lang))
-st.caption(t("pack_help", lang))
-dashboard_pack(f, attainment)
+with st.container(key="noprint_pack"):  # downloads: nothing to read on paper (print.css)
+    st.subheader(t("pack_all_title", lang))
+    st.caption(t("pack_help", lang))
+    dashboard_pack(f, attainment)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import frames, store
 from dashboard.components import (
+    dataframe,
     indicator_names,
     no_plan_notice,
     report_figures,
@@ -72,52 +73,64 @@ shown = attainment[attainment["status"].isin(chosen_status) & attainment["domain
 provenance = Provenance(f"{title}{'；' if lang == 'zh' else '; '}{f.school}", plan_tables(plan), f.describe(title))
 measured = shown[shown["status"] != "not_measurable"]
 screen = target_screen_table(measured, lang, names)
-widths = {  # all columns visible on a 1366-px screen beside the sidebar (≈ 940 px)
-    t("indicator", lang): 150,
-    t("target_text", lang): 110,
-    t("comparator", lang): 44,
-    t("target", lang): 84,
-    t("current_value", lang): 100,
-    t("current_year", lang): 48,
-    t("progress", lang): 92,
-    t("status", lang): 80,
-    t("growth_needed", lang): 72,
-    t("next_year_needed", lang): 100,
+# Every column visible at 1366 px beside the sidebar (≈ 900 px), in either language; long names and
+# wordings wrap onto up to three lines (a row taller than 64 px wraps) instead of ending in "…".
+widths = {
+    "zh": (150, 120, 40, 86, 104, 46, 84, 64, 90, 96),
+    "en": (156, 114, 40, 100, 100, 46, 80, 80, 76, 96),
+}[lang]
+headers = ("indicator", "target_text", "comparator", "target", "current_value", "current_year", "progress",
+           "status", "growth_needed", "next_year_needed")  # fmt: skip
+# a shorter header, the full one as its tooltip
+short = {"target_text": "target_text_short", "growth_needed": "growth_needed_short",
+         "next_year_needed": "next_year_needed_short"}  # fmt: skip
+columns = {
+    t(key, lang): st.column_config.Column(
+        t(short[key], lang) if key in short else None, width=width, help=t(key, lang) if key in short else None
+    )
+    for key, width in zip(headers, widths, strict=True)
 }
+columns[t("progress", lang)] = st.column_config.ProgressColumn(
+    min_value=0, max_value=100, format="%.0f%%", width=widths[headers.index("progress")]
+)
 for group, rows in screen.groupby("group", sort=False, dropna=False):
     label = plan_term(group, lang) if isinstance(group, str) and group else t("general_group", lang)
     st.markdown(f"**{plain(label)}**（{len(rows)}）" if lang == "zh" else f"**{plain(label)}** ({len(rows)})")
-    st.dataframe(
-        rows.drop(columns="group"),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            **{name: st.column_config.Column(width=width) for name, width in widths.items()},
-            t("progress", lang): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%.0f%%", width=widths[t("progress", lang)]
-            ),
-        },
-    )
+    dataframe(
+        rows.drop(columns="group"), hide_index=True, width="stretch", height="content", row_height=66,
+        column_config=columns,
+    )  # fmt: skip
 table = attainment_table(shown, lang, names)
 download_row(table, provenance, name=f"{title}_{f.school}", lang=lang, key="attainment")
 st.caption(plain(provenance.caption(lang)))
 st.caption(t("basis_help", lang))
 
 st.header(t("measurable_charts", lang))
-target_bullets(shown, lang=lang, names=names, key="plan", figures=report_figures(f.report_id))
+# The table above has each target's progress: its charts folded (printed open), the reasons a target has no
+# value in view.
+target_bullets(shown, lang=lang, names=names, key="plan", figures=report_figures(f.report_id), fold_charts=True)
 
 st.header(t("unmeasurable", lang))
 rest = attainment[attainment["status"] == "not_measurable"]
 why = rest["note"].where(rest["note"] != "", status_help("not_measurable", lang)) if lang == "zh" else None
-st.dataframe(
-    {
-        t("indicator", lang): [target_name(r, names, lang) for r in rest.itertuples(index=False)],
-        t("target_text", lang): rest["value_text"].replace("", "—").tolist(),
-        t("year", lang): ["—" if pd.isna(y) else str(int(y)) for y in rest["target_year"].tolist()],
-        t("note", lang): why.tolist() if why is not None else [status_help("not_measurable", lang)] * len(rest),
-    },
-    hide_index=True,
-    width="stretch",
-)
+with st.expander(t("unmeasurable_rows", lang, n=len(rest))):  # opened for print (print_fit.js)
+    dataframe(
+        {
+            t("indicator", lang): [target_name(r, names, lang) for r in rest.itertuples(index=False)],
+            t("target_text", lang): rest["value_text"].replace("", "—").tolist(),
+            t("year", lang): ["—" if pd.isna(y) else str(int(y)) for y in rest["target_year"].tolist()],
+            t("note", lang): why.tolist() if why is not None else [status_help("not_measurable", lang)] * len(rest),
+        },
+        hide_index=True,
+        width="stretch",
+        height="content",  # opened, every row in the page's own scroll
+        row_height=66,
+        column_config={
+            t("indicator", lang): st.column_config.Column(width=200),
+            t("target_text", lang): st.column_config.Column(width=240),
+            t("year", lang): st.column_config.Column(width=50),
+            t("note", lang): st.column_config.Column(width=390),
+        },
+    )
 
 entries_section(plan, f.school, attainment, f.describe(title), lang, report_year=f.year)

@@ -196,33 +196,183 @@ def test_png_button_downloads_the_chart_drawn_on_the_server(server: str, browser
         page.close()
 
 
-def test_a_page_prints_to_a4_without_the_sidebar(server: str, browser, shots: Path, tmp_path: Path) -> None:
+#: A4 portrait in CSS px less print.css's 12-mm margins: the width a page is laid out at on paper.
+PRINT_WIDTH = 703
+
+
+def _print(page, path: Path) -> list[str]:
+    """Print the page as Chromium prints it to A4 (print media, ``window.print``'s events) and return the
+    text of each page, in the form the loaders match on (CJK radicals folded, NFKC) without whitespace."""
+    import re
+
     import pypdfium2
 
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    from loaders.read.text import normalize
+
+    page.emulate_media(media="print")
+    page.pdf(path=str(path), format="A4", print_background=True)
+    document = pypdfium2.PdfDocument(str(path))
+    width, height = document[0].get_size()
+    assert abs(width - 595.3) < 1.5 and abs(height - 841.9) < 1.5, (width, height)  # A4 in points
+    return [re.sub(r"\s+", "", normalize(document[i].get_textpage().get_text_range())) for i in range(len(document))]
+
+
+def _flat(text: str) -> str:
+    """``text`` as :func:`_print` gives a page's text."""
+    import re
+
+    from loaders.read.text import normalize
+
+    return re.sub(r"\s+", "", normalize(text))
+
+
+def _widget_texts(page) -> list[str]:
+    """The labels of the page's widgets (sidebar and main: selectors, radios, toggles, expanders) and
+    its buttons' texts, where no other text of the page says the same (学校 is a widget's label and a
+    caption's word): what must not be on paper."""
+    texts = page.evaluate(
+        """() => Array.from(document.querySelectorAll(`[data-testid="stWidgetLabel"], [data-testid="stExpander"]
+             summary, [data-testid="stButton"] button, [data-testid="stDownloadButton"] button`))
+             .map(e => e.innerText.trim()).filter(t => t)"""
+    )
+    content = page.evaluate(
+        """() => Array.from(document.querySelectorAll(`[data-testid="stMain"] :is([data-testid="stMarkdown"],
+             [data-testid="stCaptionContainer"], [data-testid="stHeading"], [data-testid="stMetric"],
+             [data-testid="stAlert"], .print-copy)`)).map(e => e.textContent).join("\\n")"""
+    )
+    return sorted({text for text in texts if _flat(text) not in _flat(content)})
+
+
+def _show(document_pages: list[str], shots: Path, pdf: Path, name: str) -> None:
+    """Keep each printed page as a PNG for a person to look at (artifacts/screenshots)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    for i in range(len(document_pages)):
+        document[i].render(scale=1).to_pil().save(shots / f"print_{name}_p{i + 1}.png")
+
+
+def test_the_overview_prints_on_two_a4_pages_with_every_card_whole(
+    server: str, browser, shots: Path, tmp_path: Path
+) -> None:
+    """总览 on A4: at most two pages; each headline card inside the page's width and whole on one page (its
+    label, value and last line on the same page); no widget on paper."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
-        page.goto(f"{server}/outcomes?lang=zh")
+        page.goto(f"{server}/?lang=zh")
         _settle(page)
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-        pdf_path = tmp_path / "outcomes.pdf"
-        page.pdf(path=str(pdf_path), prefer_css_page_size=True, print_background=True)
+        page.wait_for_selector(".st-key-kpi_cards [data-testid='stMetric']", timeout=30_000)
+        cards = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.st-key-kpi_cards [data-testid="stMetric"]')).map(m => [
+                 m.querySelector('[data-testid="stMetricLabel"]').innerText,
+                 m.querySelector('[data-testid="stMetricValue"]').innerText,
+                 m.closest('[class*="st-key-kpi_"]:not(.st-key-kpi_cards)').innerText.trim().split("\\n").pop()])"""
+        )
+        widgets = _widget_texts(page)
+        pages = _print(page, tmp_path / "overview.pdf")
+        page.set_viewport_size({"width": PRINT_WIDTH, "height": 1000})  # laid out as on paper
+        page.wait_for_timeout(500)
+        boxes = page.evaluate(
+            """() => Array.from(document.querySelectorAll('[data-testid="stMetric"]')).map(m => {
+                 const card = m.closest('[class*="st-key-kpi_"]:not(.st-key-kpi_cards)') || m;
+                 const r = card.getBoundingClientRect(); return [r.left, r.right]; })"""
+        )
+    finally:
+        page.close()
+    _show(pages, shots, tmp_path / "overview.pdf", "overview")
+    assert len(pages) <= 2, len(pages)
+    assert len(cards) >= 8 and cards[0][:2] == ["就业率（%）", "98.82"], cards
+    for label, value, last in cards:
+        whole = [text for text in pages if all(_flat(part) in text for part in (label, value, last))]
+        assert whole, f"card {label} {value} … {last}: not whole on one page"
+        assert _flat(value) in whole[0][whole[0].index(_flat(label)) :]  # the value after its label
+    assert len(boxes) == len(cards) + 3  # the cards and 已达成 · 推进中 · 暂无数据
+    # none cut at the right: a card's border right on the edge of the printable width was cut off on paper
+    assert all(left >= 0 and right <= PRINT_WIDTH - 2 for left, right in boxes), boxes
+    assert "语言 Language" in widgets and "报告年度" not in widgets  # 报告年度 is also the caption's word
+    printed = "".join(pages)
+    assert [w for w in widgets if _flat(w) in printed] == []
+    assert _flat("总览：温州职业技术学院 2020") in pages[0] and _flat("报告体检") in printed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_graduate_outcomes_print_on_five_a4_pages_at_most(
+    server: str, browser, shots: Path, tmp_path: Path, lang: str
+) -> None:
+    """就业与收入's 13 charts on A4: at most five pages (ten before, mostly empty; English's longer source
+    lines took six), every chart with its title and source line, each drawn again inside its column on
+    paper; no widget, no download button."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{server}/outcomes?lang={lang}")
+        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 13", timeout=60_000)
+        _settle(page)
+        titles = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot .gtitle')).map(t => t.textContent)"
+        )
+        widgets = _widget_texts(page)
+        pages = _print(page, tmp_path / "outcomes.pdf")
         widths = page.evaluate(
             "() => { window.dispatchEvent(new Event('beforeprint')); return Array.from("
             "document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')).map("
             "c => c.querySelector('.main-svg').getBoundingClientRect().width); }"
         )
         page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+        after = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.width")
     finally:
         page.close()
-    assert widths and max(widths) <= 700  # every chart fits an A4 column before printing
-    document = pypdfium2.PdfDocument(str(pdf_path))
-    width, height = document[0].get_size()
-    assert (round(width), round(height)) == (595, 842)  # A4 in points
-    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
-    assert "就业与收入" in text and "来源" in text
-    assert "语言 Language" not in text and "下载 PNG" not in text  # no sidebar, no buttons
-    assert 3 <= len(document) <= 10
-    document[0].render(scale=1).to_pil().save(shots / "print_outcomes_p1.png")
+    _show(pages, shots, tmp_path / "outcomes.pdf", f"outcomes_{lang}")
+    assert 3 <= len(pages) <= 5, len(pages)
+    assert len(widths) == 13 and max(widths) <= PRINT_WIDTH  # drawn again for paper: half-width ones ≈ 344 px
+    assert sorted(round(w) for w in widths)[:9] == [342] * 9, widths
+    assert after > 400  # and back to the screen's size after printing
+    printed = "".join(pages)
+    assert len(titles) == 13 and all(_flat(title) in printed for title in titles), titles
+    assert printed.count(_flat("来源：" if lang == "zh" else "Source:")) == 13
+    assert "下载PNG" not in printed and "PNG" not in printed and "语言Language" not in printed
+    assert [w for w in widgets if _flat(w) in printed] == []
+
+
+def test_plan_targets_print_every_row_and_column(server: str, browser, shots: Path, tmp_path: Path) -> None:
+    """规划对标 on A4: every target of the plan by name (the 33 measurable in the group tables, the 82 the
+    reports cannot measure in the table at the end, printed open), the tables' last columns; no filter."""
+    from loaders.contracts.paths import REPORTS_DIR
+    from loaders.contracts.registry import read_registry
+    from loaders.plans.documents import parse_all_plans
+    from loaders.read.load import load
+    from metrics.targets import compute_attainment
+
+    result = load(REPORTS_DIR / "温州职业技术学院_2020_质量年度报告.txt")
+    observations = result.observations.assign(
+        report_id=result.report_id, school=result.school, report_year=result.report_year
+    )
+    plans, targets = parse_all_plans()
+    attainment = compute_attainment(targets, observations, read_registry(), plan_id="wzvtc_2022_2025", plans=plans)
+    names = attainment["label_zh"].tolist()
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{server}/targets?lang=zh&plan=wzvtc_2022_2025")
+        _settle(page)
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
+        widgets = _widget_texts(page)
+        pages = _print(page, tmp_path / "targets.pdf")
+    finally:
+        page.close()
+    _show(pages, shots, tmp_path / "targets.pdf", "targets")
+    assert [i + 1 for i, text in enumerate(pages) if len(text) < 20] == []  # no blank page (an opened grid's canvas)
+    assert len(pages) <= 9, len(pages)  # 8 here: the tables, 23 charts three to a row, the 82 unmeasurable
+    printed = "".join(pages)
+    assert len(names) == 115 and (attainment["status"] == "not_measurable").sum() == 82
+    assert {"毕业生薪酬水平", "年平均知识产权转化数与授权数比例", "国家级职业技能竞赛获奖（国家一等奖）"} <= set(names)
+    missing = [name for name in names if _flat(name) not in printed]
+    assert missing == [], missing
+    groups = attainment.loc[attainment["status"] != "not_measurable", "level1"].nunique()
+    assert groups == 7  # 高质量人才培养 (11 targets) … 高质量办学条件 (4)
+    assert printed.count(_flat("状态需年均增长明年需达到")) == groups  # each group's table to its last column
+    assert _flat("指标目标（原文）年份说明") in printed  # …and the unmeasurable targets' table
+    assert _flat("国家级职业技能竞赛获奖（国家一等奖）国家一等奖2项≥2项") in printed  # a row, cell by cell
+    assert {"按状态筛选", "按领域筛选", "语言 Language"} <= set(widgets)
+    assert [w for w in widgets if _flat(w) in printed] == []
 
 
 def test_the_deck_fills_a_1920x1080_projector(server: str, browser, shots: Path) -> None:

@@ -380,6 +380,12 @@ TEXT: dict[str, dict[str, str]] = {
     "unmapped_domain": {"zh": "（报告无对应数据）", "en": "(not in the reports)"},
     "measurable_charts": {"zh": "可测量目标：现状与目标", "en": "Measurable targets: value and target"},
     "unmeasurable": {"zh": "暂无法用年报数据衡量的目标", "en": "Targets the reports cannot measure"},
+    "show_charts": {"zh": "查看 {n} 张逐项图", "en": "Show the {n} charts"},
+    "unmeasurable_rows": {"zh": "查看这 {n} 项目标及原因", "en": "Show these {n} targets and why"},
+    # 规划对标's table headers at 1366 px (the full words are each column's tooltip, and print)
+    "target_text_short": {"zh": "目标（原文）", "en": "As written"},
+    "growth_needed_short": {"zh": "需年均增长", "en": "Growth / yr"},
+    "next_year_needed_short": {"zh": "明年需达到", "en": "Next year"},
     "current_value": {"zh": "现值", "en": "Current"},
     "current_year": {"zh": "年份", "en": "Year"},
     "target_text": {"zh": "目标（原文）", "en": "As written in the plan"},
