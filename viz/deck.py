@@ -54,7 +54,7 @@ SLIDE_BARGAP = 0.15
 SLIDE_LABEL_EMS = 28
 #: Space around a value written on a bar (inside, between it and the bar's ends; outside, after it).
 TEXT_PAD_PX = 10
-#: Texts that tell a reader to hover → the same text without the hint, for a slide.
+#: Texts that a slide says shorter (the test's method, in the hover and on paper) → the slide's text.
 HOVER_HINTS = {"sig_error_bars": "sig_error_bars_slide"}
 
 

@@ -132,8 +132,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "sig_gap": {"zh": "较{benchmark} {gap}，p {p}：{verdict}", "en": "vs {benchmark} {gap}, p {p}: {verdict}"},
     "sig_error_bars": {
-        "zh": "误差线：95% 置信区间（悬停看检验方法）",
-        "en": "Error bars: 95% confidence interval (hover for the test)",
+        "zh": "误差线：95% 置信区间（Wilson 法；差异用双样本 z 检验）",
+        "en": "Error bars: 95% confidence interval (Wilson; gaps by two-sample z-test)",
     },
     "sig_method": {
         "zh": "方法：95% 置信区间用 Wilson 方法，样本为报告所列作答人数；差异用双样本 z 检验（未合并方差；"
