@@ -286,3 +286,51 @@ def check_duplicate_labels(observations: pd.DataFrame, *, report_id: str | None 
             )
         )
     return to_frame(findings)
+
+
+def year_disputes(attainment: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """``attainment`` with ``year_note_zh`` / ``year_note_en``: where the report states a target's current
+    figure under another year elsewhere (表4's 2020 年 column and §五's 「2019 年，…技术服务到款额 3255.214
+    万元」), the other label, so that the year shown is never taken for the only one (else ``""``).
+
+    Args:
+        attainment: :func:`metrics.targets.compute_attainment` rows (``report_id``, ``indicator_id``,
+            ``subject``, ``current_year``, ``current_value``, ``source_table``).
+        observations: The school's observations (every report).
+
+    Returns:
+        A copy of ``attainment`` with the two note columns.
+    """
+    out = attainment.copy()
+    zh, en = [""] * len(out), [""] * len(out)
+    if not out.empty and not observations.empty:
+        rows = observations[observations["report_id"].isin(set(out["report_id"].dropna()))]
+        index: dict[tuple, list[tuple[str, int, int]]] = {}
+        for r in rows.itertuples(index=False):
+            key = (r.report_id, r.indicator_id, r.subject, round(float(r.value), 6))
+            index.setdefault(key, []).append((str(r.source_table), int(r.year), int(r.source_line)))
+        for i, row in enumerate(out.to_dict("records")):
+            value, year = row.get("current_value"), row.get("current_year")
+            if value is None or pd.isna(value) or year is None or pd.isna(year):
+                continue
+            key = (row.get("report_id"), row.get("indicator_id"), row.get("subject"), round(float(value), 6))
+            others = sorted(
+                {(t, y, line) for t, y, line in index.get(key, []) if y != int(year) and t != row.get("source_table")}
+            )
+            if others:
+                table, other_year, line = others[0]
+                zh[i] = (
+                    f"报告在{table}（第 {line} 行）把同一数字写为 {other_year} 年的；"
+                    f"{row.get('source_table')} 记为 {int(year)} 年（此处按后者）"
+                )
+                en[i] = (
+                    f"the report gives the same figure as {other_year}'s in {_en(table)} (line {line});"
+                    f" {_en(str(row.get('source_table')))} labels it {int(year)} (used here)"
+                )
+    out["year_note_zh"], out["year_note_en"] = zh, en
+    return out
+
+
+def _en(table: str) -> str:
+    """A table's id as English text names it (表4 → Table 4; §五 stays)."""
+    return table.replace("表", "Table ", 1) if table.startswith("表") else table

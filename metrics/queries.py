@@ -17,6 +17,7 @@ import pandas as pd
 
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT
 from metrics.audit import audit_report
+from metrics.audit_values import year_disputes
 from metrics.compare import compare_to_benchmark
 from metrics.derive import with_derived
 from metrics.minimums import school_minimums
@@ -115,9 +116,10 @@ def attainment(reader: Reader, plan_id: str, school: str, *, view_year: int | No
     entered for the plan's targets (填报) — in the view of the report of ``view_year``, only the entries
     for the years that view describes (:func:`metrics.entries.split_by_view`)."""
     indicators = reader.indicators()
-    return compute_attainment(
+    observations = with_derived(reader.school_observations([school]), indicators)
+    result = compute_attainment(
         reader.targets(plan_id),
-        with_derived(reader.school_observations([school]), indicators),
+        observations,
         indicators,
         plan_id=plan_id,
         plans=reader.plans(),
@@ -125,6 +127,7 @@ def attainment(reader: Reader, plan_id: str, school: str, *, view_year: int | No
         entries=reader.entries(plan_id),
         view_year=view_year,
     )
+    return year_disputes(result, observations)  # a figure the report also gives under another year: said
 
 
 def minimums(reader: Reader, report_id: str, school: str, benchmarks: Any) -> tuple[pd.DataFrame, str]:

@@ -330,11 +330,13 @@ def test_the_overview_verdict_says_cards_plan_and_minimums_in_one_line() -> None
     minimums = pd.DataFrame({"status": ["met", "met", "no_value"]})
     assert overview_verdict(cards, attainment, minimums, "高职", "zh") == (
         "3 项核心指标中 2 项优于全省高职；可衡量的规划目标 4 项中 2 项已达成、1 项滞后或未达成；"
-        "国家基本办学条件 2 项全部合格。"
+        "有数据的 2 项国家基本办学条件全部合格。"  # the third has no figure: never counted as met
     )
     assert overview_verdict(pd.DataFrame(), None, None, "高职", "zh") == ""
     assert overview_verdict(cards.head(2), None, None, "高职", "zh") == "2 项核心指标均优于全省高职。"
     assert "2 of 3 headline figures" in overview_verdict(cards, None, None, "高职", "en")
+    assert overview_verdict(cards.head(2), None, None, "高职", "en").startswith("All 2 headline figures better")
+    assert overview_verdict(cards.head(1), None, None, "高职", "zh") == "1 项核心指标中 1 项优于全省高职。"
 
 
 def test_an_empty_trend_says_whether_one_report_or_one_year_of_the_figure_is_the_cause() -> None:

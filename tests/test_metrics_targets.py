@@ -380,3 +380,27 @@ def test_cli_attainment_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> No
     assert sum(document["status_counts"].values()) == len(document["targets"])
     assert main(["attainment", "--plan", "no_such_plan", "--db", str(db)]) == 2
     assert "no_such_plan" in capsys.readouterr().err
+
+
+def test_a_figure_the_report_gives_under_two_years_says_so() -> None:
+    """表4's 2020 年 column and §五's 「2019 年，…技术服务到款额 3255.214 万元」: the target line uses 表4's
+    year and says that the report gives the same figure as 2019's."""
+    from metrics.audit_values import year_disputes
+
+    attainment = pd.DataFrame(
+        {"report_id": ["r", "r"], "indicator_id": ["tech_service_income", "patents"], "subject": ["本校", "本校"],
+         "current_year": [2020, 2020], "current_value": [3255.214, 12.0], "source_table": ["表4", "表4"]}
+    )  # fmt: skip
+    observations = pd.DataFrame(
+        {"report_id": ["r", "r", "r"], "indicator_id": ["tech_service_income"] * 2 + ["patents"],
+         "subject": ["本校"] * 3, "year": [2020, 2019, 2019], "value": [3255.214, 3255.214, 13.0],
+         "source_table": ["表4", "§五", "§五"], "source_line": [4739, 3474, 3480]}
+    )  # fmt: skip
+    out = year_disputes(attainment, observations)
+    assert out["year_note_zh"].tolist() == [
+        "报告在§五（第 3474 行）把同一数字写为 2019 年的；表4 记为 2020 年（此处按后者）",
+        "",  # another value under 2019: not the same figure
+    ]
+    assert out["year_note_en"].iloc[0] == (
+        "the report gives the same figure as 2019's in §五 (line 3474); Table 4 labels it 2020 (used here)"
+    )

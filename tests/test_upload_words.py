@@ -135,7 +135,7 @@ def test_a_file_without_school_or_year_asks_for_them_and_keeps_them(
     # the fragment does not say its year either: asked next, the school given stays filled in
     assert [str(e.value) for e in at.error if "无法从文本中识别报告年度" in str(e.value)]
     assert [w.value for w in at.text_input if w.label == "学校名称"] == ["青萍虚构职业技术学院"]
-    at.number_input(key=[w.key for w in at.number_input if w.label == "数据年度"][0]).set_value(2017)
+    at.number_input(key=next(w.key for w in at.number_input if w.label == "数据年度")).set_value(2017)
     at.button(key="FormSubmitter:upload_given-按此重新读取").click().run()
     assert not [e for e in at.error if "无法从文本中识别" in str(e.value)]
     confirm = [b for b in at.button if b.label == "确认载入"]

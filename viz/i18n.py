@@ -110,7 +110,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "verdict_plan_behind": {"zh": "、{behind} 项滞后或未达成", "en": ", {behind} behind or missed"},
     "verdict_minimums_all": {
-        "zh": "国家基本办学条件 {met} 项全部合格",
+        "zh": "有数据的 {met} 项国家基本办学条件全部合格",
         "en": "all {met} national minimums with data met",
     },
     "verdict_minimums_some": {

@@ -250,16 +250,21 @@ def _minimums_line(data: pd.DataFrame, lang: str) -> str:
         return ""
     met = judged[judged["status"] == t("minimum_status_met", lang)]
     total = len(judged)
+    unjudged = len(data) - total  # no figure, or no minimum for the school's type: said, never counted as met
     widest = judged.loc[judged["share_of_minimum_pct"].astype(float).idxmax()]
     lowest = judged.loc[judged["share_of_minimum_pct"].astype(float).idxmin()]
     share = f"{float(widest['share_of_minimum_pct']):,.0f}%"
     low_share = f"{float(lowest['share_of_minimum_pct']):,.0f}%"
     if lang == "zh":
         head = f"{total} 项国家基本办学条件均达标" if len(met) == total else f"{total} 项中 {len(met)} 项达标"
+        if unjudged:
+            head = f"有数据的{head}（另 {unjudged} 项无数据或无合格值）"
         if len(met) == total:
             return f"{head}，最宽裕的是“{widest['category']}”（为合格线的 {share}）。"
         return f"{head}，差距最大的是“{lowest['category']}”（为合格线的 {low_share}）。"
     head = f"All {total} national minimums met" if len(met) == total else f"{len(met)} of {total} minimums met"
+    if unjudged:
+        head = f"{head} ({unjudged} more without a figure or a minimum)"
     if len(met) == total:
         return f"{head}; the widest margin is {widest['category']} ({share} of the minimum)."
     return f"{head}; the furthest below is {lowest['category']} ({low_share} of the minimum)."

@@ -31,8 +31,13 @@ def _names(attainment: pd.DataFrame, names: dict[str, str] | None, lang: str) ->
 
 def _note(row: dict, lang: str) -> str:
     if lang == "zh" and isinstance(row.get("note"), str) and row["note"]:
-        return row["note"]
-    return status_help(str(row["status"]), lang)
+        text = row["note"]
+    else:
+        text = status_help(str(row["status"]), lang)
+    disputed = row.get(f"year_note_{lang}")  # the report gives the figure under another year too
+    if isinstance(disputed, str) and disputed:
+        text = f"{text}；{disputed}" if lang == "zh" else f"{text}; {disputed}"
+    return text
 
 
 def _target(row: dict, unit: str, lang: str) -> str:

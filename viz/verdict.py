@@ -32,7 +32,7 @@ def overview_verdict(
         judged = cards["is_favourable"].dropna()
         if len(judged):
             better = int(judged.astype(bool).sum())
-            key = "verdict_cards_all" if better == len(judged) else "verdict_cards"
+            key = "verdict_cards_all" if better == len(judged) > 1 else "verdict_cards"  # one: 「1 项中 1 项」
             parts.append(t(key, lang, n=len(judged), better=better, benchmark=benchmark_name(benchmark, lang)))
     if attainment is not None and not attainment.empty:
         measurable = attainment[attainment["status"] != "not_measurable"]
@@ -49,4 +49,7 @@ def overview_verdict(
             parts.append(t("verdict_minimums_all", lang, **counts))
     if not parts:
         return ""
-    return ("；".join(parts) + "。") if lang == "zh" else ("; ".join(parts) + ".")
+    if lang == "zh":
+        return "；".join(parts) + "。"
+    sentence = "; ".join(parts) + "."
+    return sentence[0].upper() + sentence[1:]  # a sentence starts with a capital (all 5 … → All 5 …)
