@@ -96,6 +96,7 @@ def test_table_gaps_significance_and_rank_in_words() -> None:
         "显著性（全省高校）", "排名", "百分位",
     ]  # fmt: skip
     assert table["与全省高职差距"].tolist()[:3] == [1.5, -0.55, 0.95]
+    assert table["数值"].dtype == "float64" and table["数值"].isna().tolist() == [False, False, False, True, False, True]
     assert table["显著性（全省高职）"].tolist()[:3] == ["差距不足 2 个百分点", "在抽样误差内", "差距不足 2 个百分点"]
     assert table["排名"].tolist() == [
         "第 1 名（共 3 所学校）",
@@ -114,7 +115,10 @@ def test_notes_say_when_cohorts_differ() -> None:
     assert alignment_notes(_aligned(), "zh", 1) == [
         f"各校届别不同（{QS} 2021届；{BS} 2022届；{ZL} 2022届）：比较的是毕业一年后这一相同时点，不是同一届毕业生。"
     ]
-    assert alignment_notes(_aligned(), "zh", 3) == []
+    # three years after: 白沙's bar alone; the two others are named with why they have none
+    assert alignment_notes(_aligned(), "zh", 3) == [
+        f"图中未画出：{QS}（所选报告未载明此数据）；{ZL}（未载入该年度报告）。"
+    ]
 
 
 def test_figure_labels_and_the_empty_case() -> None:

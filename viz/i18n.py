@@ -321,6 +321,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "cmp_no_value": {"zh": "所选报告未载明此数据", "en": "not stated in the chosen report"},
     "cmp_no_report": {"zh": "未载入该年度报告", "en": "no report of that year loaded"},
+    "cmp_not_drawn": {"zh": "图中未画出：{schools}。", "en": "Not drawn: {schools}."},
     "cmp_cohort_or_year": {"zh": "届别/年度", "en": "Cohort / year"},
     "cmp_cohort": {"zh": "{year}届", "en": "class of {year}"},
     "cmp_n_schools": {"zh": "{n} 所学校", "en": "{n} schools"},

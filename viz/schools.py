@@ -263,17 +263,22 @@ def schools_table(
         if survey:
             record[t("pick_years_after", lang)] = years_after_name(row["years_after"], lang)
         record[t("cmp_cohort_or_year", lang)] = figure_label(row["year"], row["years_after"], lang)
-        record[t("value", lang)] = row["value"]
+        record[t("value", lang)] = _number(row["value"])  # none: an empty cell, never "None"
         for benchmark in order:
             gap = gaps.get((row["school"], after), {}).get(benchmark)
             name = series_name(benchmark, lang)
-            record[t("cmp_gap_to", lang, benchmark=name)] = float("nan") if gap is None else gap["difference"]
+            record[t("cmp_gap_to", lang, benchmark=name)] = float("nan") if gap is None else _number(gap["difference"])
             verdict = "" if gap is None else verdict_words(gap["verdict"], lang)
             record[t("cmp_significance_of", lang, benchmark=name)] = verdict
         record[t("rank", lang)] = rank_words(row, lang, min_ranked)
-        record[t("percentile", lang)] = row["percentile"]
+        record[t("percentile", lang)] = _number(row["percentile"])
         records.append(record)
     return pd.DataFrame(records)
+
+
+def _number(value: object) -> float:
+    """A cell's number, NaN when there is none (None, NA)."""
+    return float("nan") if value is None or pd.isna(value) else float(value)
 
 
 def alignment_notes(aligned: pd.DataFrame, lang: str, years_after: object = "all") -> list[str]:
@@ -287,6 +292,12 @@ def alignment_notes(aligned: pd.DataFrame, lang: str, years_after: object = "all
     """
     notes = []
     rows = aligned if isinstance(years_after, str) else aligned[_same_after(aligned, years_after)]
+    missing = rows[rows["value"].isna()].drop_duplicates("school").sort_values("position")
+    if not missing.empty:  # a school on the page with no bar: said, with why
+        sep = "；" if lang == "zh" else "; "
+        wrap = "{}（{}）" if lang == "zh" else "{} ({})"
+        reasons = sep.join(wrap.format(r["school"], rank_words(r, lang, 0)) for r in missing.to_dict("records"))
+        notes.append(t("cmp_not_drawn", lang, schools=reasons))
     for after, group in rows.groupby(rows["years_after"].astype("float64").fillna(-1), sort=True):
         valued = group[group["value"].notna()].sort_values("position")
         if valued.empty or not bool(valued["years_differ"].any()):
