@@ -96,7 +96,8 @@ def test_table_gaps_significance_and_rank_in_words() -> None:
         "显著性（全省高校）", "排名", "百分位",
     ]  # fmt: skip
     assert table["与全省高职差距"].tolist()[:3] == [1.5, -0.55, 0.95]
-    assert table["数值"].dtype == "float64" and table["数值"].isna().tolist() == [False, False, False, True, False, True]
+    assert table["数值"].dtype == "float64"  # a school without a figure: an empty cell, never "None"
+    assert table["数值"].isna().tolist() == [False, False, False, True, False, True]
     assert table["显著性（全省高职）"].tolist()[:3] == ["差距不足 2 个百分点", "在抽样误差内", "差距不足 2 个百分点"]
     assert table["排名"].tolist() == [
         "第 1 名（共 3 所学校）",
@@ -149,6 +150,13 @@ def test_trend_names_the_schools_it_cannot_draw() -> None:
         f"Not drawn in the trend: {BS} (this figure only for class of 2020: one point makes no line)."
     )
     assert trend_left_out(trend, [QS], years_after=1, lang="zh") == ""
+    from viz.schools import school_lines
+
+    figure = school_lines(
+        trend_frame(trend, years_after=1, lang="zh"), title="就业率", subtitle="", value_label="就业率", unit="%",
+        x_label="届别", lang="zh", empty_message="-",
+    )  # fmt: skip
+    assert [(trace.name, trace.showlegend) for trace in figure.data] == [(QS, True)]  # one line, still named
 
 
 def test_bad_input_names_the_missing_column() -> None:

@@ -372,6 +372,7 @@ def school_lines(
             x=part["year"],
             y=part["value"],
             mode="lines+markers+text",
+            showlegend=True,  # one line too says whose it is (Plotly hides a legend of one)
             line={"color": part["colour"].iloc[0], "width": 4 if part["role"].iloc[0] == "本校" else 3},
             marker={"size": 11},
             # the newest value of each line labelled (one label per school: lines close together stay
