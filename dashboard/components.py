@@ -22,6 +22,7 @@ from loaders.contracts.vocabulary import STATUS_BADGES
 from viz.exports import Provenance, reader_table, safe_file_name
 from viz.i18n import t
 from viz.markup import plain
+from viz.names import target_label
 from viz.png import WIDTH_FULL, WIDTH_HALF, png_available
 
 
@@ -253,10 +254,9 @@ def _bullet(**arguments: object) -> go.Figure:
 
 def target_name(row: object, names: dict[str, str], lang: str) -> str:
     """A target's name: the plan's own label in Chinese, the indicator's registry name in English."""
-    label = str(getattr(row, "label_zh", ""))
-    if lang == "en":
-        return names.get(str(getattr(row, "indicator_id", "")), label)
-    return label
+    return target_label(
+        getattr(row, "indicator_id", ""), getattr(row, "subject", None), getattr(row, "label_zh", ""), names, lang
+    )
 
 
 def report_figures(report_id: str) -> tuple[dict[str, tuple[int, float]], frozenset[str]]:

@@ -395,3 +395,14 @@ def test_an_english_money_bullet_is_in_million_yuan_throughout() -> None:
     )  # fmt: skip
     assert figure.data[0].text == ("32.55",) and figure.layout.xaxis.title.text == "million yuan"
     assert figure.layout.annotations[0].text == "Target ≥ 60 million yuan"
+
+
+def test_the_largest_line_reads_as_one_sentence_in_english() -> None:
+    from viz.sentences import _largest_line
+
+    data = pd.DataFrame(
+        {"category": ["杭州市", "温州市"], "series": ["From the region", "From the region"], "value": [189.0, 1651.0],
+         "unit": ["人", "人"]}
+    )  # fmt: skip
+    assert _largest_line(data, "en") == "Largest (From the region): 温州市, 1,651 people."
+    assert _largest_line(data, "zh") == "From the region：最多的是“温州市”，1,651 人。"

@@ -126,7 +126,7 @@ def test_no_slide_tells_a_room_to_hover() -> None:
     [slide] = slide_figures(figure, "zh")
     assert slide.layout.title.subtitle.text.endswith("误差线：95% 置信区间")  # the method is in the hover
     english = benchmark_bars(
-        frame, title="x", subtitle="Error bars: 95% confidence interval (Wilson; gaps by two-sample z-test)",
+        frame, title="x", subtitle="Error bars: 95% CI (Wilson; gaps: z-test)",
         value_label="x", unit="%",
     )  # fmt: skip
     assert slide_figures(english, "en")[0].layout.title.subtitle.text == "Error bars: 95% confidence interval"

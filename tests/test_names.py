@@ -29,3 +29,16 @@ def test_clean_name_removes_what_cannot_be_seen_and_keeps_what_can() -> None:
 def test_a_loaded_school_name_loses_its_invisible_characters(hidden: str) -> None:
     result = load_bytes(CSV.format(school=f"{hidden}温州职业{hidden}技术学院{hidden}").encode(), "x.csv")
     assert (result.school, result.report_id) == ("温州职业技术学院", "温州职业技术学院-2021")
+
+
+def test_a_targets_english_name_says_the_row_it_is_measured_on() -> None:
+    from viz.names import target_label
+
+    names = {"teachers_by_degree_share": "Share of full-time teachers by degree", "ratio": "Student-teacher ratio"}
+    assert target_label("teachers_by_degree_share", "博士及以上", "博士比例", names, "en") == (
+        "Share of full-time teachers by degree: Doctorate"
+    )
+    assert target_label("ratio", "本校", "生师比", names, "en") == "Student-teacher ratio"  # the school's own
+    assert target_label("teachers_by_degree_share", "博士及以上", "博士比例", names, "zh") == "博士比例"
+    # no indicator: the plan's own words
+    assert target_label("unmapped", "", "社会服务满意度", names, "en") == "社会服务满意度"

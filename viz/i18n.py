@@ -133,7 +133,7 @@ TEXT: dict[str, dict[str, str]] = {
     "sig_gap": {"zh": "较{benchmark} {gap}，p {p}：{verdict}", "en": "vs {benchmark} {gap}, p {p}: {verdict}"},
     "sig_error_bars": {
         "zh": "误差线：95% 置信区间（Wilson 法；差异用双样本 z 检验）",
-        "en": "Error bars: 95% confidence interval (Wilson; gaps by two-sample z-test)",
+        "en": "Error bars: 95% CI (Wilson; gaps: z-test)",
     },
     "sig_method": {
         "zh": "方法：95% 置信区间用 Wilson 方法，样本为报告所列作答人数；差异用双样本 z 检验（未合并方差；"

@@ -59,6 +59,18 @@ def subject_name(subject: object, lang: str) -> str:
     return subject_names_en().get(text, text) if lang == "en" else text
 
 
+def target_label(indicator_id: object, subject: object, label_zh: object, names: dict[str, str], lang: str) -> str:
+    """A plan target's name: the plan's own label in Chinese; in English the indicator's registry name,
+    with the row it is measured on when that is not the school's own (博士比例 → "Share of full-time
+    teachers by degree: Doctorate", not the bare indicator, which reads as any degree)."""
+    label = "" if label_zh is None else str(label_zh)
+    if lang != "en":
+        return label
+    name = names.get(str(indicator_id), label)
+    row = "" if subject is None or pd.isna(subject) else str(subject)
+    return f"{name}: {subject_name(row, lang)}" if row and row != "本校" and name != label else name
+
+
 def plan_title(plan_id: str, title: str, lang: str) -> str:
     """A plan's title in the reader's language (the stored title in Chinese)."""
     return plan_names_en().get(plan_id, (title, ""))[0] if lang == "en" else title

@@ -323,5 +323,5 @@ def _largest_line(data: pd.DataFrame, lang: str) -> str:
     if lang == "zh":
         most = "最多" if unit in COUNT_UNITS else "最高"
         return (f"{first}：" if first else "") + f"{most}的是“{top['category']}”，{value}。"
-    lead = f"{first}: largest" if first else "Largest"
-    return f"{lead}: {top['category']}, {value}."
+    where = f" ({first})" if first else ""  # "From the region: largest: …" read as two labels
+    return f"Largest{where}: {top['category']}, {value}."

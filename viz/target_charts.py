@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from loaders.contracts.vocabulary import SCHOOL_SUBJECT, STATUS_COLOURS
 from viz.charts import RATIO_UNIT, UNIT_MARK, _html, empty_figure, format_value, wrap_label
 from viz.i18n import status_name, t, unit_name
+from viz.names import target_label
 from viz.theme import SCHOOL_COLOUR, TARGET_COLOUR, TEMPLATE_NAME
 
 COMPARATOR_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "∈"}
@@ -183,8 +184,8 @@ def target_progress(
     if measured.empty:
         return empty_figure(t("no_data", lang), title)
     labels = [
-        (names or {}).get(str(i), str(label)) if lang == "en" else str(label)
-        for i, label in zip(measured["indicator_id"], measured["label_zh"], strict=True)
+        target_label(r.get("indicator_id"), r.get("subject"), r.get("label_zh"), names or {}, lang)
+        for r in measured.to_dict("records")
     ]
     statuses = measured["status"].astype(str).tolist()
     figure = go.Figure(

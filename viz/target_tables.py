@@ -12,6 +12,7 @@ import pandas as pd
 
 from viz.charts import format_value, rounded
 from viz.i18n import basis_name, status_help, status_name, t, unit_name
+from viz.names import target_label
 from viz.target_charts import comparator_symbol, target_phrase
 
 DASH = "—"
@@ -23,10 +24,10 @@ def _known(value: object) -> bool:
 
 def _names(attainment: pd.DataFrame, names: dict[str, str] | None, lang: str) -> list[str]:
     """The plan's own label in Chinese; the indicator's registry name in English where one measures it."""
-    labels = attainment["label_zh"].astype(str).tolist()
-    if lang != "en" or not names:
-        return labels
-    return [names.get(str(i), label) for i, label in zip(attainment["indicator_id"], labels, strict=True)]
+    return [
+        target_label(r.get("indicator_id"), r.get("subject"), r.get("label_zh"), names or {}, lang)
+        for r in attainment.to_dict("records")
+    ]
 
 
 def _note(row: dict, lang: str) -> str:
