@@ -87,6 +87,12 @@ def test_after_loading_the_planner_can_open_the_loaded_schools_overview(
 def test_reasons_name_indicators_instead_of_ids() -> None:
     from viz.names import named
 
+    # one-word ids too, right after CJK text; English words the names do not know stay
+    assert named("未找到：order_classes、apprentices", {"apprentices": "培养学徒数", "order_classes": "订单班数"}) == (
+        "未找到：订单班数、培养学徒数"
+    )
+    assert named("not found: apprentices", {"apprentices": "Apprentices trained"}) == "not found: Apprentices trained"
+
     names = {"response_rate": "作答率", "dual_qualified_ratio": "双师素质专任教师比例"}
     assert named("表中没有“作答率”列（response_rate），记为缺失；未找到：dual_qualified_ratio", names) == (
         "表中没有“作答率”列，记为缺失；未找到：双师素质专任教师比例"

@@ -153,7 +153,9 @@ def local_times(values: pd.Series) -> list[str]:
     return ["—" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M") for v in local]
 
 
-_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: An indicator id in a reason (``response_rate``, also one word: ``apprentices``); only ids the names know
+#: are replaced, so other English words stay.
+_ID = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?![A-Za-z0-9_])")
 
 
 def named(text: str, names: dict[str, str]) -> str:
