@@ -262,7 +262,10 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         close()  # the read-only connection: a process holds a file one way at a time
         try:
             with open_for_writing(watch.path, wait_s=float(setting("write_wait_s")), ask=False) as con:
-                return action(con.cursor())
+                done = action(con.cursor())
+            if _run_marker() is not None:  # this run's later reads see its own write (the 已载入 list)
+                st.session_state.pop("_store_version", None)
+            return done
         finally:
             damaged = watch.damaged_after_write()  # no connection is open now: reading the header is safe
             if damaged is None:

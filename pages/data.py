@@ -34,19 +34,11 @@ from viz.markup import plain
 from viz.names import english_references, local_times, plan_issuer, plan_title, subject_name, table_name
 from viz.sections import report_label
 
-f = current()
-lang = f.lang
-follow_open_overview()  # after a report was loaded: its school's 总览, when the planner asked for it
-st.title(t("data_title", lang))
-labels = [t(key, lang) for key in ("tab_loaded", "tab_coverage", "tab_provenance", "tab_findings", "tab_upload")]
-# A link to 数据 → 载入新数据 (the compare page's, for a second school) opens the upload tab.
-opened = labels[4] if st.query_params.get("tab") == "upload" else None
-loaded, read, lookup, checkup, upload = st.tabs(labels, default=opened)
-sep = colon(lang)
 
-with loaded:
+def loaded_tab() -> None:
+    """The 已载入 tab: the reports and plans in the store (drawn last, so that what this run loaded is in it)."""
     st.subheader(t("reports", lang))
-    reports = store.reports()
+    reports = store.reports()  # read after the upload tab ran: a report just loaded is listed
     basis = "year_basis_zh" if lang == "zh" else "year_basis_en"
     dataframe(
         pd.DataFrame(
@@ -106,6 +98,22 @@ with loaded:
             t("loaded_at", lang): st.column_config.TextColumn(width=130),
         },
     )
+
+
+f = current()
+lang = f.lang
+follow_open_overview()  # after a report was loaded: its school's 总览, when the planner asked for it
+st.title(t("data_title", lang))
+labels = [t(key, lang) for key in ("tab_loaded", "tab_coverage", "tab_provenance", "tab_findings", "tab_upload")]
+# A link to 数据 → 载入新数据 (the compare page's, for a second school) opens the upload tab.
+opened = labels[4] if st.query_params.get("tab") == "upload" else None
+# A key keeps the chosen tab when the page around it changes (unlocking, a file chosen): without one the
+# tabs were drawn anew and showed 已载入 again, hiding the preview the planner was about to confirm.
+loaded, read, lookup, checkup, upload = st.tabs(labels, default=opened, key="data_tab")
+sep = colon(lang)
+
+reports = store.reports()
+basis = "year_basis_zh" if lang == "zh" else "year_basis_en"
 
 with read:
     st.subheader(t("coverage_title", lang))
@@ -302,3 +310,6 @@ with upload:
             width="stretch",
             column_config={t("log_detail", lang): st.column_config.TextColumn(width="large")},
         )
+
+with loaded:  # last: a report or plan loaded on the upload tab in this run is listed
+    loaded_tab()
