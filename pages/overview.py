@@ -61,9 +61,12 @@ else:
     no_plan_notice(f.school, lang)
 
 st.subheader(t("minimums_title", lang))
-st.markdown(plain(minimums_sentence(minimum_result, lang)))
-school_kind = plain(subject_name(school_type, lang)) if school_type else "—"
-st.caption(f"{t('minimum_school_type', lang, kind=school_kind)} · {t('minimums_help', lang)}")
+if school_type:
+    st.markdown(plain(minimums_sentence(minimum_result, lang)))
+    school_kind = plain(subject_name(school_type, lang))
+    st.caption(f"{t('minimum_school_type', lang, kind=school_kind)} · {t('minimums_help', lang)}")
+else:  # the thresholds depend on the type: without one nothing is judged (not "0 项合格")
+    st.info(t("minimums_no_type", lang, school=plain(f.school)), icon=":material/rule:")
 st.page_link("pages/faculty.py", label=t("page_faculty", lang), icon=":material/school:")
 
 st.subheader(t("findings", lang))

@@ -438,6 +438,10 @@ def test_the_colleges_cards_and_targets_page_show_its_own_plan(
         ":green-badge[按进度可达成] 目标 ≤ 18 \\: 1（2030 年）",
         ":green-badge[按进度可达成] 目标 ≥ 90%（2028 年）",
     ]
+    # its school type is not registered: the minimums are not judged, and it is said why (not "0 项合格")
+    infos = [str(i.value) for i in at.info]
+    assert any(i.startswith(f"{COLLEGE} 的学校类别（如综合、工科、农林、医学院校）尚未登记") for i in infos), infos
+    assert not any("项合格、" in str(m.value) for m in at.markdown)
     at.switch_page("pages/targets.py").run()
     assert not at.exception, [e.value for e in at.exception]
     text = _texts(at)

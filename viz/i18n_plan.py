@@ -110,6 +110,12 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
         " 'No threshold (text not found)'.",
     },
     "minimum_school_type": {"zh": "学校类别：{kind}", "en": "School type: {kind}"},
+    "minimums_no_type": {
+        "zh": "{school} 的学校类别（如综合、工科、农林、医学院校）尚未登记，国家基本办学条件的合格线因类别而异，"
+        "因此未作对照；请管理员在学校类别表中为该校登记类别。",
+        "en": "{school}'s school type (comprehensive, engineering, agriculture, medicine …) is not registered;"
+        " the national minimums differ by type, so none is judged. Ask the administrator to register its type.",
+    },
     "minimum_status_met": {"zh": "合格", "en": "Met"},
     "minimum_status_below": {"zh": "未达合格线", "en": "Below the minimum"},
     "minimum_status_no_value": {"zh": "报告无数据", "en": "Not in the report"},
