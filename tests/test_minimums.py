@@ -148,6 +148,18 @@ def test_the_chart_draws_the_minimum_as_a_line_at_100_and_names_what_it_cannot_d
     assert "生均图书：报告无数据" in figure.layout.annotations[-1].text
 
 
+def test_a_bar_past_the_axis_says_its_share(reader: StoreReader) -> None:
+    """432 % and 575 % of their minimums are both drawn to the axis's end (250 %): their labels say how far."""
+    result, _ = queries.minimums(reader, REPORT, SCHOOL, national_minimums())
+    figure = minimum_figure(result, title="T", subtitle="S", lang="zh")
+    beyond = [text for x, text in zip(figure.data[0].x, figure.data[0].text, strict=True) if x == 250.0]
+    # 17,265.39 ÷ 4,000 = 431.6 %; 86.31 ÷ 15 = 575.4 % (表3-8: 博士 4.88 + 硕士 81.43)
+    assert sorted(beyond) == [
+        "17,265.39 元/生（≥ 4,000 元/生） · 合格线的 432%（超出刻度）",
+        "86.31%（≥ 15%） · 合格线的 575%（超出刻度）",
+    ]
+
+
 def test_the_faculty_page_carries_the_minimums_chart_from_the_catalogue(reader: StoreReader) -> None:
     assert [c.kind for c in load_catalogue().get("faculty").chart][-1] == "minimums"
     ctx = build_context(

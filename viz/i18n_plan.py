@@ -110,6 +110,7 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
         " 'No threshold (text not found)'.",
     },
     "minimum_school_type": {"zh": "学校类别：{kind}", "en": "School type: {kind}"},
+    "minimum_beyond": {"zh": "合格线的 {share}%（超出刻度）", "en": "{share}% of the minimum (beyond the scale)"},
     "minimums_no_type": {
         "zh": "{school} 的学校类别（如综合、工科、农林、医学院校）尚未登记，国家基本办学条件的合格线因类别而异，"
         "因此未作对照；请管理员在学校类别表中为该校登记类别。",

@@ -89,6 +89,11 @@ def minimum_figure(result: pd.DataFrame, *, title: str, subtitle: str, lang: str
         f"{format_value(v, u)}（{m}）" if lang == "zh" else f"{format_value(v, u, lang=lang)} ({m})"
         for v, u, m in zip(drawn["value"], drawn["unit"], drawn["minimum"], strict=True)
     ]
+    # A bar cut at the axis's end says so, with its share: 432% and 575% must not look alike.
+    labels = [
+        f"{label} · {t('minimum_beyond', lang, share=f'{share:,.0f}')}" if share > SHOWN_UP_TO_PCT else label
+        for label, share in zip(labels, drawn["share_of_minimum_pct"], strict=True)
+    ]
     figure = go.Figure(
         go.Bar(
             x=shown,
