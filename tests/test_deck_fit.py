@@ -143,3 +143,18 @@ def test_a_long_label_among_the_smallest_goes_into_the_rest_and_the_others_keep_
     labels = list(slide.data[0].y)
     # rows for two lines: 624 // 76 = 8, the long label and the next 6 by name, then 「其他 12 项」
     assert len(labels) == 8 and "<br>" in labels[0] and labels[-1] == "其他 12 项"
+
+
+def test_a_note_under_the_axis_keeps_its_lines_on_a_slide() -> None:
+    """The minimums chart names what it cannot draw under its axis: on a slide (26 px ticks and axis title)
+    the note moves below them and the bottom margin holds its lines (it was cut to the tops of its letters)."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure(go.Bar(x=[120.0], y=["生师比"], orientation="h"))
+    figure.update_layout(margin={"b": 182})
+    figure.add_annotation(text="生均图书：报告无数据<br>生均占地面积：无合格值<br>高级职称：无合格值", xref="paper",
+                          yref="paper", x=0, y=0, yshift=-78, showarrow=False)  # fmt: skip
+    [slide] = slide_figures(figure, "zh")
+    note = slide.layout.annotations[-1]
+    assert note.yshift == -92  # 26 + 26 + 40
+    assert slide.layout.margin.b == 188  # 92 + 3 lines × 22 px × 1.3 + 10 = 187.8

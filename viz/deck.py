@@ -193,6 +193,13 @@ def _presentation_spec(figure: go.Figure) -> dict:
         annotation.setdefault("font", {})["size"] = SLIDE_FONTS["annotation"]
         if "text" in annotation:
             annotation["text"] = _without_hover_hints(annotation["text"])
+        if annotation.get("yref") == "paper" and annotation.get("y", 1) <= 0 and annotation.get("yshift", 0) < 0:
+            # a note under the axis (what a chart cannot draw): below the slide's larger ticks and axis
+            # title, with the bottom margin its lines need (it was cut to the tops of its letters)
+            annotation["yshift"] = -(SLIDE_FONTS["tick"] + SLIDE_FONTS["axis_title"] + 40)
+            lines = str(annotation.get("text", "")).count("<br>") + 1
+            need = -annotation["yshift"] + lines * SLIDE_FONTS["annotation"] * 1.3 + 10
+            layout["margin"]["b"] = max(layout["margin"]["b"], math.ceil(need))
     for trace in spec.get("data", []):
         for key in ("textfont", "insidetextfont", "outsidetextfont"):
             if key in trace or key == "textfont":
