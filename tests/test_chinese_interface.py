@@ -406,3 +406,11 @@ def test_the_largest_line_reads_as_one_sentence_in_english() -> None:
     )  # fmt: skip
     assert _largest_line(data, "en") == "Largest (From the region): 温州市, 1,651 people."
     assert _largest_line(data, "zh") == "From the region：最多的是“温州市”，1,651 人。"
+
+
+def test_an_axis_title_with_its_own_bracket_takes_the_unit_inside_it() -> None:
+    from viz.charts import axis_title
+
+    assert axis_title("就业率", "%", "zh") == "就业率（%）"
+    assert axis_title("报到人数（近三年）", "人", "zh") == "报到人数（近三年，人）"
+    assert axis_title("Registered (three years)", "人", "en") == "Registered (three years, people)"

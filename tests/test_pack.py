@@ -121,7 +121,7 @@ def test_whole_dashboard_pack_lists_and_opens_every_file(whole_pack, loaded, db:
             lines = set(zip(store["source_table"], store["source_line"], strict=True))
             for row in rows:
                 assert (row[header.index("来源表")], row[header.index("来源行")]) in lines
-    assert "招生：计划、录取与报到 · 年份" in readme  # left out, and said so
+    assert "招生：计划、录取与报到 · 历年" in readme  # left out, and said so
     assert f"来源 Source: {report_label(SCHOOL, 2020, 'zh')}" in readme
     assert "表3-7: 2286, 2288, 2290" in readme
     targets = [n for n in names if n.startswith("targets/")]

@@ -345,7 +345,7 @@ def page_charts(page_id: str, ctx: Context, start: int = 0, stop: int | None = N
         frame, figure = DRAW[spec.kind](spec, ctx)
         title = _title(spec, ctx)
         if spec.kind == "trend":
-            title = f"{title} · {t('year', ctx.lang)}"
+            title = f"{title} · {t('over_years', ctx.lang)}"  # a trend: 历年 (「· 年份」 read as a label)
         benchmarked = spec.indicators if spec.kind in ("benchmark", "dimensions") else ()
         provenance = chart_provenance(ctx, frame)
         if spec.kind == "minimums" and not ctx.minimums.empty:  # the thresholds' document beside the report

@@ -248,6 +248,8 @@ def axis_title(label: str, unit: str, lang: str = "zh", wrap: float | None = Non
     name = unit_name(unit, lang) if unit else ""
     if not name or name.casefold() == label.casefold():  # "People", not "People (people)"
         text = label
+    elif label.endswith(("）", ")")):  # 「报到人数（近三年）」: the unit joins the bracket, never a second one
+        text = f"{label[:-1]}，{name}）" if label.endswith("）") else f"{label[:-1]}, {name})"
     else:
         chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
         text = f"{label}（{name}）" if chinese else f"{label} ({name})"

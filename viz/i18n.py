@@ -63,6 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
     "indicator": {"zh": "指标", "en": "Indicator"},
     "subject": {"zh": "对象", "en": "Subject"},
     "year": {"zh": "年份", "en": "Year"},
+    "over_years": {"zh": "历年", "en": "over the years"},
     "table": {"zh": "表", "en": "Table"},
     "line": {"zh": "行", "en": "Line"},
     "raw_text": {"zh": "原文", "en": "Raw text"},
