@@ -151,6 +151,29 @@ def test_a_count_that_is_not_whole_is_held_and_an_average_is_not() -> None:
     }
 
 
+def test_the_schools_rate_a_hundred_times_off_its_tables_province_rows_is_held() -> None:
+    def survey(position: int, indicator: str, subject: str, value: float, line: int) -> _Row:
+        return _Row(position, indicator, subject, 2019, 1, value, "%", "表2-15", line)
+
+    rows = [
+        survey(0, "employment_rate", "全省", 93.60, 1271),
+        survey(1, "employment_rate", "本科", 90.96, 1273),
+        survey(2, "employment_rate", "高职", 96.68, 1275),
+        survey(3, "employment_rate", "本校", 0.98, 1277),  # 98.82 % typed as a fraction (2 decimals: rule 6 misses it)
+        # 升学率 three years after (表2-16): 本校 16.23 beside 高职 1.70, ten times apart — real, not held
+        _Row(4, "further_study_rate", "全省", 2017, 3, 3.97, "%", "表2-16", 1291),
+        _Row(5, "further_study_rate", "高职", 2017, 3, 1.70, "%", "表2-16", 1295),
+        _Row(6, "further_study_rate", "本校", 2017, 3, 16.23, "%", "表2-16", 1297),
+    ]
+    held = find_holds(rows, _rules())
+    assert list(held) == [3]
+    # median of 90.96, 93.60, 96.68 = 93.60; 93.60 / 0.98 = 95.5 ≈ 10²
+    assert (
+        held[3][0][0]
+        == "本校 0.98% 与同表的全省各行（中位 93.6%）相差约 100 倍：可能是以小数书写的比例或单位读错，暂不采用。"
+    )
+
+
 def test_no_rows_hold_nothing() -> None:
     assert find_holds([], _rules()) == {}
 

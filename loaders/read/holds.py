@@ -37,11 +37,13 @@ parser's) is shown as it is in both languages (:func:`reason_text`).
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
 from loaders.contracts.registry import checkup_rules, whole_indicators
+from loaders.contracts.vocabulary import BENCHMARK_SUBJECTS, SCHOOL_SUBJECT
 from loaders.read.coverage import CoverageItem, Problem
 from loaders.read.document import Document
 from loaders.read.record import LoadResult
@@ -207,7 +209,29 @@ def find_holds(
                 " a decimal point may be misread; held back.",
             )
 
-    # 5. a percentage written as a fraction (0.9806 under %, a spreadsheet's 98.06%)
+    # 5. the school's survey rate a hundred times or more off the province's rows of its table (0.98 beside
+    #    全省 93.60, 高职 96.68: a fraction, or a unit misread); ten times can be real (升学率 16.23 vs 1.70)
+    survey: dict[tuple, list[_Row]] = {}
+    for row in rows:
+        if row.unit == "%":
+            survey.setdefault((row.indicator_id, row.source_table, row.year, row.years_after), []).append(row)
+    for group in survey.values():
+        marks = sorted(r.value for r in group if r.subject in BENCHMARK_SUBJECTS and r.value > 0)
+        if len(marks) < 2:
+            continue
+        middle = statistics.median(marks)
+        for row in (r for r in group if r.subject == SCHOOL_SUBJECT):
+            k = _power(row.value, middle)
+            if k >= 2:
+                hold(
+                    row,
+                    f"本校 {fmt(row.value)}% 与同表的全省各行（中位 {fmt(middle)}%）相差约 {_times(k)} 倍："
+                    "可能是以小数书写的比例或单位读错，暂不采用。",
+                    f"the school's {fmt(row.value)}% is about {_times(k)} times off the province's rows of its table"
+                    f" (median {fmt(middle)}%): possibly a fraction or a unit misread; held back.",
+                )
+
+    # 6. a percentage written as a fraction (0.9806 under %, a spreadsheet's 98.06%)
     for row in rows:
         if row.unit == "%" and 0 < row.value < 1 and _decimals(row.value) >= 3:
             shown = fmt(row.value)
