@@ -312,7 +312,7 @@ def target_bullets(
     from viz.i18n import colon, status_help, status_name
     from viz.names import table_name
     from viz.target_charts import target_phrase
-    from viz.target_reasons import missing_reason
+    from viz.target_reasons import missing_reason, year_note
 
     measurable = rows[rows["status"] != "not_measurable"]
     if measurable.empty:
@@ -357,6 +357,9 @@ def target_bullets(
             elsewhere = entries_elsewhere(str(getattr(row, "entered_elsewhere", "")), str(row.unit), lang)
             if elsewhere:  # entered for another year than the viewed report's: said, not counted
                 st.caption(plain(elsewhere))
+            disputed = year_note(row, lang)
+            if disputed:  # the report gives this figure under another year too
+                st.caption(plain(disputed))
     waiting = measurable[measurable["current_value"].isna()]
     seen, held = figures if figures is not None else ({}, frozenset())
     if not waiting.empty:

@@ -289,9 +289,9 @@ def check_duplicate_labels(observations: pd.DataFrame, *, report_id: str | None 
 
 
 def year_disputes(attainment: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
-    """``attainment`` with ``year_note_zh`` / ``year_note_en``: where the report states a target's current
-    figure under another year elsewhere (表4's 2020 年 column and §五's 「2019 年，…技术服务到款额 3255.214
-    万元」), the other label, so that the year shown is never taken for the only one (else ``""``).
+    """``attainment`` with where the report states a target's current figure under another year too
+    (表4's 2020 年 column and §五's 「2019 年，…技术服务到款额 3255.214 万元」), so that the year shown is never
+    taken for the only one: ``other_year``, ``other_table``, ``other_line`` (missing when there is none).
 
     Args:
         attainment: :func:`metrics.targets.compute_attainment` rows (``report_id``, ``indicator_id``,
@@ -299,10 +299,12 @@ def year_disputes(attainment: pd.DataFrame, observations: pd.DataFrame) -> pd.Da
         observations: The school's observations (every report).
 
     Returns:
-        A copy of ``attainment`` with the two note columns.
+        A copy of ``attainment`` with the three columns.
     """
     out = attainment.copy()
-    zh, en = [""] * len(out), [""] * len(out)
+    years: list[object] = [pd.NA] * len(out)
+    tables: list[object] = [pd.NA] * len(out)
+    lines: list[object] = [pd.NA] * len(out)
     if not out.empty and not observations.empty:
         rows = observations[observations["report_id"].isin(set(out["report_id"].dropna()))]
         index: dict[tuple, list[tuple[str, int, int]]] = {}
@@ -318,19 +320,8 @@ def year_disputes(attainment: pd.DataFrame, observations: pd.DataFrame) -> pd.Da
                 {(t, y, line) for t, y, line in index.get(key, []) if y != int(year) and t != row.get("source_table")}
             )
             if others:
-                table, other_year, line = others[0]
-                zh[i] = (
-                    f"报告在{table}（第 {line} 行）把同一数字写为 {other_year} 年的；"
-                    f"{row.get('source_table')} 记为 {int(year)} 年（此处按后者）"
-                )
-                en[i] = (
-                    f"the report gives the same figure as {other_year}'s in {_en(table)} (line {line});"
-                    f" {_en(str(row.get('source_table')))} labels it {int(year)} (used here)"
-                )
-    out["year_note_zh"], out["year_note_en"] = zh, en
+                tables[i], years[i], lines[i] = others[0]
+    out["other_year"] = pd.array(years, dtype="Int64")
+    out["other_table"] = pd.array(tables, dtype="str")
+    out["other_line"] = pd.array(lines, dtype="Int64")
     return out
-
-
-def _en(table: str) -> str:
-    """A table's id as English text names it (表4 → Table 4; §五 stays)."""
-    return table.replace("表", "Table ", 1) if table.startswith("表") else table

@@ -386,6 +386,7 @@ def test_a_figure_the_report_gives_under_two_years_says_so() -> None:
     """表4's 2020 年 column and §五's 「2019 年，…技术服务到款额 3255.214 万元」: the target line uses 表4's
     year and says that the report gives the same figure as 2019's."""
     from metrics.audit_values import year_disputes
+    from viz.target_reasons import year_note
 
     attainment = pd.DataFrame(
         {"report_id": ["r", "r"], "indicator_id": ["tech_service_income", "patents"], "subject": ["本校", "本校"],
@@ -397,10 +398,10 @@ def test_a_figure_the_report_gives_under_two_years_says_so() -> None:
          "source_table": ["表4", "§五", "§五"], "source_line": [4739, 3474, 3480]}
     )  # fmt: skip
     out = year_disputes(attainment, observations)
-    assert out["year_note_zh"].tolist() == [
-        "报告在§五（第 3474 行）把同一数字写为 2019 年的；表4 记为 2020 年（此处按后者）",
-        "",  # another value under 2019: not the same figure
-    ]
-    assert out["year_note_en"].iloc[0] == (
-        "the report gives the same figure as 2019's in §五 (line 3474); Table 4 labels it 2020 (used here)"
+    assert out["other_year"].tolist() == [2019, pd.NA]  # another value under 2019: not the same figure
+    rows = out.to_dict("records")
+    assert year_note(rows[0], "zh") == "报告在§五（第 3474 行）把同一数字写为 2019 年的；表4 记为 2020 年（此处按后者）"
+    assert year_note(rows[0], "en") == (
+        "the report gives the same figure as 2019's in Section 5 (line 3474); Table 4 labels it 2020 (used here)"
     )
+    assert year_note(rows[1], "zh") == ""

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from viz.charts import format_value
+from viz.names import table_name
 
 
 def _known(value: object) -> bool:
@@ -71,3 +72,21 @@ def missing_reason(
             else "The report has no such figure; it can be entered on the Plan targets page"
         )
     return ""
+
+
+def year_note(row: object, lang: str) -> str:
+    """Where the report gives a target's current figure under another year too (see
+    :func:`metrics.audit_values.year_disputes`): ``报告在§五（第 3474 行）把同一数字写为 2019 年的；表4 记为
+    2020 年（此处按后者）``; ``""`` when it does not."""
+    get = row.get if isinstance(row, dict) else lambda name, default=None: getattr(row, name, default)
+    other = get("other_year", None)
+    if other is None or pd.isna(other):
+        return ""
+    table, line = table_name(get("other_table"), lang), int(get("other_line"))
+    here, year = table_name(get("source_table"), lang), int(get("current_year"))
+    if lang == "zh":
+        return f"报告在{table}（第 {line} 行）把同一数字写为 {int(other)} 年的；{here} 记为 {year} 年（此处按后者）"
+    return (
+        f"the report gives the same figure as {int(other)}'s in {table} (line {line}); {here} labels it {year}"
+        " (used here)"
+    )

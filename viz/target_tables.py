@@ -14,6 +14,7 @@ from viz.charts import format_value, rounded
 from viz.i18n import basis_name, status_help, status_name, t, unit_name
 from viz.names import target_label
 from viz.target_charts import comparator_symbol, target_phrase
+from viz.target_reasons import year_note
 
 DASH = "—"
 
@@ -35,8 +36,8 @@ def _note(row: dict, lang: str) -> str:
         text = row["note"]
     else:
         text = status_help(str(row["status"]), lang)
-    disputed = row.get(f"year_note_{lang}")  # the report gives the figure under another year too
-    if isinstance(disputed, str) and disputed:
+    disputed = year_note(row, lang)  # the report gives the figure under another year too
+    if disputed:
         text = f"{text}；{disputed}" if lang == "zh" else f"{text}; {disputed}"
     return text
 
