@@ -86,3 +86,16 @@ def _no_password_attempts_counted_before():
     auth.reset_attempts()
     yield
     auth.reset_attempts()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (Debian's; never a downloaded one)."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.server import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()

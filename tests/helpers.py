@@ -170,3 +170,16 @@ def autolinks(markdown: str) -> list[str]:
     """What Streamlit's Markdown would turn into links in ``markdown`` (bare URLs, www., e-mail)."""
     texts, _ = markdown_text_nodes(markdown)
     return [m.group(0) for text in texts for pattern in GFM_AUTOLINKS for m in pattern.finditer(text)]
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished running the script and drawn the charts (a browser page)."""
+    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=60_000)
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)
+    idle = (
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
+    )
+    page.wait_for_function(idle, timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.wait_for_function(idle, timeout=60_000)  # a page's first run may rerun once (a copied link)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import CHROMIUM, LAUNCH_ARGS, free_port, serving
+from bench.server import CHROMIUM, free_port, serving
 from loaders.contracts.paths import ROOT
+from tests.helpers import settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -67,36 +68,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
-
-
-def _settle(page) -> None:
-    """Wait until Streamlit has finished running the script and drawn the charts."""
-    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=60_000)
-    page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)
-    idle = (
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
-    )
-    page.wait_for_function(idle, timeout=60_000)
-    page.wait_for_timeout(1500)
-    page.wait_for_function(idle, timeout=60_000)  # a page's first run may rerun once (a copied link)
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_renders_without_errors(server: str, browser, shots: Path, lang: str) -> None:
     page = browser.new_page(viewport={"width": 1600, "height": 1400})
     try:
         for name in PAGES:
             page.goto(f"{server}/{name}?lang={lang}")
-            _settle(page)
+            settle(page)
             errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
             assert errors.count() == 0, f"{name} ({lang}): {errors.first.inner_text()}"
             if name not in ("data", "targets", ""):
@@ -113,7 +91,7 @@ def test_copied_link_reopens_the_same_view(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     try:
         page.goto(f"{server}/outcomes?lang=en&benchmark=%E6%9C%AC%E7%A7%91&plan=wenzhou_city")
-        _settle(page)
+        settle(page)
         page.wait_for_selector("[data-testid='stCaptionContainer']:has-text('Benchmark:')", timeout=30_000)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert page.locator("h1").first.inner_text().startswith("Graduate outcomes")
@@ -121,7 +99,7 @@ def test_copied_link_reopens_the_same_view(server: str, browser) -> None:
         assert "benchmark=%E6%9C%AC%E7%A7%91" in page.url
         assert "plan=wenzhou_city" in page.url
         page.goto(f"{server}/faculty?lang=zh&plan=wenzhou_city")
-        _settle(page)
+        settle(page)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "“双师型”教师占比" in main  # 温州市's plan (it applies to a college of 温州) is the one shown
     finally:
@@ -137,7 +115,7 @@ def test_presentation_mode_moves_with_the_arrow_keys(server: str, browser, shots
     deck = "outcomes:employment_rate,outcomes:monthly_income,faculty:teachers_by_title"
     try:
         page.goto(f"{server}/present?lang=zh&deck={deck}")
-        _settle(page)
+        settle(page)
         page.get_by_role("button", name="开始演示").click()
         page.wait_for_function(
             "() => document.querySelector('.st-key-present_counter')?.innerText.trim() === '1 / 3'", timeout=60_000
@@ -185,7 +163,7 @@ def test_png_button_downloads_the_chart_drawn_on_the_server(server: str, browser
     page = browser.new_page(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
     try:
         page.goto(f"{server}/faculty?lang=zh")
-        _settle(page)
+        settle(page)
         with page.expect_download(timeout=60_000) as info:
             page.locator(".st-key-png_teachers_by_title button").click()
         download = info.value
@@ -260,7 +238,7 @@ def test_the_overview_prints_on_two_a4_pages_with_every_card_whole(
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{server}/?lang=zh")
-        _settle(page)
+        settle(page)
         page.wait_for_selector(".st-key-kpi_cards [data-testid='stMetric']", timeout=30_000)
         cards = page.evaluate(
             """() => Array.from(document.querySelectorAll('.st-key-kpi_cards [data-testid="stMetric"]')).map(m => [
@@ -306,7 +284,7 @@ def test_graduate_outcomes_print_on_five_a4_pages_at_most(
     try:
         page.goto(f"{server}/outcomes?lang={lang}")
         page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 13", timeout=60_000)
-        _settle(page)
+        settle(page)
         titles = page.evaluate(
             "() => Array.from(document.querySelectorAll('.js-plotly-plot .gtitle')).map(t => t.textContent)"
         )
@@ -352,7 +330,7 @@ def test_plan_targets_print_every_row_and_column(server: str, browser, shots: Pa
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{server}/targets?lang=zh&plan=wzvtc_2022_2025")
-        _settle(page)
+        settle(page)
         page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
         widgets = _widget_texts(page)
         pages = _print(page, tmp_path / "targets.pdf")
@@ -415,7 +393,7 @@ def test_english_pages_show_no_chinese_outside_school_names(server: str, browser
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{server}/{name}?lang=en")
-        _settle(page)
+        settle(page)
         if name:
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
         else:
@@ -453,7 +431,7 @@ def test_a_domain_page_draws_its_first_row_then_every_chart_without_a_click(serv
     try:
         page.goto(f"{server}/outcomes")
         page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 13", timeout=60_000)
-        _settle(page)
+        settle(page)
         assert page.locator(".js-plotly-plot").count() == 13
         assert page.get_by_text("随后显示").count() == 0
     finally:

@@ -15,10 +15,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bench.server import CHROMIUM, LAUNCH_ARGS, serving
+from bench.server import CHROMIUM, serving
 from dashboard.widgets import SEARCH_FROM, choice_texts, uploader_css
 from loaders.contracts.paths import ROOT
 from loaders.store.build import rebuild
+from tests.helpers import settle
 
 ENGLISH = re.compile(r"Choose|option|No results|Upload|per file|Page not found", re.IGNORECASE)
 #: The pages with select boxes of their own (the overview: the sidebar's).
@@ -93,24 +94,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
-
-
-def _settle(page) -> None:
-    page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)
-    idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    page.wait_for_function(idle, timeout=60_000)
-    page.wait_for_timeout(1500)
-    page.wait_for_function(idle, timeout=60_000)
-
-
 VISIBLE_WIDGET_TEXT = """() => Array.from(document.querySelectorAll(
   '[data-testid=stSelectbox], [data-testid=stMultiSelect], [data-testid=stFileUploader]'))
   .flatMap(w => Array.from(w.querySelectorAll('*')))
@@ -124,7 +107,7 @@ def test_overview_path_lands_on_the_overview_without_an_english_dialog(server: s
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{server}/overview?lang=zh")
-        _settle(page)
+        settle(page)
         assert page.locator("[role=dialog]").count() == 0
         assert page.url.startswith(f"{server}/?") and "lang=zh" in page.url
         assert page.locator("[data-testid='stMain'] h1").first.inner_text().startswith("总览")
@@ -137,11 +120,11 @@ def test_no_english_in_the_chinese_widgets(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{server}/data?lang=zh")
-        _settle(page)
+        settle(page)
         page.get_by_role("tab", name="载入新数据").click()
         page.locator("input[type=password]").first.fill("zh-test")
         page.keyboard.press("Enter")
-        _settle(page)
+        settle(page)
         page.get_by_role("tab", name="载入新数据").click()
         page.wait_for_selector("[data-testid=stFileUploader]", timeout=30_000)
         shown = page.evaluate(VISIBLE_WIDGET_TEXT)
@@ -152,7 +135,7 @@ def test_no_english_in_the_chinese_widgets(server: str, browser) -> None:
         assert not ENGLISH.search(shown), shown
         for name in ("targets", "compare", "present"):
             page.goto(f"{server}/{name}?lang=zh")
-            _settle(page)
+            settle(page)
             shown = page.evaluate(VISIBLE_WIDGET_TEXT)
             assert not ENGLISH.search(shown), (name, shown)
     finally:
@@ -361,7 +344,7 @@ def test_a_search_without_a_match_says_so_in_chinese(server: str, browser) -> No
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{server}/compare?lang=zh")
-        _settle(page)
+        settle(page)
         page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
         page.keyboard.type("zzzq")
         page.wait_for_selector('[role=listbox][data-empty="true"]', timeout=10_000)

@@ -549,6 +549,17 @@ def test_pages_offer_the_three_office_downloads(db: Path, monkeypatch: pytest.Mo
 # --- a look at the deck as LibreOffice draws it ---------------------------------------------------
 
 
+def _as_libreoffice_prints(document: Path, folder: Path) -> Path:
+    """The office file converted to PDF by LibreOffice (a profile of its own in ``folder``): the PDF's path."""
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{folder}/lo", "--convert-to", "pdf",
+         "--outdir", str(folder), str(document)],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return folder / f"{document.stem}.pdf"
+
+
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice is not installed (apt-get install libreoffice-impress)"
 )
@@ -557,13 +568,7 @@ def test_libreoffice_draws_the_deck_with_its_chinese_text(whole: Dossier, tmp_pa
 
     deck = tmp_path / "deck.pptx"
     deck.write_bytes(render_deck(whole))
-    result = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(deck)],
-        capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    pdf = pypdfium2.PdfDocument(str(tmp_path / "deck.pdf"))
+    pdf = pypdfium2.PdfDocument(str(_as_libreoffice_prints(deck, tmp_path)))
     slides = Presentation(deck).slides
     assert len(pdf) == len(slides)
     text = pdf[3].get_textpage().get_text_range()
@@ -708,13 +713,7 @@ def test_libreoffice_prints_the_appendix_pictures_at_their_width_with_9_pt_text(
         pytest.skip("no chart pictures: Chromium is not installed (bash manage.sh test installs it)")
     path = tmp_path / "appendix.docx"
     path.write_bytes(appendix_bytes)
-    result = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(path)],
-        capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    pdf = pypdfium2.PdfDocument(str(tmp_path / "appendix.pdf"))
+    pdf = pypdfium2.PdfDocument(str(_as_libreoffice_prints(path, tmp_path)))
     drawn = []
     for page in pdf:
         for image in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_IMAGE]):

@@ -343,18 +343,6 @@ def planner_server(tmp_path_factory: pytest.TempPathFactory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    from bench.server import CHROMIUM, LAUNCH_ARGS
-
-    with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
 def _kept_cookie(context, *, timeout_s: float = 10.0) -> dict | None:
     """The planner cookie once the page has asked for it (None after ``timeout_s``)."""
     import time
@@ -369,11 +357,11 @@ def _kept_cookie(context, *, timeout_s: float = 10.0) -> dict | None:
 
 
 @pytest.mark.browser
-def test_a_reload_stays_unlocked_until_the_planner_locks(planner_server: str, chromium, tmp_path: Path) -> None:
+def test_a_reload_stays_unlocked_until_the_planner_locks(planner_server: str, browser, tmp_path: Path) -> None:
     from tests.helpers import PASSWORD
 
     url = planner_server
-    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.goto(f"{url}/data?tab=upload")
     page.wait_for_selector("input[type='password']", timeout=60_000)
@@ -407,9 +395,9 @@ def test_a_reload_stays_unlocked_until_the_planner_locks(planner_server: str, ch
 
 
 @pytest.mark.browser
-def test_an_unknown_path_opens_the_overview_without_page_not_found(planner_server: str, chromium, tmp_path) -> None:
+def test_an_unknown_path_opens_the_overview_without_page_not_found(planner_server: str, browser, tmp_path) -> None:
     url = planner_server
-    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
     for path in ("/foo?lang=zh", "/targets/x", "/%E6%80%BB"):
         page.goto(f"{url}{path}")
         page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)
